@@ -1,0 +1,8 @@
+//! The agent's REST API: models and client (always built), and the server (feature `agent`).
+
+pub mod client;
+pub mod models;
+#[cfg(feature = "agent")]
+pub mod server;
+
+pub use client::{Client, ClientError, DEFAULT_SOCKET};

@@ -1,0 +1,353 @@
+//! The REST API's JSON models. Field names are Cilium's own (`api/v1/openapi.yaml`), so scripts
+//! written against `cilium-dbg ... -o json` keep working. Absent values are omitted, as go-swagger
+//! does for optional scalars and objects.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// State word of a [`Status`].
+pub mod state {
+    /// Healthy.
+    pub const OK: &str = "Ok";
+    /// Working, with a problem worth attention.
+    pub const WARNING: &str = "Warning";
+    /// Not working.
+    pub const FAILURE: &str = "Failure";
+    /// Switched off, or not available in this build.
+    pub const DISABLED: &str = "Disabled";
+}
+
+/// A component's state and message.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Status {
+    /// `Ok`, `Warning`, `Failure` or `Disabled`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub state: String,
+    /// Human-readable detail.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub msg: String,
+}
+
+impl Status {
+    /// A status with a state and message.
+    pub fn new(state: &str, msg: impl Into<String>) -> Self {
+        Status { state: state.to_string(), msg: msg.into() }
+    }
+}
+
+/// `GET /v1/healthz`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StatusResponse {
+    /// The agent itself; `msg` carries the version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cilium: Option<Status>,
+    /// Key-value store used for discovery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kvstore: Option<Status>,
+    /// Cluster membership.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<ClusterStatus>,
+    /// Background tasks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub controllers: Option<Vec<ControllerStatus>>,
+    /// Transparent encryption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption: Option<EncryptionStatus>,
+    /// Host firewall.
+    #[serde(rename = "host-firewall", default, skip_serializing_if = "Option::is_none")]
+    pub host_firewall: Option<HostFirewall>,
+    /// Hubble observer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hubble: Option<HubbleStatus>,
+    /// Hubble metrics server.
+    #[serde(rename = "hubble-metrics", default, skip_serializing_if = "Option::is_none")]
+    pub hubble_metrics: Option<Status>,
+    /// Kubernetes: always disabled on this agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kubernetes: Option<K8sStatus>,
+    /// ClusterMesh.
+    #[serde(rename = "cluster-mesh", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_mesh: Option<ClusterMeshStatus>,
+    /// Identity range.
+    #[serde(rename = "identity-range", default, skip_serializing_if = "Option::is_none")]
+    pub identity_range: Option<IdentityRange>,
+    /// Attach mode of the datapath: `tc` or `tcx`.
+    #[serde(rename = "attach-mode", default, skip_serializing_if = "Option::is_none")]
+    pub attach_mode: Option<String>,
+}
+
+/// Kubernetes status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct K8sStatus {
+    /// State word.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub state: String,
+    /// Detail.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub msg: String,
+}
+
+/// ClusterMesh status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClusterMeshStatus {
+    /// Remote clusters.
+    #[serde(default)]
+    pub clusters: Vec<serde_json::Value>,
+}
+
+/// Identity range.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IdentityRange {
+    /// Smallest identity.
+    #[serde(rename = "min-identity")]
+    pub min_identity: u32,
+    /// Largest identity.
+    #[serde(rename = "max-identity")]
+    pub max_identity: u32,
+}
+
+/// Cluster membership as this agent sees it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClusterStatus {
+    /// Health probing.
+    #[serde(rename = "ciliumHealth", default, skip_serializing_if = "Option::is_none")]
+    pub cilium_health: Option<Status>,
+    /// Every node, this one included.
+    #[serde(default)]
+    pub nodes: Vec<NodeElement>,
+    /// This node's name, `<cluster>/<node>`.
+    #[serde(rename = "self", default, skip_serializing_if = "String::is_empty")]
+    pub self_: String,
+}
+
+/// One node of the cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NodeElement {
+    /// Node name.
+    pub name: String,
+    /// Where the agent learned of the node (`config`, `announcement`, `etcd`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    /// The node's primary addresses.
+    #[serde(rename = "primary-address", default, skip_serializing_if = "Option::is_none")]
+    pub primary_address: Option<NodeAddressing>,
+    /// Reachability from this node, when known. Not in upstream's model: it is how the seed's
+    /// `Nodes:` section of `cilium status` is answered in one call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health: Option<NodeHealth>,
+}
+
+/// Reachability of one node.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NodeHealth {
+    /// `Reachable`, `Unreachable` or `Unknown`.
+    pub state: String,
+    /// Round-trip latency in nanoseconds, when measured.
+    #[serde(rename = "latency-ns", default, skip_serializing_if = "Option::is_none")]
+    pub latency_ns: Option<u64>,
+    /// True for the node answering the request.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub local: bool,
+}
+
+/// IPv4 and IPv6 addresses of a node.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NodeAddressing {
+    /// IPv4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv4: Option<NodeAddressingElement>,
+    /// IPv6.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6: Option<NodeAddressingElement>,
+}
+
+/// One address family of a node.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NodeAddressingElement {
+    /// Family enabled.
+    pub enabled: bool,
+    /// The address.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub ip: String,
+}
+
+/// A background task's health.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ControllerStatus {
+    /// Name.
+    pub name: String,
+    /// Counters and last outcome.
+    pub status: ControllerStatusStatus,
+}
+
+/// Counters of a controller.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ControllerStatusStatus {
+    /// Successful runs.
+    #[serde(rename = "success-count")]
+    pub success_count: u64,
+    /// Failed runs.
+    #[serde(rename = "failure-count")]
+    pub failure_count: u64,
+    /// Failures in a row.
+    #[serde(rename = "consecutive-failure-count")]
+    pub consecutive_failure_count: u64,
+    /// Last success (RFC 3339).
+    #[serde(rename = "last-success-timestamp", default, skip_serializing_if = "Option::is_none")]
+    pub last_success_timestamp: Option<String>,
+    /// Last failure (RFC 3339).
+    #[serde(rename = "last-failure-timestamp", default, skip_serializing_if = "Option::is_none")]
+    pub last_failure_timestamp: Option<String>,
+    /// Last failure message.
+    #[serde(rename = "last-failure-msg", default, skip_serializing_if = "String::is_empty")]
+    pub last_failure_msg: String,
+}
+
+/// Encryption status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EncryptionStatus {
+    /// `Disabled` or `Wireguard`.
+    pub mode: String,
+    /// Detail.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub msg: String,
+    /// WireGuard details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wireguard: Option<WireguardStatus>,
+}
+
+/// WireGuard details.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WireguardStatus {
+    /// Interfaces.
+    #[serde(default)]
+    pub interfaces: Vec<WireguardInterface>,
+    /// `Enabled` or `Disabled`.
+    #[serde(rename = "node-encryption", default, skip_serializing_if = "String::is_empty")]
+    pub node_encryption: String,
+}
+
+/// One WireGuard interface.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WireguardInterface {
+    /// Interface name.
+    pub name: String,
+    /// Base64 public key.
+    #[serde(rename = "public-key", default)]
+    pub public_key: String,
+    /// UDP port.
+    #[serde(rename = "listen-port", default)]
+    pub listen_port: u16,
+    /// Number of peers.
+    #[serde(rename = "peer-count", default)]
+    pub peer_count: u64,
+    /// Peers.
+    #[serde(default)]
+    pub peers: Vec<WireguardPeer>,
+}
+
+/// One WireGuard peer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WireguardPeer {
+    /// Base64 public key.
+    #[serde(rename = "public-key")]
+    pub public_key: String,
+    /// `ip:port`.
+    #[serde(default)]
+    pub endpoint: String,
+    /// Last handshake (RFC 3339).
+    #[serde(rename = "last-handshake-time", default)]
+    pub last_handshake_time: String,
+    /// Allowed IPs.
+    #[serde(rename = "allowed-ips", default)]
+    pub allowed_ips: Vec<String>,
+    /// Bytes received.
+    #[serde(rename = "transfer-rx", default)]
+    pub transfer_rx: u64,
+    /// Bytes sent.
+    #[serde(rename = "transfer-tx", default)]
+    pub transfer_tx: u64,
+}
+
+/// Host firewall status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HostFirewall {
+    /// `Enabled` or `Disabled`.
+    pub mode: String,
+    /// Devices the firewall is attached to.
+    #[serde(default)]
+    pub devices: Vec<String>,
+}
+
+/// Hubble status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HubbleStatus {
+    /// State word.
+    pub state: String,
+    /// Detail.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub msg: String,
+    /// Ring buffer counters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observer: Option<HubbleObserver>,
+}
+
+/// Hubble ring buffer counters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HubbleObserver {
+    /// Flows in the buffer.
+    #[serde(rename = "current-flows")]
+    pub current_flows: u64,
+    /// Capacity.
+    #[serde(rename = "max-flows")]
+    pub max_flows: u64,
+    /// Flows seen since start.
+    #[serde(rename = "seen-flows")]
+    pub seen_flows: u64,
+    /// Uptime as a Go duration string.
+    #[serde(default)]
+    pub uptime: String,
+}
+
+/// `GET /v1/config`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonConfiguration {
+    /// The mutable configuration last requested.
+    pub spec: DaemonConfigurationSpec,
+    /// What is in effect.
+    pub status: DaemonConfigurationStatus,
+}
+
+/// The mutable part of the configuration; the body of `PATCH /v1/config`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonConfigurationSpec {
+    /// Runtime options, `Name -> Enabled|Disabled`.
+    #[serde(default)]
+    pub options: BTreeMap<String, String>,
+    /// `default`, `always` or `never`.
+    #[serde(rename = "policy-enforcement", default, skip_serializing_if = "String::is_empty")]
+    pub policy_enforcement: String,
+}
+
+/// The configuration in effect.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonConfigurationStatus {
+    /// The realized mutable configuration.
+    pub realized: DaemonConfigurationSpec,
+    /// Options that cannot change at runtime.
+    #[serde(default)]
+    pub immutable: BTreeMap<String, String>,
+    /// Every configuration key with its effective value.
+    #[serde(rename = "daemonConfigurationMap", default)]
+    pub daemon_configuration_map: BTreeMap<String, serde_json::Value>,
+    /// IPAM mode.
+    #[serde(rename = "ipam-mode", default, skip_serializing_if = "String::is_empty")]
+    pub ipam_mode: String,
+    /// Datapath mode.
+    #[serde(rename = "datapathMode", default, skip_serializing_if = "String::is_empty")]
+    pub datapath_mode: String,
+    /// MTU of the WireGuard device.
+    #[serde(rename = "routeMTU", default, skip_serializing_if = "Option::is_none")]
+    pub route_mtu: Option<u32>,
+}

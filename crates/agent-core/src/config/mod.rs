@@ -1,0 +1,406 @@
+//! The agent's configuration: parsed once, from every source, into validated types.
+//!
+//! Sources, later wins: built-in defaults < `config.yaml` < `CILIUM_*` environment < flags.
+//! [`load`] reports every problem at once, each with its file position, variable or flag.
+//! This module never reads the process environment itself: the binary passes it in, so tests
+//! can pass a map.
+
+mod error;
+pub mod keys;
+mod sources;
+mod typed;
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use error::{ConfigError, ConfigErrors};
+pub use sources::{Origin, Override};
+pub use typed::{NodeEntry, format_duration, parse_duration, parse_listen_addr};
+
+use typed::Typed;
+
+/// What to load.
+#[derive(Debug, Clone, Default)]
+pub struct LoadRequest {
+    /// The config file. `None` means defaults, environment and flags only.
+    pub file: Option<PathBuf>,
+    /// The process environment (only `CILIUM_*` variables are looked at).
+    pub env: Vec<(String, String)>,
+    /// Flag overrides, in command-line order.
+    pub overrides: Vec<Override>,
+}
+
+/// One effective setting, for `--validate` and `GET /v1/config`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting {
+    /// Dotted key path.
+    pub key: &'static str,
+    /// The effective value, rendered compactly.
+    pub value: String,
+    /// Where it came from.
+    pub origin: Origin,
+}
+
+/// A loaded, validated configuration.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The typed configuration.
+    pub config: Config,
+    /// Every key with a value, in registry order.
+    pub settings: Vec<Setting>,
+    /// Things worth telling the operator that do not stop the agent.
+    pub warnings: Vec<String>,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Cluster name.
+    pub cluster_name: String,
+    /// Cluster ID.
+    pub cluster_id: u32,
+    /// Path of the cluster secret.
+    pub secret_file: PathBuf,
+    /// Encryption settings.
+    pub encryption: Encryption,
+    /// Host firewall on.
+    pub host_firewall: bool,
+    /// Extra failsafe ports (`tcp/22`).
+    pub failsafe_ports: Vec<(Protocol, u16)>,
+    /// IPAM mode (informational on VMs).
+    pub ipam_mode: String,
+    /// The static node list.
+    pub nodes: Vec<NodeEntry>,
+    /// This node's labels.
+    pub labels: BTreeMap<String, String>,
+    /// Datapath devices (empty: the default route's).
+    pub devices: Vec<String>,
+    /// WireGuard MTU override.
+    pub mtu: Option<u32>,
+    /// Global policy audit mode.
+    pub policy_audit_mode: bool,
+    /// Directory of policy files.
+    pub policy_dir: Option<PathBuf>,
+    /// Hubble settings.
+    pub hubble: Hubble,
+    /// Prometheus listener, when enabled.
+    pub prometheus_port: Option<u16>,
+    /// Log level (`debug.enabled` raises it to debug).
+    pub log_level: String,
+    /// Log format.
+    pub log_format: LogFormat,
+    /// etcd endpoints for discovery.
+    pub etcd_endpoints: Vec<String>,
+    /// bpffs mount point.
+    pub bpf_root: PathBuf,
+    /// Preallocate BPF maps.
+    pub bpf_preallocate: bool,
+    /// Map sizing ratio.
+    pub bpf_map_dynamic_size_ratio: f64,
+    /// Health probing interval, when enabled.
+    pub health_interval: Option<Duration>,
+    /// Trace sampling: one in N.
+    pub monitor_sampling: u32,
+    /// This node's name, when set (else the host name).
+    pub node_name: Option<String>,
+    /// Runtime directory.
+    pub run_dir: PathBuf,
+    /// State directory.
+    pub state_dir: PathBuf,
+}
+
+/// Encryption settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Encryption {
+    /// WireGuard on.
+    pub enabled: bool,
+    /// Node (host) traffic encrypted.
+    pub node_encryption: bool,
+    /// Automatic key rotation period.
+    pub key_rotation: Option<Duration>,
+    /// `auto`, `kernel` or `userspace`.
+    pub backend: String,
+}
+
+/// Hubble settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hubble {
+    /// Hubble on.
+    pub enabled: bool,
+    /// TCP listener: optional address and port; `None` when disabled.
+    pub listen: Option<(Option<IpAddr>, u16)>,
+    /// Ring buffer capacity.
+    pub event_buffer_capacity: u32,
+}
+
+/// An L4 protocol named in configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Protocol {
+    /// TCP.
+    Tcp,
+    /// UDP.
+    Udp,
+}
+
+impl Config {
+    /// The REST API socket.
+    pub fn api_socket(&self) -> PathBuf {
+        self.run_dir.join("cilium.sock")
+    }
+
+    /// The Hubble unix socket.
+    pub fn hubble_socket(&self) -> PathBuf {
+        self.run_dir.join("hubble.sock")
+    }
+
+    /// Where this agent pins BPF objects.
+    pub fn bpf_pin_dir(&self) -> PathBuf {
+        self.bpf_root.join("cilium")
+    }
+}
+
+/// Loads and validates the configuration from every source.
+pub fn load(req: &LoadRequest) -> Result<Loaded, ConfigErrors> {
+    let mut errors = Vec::new();
+    let mut resolved = sources::defaults();
+    if let Some(path) = &req.file {
+        match std::fs::read_to_string(path) {
+            Ok(text) => sources::apply_file(&mut resolved, path, &text, &mut errors),
+            Err(e) => errors.push(ConfigError::new(
+                Origin::File { path: path.clone(), pos: Default::default() },
+                "",
+                format!("cannot read the config file: {e}"),
+            )),
+        }
+    }
+    let mut warnings = sources::apply_env(&mut resolved, &req.env, &mut errors);
+    sources::apply_overrides(&mut resolved, &req.overrides, &mut errors);
+
+    let mut values: BTreeMap<&'static str, (Typed, Origin)> = BTreeMap::new();
+    let mut settings = Vec::new();
+    for def in keys::KEYS {
+        let Some((node, origin)) = resolved.get(def.path) else { continue };
+        match typed::check(def, node) {
+            Ok(v) => {
+                values.insert(def.path, (v, origin.clone()));
+            }
+            Err(message) => errors.push(ConfigError::new(origin.clone(), def.path, message)),
+        }
+        settings.push(Setting { key: def.path, value: typed::display(node), origin: origin.clone() });
+    }
+
+    let config = build(&values, &mut errors, &mut warnings);
+    if errors.is_empty() {
+        Ok(Loaded { config, settings, warnings })
+    } else {
+        errors.sort_by(|a, b| order(&a.origin).cmp(&order(&b.origin)));
+        Err(ConfigErrors(errors))
+    }
+}
+
+/// Errors in file order first, then environment, then flags.
+fn order(o: &Origin) -> (u8, usize, usize) {
+    match o {
+        Origin::File { pos, .. } => (0, pos.line, pos.column),
+        Origin::Default => (1, 0, 0),
+        Origin::Env(_) => (2, 0, 0),
+        Origin::Flag(_) => (3, 0, 0),
+    }
+}
+
+/// Reads the typed values into a [`Config`] and checks rules that span keys.
+fn build(
+    values: &BTreeMap<&'static str, (Typed, Origin)>,
+    errors: &mut Vec<ConfigError>,
+    warnings: &mut Vec<String>,
+) -> Config {
+    let get = |k: &str| values.get(k).map(|(v, _)| v);
+    let origin = |k: &str| values.get(k).map(|(_, o)| o.clone()).unwrap_or(Origin::Default);
+    let boolean = |k: &str| matches!(get(k), Some(Typed::Bool(true)));
+    let string = |k: &str| match get(k) {
+        Some(Typed::Str(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let uint = |k: &str| match get(k) {
+        Some(Typed::Uint(u)) => Some(*u),
+        _ => None,
+    };
+    let duration = |k: &str| match get(k) {
+        Some(Typed::Duration(d)) => Some(*d),
+        _ => None,
+    };
+    let list = |k: &str| match get(k) {
+        Some(Typed::List(l)) => l.clone(),
+        _ => Vec::new(),
+    };
+    let mut fail = |k: &str, msg: String| errors.push(ConfigError::new(origin(k), k, msg));
+
+    if boolean("k8s.enabled") {
+        fail(
+            "k8s.enabled",
+            "this agent runs on VMs and bare metal without Kubernetes; set `k8s.enabled: false` \
+             (Kubernetes nodes run upstream Cilium)"
+                .into(),
+        );
+    }
+    let cluster_name = string("cluster.name").unwrap_or_else(|| "default".into());
+    if !valid_cluster_name(&cluster_name) {
+        fail(
+            "cluster.name",
+            format!(
+                "`{cluster_name}` is not a valid cluster name: use at most 32 lowercase letters, \
+                 digits and dashes, starting and ending with a letter or digit"
+            ),
+        );
+    }
+
+    let nodes = match get("nodes") {
+        Some(Typed::Nodes(n)) => n.clone(),
+        _ => Vec::new(),
+    };
+    for (i, n) in nodes.iter().enumerate() {
+        if nodes[..i].iter().any(|m| m.ip == n.ip) {
+            fail("nodes", format!("{} is listed twice", n.ip));
+        }
+    }
+
+    let labels = match get("labels") {
+        Some(Typed::Map(m)) => m.clone(),
+        _ => BTreeMap::new(),
+    };
+    for (k, v) in &labels {
+        if let Err(msg) = crate::labels::check_label(k, v) {
+            fail("labels", msg);
+        }
+    }
+
+    let mut failsafe_ports = Vec::new();
+    for spec in list("hostFirewall.failsafePorts") {
+        match parse_port_spec(&spec) {
+            Some(p) => failsafe_ports.push(p),
+            None => fail(
+                "hostFirewall.failsafePorts",
+                format!("expected tcp/PORT or udp/PORT such as tcp/22, found `{spec}`"),
+            ),
+        }
+    }
+
+    let etcd_endpoints = list("etcd.endpoints");
+    for ep in &etcd_endpoints {
+        if !(ep.starts_with("http://") || ep.starts_with("https://")) {
+            fail("etcd.endpoints", format!("expected an http:// or https:// URL, found `{ep}`"));
+        }
+    }
+
+    let encryption = Encryption {
+        enabled: boolean("encryption.enabled"),
+        node_encryption: boolean("encryption.nodeEncryption"),
+        key_rotation: duration("encryption.keyRotation"),
+        backend: string("encryption.backend").unwrap_or_else(|| "auto".into()),
+    };
+    if encryption.node_encryption && !encryption.enabled {
+        warnings.push("encryption.nodeEncryption has no effect while encryption.enabled is false".into());
+    }
+    if values.contains_key("consul.address") {
+        warnings.push("consul.address is accepted but Consul discovery is not supported; use nodes: or etcd.endpoints".into());
+    }
+    if values.contains_key("clustermesh.config") {
+        warnings.push("clustermesh.config is accepted but ClusterMesh with Kubernetes clusters is not supported; ignored".into());
+    }
+    if values.contains_key("resources") {
+        warnings.push("resources is informational here; set CPU and memory limits in the systemd unit".into());
+    }
+
+    let hubble_listen = string("hubble.listenAddress").and_then(|s| parse_listen_addr(&s).ok().flatten());
+    let hubble = Hubble {
+        enabled: boolean("hubble.enabled"),
+        listen: hubble_listen,
+        event_buffer_capacity: uint("hubble.eventBufferCapacity").unwrap_or(4095) as u32,
+    };
+
+    let mut log_level = string("log.level").unwrap_or_else(|| "info".into());
+    if log_level == "warning" {
+        log_level = "warn".into();
+    }
+    if boolean("debug.enabled") && log_level != "trace" {
+        log_level = "debug".into();
+    }
+    let log_format = if string("log.format").as_deref() == Some("json") { LogFormat::Json } else { LogFormat::Text };
+    let path = |k: &str, d: &str| PathBuf::from(string(k).unwrap_or_else(|| d.into()));
+
+    Config {
+        cluster_name,
+        cluster_id: uint("cluster.id").unwrap_or(0) as u32,
+        secret_file: path("cluster.secretFile", "/etc/cilium/cluster-secret"),
+        encryption,
+        host_firewall: boolean("hostFirewall.enabled"),
+        failsafe_ports,
+        ipam_mode: string("ipam.mode").unwrap_or_else(|| "host-scope".into()),
+        nodes,
+        labels,
+        devices: list("devices"),
+        mtu: uint("mtu").map(|m| m as u32),
+        policy_audit_mode: boolean("policyAuditMode"),
+        policy_dir: string("policyDir").map(PathBuf::from),
+        hubble,
+        prometheus_port: boolean("prometheus.enabled")
+            .then(|| uint("prometheus.port").unwrap_or(9962) as u16),
+        log_level,
+        log_format,
+        etcd_endpoints,
+        bpf_root: path("bpf.root", "/sys/fs/bpf"),
+        bpf_preallocate: boolean("bpf.preallocateMaps"),
+        bpf_map_dynamic_size_ratio: match get("bpf.mapDynamicSizeRatio") {
+            Some(Typed::Float(f)) => *f,
+            _ => 0.0025,
+        },
+        health_interval: boolean("healthChecking.enabled")
+            .then(|| duration("healthChecking.interval").unwrap_or(Duration::from_secs(10))),
+        monitor_sampling: uint("monitor.sampling").unwrap_or(1) as u32,
+        node_name: string("nodeName"),
+        run_dir: path("runDir", "/var/run/cilium"),
+        state_dir: path("stateDir", "/var/lib/cilium"),
+    }
+}
+
+fn valid_cluster_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    !b.is_empty()
+        && b.len() <= 32
+        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b[0] != b'-'
+        && b[b.len() - 1] != b'-'
+}
+
+fn parse_port_spec(spec: &str) -> Option<(Protocol, u16)> {
+    let (proto, port) = match spec.split_once('/') {
+        Some((p, n)) => (p, n),
+        None => ("tcp", spec),
+    };
+    let proto = match proto.to_ascii_lowercase().as_str() {
+        "tcp" => Protocol::Tcp,
+        "udp" => Protocol::Udp,
+        _ => return None,
+    };
+    let port: u16 = port.parse().ok().filter(|p| *p != 0)?;
+    Some((proto, port))
+}
+
+/// The config file inside a `--config-dir`.
+pub fn file_in_dir(dir: &Path) -> PathBuf {
+    dir.join("config.yaml")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,230 @@
+//! Wires the subsystems together and owns the agent's lifecycle.
+//!
+//! Start-up, in order:
+//! 1. create the runtime and state directories;
+//! 2. take the run directory's lock, so a second agent refuses to start instead of silently
+//!    taking the socket over;
+//! 3. build the subsystems from the validated configuration;
+//! 4. bind the API socket last (mode 0660, group `cilium` when that group exists);
+//! 5. tell systemd we are ready, and keep its watchdog fed.
+//!
+//! Shutdown (SIGTERM/SIGINT) drains the API server, removes the socket and releases the lock.
+
+mod options;
+mod state;
+
+use std::fs::{self, File};
+use std::future::Future;
+use std::io::{Read, Seek, Write};
+use std::net::IpAddr;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::UnixListener;
+
+pub use options::{OPTIONS, OptionDef, RuntimeOptions, enabled_word, parse_bool_word};
+pub use state::{Agent, ApiError, version_string};
+
+use crate::config::Loaded;
+use crate::logging::LogControl;
+
+/// Why the agent could not start or had to stop.
+#[derive(Debug, thiserror::Error)]
+pub enum DaemonError {
+    /// A directory could not be created.
+    #[error("cannot create directory {}", path.display())]
+    Directory {
+        /// The directory.
+        path: PathBuf,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Another agent holds the lock.
+    #[error("another cilium-agent{} is already running with run directory {}; stop it first (systemctl stop cilium)",
+        pid.map(|p| format!(" (pid {p})")).unwrap_or_default(), dir.display())]
+    AlreadyRunning {
+        /// The other agent's pid, when known.
+        pid: Option<u32>,
+        /// The contested directory.
+        dir: PathBuf,
+    },
+    /// The lock file could not be used.
+    #[error("cannot lock {}", path.display())]
+    Lock {
+        /// The lock file.
+        path: PathBuf,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The API socket could not be bound.
+    #[error("cannot listen on {}", path.display())]
+    Bind {
+        /// The socket.
+        path: PathBuf,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The API server failed.
+    #[error("API server failed")]
+    Serve(#[source] std::io::Error),
+}
+
+/// Runs the agent until `shutdown` resolves.
+pub async fn run(
+    loaded: Loaded,
+    log: Arc<dyn LogControl>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), DaemonError> {
+    let config = &loaded.config;
+    for w in &loaded.warnings {
+        tracing::warn!("{w}");
+    }
+    warn_unavailable(config);
+    make_dir(&config.run_dir, 0o755)?;
+    make_dir(&config.state_dir, 0o700)?;
+    let lock = RunLock::acquire(&config.run_dir)?;
+
+    let host_name = nix::unistd::gethostname()
+        .ok()
+        .and_then(|h| h.into_string().ok())
+        .unwrap_or_else(|| "localhost".into());
+    let agent = Arc::new(Agent::new(loaded.config.clone(), loaded.settings.clone(), host_name, local_ips(), log));
+    tracing::debug!(node = agent.node_name(), "agent state built");
+
+    let socket = agent.config().api_socket();
+    let listener = bind_socket(&socket)?;
+    tracing::info!(socket = %socket.display(), version = %version_string(), node = agent.node_name(), "cilium-agent ready");
+    notify_systemd(&[sd_notify::NotifyState::Ready]);
+    let watchdog = tokio::spawn(feed_watchdog());
+
+    let app = crate::api::server::router(agent.clone());
+    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+
+    notify_systemd(&[sd_notify::NotifyState::Stopping]);
+    watchdog.abort();
+    if let Err(e) = fs::remove_file(&socket) {
+        tracing::warn!(socket = %socket.display(), error = %e, "could not remove the API socket");
+    }
+    drop(lock);
+    tracing::info!("cilium-agent stopped");
+    served.map_err(DaemonError::Serve)
+}
+
+fn warn_unavailable(c: &crate::config::Config) {
+    if c.encryption.enabled {
+        tracing::warn!("encryption.enabled is set, but WireGuard is not available in this build: traffic is NOT encrypted");
+    }
+    if c.host_firewall {
+        tracing::warn!("hostFirewall.enabled is set, but the eBPF datapath is not available in this build: no policy is enforced");
+    }
+}
+
+fn make_dir(path: &Path, mode: u32) -> Result<(), DaemonError> {
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(mode)
+        .create(path)
+        .map_err(|source| DaemonError::Directory { path: path.to_path_buf(), source })
+}
+
+/// An exclusive lock on `<run-dir>/cilium-agent.pid`, held for the agent's lifetime. The kernel
+/// drops it when the process dies, so a crash never leaves a stale lock behind.
+struct RunLock {
+    file: File,
+    path: PathBuf,
+}
+
+impl RunLock {
+    fn acquire(run_dir: &Path) -> Result<RunLock, DaemonError> {
+        let path = run_dir.join("cilium-agent.pid");
+        let lock_err = |source| DaemonError::Lock { path: path.clone(), source };
+        let mut file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(lock_err)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let mut text = String::new();
+                let pid = file.read_to_string(&mut text).ok().and_then(|_| text.trim().parse().ok());
+                return Err(DaemonError::AlreadyRunning { pid, dir: run_dir.to_path_buf() });
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(lock_err(e)),
+        }
+        file.set_len(0).map_err(lock_err)?;
+        file.rewind().map_err(lock_err)?;
+        writeln!(file, "{}", std::process::id()).map_err(lock_err)?;
+        Ok(RunLock { file, path })
+    }
+}
+
+impl Drop for RunLock {
+    fn drop(&mut self) {
+        // Remove first, unlock second: a successor that locks the old inode in between would
+        // otherwise believe it owns a file that is about to vanish.
+        let _ = fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+fn bind_socket(path: &Path) -> Result<UnixListener, DaemonError> {
+    let bind_err = |source| DaemonError::Bind { path: path.to_path_buf(), source };
+    // We hold the run lock, so an existing socket is a leftover of a crashed agent.
+    match fs::remove_file(path) {
+        Ok(()) => tracing::info!(socket = %path.display(), "removed a stale API socket"),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(bind_err(e)),
+    }
+    let listener = UnixListener::bind(path).map_err(bind_err)?;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o660)).map_err(bind_err)?;
+    if let Ok(Some(group)) = nix::unistd::Group::from_name("cilium") {
+        if let Err(e) = nix::unistd::chown(path, None, Some(group.gid)) {
+            tracing::warn!(socket = %path.display(), error = %e, "could not give the API socket to group cilium");
+        }
+    }
+    Ok(listener)
+}
+
+fn local_ips() -> Vec<IpAddr> {
+    let Ok(addrs) = nix::ifaddrs::getifaddrs() else { return Vec::new() };
+    let mut ips: Vec<IpAddr> = addrs
+        .filter_map(|a| {
+            let addr = a.address?;
+            if let Some(v4) = addr.as_sockaddr_in() {
+                Some(IpAddr::V4(v4.ip()))
+            } else {
+                addr.as_sockaddr_in6().map(|v6| IpAddr::V6(v6.ip()))
+            }
+        })
+        .filter(|ip| !ip.is_loopback())
+        .collect();
+    ips.dedup();
+    ips
+}
+
+fn notify_systemd(states: &[sd_notify::NotifyState<'_>]) {
+    if let Err(e) = sd_notify::notify(false, states) {
+        tracing::warn!(error = %e, "could not notify systemd");
+    }
+}
+
+/// Pings systemd's watchdog at half its interval, when the unit sets `WatchdogSec`.
+async fn feed_watchdog() {
+    let mut usec = 0u64;
+    if !sd_notify::watchdog_enabled(false, &mut usec) || usec == 0 {
+        return;
+    }
+    let mut tick = tokio::time::interval(Duration::from_micros(usec / 2));
+    loop {
+        tick.tick().await;
+        notify_systemd(&[sd_notify::NotifyState::Watchdog]);
+    }
+}

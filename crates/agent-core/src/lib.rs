@@ -1,0 +1,22 @@
+//! The one shared library of the workspace.
+//!
+//! Without features it is what the CLIs need: the REST API models and client, and pure parsers
+//! (YAML with positions, label syntax). With the `agent` feature it adds the agent's subsystems:
+//! configuration loading, logging, the API server and the daemon that wires them.
+//!
+//! Dependencies point one way: CLI -> API models <- agent subsystems. Nothing here imports a CLI.
+//! There is no `unsafe` in this crate.
+
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod labels;
+pub mod yaml;
+
+#[cfg(feature = "agent")]
+pub mod config;
+#[cfg(feature = "agent")]
+pub mod daemon;
+#[cfg(feature = "agent")]
+pub mod logging;

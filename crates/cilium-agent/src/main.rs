@@ -1,0 +1,166 @@
+//! `cilium-agent`: parses flags, loads the configuration, runs the daemon.
+//!
+//! Exit codes: 0 clean stop (or a valid `--validate`), 1 runtime failure, 2 invalid
+//! configuration (the systemd unit does not restart on 2: a bad file will not fix itself).
+
+#![forbid(unsafe_code)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use agent_core::config::{self, LoadRequest, Loaded, Override};
+use anyhow::Context;
+use clap::Parser;
+
+const DEFAULT_CONFIG_DIR: &str = "/etc/cilium";
+
+/// The Cilium agent for plain VMs and bare-metal servers.
+#[derive(Debug, Parser)]
+#[command(name = "cilium-agent", version, about, long_about = None)]
+struct Args {
+    /// Directory holding config.yaml
+    #[arg(long, value_name = "DIR")]
+    config_dir: Option<PathBuf>,
+
+    /// Config file to read (instead of <config-dir>/config.yaml)
+    #[arg(long, value_name = "FILE", conflicts_with = "config_dir")]
+    config_file: Option<PathBuf>,
+
+    /// Check the configuration, print the effective values and their sources, and exit
+    #[arg(long)]
+    validate: bool,
+
+    /// Override a configuration key, e.g. --set encryption.enabled=true (repeatable)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+
+    /// Runtime directory for the API sockets (key runDir)
+    #[arg(long, value_name = "DIR")]
+    run_dir: Option<String>,
+
+    /// Directory for persistent state (key stateDir)
+    #[arg(long, value_name = "DIR")]
+    state_dir: Option<String>,
+
+    /// bpffs mount point (key bpf.root)
+    #[arg(long, value_name = "DIR")]
+    bpf_root: Option<String>,
+
+    /// This node's name (key nodeName; default: the host name)
+    #[arg(long, value_name = "NAME")]
+    node_name: Option<String>,
+
+    /// Enable debug logging (key debug.enabled)
+    #[arg(long, short = 'D')]
+    debug: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(args) {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "cilium-agent: error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let (file, explicit) = match (&args.config_file, &args.config_dir) {
+        (Some(f), _) => (f.clone(), true),
+        (None, Some(d)) => (config::file_in_dir(d), true),
+        (None, None) => (config::file_in_dir(DEFAULT_CONFIG_DIR.as_ref()), false),
+    };
+    let mut warnings = Vec::new();
+    let file = if !explicit && !file.exists() {
+        warnings.push(format!("{} not found; using defaults, environment and flags", file.display()));
+        None
+    } else {
+        Some(file)
+    };
+    let request = LoadRequest { file: file.clone(), env: std::env::vars().collect(), overrides: overrides(&args)? };
+    let mut loaded = match config::load(&request) {
+        Ok(l) => l,
+        Err(errors) => {
+            let _ = writeln!(std::io::stderr(), "cilium-agent: {errors}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    loaded.warnings.splice(0..0, warnings);
+
+    if args.validate {
+        print_validation(&loaded, file.as_deref())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let logging = agent_core::logging::init(loaded.config.log_format, &loaded.config.log_level)
+        .context("starting logging")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(agent_core::daemon::run(loaded, Arc::new(logging), shutdown_signal()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn overrides(args: &Args) -> anyhow::Result<Vec<Override>> {
+    let mut out = Vec::new();
+    let mut named = |flag: &str, key: &str, value: &Option<String>| {
+        if let Some(v) = value {
+            out.push(Override { flag: flag.into(), key: key.into(), value: v.clone() });
+        }
+    };
+    named("--run-dir", "runDir", &args.run_dir);
+    named("--state-dir", "stateDir", &args.state_dir);
+    named("--bpf-root", "bpf.root", &args.bpf_root);
+    named("--node-name", "nodeName", &args.node_name);
+    if args.debug {
+        out.push(Override { flag: "--debug".into(), key: "debug.enabled".into(), value: "true".into() });
+    }
+    for s in &args.set {
+        let (k, v) = s
+            .split_once('=')
+            .with_context(|| format!("--set {s}: expected KEY=VALUE, e.g. --set encryption.enabled=true"))?;
+        out.push(Override { flag: format!("--set {k}"), key: k.trim().into(), value: v.into() });
+    }
+    Ok(out)
+}
+
+fn print_validation(loaded: &Loaded, file: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match file {
+        Some(f) => writeln!(out, "Configuration {} is valid.", f.display())?,
+        None => writeln!(out, "Configuration is valid (no config file).")?,
+    }
+    writeln!(out)?;
+    let width = loaded.settings.iter().map(|s| s.key.len()).max().unwrap_or(3).max(3);
+    let vwidth = loaded.settings.iter().map(|s| s.value.len().min(40)).max().unwrap_or(5).max(5);
+    writeln!(out, "{:width$}   {:vwidth$}   SOURCE", "KEY", "VALUE")?;
+    for s in &loaded.settings {
+        let source = match &s.origin {
+            config::Origin::Default => "default".to_string(),
+            other => format!("{} ({other})", other.kind()),
+        };
+        writeln!(out, "{:width$}   {:vwidth$}   {source}", s.key, s.value)?;
+    }
+    for w in &loaded.warnings {
+        writeln!(out, "warning: {w}")?;
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+        tracing::error!("cannot install signal handlers; stop the agent with SIGKILL");
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = term.recv() => tracing::info!("SIGTERM received, shutting down"),
+        _ = int.recv() => tracing::info!("SIGINT received, shutting down"),
+    }
+}
