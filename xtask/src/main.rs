@@ -1,1 +1,50 @@
-fn main() {}
+//! `cargo xtask`: the project's task runner.
+//!
+//! - `gen`: regenerate `completions/` and `man/` from the CLIs' clap definitions.
+//! - `demo`: run the demo (see `demo.rs`).
+
+#![forbid(unsafe_code)]
+
+mod generate;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "xtask")]
+struct Args {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Regenerate shell completions and man pages
+    Gen,
+}
+
+fn main() -> anyhow::Result<()> {
+    match Args::parse().task {
+        Task::Gen => {
+            let root = generate::root();
+            for (path, content) in generate::generated()? {
+                let full = root.join(&path);
+                if let Some(dir) = full.parent() {
+                    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+                }
+                std::fs::write(&full, content).with_context(|| format!("writing {}", full.display()))?;
+            }
+            // Remove pages of commands that no longer exist.
+            let fresh: Vec<_> = generate::generated()?.into_iter().map(|(p, _)| root.join(p)).collect();
+            for dir in ["completions", "man"] {
+                for entry in std::fs::read_dir(root.join(dir))? {
+                    let path = entry?.path();
+                    if !fresh.contains(&path) {
+                        std::fs::remove_file(&path)?;
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+}

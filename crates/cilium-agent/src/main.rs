@@ -92,8 +92,10 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
     loaded.warnings.splice(0..0, warnings);
 
     if args.validate {
-        print_validation(&loaded, file.as_deref())?;
-        return Ok(ExitCode::SUCCESS);
+        match print_validation(&loaded, file.as_deref()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+            _ => return Ok(ExitCode::SUCCESS),
+        }
     }
 
     let logging = agent_core::logging::init(loaded.config.log_format, &loaded.config.log_level)
@@ -130,7 +132,7 @@ fn overrides(args: &Args) -> anyhow::Result<Vec<Override>> {
     Ok(out)
 }
 
-fn print_validation(loaded: &Loaded, file: Option<&std::path::Path>) -> anyhow::Result<()> {
+fn print_validation(loaded: &Loaded, file: Option<&std::path::Path>) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     match file {
         Some(f) => writeln!(out, "Configuration {} is valid.", f.display())?,

@@ -25,8 +25,16 @@ pub fn router(agent: Arc<Agent>) -> Router {
     Router::new()
         .nest("/v1", v1)
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(log_request))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(agent)
+}
+
+async fn log_request(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let (method, path) = (req.method().clone(), req.uri().path().to_string());
+    let resp = next.run(req).await;
+    tracing::debug!(%method, path, status = resp.status().as_u16(), "API request");
+    resp
 }
 
 async fn healthz(State(agent): State<Arc<Agent>>) -> Response {

@@ -10,7 +10,6 @@
 //!
 //! Shutdown (SIGTERM/SIGINT) drains the API server, removes the socket and releases the lock.
 
-mod options;
 mod state;
 
 use std::fs::{self, File};
@@ -24,7 +23,6 @@ use std::time::Duration;
 
 use tokio::net::UnixListener;
 
-pub use options::{OPTIONS, OptionDef, RuntimeOptions, enabled_word, parse_bool_word};
 pub use state::{Agent, ApiError, version_string};
 
 use crate::config::Loaded;

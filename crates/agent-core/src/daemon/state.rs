@@ -13,7 +13,7 @@ use crate::api::models::{
 use crate::config::{Config, Setting};
 use crate::logging::LogControl;
 
-use super::options::RuntimeOptions;
+use crate::api::options::RuntimeOptions;
 
 /// A request the agent refuses.
 #[derive(Debug, thiserror::Error)]
@@ -202,7 +202,7 @@ impl Agent {
         }
         for (name, value) in &next.values {
             if guard.values.get(name) != Some(value) {
-                tracing::info!(option = name, value = super::options::enabled_word(*value), "runtime option changed");
+                tracing::info!(option = name, value = crate::api::options::enabled_word(*value), "runtime option changed");
             }
         }
         *guard = next;

@@ -1,0 +1,81 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_cilium_global_optspecs
+    string join \n H/host= h/help V/version
+end
+
+function __fish_cilium_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_cilium_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_cilium_using_subcommand
+    set -l cmd (__fish_cilium_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c cilium -n "__fish_cilium_needs_command" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cilium -n "__fish_cilium_needs_command" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_needs_command" -f -a "status" -d 'Show the agent\'s health and the cluster\'s state'
+complete -c cilium -n "__fish_cilium_needs_command" -f -a "version" -d 'Show client and daemon versions'
+complete -c cilium -n "__fish_cilium_needs_command" -f -a "config" -d 'Show or change the agent\'s runtime configuration'
+complete -c cilium -n "__fish_cilium_needs_command" -f -a "completion" -d 'Print a shell completion script'
+complete -c cilium -n "__fish_cilium_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cilium -n "__fish_cilium_using_subcommand status" -l timeout -d 'How long to wait for the agent' -r
+complete -c cilium -n "__fish_cilium_using_subcommand status" -s o -l output -d 'Output format: json, yaml or jsonpath=<template>' -r
+complete -c cilium -n "__fish_cilium_using_subcommand status" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand status" -l brief -d 'Only print OK, or the first error'
+complete -c cilium -n "__fish_cilium_using_subcommand status" -l verbose -d 'Everything: all nodes, controllers and health details'
+complete -c cilium -n "__fish_cilium_using_subcommand status" -l all-health -d 'Show node latencies'
+complete -c cilium -n "__fish_cilium_using_subcommand status" -l all-nodes -d 'Show every node (the default shows at most 10)'
+complete -c cilium -n "__fish_cilium_using_subcommand status" -l all-controllers -d 'Show every controller, not only failing ones'
+complete -c cilium -n "__fish_cilium_using_subcommand status" -l all-addresses -d 'Accepted for compatibility'
+complete -c cilium -n "__fish_cilium_using_subcommand status" -l all-redirects -d 'Accepted for compatibility'
+complete -c cilium -n "__fish_cilium_using_subcommand status" -l all-clusters -d 'Accepted for compatibility'
+complete -c cilium -n "__fish_cilium_using_subcommand status" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand status" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand version" -s o -l output -d 'Output format: json, yaml or jsonpath=<template>' -r
+complete -c cilium -n "__fish_cilium_using_subcommand version" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand version" -l client -d 'Only the client\'s version; do not contact the agent'
+complete -c cilium -n "__fish_cilium_using_subcommand version" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand version" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand config; and not __fish_seen_subcommand_from set get help" -s o -l output -d 'Output format: json, yaml or jsonpath=<template>' -r
+complete -c cilium -n "__fish_cilium_using_subcommand config; and not __fish_seen_subcommand_from set get help" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand config; and not __fish_seen_subcommand_from set get help" -s r -l read-only -d 'Show the read-only configuration (every key the agent started with)'
+complete -c cilium -n "__fish_cilium_using_subcommand config; and not __fish_seen_subcommand_from set get help" -s a -l all -d 'Show both the read-write and the read-only configuration'
+complete -c cilium -n "__fish_cilium_using_subcommand config; and not __fish_seen_subcommand_from set get help" -l list-options -d 'List the options that can be changed at runtime'
+complete -c cilium -n "__fish_cilium_using_subcommand config; and not __fish_seen_subcommand_from set get help" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand config; and not __fish_seen_subcommand_from set get help" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand config; and not __fish_seen_subcommand_from set get help" -a "set" -d 'Change one runtime option, e.g. `cilium config set Debug true`'
+complete -c cilium -n "__fish_cilium_using_subcommand config; and not __fish_seen_subcommand_from set get help" -a "get" -d 'Show one option\'s current value'
+complete -c cilium -n "__fish_cilium_using_subcommand config; and not __fish_seen_subcommand_from set get help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cilium -n "__fish_cilium_using_subcommand config; and __fish_seen_subcommand_from set" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand config; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand config; and __fish_seen_subcommand_from get" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand config; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change one runtime option, e.g. `cilium config set Debug true`'
+complete -c cilium -n "__fish_cilium_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "get" -d 'Show one option\'s current value'
+complete -c cilium -n "__fish_cilium_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cilium -n "__fish_cilium_using_subcommand completion" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand completion" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand completion" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion help" -f -a "status" -d 'Show the agent\'s health and the cluster\'s state'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion help" -f -a "version" -d 'Show client and daemon versions'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion help" -f -a "config" -d 'Show or change the agent\'s runtime configuration'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Change one runtime option, e.g. `cilium config set Debug true`'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Show one option\'s current value'

@@ -1,0 +1,159 @@
+//! The command-line definition: one source for parsing, `--help`, completions and man pages.
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::output::Output;
+
+/// CLI for the Cilium agent on this VM.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cilium",
+    version,
+    about = "CLI for the Cilium agent on this VM",
+    long_about = "CLI for the Cilium agent on this VM or bare-metal server.\n\n\
+                  Talks to the local cilium-agent over its unix socket. With -o json, commands \
+                  print the agent's API model unchanged (Cilium's field names); scripts may rely on it.",
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Agent API socket (unix:///path or /path)
+    #[arg(
+        short = 'H',
+        long = "host",
+        env = "CILIUM_SOCK",
+        hide_env_values = true,
+        global = true,
+        value_name = "SOCKET",
+        default_value = agent_core::api::DEFAULT_SOCKET
+    )]
+    pub host: String,
+
+    /// What to do
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the agent's health and the cluster's state
+    Status(StatusArgs),
+    /// Show client and daemon versions
+    Version(VersionArgs),
+    /// Show or change the agent's runtime configuration
+    Config(ConfigArgs),
+    /// Print a shell completion script
+    Completion(CompletionArgs),
+}
+
+/// `-o` for commands that print data.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Output format: json, yaml or jsonpath=<template>
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", value_parser = crate::output::parse_output)]
+    pub output: Option<Output>,
+}
+
+/// `cilium status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Only print OK, or the first error
+    #[arg(long)]
+    pub brief: bool,
+    /// Everything: all nodes, controllers and health details
+    #[arg(long)]
+    pub verbose: bool,
+    /// Show node latencies
+    #[arg(long)]
+    pub all_health: bool,
+    /// Show every node (the default shows at most 10)
+    #[arg(long)]
+    pub all_nodes: bool,
+    /// Show every controller, not only failing ones
+    #[arg(long)]
+    pub all_controllers: bool,
+    /// Accepted for compatibility
+    #[arg(long, hide = true)]
+    pub all_addresses: bool,
+    /// Accepted for compatibility
+    #[arg(long, hide = true)]
+    pub all_redirects: bool,
+    /// Accepted for compatibility
+    #[arg(long, hide = true)]
+    pub all_clusters: bool,
+    /// How long to wait for the agent
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = crate::output::parse_timeout)]
+    pub timeout: std::time::Duration,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `cilium version`.
+#[derive(Debug, Args)]
+pub struct VersionArgs {
+    /// Only the client's version; do not contact the agent
+    #[arg(long)]
+    pub client: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `cilium config`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ConfigArgs {
+    /// Options to change, as Name=Value (e.g. Debug=true, PolicyEnforcement=always)
+    #[arg(value_name = "OPTION=VALUE")]
+    pub assignments: Vec<String>,
+    /// Show the read-only configuration (every key the agent started with)
+    #[arg(short = 'r', long)]
+    pub read_only: bool,
+    /// Show both the read-write and the read-only configuration
+    #[arg(short = 'a', long)]
+    pub all: bool,
+    /// List the options that can be changed at runtime
+    #[arg(long)]
+    pub list_options: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(subcommand)]
+    pub command: Option<ConfigCommand>,
+}
+
+/// `cilium config set|get`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Change one runtime option, e.g. `cilium config set Debug true`
+    Set {
+        /// Option name (see --list-options), or PolicyEnforcement
+        name: String,
+        /// New value: true/false, Enabled/Disabled; default/always/never for PolicyEnforcement
+        value: String,
+    },
+    /// Show one option's current value
+    Get {
+        /// Option name
+        name: String,
+    },
+}
+
+/// `cilium completion`.
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// Shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// The clap command, for completions and man pages.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn definition_is_consistent() {
+        super::command().debug_assert();
+    }
+}
