@@ -1,1 +1,15 @@
-//! x
+//! CLI tests: the real `cilium-agent`, `cilium` and `hubble` binaries against a real agent
+//! running in a temporary directory. One test binary; modules by subject.
+
+mod harness;
+
+/// The agent's start-up, validation, refusal and shutdown.
+mod agent;
+/// Shell completions and versions.
+mod completion;
+/// `cilium config`.
+mod config;
+/// Garbage and abuse on the API socket.
+mod robustness;
+/// `cilium status`.
+mod status;

@@ -26,7 +26,11 @@ pub fn generated() -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
 }
 
 /// One page for the command and one per subcommand (`cilium-status.1`), as git and cargo ship.
-fn man_pages(cmd: &clap::Command, name: &str, out: &mut Vec<(PathBuf, Vec<u8>)>) -> anyhow::Result<()> {
+fn man_pages(
+    cmd: &clap::Command,
+    name: &str,
+    out: &mut Vec<(PathBuf, Vec<u8>)>,
+) -> anyhow::Result<()> {
     let cmd = cmd.clone().name(name.to_string());
     let mut buf = Vec::new();
     clap_mangen::Man::new(cmd.clone()).render(&mut buf)?;

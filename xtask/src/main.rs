@@ -30,12 +30,15 @@ fn main() -> anyhow::Result<()> {
             for (path, content) in generate::generated()? {
                 let full = root.join(&path);
                 if let Some(dir) = full.parent() {
-                    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("creating {}", dir.display()))?;
                 }
-                std::fs::write(&full, content).with_context(|| format!("writing {}", full.display()))?;
+                std::fs::write(&full, content)
+                    .with_context(|| format!("writing {}", full.display()))?;
             }
             // Remove pages of commands that no longer exist.
-            let fresh: Vec<_> = generate::generated()?.into_iter().map(|(p, _)| root.join(p)).collect();
+            let fresh: Vec<_> =
+                generate::generated()?.into_iter().map(|(p, _)| root.join(p)).collect();
             for dir in ["completions", "man"] {
                 for entry in std::fs::read_dir(root.join(dir))? {
                     let path = entry?.path();

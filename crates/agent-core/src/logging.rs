@@ -50,7 +50,12 @@ pub fn init(format: LogFormat, level: &str) -> Result<Logging, LoggingError> {
             .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(ansi))
             .try_init(),
         LogFormat::Json => registry
-            .with(tracing_subscriber::fmt::layer().json().flatten_event(true).with_writer(std::io::stderr))
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .json()
+                    .flatten_event(true)
+                    .with_writer(std::io::stderr),
+            )
             .try_init(),
     };
     result.map_err(|_| LoggingError::AlreadySet)?;

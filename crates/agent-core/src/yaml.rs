@@ -227,10 +227,10 @@ pub fn to_json(node: &Node) -> serde_json::Value {
                 if let Ok(i) = text.parse::<i64>() {
                     return serde_json::Value::from(i);
                 }
-                if let Ok(f) = text.parse::<f64>() {
-                    if f.is_finite() {
-                        return serde_json::Value::from(f);
-                    }
+                if let Ok(f) = text.parse::<f64>()
+                    && f.is_finite()
+                {
+                    return serde_json::Value::from(f);
                 }
             }
             serde_json::Value::String(text.clone())

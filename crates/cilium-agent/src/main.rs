@@ -76,12 +76,17 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let mut warnings = Vec::new();
     let file = if !explicit && !file.exists() {
-        warnings.push(format!("{} not found; using defaults, environment and flags", file.display()));
+        warnings
+            .push(format!("{} not found; using defaults, environment and flags", file.display()));
         None
     } else {
         Some(file)
     };
-    let request = LoadRequest { file: file.clone(), env: std::env::vars().collect(), overrides: overrides(&args)? };
+    let request = LoadRequest {
+        file: file.clone(),
+        env: std::env::vars().collect(),
+        overrides: overrides(&args)?,
+    };
     let mut loaded = match config::load(&request) {
         Ok(l) => l,
         Err(errors) => {
@@ -121,12 +126,16 @@ fn overrides(args: &Args) -> anyhow::Result<Vec<Override>> {
     named("--bpf-root", "bpf.root", &args.bpf_root);
     named("--node-name", "nodeName", &args.node_name);
     if args.debug {
-        out.push(Override { flag: "--debug".into(), key: "debug.enabled".into(), value: "true".into() });
+        out.push(Override {
+            flag: "--debug".into(),
+            key: "debug.enabled".into(),
+            value: "true".into(),
+        });
     }
     for s in &args.set {
-        let (k, v) = s
-            .split_once('=')
-            .with_context(|| format!("--set {s}: expected KEY=VALUE, e.g. --set encryption.enabled=true"))?;
+        let (k, v) = s.split_once('=').with_context(|| {
+            format!("--set {s}: expected KEY=VALUE, e.g. --set encryption.enabled=true")
+        })?;
         out.push(Override { flag: format!("--set {k}"), key: k.trim().into(), value: v.into() });
     }
     Ok(out)
@@ -157,7 +166,9 @@ fn print_validation(loaded: &Loaded, file: Option<&std::path::Path>) -> std::io:
 
 async fn shutdown_signal() {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+    let (Ok(mut term), Ok(mut int)) =
+        (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
+    else {
         tracing::error!("cannot install signal handlers; stop the agent with SIGKILL");
         return std::future::pending().await;
     };

@@ -93,7 +93,9 @@ fn parse_expr(src: &str) -> Result<Vec<Step>, String> {
             } else if let Some(q) = inner.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
                 Step::Field(q.to_string())
             } else {
-                Step::Index(inner.parse().map_err(|_| format!("invalid index [{inner}] in {src:?}"))?)
+                Step::Index(
+                    inner.parse().map_err(|_| format!("invalid index [{inner}] in {src:?}"))?,
+                )
             };
             steps.push(step);
             s = &r[end + 1..];

@@ -44,7 +44,9 @@ fn client(host: &str) -> anyhow::Result<Client> {
     let path = match host.strip_prefix("unix://") {
         Some(p) => p,
         None if host.contains("://") => {
-            anyhow::bail!("unsupported --host {host:?}: the agent listens on a unix socket (unix:///path)")
+            anyhow::bail!(
+                "unsupported --host {host:?}: the agent listens on a unix socket (unix:///path)"
+            )
         }
         None => host,
     };

@@ -27,7 +27,8 @@ pub fn parse_output(s: &str) -> Result<Output, String> {
         "yaml" => Ok(Output::Yaml),
         _ => match s.strip_prefix("jsonpath=") {
             Some(t) if !t.is_empty() => {
-                jsonpath::Template::parse(t).map_err(|e| format!("invalid jsonpath template: {e}"))?;
+                jsonpath::Template::parse(t)
+                    .map_err(|e| format!("invalid jsonpath template: {e}"))?;
                 Ok(Output::JsonPath(t.to_string()))
             }
             _ => Err(format!("unknown output format {s:?}: use json, yaml or jsonpath=<template>")),
@@ -62,7 +63,12 @@ pub fn render<T: Serialize>(format: &Output, value: &T) -> anyhow::Result<String
         }
         Output::JsonPath(t) => {
             let template = jsonpath::Template::parse(t).map_err(|e| anyhow::anyhow!("{e}"))?;
-            format!("{}\n", template.render(&serde_json::to_value(value)?).map_err(|e| anyhow::anyhow!("{e}"))?)
+            format!(
+                "{}\n",
+                template
+                    .render(&serde_json::to_value(value)?)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+            )
         }
     })
 }

@@ -10,7 +10,12 @@ use clap::{Args, Parser, Subcommand};
 
 /// CLI for Hubble, the flow observer of the Cilium agent.
 #[derive(Debug, Parser)]
-#[command(name = "hubble", version, about = "CLI for Hubble, the flow observer of the Cilium agent", propagate_version = true)]
+#[command(
+    name = "hubble",
+    version,
+    about = "CLI for Hubble, the flow observer of the Cilium agent",
+    propagate_version = true
+)]
 pub struct Cli {
     /// What to do
     #[command(subcommand)]

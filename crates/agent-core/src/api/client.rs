@@ -98,7 +98,9 @@ impl Client {
 
     /// `PATCH /v1/config`.
     pub async fn patch_config(&self, spec: &DaemonConfigurationSpec) -> Result<(), ClientError> {
-        self.call::<serde_json::Value, _>(Method::PATCH, "/v1/config", Some(spec), None).await.map(|_| ())
+        self.call::<serde_json::Value, _>(Method::PATCH, "/v1/config", Some(spec), None)
+            .await
+            .map(|_| ())
     }
 
     /// Any call: JSON in, JSON out. An empty 2xx body decodes as JSON `null`.
@@ -110,14 +112,17 @@ impl Client {
         header: Option<(&str, &str)>,
     ) -> Result<T, ClientError> {
         let uri: hyper::Uri = hyperlocal::Uri::new(&self.socket, path).into();
-        let mut req = Request::builder().method(method).uri(uri).header("Accept", "application/json");
+        let mut req =
+            Request::builder().method(method).uri(uri).header("Accept", "application/json");
         if let Some((k, v)) = header {
             req = req.header(k, v);
         }
         let payload = match body {
             Some(b) => {
                 req = req.header("Content-Type", "application/json");
-                Bytes::from(serde_json::to_vec(b).map_err(|e| ClientError::Protocol(e.to_string()))?)
+                Bytes::from(
+                    serde_json::to_vec(b).map_err(|e| ClientError::Protocol(e.to_string()))?,
+                )
             }
             None => Bytes::new(),
         };
@@ -134,9 +139,10 @@ impl Client {
                 .to_bytes();
             Ok::<_, ClientError>((status, bytes))
         };
-        let (status, bytes) = tokio::time::timeout(self.timeout, exchange)
-            .await
-            .map_err(|_| ClientError::Timeout { socket: self.socket.clone(), timeout: self.timeout })??;
+        let (status, bytes) =
+            tokio::time::timeout(self.timeout, exchange).await.map_err(|_| {
+                ClientError::Timeout { socket: self.socket.clone(), timeout: self.timeout }
+            })??;
 
         if !status.is_success() {
             return Err(api_error(status, &bytes));

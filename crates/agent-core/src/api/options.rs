@@ -20,7 +20,10 @@ pub const OPTIONS: &[OptionDef] = &[
     OptionDef { name: "Debug", description: "Enable debugging mode (log level debug)" },
     OptionDef { name: "DropNotification", description: "Enable drop notifications" },
     OptionDef { name: "PolicyAuditMode", description: "Enable policy audit (non-drop) mode" },
-    OptionDef { name: "PolicyVerdictNotification", description: "Enable policy verdict notifications" },
+    OptionDef {
+        name: "PolicyVerdictNotification",
+        description: "Enable policy verdict notifications",
+    },
     OptionDef { name: "TraceNotification", description: "Enable trace notifications" },
 ];
 
@@ -54,20 +57,30 @@ impl RuntimeOptions {
     }
 
     /// Applies a change; nothing changes unless every entry is valid.
-    pub fn apply(&self, options: &BTreeMap<String, String>, enforcement: &str) -> Result<RuntimeOptions, String> {
+    pub fn apply(
+        &self,
+        options: &BTreeMap<String, String>,
+        enforcement: &str,
+    ) -> Result<RuntimeOptions, String> {
         let mut next = self.clone();
         for (name, value) in options {
             let def = OPTIONS
                 .iter()
                 .find(|o| o.name.eq_ignore_ascii_case(name))
                 .ok_or_else(|| format!("unknown option {name}; known options: {}", names()))?;
-            let on = parse_bool_word(value)
-                .ok_or_else(|| format!("invalid value {value:?} for option {}: expected Enabled or Disabled", def.name))?;
+            let on = parse_bool_word(value).ok_or_else(|| {
+                format!(
+                    "invalid value {value:?} for option {}: expected Enabled or Disabled",
+                    def.name
+                )
+            })?;
             next.values.insert(def.name, on);
         }
         if !enforcement.is_empty() {
             if !ENFORCEMENT_MODES.contains(&enforcement) {
-                return Err(format!("invalid policy-enforcement {enforcement:?}: expected default, always or never"));
+                return Err(format!(
+                    "invalid policy-enforcement {enforcement:?}: expected default, always or never"
+                ));
             }
             next.policy_enforcement = enforcement.to_string();
         }
@@ -107,7 +120,7 @@ mod tests {
         assert!(err.contains("unknown option Bogus"));
         change.remove("Bogus");
         let next = o.apply(&change, "always").expect("valid");
-        assert_eq!(next.values["Debug"], true);
+        assert!(next.values["Debug"]);
         assert_eq!(next.policy_enforcement, "always");
         assert!(o.apply(&BTreeMap::new(), "sometimes").is_err());
         let mut bad = BTreeMap::new();

@@ -48,7 +48,9 @@ async fn get_config(State(agent): State<Arc<Agent>>) -> Response {
 async fn patch_config(State(agent): State<Arc<Agent>>, body: Bytes) -> Response {
     let spec: DaemonConfigurationSpec = match serde_json::from_slice(&body) {
         Ok(spec) => spec,
-        Err(e) => return error_response(&ApiError::BadRequest(format!("invalid request body: {e}"))),
+        Err(e) => {
+            return error_response(&ApiError::BadRequest(format!("invalid request body: {e}")));
+        }
     };
     match agent.patch_config(&spec) {
         Ok(()) => StatusCode::OK.into_response(),

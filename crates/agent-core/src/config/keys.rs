@@ -81,42 +81,142 @@ const LOG_LEVELS: &[&str] = &["trace", "debug", "info", "warn", "warning", "erro
 
 /// The registry. Order is the order of `--validate` output.
 pub const KEYS: &[KeyDef] = &[
-    key("cluster.name", Str, Scalar("default"), "cluster name; nodes of other clusters are never peers"),
+    key(
+        "cluster.name",
+        Str,
+        Scalar("default"),
+        "cluster name; nodes of other clusters are never peers",
+    ),
     key("cluster.id", Uint { min: 0, max: 255 }, Scalar("0"), "numeric cluster ID (0-255)"),
-    key("cluster.secretFile", Path, Scalar("/etc/cilium/cluster-secret"), "shared secret that authenticates node announcements"),
-    key("encryption.enabled", Bool, Scalar("false"), "encrypt traffic to the other nodes with WireGuard"),
-    key("encryption.nodeEncryption", Bool, Scalar("false"), "encrypt node-to-node (host) traffic, not only workload traffic"),
-    key("encryption.keyRotation", Duration { min_ms: 60_000 }, NoDefault, "rotate the WireGuard key this often (e.g. 12h)"),
-    key("encryption.backend", Enum(&["auto", "kernel", "userspace"]), Scalar("auto"), "WireGuard implementation"),
+    key(
+        "cluster.secretFile",
+        Path,
+        Scalar("/etc/cilium/cluster-secret"),
+        "shared secret that authenticates node announcements",
+    ),
+    key(
+        "encryption.enabled",
+        Bool,
+        Scalar("false"),
+        "encrypt traffic to the other nodes with WireGuard",
+    ),
+    key(
+        "encryption.nodeEncryption",
+        Bool,
+        Scalar("false"),
+        "encrypt node-to-node (host) traffic, not only workload traffic",
+    ),
+    key(
+        "encryption.keyRotation",
+        Duration { min_ms: 60_000 },
+        NoDefault,
+        "rotate the WireGuard key this often (e.g. 12h)",
+    ),
+    key(
+        "encryption.backend",
+        Enum(&["auto", "kernel", "userspace"]),
+        Scalar("auto"),
+        "WireGuard implementation",
+    ),
     key("hostFirewall.enabled", Bool, Scalar("false"), "enforce host policies with eBPF"),
-    key("hostFirewall.failsafePorts", List, Empty, "extra ports policy can never close, e.g. tcp/22"),
-    key("ipam.mode", Enum(&["host-scope", "cluster-pool", "kubernetes"]), Scalar("host-scope"), "address management mode; VMs keep their own addresses"),
-    key("k8s.enabled", Bool, Scalar("false"), "must be false: this agent is for VMs and bare metal"),
+    key(
+        "hostFirewall.failsafePorts",
+        List,
+        Empty,
+        "extra ports policy can never close, e.g. tcp/22",
+    ),
+    key(
+        "ipam.mode",
+        Enum(&["host-scope", "cluster-pool", "kubernetes"]),
+        Scalar("host-scope"),
+        "address management mode; VMs keep their own addresses",
+    ),
+    key(
+        "k8s.enabled",
+        Bool,
+        Scalar("false"),
+        "must be false: this agent is for VMs and bare metal",
+    ),
     key("nodes", Nodes, Empty, "the cluster's nodes (static discovery): IPs or {ip, name}"),
     key("labels", Map, Empty, "labels of this node, used by policy selectors"),
     key("devices", List, Empty, "devices to attach the datapath to (default: the default route's)"),
-    key("mtu", Uint { min: 1280, max: 65535 }, NoDefault, "MTU of cilium_wg0 (default: device MTU minus WireGuard overhead)"),
-    key("policyAuditMode", Bool, Scalar("false"), "log would-be policy drops as AUDIT instead of dropping"),
+    key(
+        "mtu",
+        Uint { min: 1280, max: 65535 },
+        NoDefault,
+        "MTU of cilium_wg0 (default: device MTU minus WireGuard overhead)",
+    ),
+    key(
+        "policyAuditMode",
+        Bool,
+        Scalar("false"),
+        "log would-be policy drops as AUDIT instead of dropping",
+    ),
     key("policyDir", Path, NoDefault, "directory of policy files loaded at start and watched"),
     key("hubble.enabled", Bool, Scalar("true"), "record flows and serve the Hubble API"),
-    key("hubble.listenAddress", ListenAddr, Scalar(":4244"), "Hubble gRPC TCP listener; empty disables it"),
-    key("hubble.eventBufferCapacity", Uint { min: 1, max: 1 << 20 }, Scalar("4095"), "flows kept in the ring buffer"),
+    key(
+        "hubble.listenAddress",
+        ListenAddr,
+        Scalar(":4244"),
+        "Hubble gRPC TCP listener; empty disables it",
+    ),
+    key(
+        "hubble.eventBufferCapacity",
+        Uint { min: 1, max: 1 << 20 },
+        Scalar("4095"),
+        "flows kept in the ring buffer",
+    ),
     key("prometheus.enabled", Bool, Scalar("false"), "serve Prometheus metrics"),
     key("prometheus.port", Uint { min: 1, max: 65535 }, Scalar("9962"), "Prometheus metrics port"),
     key("debug.enabled", Bool, Scalar("false"), "debug logging (same as log.level=debug)"),
     key("log.format", Enum(&["text", "json"]), Scalar("text"), "log format"),
     key("log.level", Enum(LOG_LEVELS), Scalar("info"), "log level"),
     key("etcd.endpoints", List, Empty, "etcd endpoints for node discovery"),
-    key("consul.address", Str, NoDefault, "accepted for compatibility; Consul discovery is not supported"),
-    key("clustermesh.config", Opaque, NoDefault, "accepted for compatibility; ClusterMesh with Kubernetes clusters is not supported"),
-    key("bpf.root", Path, Scalar("/sys/fs/bpf"), "bpffs mount point; pinned objects go under <root>/cilium"),
-    key("bpf.mapDynamicSizeRatio", Float { min: 0.0, max: 1.0 }, Scalar("0.0025"), "share of memory for sizing BPF maps"),
+    key(
+        "consul.address",
+        Str,
+        NoDefault,
+        "accepted for compatibility; Consul discovery is not supported",
+    ),
+    key(
+        "clustermesh.config",
+        Opaque,
+        NoDefault,
+        "accepted for compatibility; ClusterMesh with Kubernetes clusters is not supported",
+    ),
+    key(
+        "bpf.root",
+        Path,
+        Scalar("/sys/fs/bpf"),
+        "bpffs mount point; pinned objects go under <root>/cilium",
+    ),
+    key(
+        "bpf.mapDynamicSizeRatio",
+        Float { min: 0.0, max: 1.0 },
+        Scalar("0.0025"),
+        "share of memory for sizing BPF maps",
+    ),
     key("bpf.preallocateMaps", Bool, Scalar("false"), "preallocate BPF map memory"),
-    key("bpf.lbAlgorithm", Enum(&["random", "maglev"]), Scalar("random"), "accepted for compatibility; no load balancing on VMs"),
+    key(
+        "bpf.lbAlgorithm",
+        Enum(&["random", "maglev"]),
+        Scalar("random"),
+        "accepted for compatibility; no load balancing on VMs",
+    ),
     key("healthChecking.enabled", Bool, Scalar("true"), "probe the other nodes"),
     key("healthChecking.interval", Duration { min_ms: 1_000 }, Scalar("10s"), "probe interval"),
-    key("monitor.sampling", Uint { min: 1, max: 1_000_000 }, Scalar("1"), "record one of every N trace events"),
-    key("resources", Opaque, NoDefault, "accepted for compatibility; set limits in the systemd unit"),
+    key(
+        "monitor.sampling",
+        Uint { min: 1, max: 1_000_000 },
+        Scalar("1"),
+        "record one of every N trace events",
+    ),
+    key(
+        "resources",
+        Opaque,
+        NoDefault,
+        "accepted for compatibility; set limits in the systemd unit",
+    ),
     key("nodeName", Str, NoDefault, "this node's name (default: the host name)"),
     key("runDir", Path, Scalar("/var/run/cilium"), "runtime directory (API sockets)"),
     key("stateDir", Path, Scalar("/var/lib/cilium"), "persistent state (policies, labels, keys)"),
@@ -129,7 +229,11 @@ pub fn lookup(path: &str) -> Option<&'static KeyDef> {
 
 /// True when `prefix` is a section that holds keys (`encryption` for `encryption.enabled`).
 pub fn is_section(prefix: &str) -> bool {
-    KEYS.iter().any(|k| k.path.len() > prefix.len() && k.path.starts_with(prefix) && k.path.as_bytes()[prefix.len()] == b'.')
+    KEYS.iter().any(|k| {
+        k.path.len() > prefix.len()
+            && k.path.starts_with(prefix)
+            && k.path.as_bytes()[prefix.len()] == b'.'
+    })
 }
 
 /// The names that may appear directly under `prefix` ("" for the top level).
@@ -179,7 +283,10 @@ mod tests {
             env_names("hostFirewall.enabled"),
             ["CILIUM_HOST_FIREWALL_ENABLED".to_string(), "CILIUM_HOSTFIREWALL_ENABLED".to_string()]
         );
-        assert!(env_names("encryption.nodeEncryption").contains(&"CILIUM_ENCRYPTION_NODEENCRYPTION".to_string()));
+        assert!(
+            env_names("encryption.nodeEncryption")
+                .contains(&"CILIUM_ENCRYPTION_NODEENCRYPTION".to_string())
+        );
         assert!(env_names("cluster.name").contains(&"CILIUM_CLUSTER_NAME".to_string()));
         assert!(env_names("ipam.mode").contains(&"CILIUM_IPAM_MODE".to_string()));
         assert!(env_names("k8s.enabled").contains(&"CILIUM_K8S_ENABLED".to_string()));

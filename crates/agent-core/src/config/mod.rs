@@ -197,14 +197,18 @@ pub fn load(req: &LoadRequest) -> Result<Loaded, ConfigErrors> {
             }
             Err(message) => errors.push(ConfigError::new(origin.clone(), def.path, message)),
         }
-        settings.push(Setting { key: def.path, value: typed::display(node), origin: origin.clone() });
+        settings.push(Setting {
+            key: def.path,
+            value: typed::display(node),
+            origin: origin.clone(),
+        });
     }
 
     let config = build(&values, &mut errors, &mut warnings);
     if errors.is_empty() {
         Ok(Loaded { config, settings, warnings })
     } else {
-        errors.sort_by(|a, b| order(&a.origin).cmp(&order(&b.origin)));
+        errors.sort_by_key(|e| order(&e.origin));
         Err(ConfigErrors(errors))
     }
 }
@@ -310,7 +314,9 @@ fn build(
         backend: string("encryption.backend").unwrap_or_else(|| "auto".into()),
     };
     if encryption.node_encryption && !encryption.enabled {
-        warnings.push("encryption.nodeEncryption has no effect while encryption.enabled is false".into());
+        warnings.push(
+            "encryption.nodeEncryption has no effect while encryption.enabled is false".into(),
+        );
     }
     if values.contains_key("consul.address") {
         warnings.push("consul.address is accepted but Consul discovery is not supported; use nodes: or etcd.endpoints".into());
@@ -319,10 +325,13 @@ fn build(
         warnings.push("clustermesh.config is accepted but ClusterMesh with Kubernetes clusters is not supported; ignored".into());
     }
     if values.contains_key("resources") {
-        warnings.push("resources is informational here; set CPU and memory limits in the systemd unit".into());
+        warnings.push(
+            "resources is informational here; set CPU and memory limits in the systemd unit".into(),
+        );
     }
 
-    let hubble_listen = string("hubble.listenAddress").and_then(|s| parse_listen_addr(&s).ok().flatten());
+    let hubble_listen =
+        string("hubble.listenAddress").and_then(|s| parse_listen_addr(&s).ok().flatten());
     let hubble = Hubble {
         enabled: boolean("hubble.enabled"),
         listen: hubble_listen,
@@ -336,7 +345,11 @@ fn build(
     if boolean("debug.enabled") && log_level != "trace" {
         log_level = "debug".into();
     }
-    let log_format = if string("log.format").as_deref() == Some("json") { LogFormat::Json } else { LogFormat::Text };
+    let log_format = if string("log.format").as_deref() == Some("json") {
+        LogFormat::Json
+    } else {
+        LogFormat::Text
+    };
     let path = |k: &str, d: &str| PathBuf::from(string(k).unwrap_or_else(|| d.into()));
 
     Config {

@@ -129,7 +129,8 @@ fn walk(out: &mut Resolved, file: &Path, prefix: &str, node: &Node, errors: &mut
         return;
     };
     for entry in entries {
-        let path = if prefix.is_empty() { entry.key.clone() } else { format!("{prefix}.{}", entry.key) };
+        let path =
+            if prefix.is_empty() { entry.key.clone() } else { format!("{prefix}.{}", entry.key) };
         if let Some(def) = keys::lookup(&path) {
             // A key that is also a section would be ambiguous; the registry has none.
             out.insert(def.path, (entry.value.clone(), origin(entry.value.pos)));
@@ -165,7 +166,11 @@ pub fn suggest<'a>(typed: &str, candidates: &[&'a str]) -> Option<&'a str> {
 
 /// Applies `CILIUM_*` variables. Returns warnings for `CILIUM_*` variables that match no key
 /// (the environment is shared with other tools, so these are not errors).
-pub fn apply_env(out: &mut Resolved, env: &[(String, String)], errors: &mut Vec<ConfigError>) -> Vec<String> {
+pub fn apply_env(
+    out: &mut Resolved,
+    env: &[(String, String)],
+    errors: &mut Vec<ConfigError>,
+) -> Vec<String> {
     // Variables our own tools read, not the agent's config.
     const NOT_CONFIG: &[&str] = &["CILIUM_SOCK", "CILIUM_HEALTH_SOCK", "CILIUM_TEST_SCRATCH"];
     let mut used = Vec::new();
@@ -193,11 +198,16 @@ pub fn apply_env(out: &mut Resolved, env: &[(String, String)], errors: &mut Vec<
     }
     let mut warnings = Vec::new();
     for (var, _) in env {
-        if var.starts_with("CILIUM_") && !used.contains(var) && !NOT_CONFIG.contains(&var.as_str()) {
-            let all: Vec<String> = keys::KEYS.iter().map(|k| keys::env_names(k.path)[0].clone()).collect();
+        if var.starts_with("CILIUM_") && !used.contains(var) && !NOT_CONFIG.contains(&var.as_str())
+        {
+            let all: Vec<String> =
+                keys::KEYS.iter().map(|k| keys::env_names(k.path)[0].clone()).collect();
             let refs: Vec<&str> = all.iter().map(String::as_str).collect();
-            let hint = suggest(var, &refs).map(|s| format!(" (did you mean {s}?)")).unwrap_or_default();
-            warnings.push(format!("ignoring environment variable {var}: not a configuration key{hint}"));
+            let hint =
+                suggest(var, &refs).map(|s| format!(" (did you mean {s}?)")).unwrap_or_default();
+            warnings.push(format!(
+                "ignoring environment variable {var}: not a configuration key{hint}"
+            ));
         }
     }
     warnings
@@ -208,7 +218,10 @@ pub fn apply_overrides(out: &mut Resolved, overrides: &[Override], errors: &mut 
     for o in overrides {
         match keys::lookup(&o.key) {
             Some(def) => {
-                out.insert(def.path, (text_value(def.kind, &o.value), Origin::Flag(o.flag.clone())));
+                out.insert(
+                    def.path,
+                    (text_value(def.kind, &o.value), Origin::Flag(o.flag.clone())),
+                );
             }
             None => {
                 let all: Vec<&str> = keys::KEYS.iter().map(|k| k.path).collect();
@@ -238,12 +251,19 @@ fn text_value(kind: Kind, text: &str) -> Node {
                 items()
                     .map(|pair| {
                         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                        yaml::Entry { key: k.trim().to_string(), key_pos: Pos::default(), value: scalar(v.trim()) }
+                        yaml::Entry {
+                            key: k.trim().to_string(),
+                            key_pos: Pos::default(),
+                            value: scalar(v.trim()),
+                        }
                     })
                     .collect(),
             ),
         },
-        _ => Node { pos: Pos::default(), value: Value::Scalar { text: text.to_string(), plain: true } },
+        _ => Node {
+            pos: Pos::default(),
+            value: Value::Scalar { text: text.to_string(), plain: true },
+        },
     }
 }
 

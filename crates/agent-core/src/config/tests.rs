@@ -10,14 +10,22 @@ fn file(text: &str) -> tempfile::NamedTempFile {
     f
 }
 
-fn load_text(text: &str, env: &[(&str, &str)], overrides: &[(&str, &str)]) -> Result<Loaded, ConfigErrors> {
+fn load_text(
+    text: &str,
+    env: &[(&str, &str)],
+    overrides: &[(&str, &str)],
+) -> Result<Loaded, ConfigErrors> {
     let f = file(text);
     load(&LoadRequest {
         file: Some(f.path().to_path_buf()),
         env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         overrides: overrides
             .iter()
-            .map(|(k, v)| Override { flag: format!("--set {k}"), key: k.to_string(), value: v.to_string() })
+            .map(|(k, v)| Override {
+                flag: format!("--set {k}"),
+                key: k.to_string(),
+                value: v.to_string(),
+            })
             .collect(),
     })
 }
@@ -61,7 +69,8 @@ healthChecking:
 
 #[test]
 fn example_config_loads() {
-    let loaded = load_text(include_str!("../../../../deploy/config/config.yaml"), &[], &[]).expect("valid");
+    let loaded =
+        load_text(include_str!("../../../../deploy/config/config.yaml"), &[], &[]).expect("valid");
     let c = &loaded.config;
     assert_eq!(c.cluster_name, "vm-cluster");
     assert_eq!(c.cluster_id, 1);
@@ -127,7 +136,11 @@ fn every_error_is_reported_in_file_order() {
     let errs = errors_of("cluster:\n  id: 999\nprometheus:\n  port: http\nfoo: 1\n");
     let text: Vec<String> = errs.iter().map(ToString::to_string).collect();
     assert_eq!(errs.len(), 3, "{text:#?}");
-    assert!(text[0].contains(":2:7: cluster.id: expected an integer from 0 to 255, found `999`"), "{}", text[0]);
+    assert!(
+        text[0].contains(":2:7: cluster.id: expected an integer from 0 to 255, found `999`"),
+        "{}",
+        text[0]
+    );
     assert!(text[1].contains(":4:9: prometheus.port"), "{}", text[1]);
     assert!(text[2].contains(":5:1: unknown key `foo`"), "{}", text[2]);
 }
@@ -146,12 +159,24 @@ fn wrong_shapes() {
     assert!(errors_of("labels: [a]\n")[0].to_string().contains("expected a mapping"));
     assert!(errors_of("- a\n")[0].to_string().contains("top level must be a mapping"));
     assert!(errors_of("a: [\n")[0].to_string().contains("invalid YAML"));
-    assert!(errors_of("nodes: [192.168.1.10, 192.168.1.10]\n")[0].to_string().contains("listed twice"));
-    assert!(errors_of("cluster: {name: Bad_Name}\n")[0].to_string().contains("not a valid cluster name"));
+    assert!(
+        errors_of("nodes: [192.168.1.10, 192.168.1.10]\n")[0].to_string().contains("listed twice")
+    );
+    assert!(
+        errors_of("cluster: {name: Bad_Name}\n")[0]
+            .to_string()
+            .contains("not a valid cluster name")
+    );
     assert!(errors_of("labels: {\"bad key\": x}\n")[0].to_string().contains("label key"));
-    assert!(errors_of("etcd: {endpoints: [192.168.1.100:2379]}\n")[0].to_string().contains("http://"));
-    assert!(errors_of("hostFirewall: {failsafePorts: [ssh]}\n")[0].to_string().contains("tcp/PORT"));
-    assert!(errors_of("a: 1\n---\nb: 2\n").iter().any(|e| e.to_string().contains("one YAML document")));
+    assert!(
+        errors_of("etcd: {endpoints: [192.168.1.100:2379]}\n")[0].to_string().contains("http://")
+    );
+    assert!(
+        errors_of("hostFirewall: {failsafePorts: [ssh]}\n")[0].to_string().contains("tcp/PORT")
+    );
+    assert!(
+        errors_of("a: 1\n---\nb: 2\n").iter().any(|e| e.to_string().contains("one YAML document"))
+    );
 }
 
 #[test]
@@ -166,8 +191,9 @@ fn empty_file_means_defaults() {
 
 #[test]
 fn missing_file_is_an_error() {
-    let errs = load(&LoadRequest { file: Some("/nonexistent/config.yaml".into()), ..Default::default() })
-        .expect_err("missing");
+    let errs =
+        load(&LoadRequest { file: Some("/nonexistent/config.yaml".into()), ..Default::default() })
+            .expect_err("missing");
     assert!(errs.to_string().contains("cannot read the config file"));
 }
 
@@ -176,9 +202,12 @@ fn precedence_default_file_env_flag() {
     let text = "cluster:\n  name: from-file\n  id: 1\nhubble:\n  enabled: false\n";
     let l = load_text(text, &[("CILIUM_CLUSTER_NAME", "from-env")], &[]).expect("valid");
     assert_eq!(l.config.cluster_name, "from-env");
-    let l = load_text(text, &[("CILIUM_CLUSTER_NAME", "from-env")], &[("cluster.name", "from-flag")]).expect("valid");
+    let l =
+        load_text(text, &[("CILIUM_CLUSTER_NAME", "from-env")], &[("cluster.name", "from-flag")])
+            .expect("valid");
     assert_eq!(l.config.cluster_name, "from-flag");
-    let origin_of = |l: &Loaded, k: &str| l.settings.iter().find(|s| s.key == k).map(|s| s.origin.kind());
+    let origin_of =
+        |l: &Loaded, k: &str| l.settings.iter().find(|s| s.key == k).map(|s| s.origin.kind());
     assert_eq!(origin_of(&l, "cluster.name"), Some("flag"));
     assert_eq!(origin_of(&l, "cluster.id"), Some("file"));
     assert_eq!(origin_of(&l, "hubble.enabled"), Some("file"));
@@ -202,7 +231,9 @@ fn seed_docker_environment() {
     let c = load_text("", &env, &[]).expect("valid").config;
     assert_eq!(c.cluster_name, "vm-cluster");
     assert_eq!(c.cluster_id, 1);
-    assert!(c.encryption.enabled && c.encryption.node_encryption && c.host_firewall && c.hubble.enabled);
+    assert!(
+        c.encryption.enabled && c.encryption.node_encryption && c.host_firewall && c.hubble.enabled
+    );
     assert_eq!(c.nodes.len(), 2);
     assert_eq!(c.labels.len(), 2);
 }
@@ -232,7 +263,8 @@ fn conflicting_env_spellings_are_refused() {
 
 #[test]
 fn unknown_env_is_a_warning_with_suggestion() {
-    let l = load_text("", &[("CILIUM_ENCRYPTON_ENABLED", "true"), ("CILIUM_SOCK", "/x")], &[]).expect("valid");
+    let l = load_text("", &[("CILIUM_ENCRYPTON_ENABLED", "true"), ("CILIUM_SOCK", "/x")], &[])
+        .expect("valid");
     assert_eq!(l.warnings.len(), 1, "{:?}", l.warnings);
     assert!(l.warnings[0].contains("did you mean CILIUM_ENCRYPTION_ENABLED"), "{}", l.warnings[0]);
 }
@@ -247,9 +279,15 @@ fn unknown_flag_key_is_an_error() {
 
 #[test]
 fn debug_enabled_raises_log_level() {
-    assert_eq!(load_text("debug: {enabled: true}\n", &[], &[]).expect("valid").config.log_level, "debug");
     assert_eq!(
-        load_text("debug: {enabled: true}\nlog: {level: trace}\n", &[], &[]).expect("valid").config.log_level,
+        load_text("debug: {enabled: true}\n", &[], &[]).expect("valid").config.log_level,
+        "debug"
+    );
+    assert_eq!(
+        load_text("debug: {enabled: true}\nlog: {level: trace}\n", &[], &[])
+            .expect("valid")
+            .config
+            .log_level,
         "trace"
     );
 }
@@ -279,7 +317,8 @@ fn every_key_round_trips_through_the_file() {
             }
             yaml.push('\n');
         }
-        let loaded = load_text(&yaml, &[], &[]).unwrap_or_else(|e| panic!("{}: {e}\n{yaml}", def.path));
+        let loaded =
+            load_text(&yaml, &[], &[]).unwrap_or_else(|e| panic!("{}: {e}\n{yaml}", def.path));
         let s = loaded.settings.iter().find(|s| s.key == def.path).expect("setting present");
         assert_eq!(s.origin.kind(), "file", "{}", def.path);
     }

@@ -79,10 +79,14 @@ pub fn check(def: &KeyDef, node: &Node) -> Result<Typed, String> {
         }
         Kind::Duration { min_ms } => {
             let s = scalar(node)?;
-            let d = parse_duration(s)
-                .ok_or_else(|| format!("expected a duration such as 10s, 5m or 12h, found `{s}`"))?;
+            let d = parse_duration(s).ok_or_else(|| {
+                format!("expected a duration such as 10s, 5m or 12h, found `{s}`")
+            })?;
             if d < Duration::from_millis(min_ms) {
-                return Err(format!("must be at least {}, found `{s}`", format_duration(Duration::from_millis(min_ms))));
+                return Err(format!(
+                    "must be at least {}, found `{s}`",
+                    format_duration(Duration::from_millis(min_ms))
+                ));
             }
             Ok(Typed::Duration(d))
         }
@@ -92,12 +96,22 @@ pub fn check(def: &KeyDef, node: &Node) -> Result<Typed, String> {
         }
         Kind::List => {
             let items = seq(node)?;
-            items.iter().map(|n| scalar(n).map(str::to_string)).collect::<Result<_, _>>().map(Typed::List)
+            items
+                .iter()
+                .map(|n| scalar(n).map(str::to_string))
+                .collect::<Result<_, _>>()
+                .map(Typed::List)
         }
-        Kind::Nodes => seq(node)?.iter().map(node_entry).collect::<Result<_, _>>().map(Typed::Nodes),
+        Kind::Nodes => {
+            seq(node)?.iter().map(node_entry).collect::<Result<_, _>>().map(Typed::Nodes)
+        }
         Kind::Map => {
             let Value::Map(entries) = &node.value else {
-                return if node.is_null() { Ok(Typed::Map(BTreeMap::new())) } else { Err(format!("expected a mapping, found {}", node.kind())) };
+                return if node.is_null() {
+                    Ok(Typed::Map(BTreeMap::new()))
+                } else {
+                    Err(format!("expected a mapping, found {}", node.kind()))
+                };
             };
             entries
                 .iter()
@@ -125,7 +139,9 @@ fn seq(node: &Node) -> Result<&[Node], String> {
 }
 
 fn node_entry(node: &Node) -> Result<NodeEntry, String> {
-    let parse_ip = |s: &str| s.parse::<IpAddr>().map_err(|_| format!("expected an IP address in `nodes`, found `{s}`"));
+    let parse_ip = |s: &str| {
+        s.parse::<IpAddr>().map_err(|_| format!("expected an IP address in `nodes`, found `{s}`"))
+    };
     match &node.value {
         Value::Scalar { text, .. } => Ok(NodeEntry { ip: parse_ip(text)?, name: None }),
         Value::Map(entries) => {
@@ -135,7 +151,11 @@ fn node_entry(node: &Node) -> Result<NodeEntry, String> {
                 match e.key.as_str() {
                     "ip" | "address" => ip = Some(parse_ip(scalar(&e.value)?)?),
                     "name" => name = Some(scalar(&e.value)?.to_string()),
-                    other => return Err(format!("unknown key `{other}` in a node entry (expected ip, name)")),
+                    other => {
+                        return Err(format!(
+                            "unknown key `{other}` in a node entry (expected ip, name)"
+                        ));
+                    }
                 }
             }
             let ip = ip.ok_or_else(|| "a node entry needs `ip`".to_string())?;
@@ -204,7 +224,11 @@ pub fn parse_listen_addr(s: &str) -> Result<Option<(Option<IpAddr>, u16)>, Strin
     if host.is_empty() {
         return Ok(Some((None, port)));
     }
-    let ip = if host == "localhost" { IpAddr::from([127, 0, 0, 1]) } else { host.parse().map_err(|_| bad())? };
+    let ip = if host == "localhost" {
+        IpAddr::from([127, 0, 0, 1])
+    } else {
+        host.parse().map_err(|_| bad())?
+    };
     Ok(Some((Some(ip), port)))
 }
 
@@ -246,9 +270,15 @@ mod tests {
         assert_eq!(check(def("prometheus.port"), &text("9962")), Ok(Typed::Uint(9962)));
         assert!(check(def("prometheus.port"), &text("99999")).unwrap_err().contains("1 to 65535"));
         assert_eq!(check(def("encryption.enabled"), &text("TRUE")), Ok(Typed::Bool(true)));
-        assert!(check(def("encryption.enabled"), &text("yes")).unwrap_err().contains("true or false"));
+        assert!(
+            check(def("encryption.enabled"), &text("yes")).unwrap_err().contains("true or false")
+        );
         assert!(check(def("log.format"), &text("xml")).unwrap_err().contains("text, json"));
-        assert!(check(def("healthChecking.interval"), &text("100ms")).unwrap_err().contains("at least 1s"));
+        assert!(
+            check(def("healthChecking.interval"), &text("100ms"))
+                .unwrap_err()
+                .contains("at least 1s")
+        );
         assert!(check(def("stateDir"), &text("relative")).unwrap_err().contains("absolute"));
         assert!(check(def("hubble.listenAddress"), &text("4244")).is_err());
         assert!(check(def("bpf.mapDynamicSizeRatio"), &text("2")).is_err());
@@ -257,14 +287,18 @@ mod tests {
     #[test]
     fn listen_addresses() {
         assert_eq!(parse_listen_addr(":4244"), Ok(Some((None, 4244))));
-        assert_eq!(parse_listen_addr("[::1]:4244"), Ok(Some((Some("::1".parse().expect("ip")), 4244))));
+        assert_eq!(
+            parse_listen_addr("[::1]:4244"),
+            Ok(Some((Some("::1".parse().expect("ip")), 4244)))
+        );
         assert_eq!(parse_listen_addr(""), Ok(None));
         assert!(parse_listen_addr("host:port").is_err());
     }
 
     #[test]
     fn nodes_entries() {
-        let doc = yaml::parse_documents("- 192.168.1.10\n- {ip: 192.168.1.11, name: vm2}\n").expect("yaml");
+        let doc = yaml::parse_documents("- 192.168.1.10\n- {ip: 192.168.1.11, name: vm2}\n")
+            .expect("yaml");
         let Typed::Nodes(n) = check(def("nodes"), &doc[0]).expect("valid") else { panic!("nodes") };
         assert_eq!(n[1].name.as_deref(), Some("vm2"));
         let doc = yaml::parse_documents("- 54.x.x.x\n").expect("yaml");

@@ -91,7 +91,13 @@ pub async fn run(
         .ok()
         .and_then(|h| h.into_string().ok())
         .unwrap_or_else(|| "localhost".into());
-    let agent = Arc::new(Agent::new(loaded.config.clone(), loaded.settings.clone(), host_name, local_ips(), log));
+    let agent = Arc::new(Agent::new(
+        loaded.config.clone(),
+        loaded.settings.clone(),
+        host_name,
+        local_ips(),
+        log,
+    ));
     tracing::debug!(node = agent.node_name(), "agent state built");
 
     let socket = agent.config().api_socket();
@@ -115,10 +121,14 @@ pub async fn run(
 
 fn warn_unavailable(c: &crate::config::Config) {
     if c.encryption.enabled {
-        tracing::warn!("encryption.enabled is set, but WireGuard is not available in this build: traffic is NOT encrypted");
+        tracing::warn!(
+            "encryption.enabled is set, but WireGuard is not available in this build: traffic is NOT encrypted"
+        );
     }
     if c.host_firewall {
-        tracing::warn!("hostFirewall.enabled is set, but the eBPF datapath is not available in this build: no policy is enforced");
+        tracing::warn!(
+            "hostFirewall.enabled is set, but the eBPF datapath is not available in this build: no policy is enforced"
+        );
     }
 }
 
@@ -152,7 +162,8 @@ impl RunLock {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
                 let mut text = String::new();
-                let pid = file.read_to_string(&mut text).ok().and_then(|_| text.trim().parse().ok());
+                let pid =
+                    file.read_to_string(&mut text).ok().and_then(|_| text.trim().parse().ok());
                 return Err(DaemonError::AlreadyRunning { pid, dir: run_dir.to_path_buf() });
             }
             Err(fs::TryLockError::Error(e)) => return Err(lock_err(e)),
@@ -183,10 +194,10 @@ fn bind_socket(path: &Path) -> Result<UnixListener, DaemonError> {
     }
     let listener = UnixListener::bind(path).map_err(bind_err)?;
     fs::set_permissions(path, fs::Permissions::from_mode(0o660)).map_err(bind_err)?;
-    if let Ok(Some(group)) = nix::unistd::Group::from_name("cilium") {
-        if let Err(e) = nix::unistd::chown(path, None, Some(group.gid)) {
-            tracing::warn!(socket = %path.display(), error = %e, "could not give the API socket to group cilium");
-        }
+    if let Ok(Some(group)) = nix::unistd::Group::from_name("cilium")
+        && let Err(e) = nix::unistd::chown(path, None, Some(group.gid))
+    {
+        tracing::warn!(socket = %path.display(), error = %e, "could not give the API socket to group cilium");
     }
     Ok(listener)
 }

@@ -57,7 +57,10 @@ impl Agent {
         log: Arc<dyn LogControl>,
     ) -> Self {
         let node_name = config.node_name.clone().unwrap_or(host_name);
-        let options = RwLock::new(RuntimeOptions::new(config.log_level == "debug" || config.log_level == "trace", config.policy_audit_mode));
+        let options = RwLock::new(RuntimeOptions::new(
+            config.log_level == "debug" || config.log_level == "trace",
+            config.policy_audit_mode,
+        ));
         Agent { config, settings, node_name, local_ips, started: Instant::now(), options, log }
     }
 
@@ -88,12 +91,16 @@ impl Agent {
         let kvstore = if c.etcd_endpoints.is_empty() {
             disabled("static node list")
         } else {
-            Status::new(state::WARNING, "etcd discovery is not available in this build; using the static node list")
+            Status::new(
+                state::WARNING,
+                "etcd discovery is not available in this build; using the static node list",
+            )
         };
         let encryption = EncryptionStatus {
             mode: "Disabled".into(),
             msg: if c.encryption.enabled {
-                "requested by the configuration, but WireGuard is not available in this build".into()
+                "requested by the configuration, but WireGuard is not available in this build"
+                    .into()
             } else {
                 String::new()
             },
@@ -101,7 +108,11 @@ impl Agent {
         };
         let hubble = HubbleStatus {
             state: state::DISABLED.into(),
-            msg: if c.hubble.enabled { "the Hubble server is not available in this build".into() } else { String::new() },
+            msg: if c.hubble.enabled {
+                "the Hubble server is not available in this build".into()
+            } else {
+                String::new()
+            },
             observer: None,
         };
         let id = c.cluster_id << 16;
@@ -116,7 +127,10 @@ impl Agent {
             hubble: Some(hubble),
             hubble_metrics: None,
             cluster_mesh: None,
-            identity_range: Some(IdentityRange { min_identity: id + 256, max_identity: id + 65535 }),
+            identity_range: Some(IdentityRange {
+                min_identity: id + 256,
+                max_identity: id + 65535,
+            }),
             attach_mode: None,
         }
     }
@@ -150,12 +164,19 @@ impl Agent {
                     name: self.node_name.clone(),
                     source: "local".into(),
                     primary_address: self.local_ips.first().map(|ip| addressing(*ip)),
-                    health: Some(NodeHealth { state: "Reachable".into(), latency_ns: None, local: true }),
+                    health: Some(NodeHealth {
+                        state: "Reachable".into(),
+                        latency_ns: None,
+                        local: true,
+                    }),
                 },
             );
         }
         ClusterStatus {
-            cilium_health: Some(Status::new(state::DISABLED, "node health probing is not available in this build")),
+            cilium_health: Some(Status::new(
+                state::DISABLED,
+                "node health probing is not available in this build",
+            )),
             nodes,
             self_: format!("{}/{}", self.config.cluster_name, self.node_name),
         }
@@ -164,7 +185,10 @@ impl Agent {
     /// `GET /v1/config`.
     pub fn daemon_config(&self) -> DaemonConfiguration {
         let o = self.options();
-        let spec = DaemonConfigurationSpec { options: o.as_map(), policy_enforcement: o.policy_enforcement.clone() };
+        let spec = DaemonConfigurationSpec {
+            options: o.as_map(),
+            policy_enforcement: o.policy_enforcement.clone(),
+        };
         let map = self
             .settings
             .iter()
@@ -186,7 +210,8 @@ impl Agent {
     /// `PATCH /v1/config`: all or nothing; `Debug` changes the log level at once.
     pub fn patch_config(&self, spec: &DaemonConfigurationSpec) -> Result<(), ApiError> {
         let mut guard = self.options.write().unwrap_or_else(|p| p.into_inner());
-        let next = guard.apply(&spec.options, &spec.policy_enforcement).map_err(ApiError::BadRequest)?;
+        let next =
+            guard.apply(&spec.options, &spec.policy_enforcement).map_err(ApiError::BadRequest)?;
         if next.values.get("Debug") != guard.values.get("Debug") {
             let debug = next.values.get("Debug").copied().unwrap_or(false);
             let level = if debug {
@@ -202,7 +227,11 @@ impl Agent {
         }
         for (name, value) in &next.values {
             if guard.values.get(name) != Some(value) {
-                tracing::info!(option = name, value = crate::api::options::enabled_word(*value), "runtime option changed");
+                tracing::info!(
+                    option = name,
+                    value = crate::api::options::enabled_word(*value),
+                    "runtime option changed"
+                );
             }
         }
         *guard = next;
@@ -262,7 +291,10 @@ mod tests {
         a.patch_config(&spec).expect("valid");
         spec.options.insert("Debug".into(), "Disabled".into());
         a.patch_config(&spec).expect("valid");
-        assert_eq!(*log.levels.lock().expect("lock"), vec!["debug".to_string(), "info".to_string()]);
+        assert_eq!(
+            *log.levels.lock().expect("lock"),
+            vec!["debug".to_string(), "info".to_string()]
+        );
         assert_eq!(a.daemon_config().spec.options["Debug"], "Disabled");
         spec.options.insert("Nope".into(), "Enabled".into());
         assert!(matches!(a.patch_config(&spec), Err(ApiError::BadRequest(_))));

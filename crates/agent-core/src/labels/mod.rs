@@ -9,10 +9,12 @@ pub fn check_label(key: &str, value: &str) -> Result<(), String> {
         Some((p, n)) => (Some(p), n),
         None => (None, key),
     };
-    if let Some(p) = prefix {
-        if p.is_empty() || p.len() > 253 || !p.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.') {
-            return Err(format!("label key `{key}`: the prefix before `/` must be a DNS name"));
-        }
+    if let Some(p) = prefix
+        && (p.is_empty()
+            || p.len() > 253
+            || !p.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.'))
+    {
+        return Err(format!("label key `{key}`: the prefix before `/` must be a DNS name"));
     }
     if name.is_empty() || name.len() > 63 || !name_chars(name) {
         return Err(format!(

@@ -20,7 +20,7 @@ pub async fn run(cli: &Cli, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
         for o in OPTIONS {
             writeln!(s, "{:<24} {}", o.name, o.description)?;
         }
-        writeln!(s, "{:<24} {}", ENFORCEMENT, "Policy enforcement mode: default, always or never")?;
+        writeln!(s, "{ENFORCEMENT:<24} Policy enforcement mode: default, always or never")?;
         output::emit(&s)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -33,9 +33,15 @@ pub async fn run(cli: &Cli, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
             let value = if name.eq_ignore_ascii_case(ENFORCEMENT) {
                 Some(realized.policy_enforcement.clone())
             } else {
-                realized.options.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone())
+                realized
+                    .options
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.clone())
             };
-            let value = value.with_context(|| format!("unknown option {name:?}; see `cilium config --list-options`"))?;
+            let value = value.with_context(|| {
+                format!("unknown option {name:?}; see `cilium config --list-options`")
+            })?;
             output::emit(&format!("{value}\n"))?;
             return Ok(ExitCode::SUCCESS);
         }
@@ -45,7 +51,9 @@ pub async fn run(cli: &Cli, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
             .map(|a| {
                 a.split_once('=')
                     .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-                    .with_context(|| format!("expected OPTION=VALUE, found {a:?} (e.g. Debug=true)"))
+                    .with_context(|| {
+                        format!("expected OPTION=VALUE, found {a:?} (e.g. Debug=true)")
+                    })
             })
             .collect::<anyhow::Result<_>>()?,
     };
@@ -74,8 +82,12 @@ fn spec_for(assignments: &[(String, String)]) -> anyhow::Result<DaemonConfigurat
         let Some(def) = OPTIONS.iter().find(|o| o.name.eq_ignore_ascii_case(name)) else {
             bail!("unknown option {name:?}; see `cilium config --list-options`");
         };
-        let on = parse_bool_word(value)
-            .with_context(|| format!("invalid value {value:?} for {}: expected true/false or Enabled/Disabled", def.name))?;
+        let on = parse_bool_word(value).with_context(|| {
+            format!(
+                "invalid value {value:?} for {}: expected true/false or Enabled/Disabled",
+                def.name
+            )
+        })?;
         spec.options.insert(def.name.to_string(), enabled_word(on).to_string());
     }
     Ok(spec)
@@ -121,8 +133,11 @@ mod tests {
 
     #[test]
     fn assignments_are_checked_before_sending() {
-        let spec = spec_for(&[("debug".into(), "true".into()), ("PolicyEnforcement".into(), "always".into())])
-            .expect("valid");
+        let spec = spec_for(&[
+            ("debug".into(), "true".into()),
+            ("PolicyEnforcement".into(), "always".into()),
+        ])
+        .expect("valid");
         assert_eq!(spec.options["Debug"], "Enabled");
         assert_eq!(spec.policy_enforcement, "always");
         assert!(spec_for(&[("Debgu".into(), "true".into())]).is_err());

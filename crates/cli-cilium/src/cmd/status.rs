@@ -46,7 +46,8 @@ fn brief(s: &StatusResponse) -> String {
             return format!("error in {name}: {}\n", bad.msg);
         }
     }
-    if let Some(c) = s.controllers.iter().flatten().find(|c| !c.status.last_failure_msg.is_empty()) {
+    if let Some(c) = s.controllers.iter().flatten().find(|c| !c.status.last_failure_msg.is_empty())
+    {
         return format!("error in controller {}: {}\n", c.name, c.status.last_failure_msg);
     }
     if healthy(s) { "OK\n".into() } else { "error in cilium: not OK\n".into() }
@@ -93,7 +94,11 @@ fn full(s: &StatusResponse, args: &StatusArgs) -> String {
         let _ = writeln!(out, "{:<24} {}", format!("{label}:"), value.trim_end());
     };
     let status_text = |st: &Status| {
-        if st.msg.is_empty() { state_word(&st.state) } else { format!("{}   {}", state_word(&st.state), st.msg) }
+        if st.msg.is_empty() {
+            state_word(&st.state)
+        } else {
+            format!("{}   {}", state_word(&st.state), st.msg)
+        }
     };
 
     line(&mut out, "Daemon", summary_word(s.cilium.as_ref().map(|c| c.state.as_str())));
@@ -120,7 +125,12 @@ fn full(s: &StatusResponse, args: &StatusArgs) -> String {
             let ifaces: Vec<String> = wg
                 .interfaces
                 .iter()
-                .map(|i| format!("{} (Pubkey: {}, Port: {}, Peers: {})", i.name, i.public_key, i.listen_port, i.peer_count))
+                .map(|i| {
+                    format!(
+                        "{} (Pubkey: {}, Port: {}, Peers: {})",
+                        i.name, i.public_key, i.listen_port, i.peer_count
+                    )
+                })
                 .collect();
             format!("[NodeEncryption: {}, {}]", wg.node_encryption, ifaces.join(", "))
         } else {
@@ -134,36 +144,63 @@ fn full(s: &StatusResponse, args: &StatusArgs) -> String {
             v = format!("{v}   {}", h.msg);
         }
         if let Some(o) = &h.observer {
-            let pct = if o.max_flows > 0 { o.current_flows as f64 * 100.0 / o.max_flows as f64 } else { 0.0 };
+            let pct = if o.max_flows > 0 {
+                o.current_flows as f64 * 100.0 / o.max_flows as f64
+            } else {
+                0.0
+            };
             v = format!("{v}   Current/Max Flows: {}/{} ({pct:.2}%)", o.current_flows, o.max_flows);
         }
         line(&mut out, "Hubble", v);
     }
     if let Some(ctrls) = &s.controllers {
-        let failing: Vec<_> = ctrls.iter().filter(|c| c.status.consecutive_failure_count > 0).collect();
-        line(&mut out, "Controller Status", format!("{}/{} healthy", ctrls.len() - failing.len(), ctrls.len()));
-        let shown: Vec<_> = if args.all_controllers || args.verbose { ctrls.iter().collect() } else { failing };
+        let failing: Vec<_> =
+            ctrls.iter().filter(|c| c.status.consecutive_failure_count > 0).collect();
+        line(
+            &mut out,
+            "Controller Status",
+            format!("{}/{} healthy", ctrls.len() - failing.len(), ctrls.len()),
+        );
+        let shown: Vec<_> =
+            if args.all_controllers || args.verbose { ctrls.iter().collect() } else { failing };
         if !shown.is_empty() {
             let _ = writeln!(out, "  {:<32} {:>8} {:>8}   Message", "Name", "Success", "Failure");
             for c in shown {
-                let msg = if c.status.last_failure_msg.is_empty() { "no error" } else { &c.status.last_failure_msg };
-                let _ = writeln!(out, "  {:<32} {:>8} {:>8}   {msg}", c.name, c.status.success_count, c.status.failure_count);
+                let msg = if c.status.last_failure_msg.is_empty() {
+                    "no error"
+                } else {
+                    &c.status.last_failure_msg
+                };
+                let _ = writeln!(
+                    out,
+                    "  {:<32} {:>8} {:>8}   {msg}",
+                    c.name, c.status.success_count, c.status.failure_count
+                );
             }
         }
     }
     if let Some(r) = &s.identity_range {
-        line(&mut out, "Global Identity Range", format!("min {}, max {}", r.min_identity, r.max_identity));
+        line(
+            &mut out,
+            "Global Identity Range",
+            format!("min {}, max {}", r.min_identity, r.max_identity),
+        );
     }
     if let Some(cluster) = &s.cluster {
         if let Some(h) = &cluster.cilium_health {
-            let v = if h.state == state::DISABLED { "Probe disabled".to_string() } else { status_text(h) };
+            let v = if h.state == state::DISABLED {
+                "Probe disabled".to_string()
+            } else {
+                status_text(h)
+            };
             line(&mut out, "Cluster health", v);
         }
         let _ = writeln!(out, "Nodes:");
         let all = args.all_nodes || args.verbose || args.all_health;
         for (i, n) in cluster.nodes.iter().enumerate() {
             if i == NODE_CAP && !all {
-                let _ = writeln!(out, "  ... {} more (--all-nodes)", cluster.nodes.len() - NODE_CAP);
+                let _ =
+                    writeln!(out, "  ... {} more (--all-nodes)", cluster.nodes.len() - NODE_CAP);
                 break;
             }
             let _ = writeln!(out, "  {}", node_line(n, args.all_health || args.verbose));
@@ -186,10 +223,8 @@ fn node_line(n: &NodeElement, latency: bool) -> String {
     if health.is_some_and(|h| h.local) {
         s.push_str(" (localhost)");
     }
-    if latency {
-        if let Some(ns) = health.and_then(|h| h.latency_ns) {
-            s.push_str(&format!(", latency {:.3}ms", ns as f64 / 1e6));
-        }
+    if latency && let Some(ns) = health.and_then(|h| h.latency_ns) {
+        s.push_str(&format!(", latency {:.3}ms", ns as f64 / 1e6));
     }
     s
 }
@@ -208,7 +243,11 @@ mod tests {
                 ipv4: Some(NodeAddressingElement { enabled: true, ip: "192.168.1.10".into() }),
                 ipv6: None,
             }),
-            health: Some(NodeHealth { state: "Reachable".into(), latency_ns: Some(250_000), local: false }),
+            health: Some(NodeHealth {
+                state: "Reachable".into(),
+                latency_ns: Some(250_000),
+                local: false,
+            }),
         };
         colored::control::set_override(false);
         assert_eq!(node_line(&n, false), "192.168.1.10 (vm1): Reachable");
@@ -217,7 +256,8 @@ mod tests {
 
     #[test]
     fn brief_names_the_first_problem() {
-        let mut s = StatusResponse { cilium: Some(Status::new("Ok", "0.1.0")), ..Default::default() };
+        let mut s =
+            StatusResponse { cilium: Some(Status::new("Ok", "0.1.0")), ..Default::default() };
         assert_eq!(brief(&s), "OK\n");
         s.kvstore = Some(Status::new("Failure", "etcd down"));
         assert_eq!(brief(&s), "error in kvstore: etcd down\n");

@@ -1,0 +1,213 @@
+//! Test harness: the real binaries, a real agent in a temporary directory.
+//!
+//! The binaries of the other workspace packages are not built by `cargo test` for this package,
+//! so the harness builds them once (same profile as the test) before the first use.
+
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// Directory holding the built binaries (`target/<profile>`).
+pub fn bin_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test executable path");
+        // target/<profile>/deps/<test> -> target/<profile>
+        let dir = exe.parent().and_then(Path::parent).expect("target dir").to_path_buf();
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut cmd = Command::new(cargo);
+        cmd.args([
+            "build",
+            "--quiet",
+            "--bins",
+            "-p",
+            "cilium-agent",
+            "-p",
+            "cli-cilium",
+            "-p",
+            "cli-hubble",
+        ]);
+        if dir.file_name().is_some_and(|n| n == "release") {
+            cmd.arg("--release");
+        }
+        let status = cmd.status().expect("running cargo build for the binaries");
+        assert!(status.success(), "building the binaries failed");
+        dir
+    })
+}
+
+/// Path of one binary.
+pub fn bin(name: &str) -> PathBuf {
+    bin_dir().join(name)
+}
+
+/// Repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Polls `check` until it is true or `timeout` passes.
+pub fn wait_for(what: &str, timeout: Duration, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if check() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("timed out after {timeout:?} waiting for {what}");
+}
+
+/// A running `cilium-agent` with its own directories. Stopped (and reaped) on drop.
+pub struct Agent {
+    pub dir: tempfile::TempDir,
+    child: Option<Child>,
+}
+
+impl Agent {
+    /// Starts an agent with `config` as its config.yaml and waits for its socket to answer.
+    pub fn start(config: &str) -> Agent {
+        Self::start_with(config, &[])
+    }
+
+    /// Same, with extra environment variables.
+    pub fn start_with(config: &str, env: &[(&str, &str)]) -> Agent {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("config.yaml"), config).expect("write config");
+        let mut agent = Agent { dir, child: None };
+        let child = agent.command(env).spawn().expect("spawn cilium-agent");
+        agent.child = Some(child);
+        agent.wait_ready();
+        agent
+    }
+
+    /// The command line that starts this agent (for tests that want to run a second one).
+    pub fn command(&self, env: &[(&str, &str)]) -> Command {
+        let d = self.dir.path();
+        let mut cmd = Command::new(bin("cilium-agent"));
+        cmd.arg("--config-dir")
+            .arg(d)
+            .arg("--run-dir")
+            .arg(d.join("run"))
+            .arg("--state-dir")
+            .arg(d.join("state"))
+            .arg("--node-name")
+            .arg("vm1")
+            .env_remove("CILIUM_SOCK")
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(d.join("agent.log")).expect("log file"));
+        cmd
+    }
+
+    /// The API socket.
+    pub fn socket(&self) -> PathBuf {
+        self.dir.path().join("run/cilium.sock")
+    }
+
+    /// Everything the agent logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("agent.log")).unwrap_or_default()
+    }
+
+    fn wait_ready(&mut self) {
+        let socket = self.socket();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if UnixStream::connect(&socket).is_ok() {
+                return;
+            }
+            if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+                panic!("cilium-agent exited early with {status}; log:\n{}", self.log());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "cilium-agent did not become ready; log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Runs `cilium ARGS` against this agent.
+    pub fn cilium(&self, args: &[&str]) -> Output {
+        cilium_at(&self.socket(), args)
+    }
+
+    /// Sends SIGTERM and waits for a clean exit; returns the exit status.
+    pub fn stop(&mut self) -> std::process::ExitStatus {
+        let mut child = self.child.take().expect("agent running");
+        // SAFETY: kill(2) with a pid we spawned and have not yet reaped.
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("cilium-agent did not stop on SIGTERM; log:\n{}", self.log());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Runs `cilium ARGS` against `socket`.
+pub fn cilium_at(socket: &Path, args: &[&str]) -> Output {
+    Command::new(bin("cilium"))
+        .arg("-H")
+        .arg(socket)
+        .args(args)
+        .env_remove("CILIUM_SOCK")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run cilium")
+}
+
+/// Standard output as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The seed's section 5.1 configuration of VM1.
+pub const SEED_VM1: &str = "\
+cluster:
+  name: vm-cluster
+  id: 1
+encryption:
+  enabled: true
+  nodeEncryption: true
+hostFirewall:
+  enabled: true
+ipam:
+  mode: \"host-scope\"
+k8s:
+  enabled: false
+nodes:
+  - 192.168.1.10
+  - 192.168.1.11
+labels:
+  node: vm1
+  env: production
+hubble:
+  enabled: true
+  listenAddress: \":4244\"
+";
