@@ -1,41 +1,14 @@
 //! Test harness: the real binaries, a real agent in a temporary directory.
 //!
-//! The binaries of the other workspace packages are not built by `cargo test` for this package,
-//! so the harness builds them once (same profile as the test) before the first use.
 
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-/// Directory holding the built binaries (`target/<profile>`).
+/// Directory holding the built binaries (`target/<profile>`), built on first use.
 pub fn bin_dir() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let exe = std::env::current_exe().expect("test executable path");
-        // target/<profile>/deps/<test> -> target/<profile>
-        let dir = exe.parent().and_then(Path::parent).expect("target dir").to_path_buf();
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        cmd.args([
-            "build",
-            "--quiet",
-            "--bins",
-            "-p",
-            "cilium-agent",
-            "-p",
-            "cli-cilium",
-            "-p",
-            "cli-hubble",
-        ]);
-        if dir.file_name().is_some_and(|n| n == "release") {
-            cmd.arg("--release");
-        }
-        let status = cmd.status().expect("running cargo build for the binaries");
-        assert!(status.success(), "building the binaries failed");
-        dir
-    })
+    testbed::built_binaries()
 }
 
 /// Path of one binary.

@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+mod demo;
 mod generate;
 
 use anyhow::Context;
@@ -21,10 +22,21 @@ struct Args {
 enum Task {
     /// Regenerate shell completions and man pages
     Gen,
+    /// Run the multi-VM demo on network namespaces (needs root)
+    Demo {
+        /// Leave the VMs running afterwards
+        #[arg(long)]
+        keep: bool,
+        /// `cleanup`: remove everything a previous demo left
+        #[arg(value_parser = ["cleanup"])]
+        action: Option<String>,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
     match Args::parse().task {
+        Task::Demo { action: Some(_), .. } => demo::cleanup(),
+        Task::Demo { keep, action: None } => demo::run(&generate::root(), keep),
         Task::Gen => {
             let root = generate::root();
             for (path, content) in generate::generated()? {

@@ -323,3 +323,11 @@ fn every_key_round_trips_through_the_file() {
         assert_eq!(s.origin.kind(), "file", "{}", def.path);
     }
 }
+
+#[test]
+fn readme_documents_every_key() {
+    let readme = include_str!("../../../../README.md");
+    for def in keys::KEYS {
+        assert!(readme.contains(&format!("| `{}` |", def.path)), "README lacks key {}", def.path);
+    }
+}

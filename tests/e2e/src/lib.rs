@@ -1,0 +1,386 @@
+//! VMs made of network namespaces, for the e2e tests and the demo.
+//!
+//! Layout of a testbed with prefix `P`:
+//! - `P-br`: a namespace holding only the bridge `br0`, so nothing of the host's network is
+//!   involved and nothing can route out of the machine;
+//! - `P-vm1`, `P-vm2`, ...: one namespace per VM, with `eth0` (a veth whose peer is a port of
+//!   `br0`) carrying the VM's address, e.g. the seed's 192.168.1.10/24;
+//! - a private mount namespace per VM, persisted under `/run/P/`, with its own tmpfs on
+//!   `/var/run/cilium`, `/var/run/wireguard`, `/etc/cilium`, `/var/lib/cilium`, a sysfs of its
+//!   network namespace on `/sys` and its own bpffs on `/sys/fs/bpf`. Commands run inside with
+//!   `nsenter`, exactly as an operator would run them on a VM.
+//!
+//! Everything is named from the prefix, so [`cleanup`] can remove a testbed left by a crashed
+//! run without any record of it.
+
+#![forbid(unsafe_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+
+/// Directories of the product that each VM gets privately.
+const PRIVATE_DIRS: &[&str] =
+    &["/var/run/cilium", "/var/run/wireguard", "/etc/cilium", "/var/lib/cilium"];
+
+/// A set of VMs joined by one bridge.
+#[derive(Debug)]
+pub struct Testbed {
+    prefix: String,
+    root: PathBuf,
+    vms: Vec<Vm>,
+    agents: Vec<Child>,
+    keep: bool,
+}
+
+/// One VM: a network namespace plus a mount namespace.
+#[derive(Debug, Clone)]
+pub struct Vm {
+    /// Short name (`vm1`).
+    pub name: String,
+    /// Address without prefix length (`192.168.1.10`).
+    pub ip: String,
+    netns: String,
+    mnt: PathBuf,
+    bin_dir: PathBuf,
+}
+
+/// Runs a command; fails with its stderr when it exits non-zero.
+pub fn run(cmd: &mut Command) -> anyhow::Result<Output> {
+    let out = cmd.stdin(Stdio::null()).output().with_context(|| format!("running {cmd:?}"))?;
+    if !out.status.success() {
+        bail!("{cmd:?} failed ({}): {}", out.status, String::from_utf8_lossy(&out.stderr).trim());
+    }
+    Ok(out)
+}
+
+fn cmd(program: &str, args: &[&str]) -> Command {
+    let mut c = Command::new(program);
+    c.args(args);
+    c
+}
+
+/// Fails loudly when the machine cannot host a testbed: tests must never pass by skipping.
+pub fn require_capabilities() -> anyhow::Result<()> {
+    // SAFETY-free check: root is uid 0 in /proc/self/status.
+    let status = fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let uid_line = status.lines().find(|l| l.starts_with("Uid:")).unwrap_or("");
+    if uid_line.split_whitespace().nth(1) != Some("0") {
+        bail!(
+            "the e2e tests need root (network and mount namespaces); run them as root, as CI does"
+        );
+    }
+    for tool in ["ip", "nsenter", "unshare", "mount"] {
+        if Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .map(|o| !o.status.success())
+            .unwrap_or(true)
+        {
+            bail!("`{tool}` is missing; install iproute2/util-linux (.ci/run does)");
+        }
+    }
+    Ok(())
+}
+
+impl Testbed {
+    /// Creates the bridge and the VMs, each `(name, address/len)`. `bin_dir` holds our binaries.
+    pub fn create(prefix: &str, vms: &[(&str, &str)], bin_dir: &Path) -> anyhow::Result<Testbed> {
+        require_capabilities()?;
+        cleanup(prefix)?;
+        let root = Path::new("/run").join(prefix);
+        let mut tb = Testbed {
+            prefix: prefix.to_string(),
+            root: root.clone(),
+            vms: Vec::new(),
+            agents: Vec::new(),
+            keep: false,
+        };
+        fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
+        // Persisted mount namespaces must live on a private mount.
+        run(&mut cmd("mount", &["--bind", path_str(&root)?, path_str(&root)?]))?;
+        run(&mut cmd("mount", &["--make-private", path_str(&root)?]))?;
+        for d in PRIVATE_DIRS {
+            fs::create_dir_all(d).with_context(|| format!("creating mount point {d}"))?;
+        }
+
+        let br = format!("{prefix}-br");
+        run(&mut cmd("ip", &["netns", "add", &br]))?;
+        run(&mut cmd("ip", &["-n", &br, "link", "add", "br0", "type", "bridge"]))?;
+        run(&mut cmd("ip", &["-n", &br, "link", "set", "br0", "up"]))?;
+
+        for (name, cidr) in vms {
+            let netns = format!("{prefix}-{name}");
+            let ip = cidr.split('/').next().unwrap_or(cidr).to_string();
+            run(&mut cmd("ip", &["netns", "add", &netns]))?;
+            run(&mut cmd(
+                "ip",
+                &[
+                    "link", "add", "name", name, "netns", &br, "type", "veth", "peer", "name",
+                    "eth0", "netns", &netns,
+                ],
+            ))?;
+            run(&mut cmd("ip", &["-n", &br, "link", "set", name, "master", "br0", "up"]))?;
+            run(&mut cmd("ip", &["-n", &netns, "link", "set", "lo", "up"]))?;
+            run(&mut cmd("ip", &["-n", &netns, "addr", "add", cidr, "dev", "eth0"]))?;
+            run(&mut cmd("ip", &["-n", &netns, "link", "set", "eth0", "up"]))?;
+
+            let mnt = root.join(format!("{name}.mnt"));
+            fs::write(&mnt, b"").with_context(|| format!("creating {}", mnt.display()))?;
+            let mut setup =
+                String::from("set -e; mount -t sysfs sysfs /sys; mount -t bpf bpf /sys/fs/bpf; ");
+            for d in PRIVATE_DIRS {
+                setup.push_str(&format!("mount -t tmpfs -o mode=0755 tmpfs {d}; "));
+            }
+            run(Command::new("nsenter")
+                .arg(format!("--net=/var/run/netns/{netns}"))
+                .arg("unshare")
+                .arg(format!("--mount={}", mnt.display()))
+                .args(["--propagation", "private", "sh", "-c", &setup]))?;
+            tb.vms.push(Vm {
+                name: name.to_string(),
+                ip,
+                netns,
+                mnt,
+                bin_dir: bin_dir.to_path_buf(),
+            });
+        }
+        Ok(tb)
+    }
+
+    /// The VM called `name`.
+    pub fn vm(&self, name: &str) -> &Vm {
+        self.vms.iter().find(|v| v.name == name).unwrap_or_else(|| panic!("no VM named {name}"))
+    }
+
+    /// All VMs.
+    pub fn vms(&self) -> &[Vm] {
+        &self.vms
+    }
+
+    /// The prefix of every name this testbed created.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// Leaves everything running when dropped (the demo's `--keep`).
+    pub fn keep(&mut self) {
+        self.keep = true;
+    }
+
+    /// Writes `config` as `/etc/cilium/config.yaml` of `vm` and starts its agent, waiting until
+    /// `cilium status` answers. The agent's log goes to `/run/<prefix>/<vm>.log`.
+    pub fn start_agent(&mut self, vm: &str, config: &str) -> anyhow::Result<()> {
+        let v = self.vm(vm).clone();
+        v.write_file("/etc/cilium/config.yaml", config)?;
+        let log = self.root.join(format!("{vm}.log"));
+        let log_file =
+            fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
+        let child = v
+            .command(&[
+                path_str(&v.bin_dir.join("cilium-agent"))?,
+                "--config-dir=/etc/cilium",
+                &format!("--node-name={vm}"),
+            ])
+            .stdin(Stdio::null())
+            .stdout(log_file.try_clone()?)
+            .stderr(log_file)
+            .spawn()
+            .context("starting cilium-agent")?;
+        self.agents.push(child);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if v.exec(&["cilium", "status", "--brief"]).is_ok_and(|o| o.status.success()) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!(
+                    "the agent of {vm} did not come up; log:\n{}",
+                    fs::read_to_string(&log).unwrap_or_default()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The log of `vm`'s agent.
+    pub fn agent_log(&self, vm: &str) -> String {
+        fs::read_to_string(self.root.join(format!("{vm}.log"))).unwrap_or_default()
+    }
+}
+
+impl Drop for Testbed {
+    fn drop(&mut self) {
+        if self.keep {
+            return;
+        }
+        for mut a in self.agents.drain(..) {
+            let _ = a.kill();
+            let _ = a.wait();
+        }
+        if let Err(e) = cleanup(&self.prefix) {
+            eprintln!("testbed cleanup of {} failed: {e:#}", self.prefix);
+        }
+    }
+}
+
+impl Vm {
+    /// A command that runs inside the VM (its network and mount namespaces), with our binaries
+    /// first on `PATH` so that plain `cilium status` works as on a real VM.
+    pub fn command(&self, argv: &[&str]) -> Command {
+        let mut c = Command::new("nsenter");
+        c.arg(format!("--net=/var/run/netns/{}", self.netns))
+            .arg(format!("--mount={}", self.mnt.display()))
+            .arg("--");
+        c.args(argv);
+        let path = std::env::var("PATH").unwrap_or_default();
+        c.env("PATH", format!("{}:{path}", self.bin_dir.display()));
+        c.env_remove("CILIUM_SOCK");
+        c
+    }
+
+    /// Runs a command inside the VM and returns its output, whatever its exit code.
+    pub fn exec(&self, argv: &[&str]) -> anyhow::Result<Output> {
+        self.command(argv)
+            .stdin(Stdio::null())
+            .output()
+            .with_context(|| format!("running {argv:?} in {}", self.name))
+    }
+
+    /// Runs a command inside the VM; fails when it exits non-zero.
+    pub fn run(&self, argv: &[&str]) -> anyhow::Result<Output> {
+        run(&mut self.command(argv))
+    }
+
+    /// Writes a file inside the VM's private directories.
+    pub fn write_file(&self, path: &str, content: &str) -> anyhow::Result<()> {
+        use std::io::Write;
+        let mut child = self
+            .command(&["sh", "-c", &format!("mkdir -p \"$(dirname {path})\" && cat > {path}")])
+            .stdin(Stdio::piped())
+            .spawn()
+            .context("writing a file in the VM")?;
+        child.stdin.take().context("stdin")?.write_all(content.as_bytes())?;
+        let status = child.wait()?;
+        if !status.success() {
+            bail!("writing {path} in {} failed", self.name);
+        }
+        Ok(())
+    }
+
+    /// The network namespace's name.
+    pub fn netns(&self) -> &str {
+        &self.netns
+    }
+
+    /// The persisted mount namespace.
+    pub fn mount_ns(&self) -> &Path {
+        &self.mnt
+    }
+}
+
+/// Removes every namespace, process, mount and directory of the testbed `prefix`; safe to run
+/// when nothing exists, and after a crash.
+pub fn cleanup(prefix: &str) -> anyhow::Result<()> {
+    let list = run(&mut cmd("ip", &["netns", "list"]))?;
+    let ours: Vec<String> = String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| n.starts_with(&format!("{prefix}-")))
+        .map(str::to_string)
+        .collect();
+    for ns in &ours {
+        if let Ok(out) = run(&mut cmd("ip", &["netns", "pids", ns])) {
+            for pid in String::from_utf8_lossy(&out.stdout).split_whitespace() {
+                let _ = Command::new("kill").args(["-9", pid]).status();
+            }
+        }
+    }
+    // Killed processes must be gone before their namespaces can be freed.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    for ns in &ours {
+        while Instant::now() < deadline
+            && run(&mut cmd("ip", &["netns", "pids", ns])).is_ok_and(|o| !o.stdout.is_empty())
+        {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        run(&mut cmd("ip", &["netns", "del", ns]))?;
+    }
+    let root = Path::new("/run").join(prefix);
+    if root.exists() {
+        if let Ok(entries) = fs::read_dir(&root) {
+            for e in entries.flatten() {
+                if e.path().extension().is_some_and(|x| x == "mnt") {
+                    let _ = Command::new("umount").arg(e.path()).stderr(Stdio::null()).status();
+                }
+            }
+        }
+        let _ = Command::new("umount").arg(&root).stderr(Stdio::null()).status();
+        fs::remove_dir_all(&root).with_context(|| format!("removing {}", root.display()))?;
+    }
+    Ok(())
+}
+
+fn path_str(p: &Path) -> anyhow::Result<&str> {
+    p.to_str().with_context(|| format!("non-UTF-8 path {}", p.display()))
+}
+
+/// A prefix unique to this process and call, short enough for interface names.
+pub fn unique_prefix() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    format!("e{}{}", std::process::id(), char::from(b'a' + (n % 26) as u8))
+}
+
+/// Removes testbeds of test runs whose process no longer exists (names `e<pid><letter>-...`).
+pub fn sweep_stale() {
+    let Ok(out) = run(&mut cmd("ip", &["netns", "list"])) else { return };
+    let mut prefixes: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter_map(|n| n.split_once('-').map(|(p, _)| p.to_string()))
+        .filter(|p| p.starts_with('e') && p.len() > 2)
+        .collect();
+    prefixes.dedup();
+    for p in prefixes {
+        let digits = &p[1..p.len() - 1];
+        let Ok(pid) = digits.parse::<u32>() else { continue };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = cleanup(&p);
+        }
+    }
+}
+
+/// Builds our binaries once (same profile as the calling test) and returns their directory.
+/// `cargo test` does not build other packages' binaries for a test, so tests call this first.
+pub fn built_binaries() -> &'static Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test executable path");
+        // target/<profile>/deps/<test> -> target/<profile>
+        let dir = exe.parent().and_then(Path::parent).expect("target dir").to_path_buf();
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut c = Command::new(cargo);
+        c.args([
+            "build",
+            "--quiet",
+            "--bins",
+            "-p",
+            "cilium-agent",
+            "-p",
+            "cli-cilium",
+            "-p",
+            "cli-hubble",
+        ]);
+        if dir.file_name().is_some_and(|n| n == "release") {
+            c.arg("--release");
+        }
+        let status = c.status().expect("running cargo build for the binaries");
+        assert!(status.success(), "building the binaries failed");
+        dir
+    })
+}

@@ -1,0 +1,4 @@
+//! Multi-VM tests: each VM a network namespace with a private mount namespace (see the
+//! `testbed` library). They need root and fail, never skip, without it.
+
+mod foundation;
