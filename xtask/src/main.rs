@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+mod bpf;
 mod demo;
 mod generate;
 
@@ -22,6 +23,12 @@ struct Args {
 enum Task {
     /// Regenerate shell completions and man pages
     Gen,
+    /// Rebuild the eBPF objects (pinned clang-14); --check compares instead of writing
+    Bpf {
+        /// Fail if the checked-in objects differ from a rebuild
+        #[arg(long)]
+        check: bool,
+    },
     /// Run the multi-VM demo on network namespaces (needs root)
     Demo {
         /// Leave the VMs running afterwards
@@ -35,6 +42,7 @@ enum Task {
 
 fn main() -> anyhow::Result<()> {
     match Args::parse().task {
+        Task::Bpf { check } => bpf::run(&generate::root(), check),
         Task::Demo { action: Some(_), .. } => demo::cleanup(),
         Task::Demo { keep, action: None } => demo::run(&generate::root(), keep),
         Task::Gen => {

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Layouts shared by the host-firewall programs and the agent. Every struct here has a
+ * #[repr(C)] mirror in crates/bpf-progs/src/lib.rs, checked against this object's BTF by a
+ * test; change both together.
+ */
+#ifndef HOSTFW_H
+#define HOSTFW_H
+
+#include <linux/types.h>
+
+/* Policy / CT directions, from the host's point of view. */
+#define DIR_INGRESS 0
+#define DIR_EGRESS 1
+
+/* Reserved identities (Cilium's numbering). */
+#define ID_UNKNOWN 0
+#define ID_HOST 1
+#define ID_WORLD 2
+
+/* ipcache flags. */
+#define IPC_F_ENCRYPT 1 /* traffic to this address must leave through WireGuard */
+#define IPC_F_NODE 2    /* a cluster node */
+
+/* config.flags */
+#define CFG_ENFORCE_INGRESS (1u << 0)
+#define CFG_ENFORCE_EGRESS (1u << 1)
+#define CFG_AUDIT (1u << 2)
+#define CFG_STRICT_ENCRYPT (1u << 3)
+#define CFG_TRACE_NOTIFY (1u << 4)
+#define CFG_DROP_NOTIFY (1u << 5)
+#define CFG_VERDICT_NOTIFY (1u << 6)
+
+/* policy_value.verdict */
+#define VERDICT_ALLOW 1
+#define VERDICT_DENY 2
+/* policy_value.flags */
+#define POLICY_F_AUDIT 1
+
+/* Event types: Cilium's monitor message types. */
+#define EV_DROP 1
+#define EV_TRACE 4
+#define EV_POLICY_VERDICT 5
+
+/* Hubble verdicts carried in events. */
+#define FLOW_FORWARDED 1
+#define FLOW_DROPPED 2
+#define FLOW_AUDIT 4
+
+/* Trace observation points (Cilium's TRACE_* values). */
+#define OBS_TO_STACK 3
+#define OBS_FROM_NETWORK 10
+#define OBS_TO_NETWORK 11
+#define OBS_FROM_CRYPTO 12
+#define OBS_TO_CRYPTO 13
+
+/* CT states, reported as trace reasons (Cilium's TRACE_REASON_*). */
+#define CT_NEW 1
+#define CT_ESTABLISHED 2
+#define CT_REPLY 3
+#define CT_RELATED 4
+
+/* Drop reasons: Cilium's codes, so Hubble shows the same names. */
+#define DROP_POLICY 133
+#define DROP_INVALID 134
+#define DROP_CT_INVALID_HDR 135
+#define DROP_UNKNOWN_L3 139
+#define DROP_UNKNOWN_L4 142
+#define DROP_INVALID_EXTHDR 156
+#define DROP_FRAG_NOT_FOUND 175
+#define DROP_POLICY_DENY 181
+#define DROP_UNENCRYPTED 195
+
+/* Metrics slots: reason * 2 + direction; reason 0 is "forwarded". */
+#define METRICS_SLOTS 512
+#define METRICS_LOST_EVENTS 510 /* ring buffer full */
+
+struct config {
+	__u32 flags;
+	__u32 wg_mark;      /* skb->mark of WireGuard's own UDP packets (masked) */
+	__u32 wg_mark_mask;
+	__u32 trace_sampling; /* emit 1 of N trace events; 0 or 1 = all */
+};
+
+struct ipcache_key {
+	__u32 prefixlen; /* 32 (family + pad) + address bits */
+	__u8 family;     /* 4 or 6 */
+	__u8 pad[3];
+	__u8 addr[16];   /* IPv4 in the first 4 bytes */
+};
+
+struct ipcache_value {
+	__u32 identity;
+	__u32 flags;
+};
+
+struct policy_key {
+	__u32 prefixlen; /* 32 identity + 8 direction + 8 protocol + 0..16 port bits */
+	__u32 identity;  /* 0 = any peer */
+	__u8 direction;
+	__u8 protocol;   /* 0 = any */
+	__u16 dport;     /* network order; ICMP type for ICMP */
+};
+
+struct policy_value {
+	__u8 verdict;
+	__u8 flags;
+	__u8 match_type; /* Hubble policy_match_type */
+	__u8 pad;
+	__u32 rule_id;   /* resolved to policy names by the agent */
+};
+
+struct ct_key {
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u16 sport; /* network order */
+	__u16 dport;
+	__u8 proto;
+	__u8 family;
+	__u8 pad[2];
+};
+
+struct ct_value {
+	__u64 expires;    /* CLOCK_MONOTONIC ns */
+	__u64 packets_fwd;
+	__u64 bytes_fwd;
+	__u64 packets_rev;
+	__u64 bytes_rev;
+	__u32 rule_id;
+	__u8 flags_fwd;   /* TCP flags seen from the opener */
+	__u8 flags_rev;   /* TCP flags seen in replies */
+	__u8 direction;   /* direction of the packet that opened it */
+	__u8 state_flags; /* CT_F_* */
+};
+
+#define CT_F_AUDITED 1
+#define CT_F_CLOSING 2
+#define CT_F_SEEDED 4 /* created by the agent from an existing socket */
+
+struct frag_key {
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u32 id;
+	__u8 proto;
+	__u8 family;
+	__u8 pad[2];
+};
+
+struct frag_value {
+	__u16 sport;
+	__u16 dport;
+};
+
+struct metrics_value {
+	__u64 count;
+	__u64 bytes;
+};
+
+struct event {
+	__u64 ts;          /* CLOCK_MONOTONIC ns */
+	__u8 type;         /* EV_* */
+	__u8 subtype;      /* drop reason, or observation point */
+	__u8 direction;    /* 1 ingress, 2 egress (Hubble TrafficDirection) */
+	__u8 family;
+	__u8 proto;
+	__u8 tcp_flags;
+	__u8 verdict;      /* FLOW_* */
+	__u8 ct_state;     /* CT_* */
+	__u8 match_type;
+	__u8 icmp_type;
+	__u8 icmp_code;
+	__u8 pad;
+	__u32 ifindex;
+	__u32 pkt_len;
+	__u32 src_identity;
+	__u32 dst_identity;
+	__u32 rule_id;
+	__u16 sport;       /* network order */
+	__u16 dport;
+	__u8 saddr[16];
+	__u8 daddr[16];
+};
+
+#endif
