@@ -351,3 +351,35 @@ pub struct DaemonConfigurationStatus {
     #[serde(rename = "routeMTU", default, skip_serializing_if = "Option::is_none")]
     pub route_mtu: Option<u32>,
 }
+
+/// `GET /v1/map`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BpfMapList {
+    /// Every map of the datapath.
+    #[serde(default)]
+    pub maps: Vec<BpfMap>,
+}
+
+/// `GET /v1/map/{name}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BpfMap {
+    /// Pin path of the map.
+    pub path: String,
+    /// Entries; `null` when the map has no listable entries (the events ring buffer).
+    pub cache: Option<Vec<BpfMapEntry>>,
+}
+
+/// One map entry, rendered as text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BpfMapEntry {
+    /// Key.
+    pub key: String,
+    /// Value.
+    pub value: String,
+    /// `ok`, `insert` or `delete` (always `ok`: entries are read from the kernel).
+    #[serde(rename = "desired-action", default)]
+    pub desired_action: String,
+    /// Last error syncing this entry.
+    #[serde(rename = "last-error", default, skip_serializing_if = "String::is_empty")]
+    pub last_error: String,
+}

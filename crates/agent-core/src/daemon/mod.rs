@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use tokio::net::UnixListener;
 
-pub use state::{Agent, ApiError, version_string};
+pub use state::{Agent, ApiError, DatapathState, version_string};
 
 use crate::config::Loaded;
 use crate::logging::LogControl;
@@ -91,14 +91,22 @@ pub async fn run(
         .ok()
         .and_then(|h| h.into_string().ok())
         .unwrap_or_else(|| "localhost".into());
+    let addrs = local_addrs();
+    let (datapath, ring) = start_datapath(config, &addrs);
+    let ips = addrs.iter().map(|(_, ip)| *ip).collect();
     let agent = Arc::new(Agent::new(
         loaded.config.clone(),
         loaded.settings.clone(),
         host_name,
-        local_ips(),
+        ips,
         log,
+        datapath,
     ));
     tracing::debug!(node = agent.node_name(), "agent state built");
+    let reader = ring.map(|ring| {
+        let stats = Arc::new(crate::datapath::events::EventStats::default());
+        tokio::spawn(crate::datapath::events::run_reader(ring, agent.event_sender(), stats))
+    });
 
     let socket = agent.config().api_socket();
     let listener = bind_socket(&socket)?;
@@ -111,6 +119,9 @@ pub async fn run(
 
     notify_systemd(&[sd_notify::NotifyState::Stopping]);
     watchdog.abort();
+    if let Some(r) = reader {
+        r.abort();
+    }
     if let Err(e) = fs::remove_file(&socket) {
         tracing::warn!(socket = %socket.display(), error = %e, "could not remove the API socket");
     }
@@ -125,11 +136,63 @@ fn warn_unavailable(c: &crate::config::Config) {
             "encryption.enabled is set, but WireGuard is not available in this build: traffic is NOT encrypted"
         );
     }
-    if c.host_firewall {
-        tracing::warn!(
-            "hostFirewall.enabled is set, but the eBPF datapath is not available in this build: no policy is enforced"
-        );
+}
+
+type Ring = aya::maps::RingBuf<aya::maps::MapData>;
+
+/// Loads and attaches the datapath when the host firewall is enabled. A failure does not stop
+/// the agent: `cilium status` reports it (state Failure), so the operator can see why.
+fn start_datapath(
+    c: &crate::config::Config,
+    addrs: &[(String, IpAddr)],
+) -> (DatapathState, Option<Ring>) {
+    if !c.host_firewall {
+        return (DatapathState::Disabled, None);
     }
+    match load_datapath(c, addrs) {
+        Ok((dp, ring)) => (DatapathState::Ready(dp), Some(ring)),
+        Err(e) => {
+            tracing::error!(error = %e, "the datapath could not start: NO policy is enforced");
+            (DatapathState::Failed(e.to_string()), None)
+        }
+    }
+}
+
+fn load_datapath(
+    c: &crate::config::Config,
+    addrs: &[(String, IpAddr)],
+) -> Result<(crate::datapath::Datapath, Ring), crate::datapath::DatapathError> {
+    use crate::datapath::{Datapath, DatapathError, ctseed, default_devices};
+    let mut dp = Datapath::load(&c.bpf_root, &c.bpf_pin_dir())?;
+    // Existing connections first, so attaching never cuts one.
+    let (sockets, listening) = ctseed::current_sockets();
+    let seeded = dp.seed_conntrack(&sockets, &listening)?;
+    tracing::info!(seeded, "conntrack seeded from existing sockets");
+    let prefix = |ip: &IpAddr| if ip.is_ipv4() { 32 } else { 128 };
+    for (_, ip) in addrs {
+        let v = bpf_progs::IpcacheValue { identity: crate::identity::HOST, flags: 0 };
+        dp.ipcache_upsert(*ip, prefix(ip), v)?;
+    }
+    for n in c.nodes.iter().filter(|n| !addrs.iter().any(|(_, ip)| *ip == n.ip)) {
+        let v = bpf_progs::IpcacheValue {
+            identity: crate::identity::REMOTE_NODE,
+            flags: bpf_progs::IPC_F_NODE,
+        };
+        dp.ipcache_upsert(n.ip, prefix(&n.ip), v)?;
+    }
+    let devices = if c.devices.is_empty() { default_devices(addrs) } else { c.devices.clone() };
+    if devices.is_empty() {
+        return Err(DatapathError::Attach {
+            device: "-".into(),
+            direction: "both",
+            reason: "no device to attach to: set `devices:` in the config".into(),
+        });
+    }
+    for d in &devices {
+        dp.attach(d, false)?;
+    }
+    let ring = dp.take_events()?;
+    Ok((dp, ring))
 }
 
 fn make_dir(path: &Path, mode: u32) -> Result<(), DaemonError> {
@@ -202,21 +265,23 @@ fn bind_socket(path: &Path) -> Result<UnixListener, DaemonError> {
     Ok(listener)
 }
 
-fn local_ips() -> Vec<IpAddr> {
+/// This host's (device, address) pairs, loopback excluded.
+fn local_addrs() -> Vec<(String, IpAddr)> {
     let Ok(addrs) = nix::ifaddrs::getifaddrs() else { return Vec::new() };
-    let mut ips: Vec<IpAddr> = addrs
+    let mut out: Vec<(String, IpAddr)> = addrs
         .filter_map(|a| {
             let addr = a.address?;
-            if let Some(v4) = addr.as_sockaddr_in() {
-                Some(IpAddr::V4(v4.ip()))
+            let ip = if let Some(v4) = addr.as_sockaddr_in() {
+                IpAddr::V4(v4.ip())
             } else {
-                addr.as_sockaddr_in6().map(|v6| IpAddr::V6(v6.ip()))
-            }
+                IpAddr::V6(addr.as_sockaddr_in6()?.ip())
+            };
+            Some((a.interface_name, ip))
         })
-        .filter(|ip| !ip.is_loopback())
+        .filter(|(_, ip)| !ip.is_loopback())
         .collect();
-    ips.dedup();
-    ips
+    out.dedup();
+    out
 }
 
 fn notify_systemd(states: &[sd_notify::NotifyState<'_>]) {

@@ -2,7 +2,7 @@
 //! and render; every decision is made here.
 
 use std::net::IpAddr;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use crate::api::models::{
@@ -10,7 +10,10 @@ use crate::api::models::{
     EncryptionStatus, HostFirewall, HubbleStatus, IdentityRange, K8sStatus, NodeAddressing,
     NodeAddressingElement, NodeElement, NodeHealth, Status, StatusResponse, state,
 };
+use crate::api::models::{BpfMap, BpfMapEntry, BpfMapList};
 use crate::config::{Config, Setting};
+use crate::datapath::Datapath;
+use crate::datapath::events::DatapathEvent;
 use crate::logging::LogControl;
 
 use crate::api::options::RuntimeOptions;
@@ -39,6 +42,20 @@ pub struct Agent {
     started: Instant,
     options: RwLock<RuntimeOptions>,
     log: Arc<dyn LogControl>,
+    datapath: Mutex<Option<Datapath>>,
+    datapath_error: Option<String>,
+    events: tokio::sync::broadcast::Sender<Arc<DatapathEvent>>,
+}
+
+/// The datapath as the agent got it at start: loaded, failed, or not asked for.
+#[derive(Debug)]
+pub enum DatapathState {
+    /// Host firewall disabled in the config.
+    Disabled,
+    /// Loaded and attached.
+    Ready(Datapath),
+    /// Asked for but failed; the message is shown in `cilium status`.
+    Failed(String),
 }
 
 /// The agent's version as shown in `cilium.msg` and `cilium version`.
@@ -55,13 +72,132 @@ impl Agent {
         host_name: String,
         local_ips: Vec<IpAddr>,
         log: Arc<dyn LogControl>,
+        datapath: DatapathState,
     ) -> Self {
         let node_name = config.node_name.clone().unwrap_or(host_name);
         let options = RwLock::new(RuntimeOptions::new(
             config.log_level == "debug" || config.log_level == "trace",
             config.policy_audit_mode,
         ));
-        Agent { config, settings, node_name, local_ips, started: Instant::now(), options, log }
+        let (datapath, datapath_error) = match datapath {
+            DatapathState::Disabled => (None, None),
+            DatapathState::Ready(d) => (Some(d), None),
+            DatapathState::Failed(e) => (None, Some(e)),
+        };
+        let (events, _) = tokio::sync::broadcast::channel(4096);
+        let agent = Agent {
+            config,
+            settings,
+            node_name,
+            local_ips,
+            started: Instant::now(),
+            options,
+            log,
+            datapath: Mutex::new(datapath),
+            datapath_error,
+            events,
+        };
+        if let Err(e) = agent.sync_datapath_config() {
+            tracing::error!(error = %e, "configuring the datapath");
+        }
+        agent
+    }
+
+    /// The sender the event reader publishes to.
+    pub fn event_sender(&self) -> tokio::sync::broadcast::Sender<Arc<DatapathEvent>> {
+        self.events.clone()
+    }
+
+    /// A live stream of datapath events.
+    pub fn subscribe_events(&self) -> tokio::sync::broadcast::Receiver<Arc<DatapathEvent>> {
+        self.events.subscribe()
+    }
+
+    /// Runs `f` on the datapath, if there is one.
+    pub fn with_datapath<T>(&self, f: impl FnOnce(&mut Datapath) -> T) -> Option<T> {
+        let mut guard = self.datapath.lock().unwrap_or_else(|p| p.into_inner());
+        guard.as_mut().map(f)
+    }
+
+    /// Pushes the runtime switches (notifications, audit, enforcement) into the datapath.
+    pub fn sync_datapath_config(&self) -> Result<(), ApiError> {
+        let o = self.options();
+        let on = |name: &str| o.values.get(name).copied().unwrap_or(false);
+        let mut flags = 0;
+        for (name, bit) in [
+            ("TraceNotification", bpf_progs::cfg::TRACE_NOTIFY),
+            ("DropNotification", bpf_progs::cfg::DROP_NOTIFY),
+            ("PolicyVerdictNotification", bpf_progs::cfg::VERDICT_NOTIFY),
+            ("PolicyAuditMode", bpf_progs::cfg::AUDIT),
+        ] {
+            if on(name) {
+                flags |= bit;
+            }
+        }
+        flags |= self.enforcement_flags();
+        let cfg = bpf_progs::Config {
+            flags,
+            wg_mark: 0,
+            wg_mark_mask: 0,
+            trace_sampling: self.config.monitor_sampling,
+        };
+        match self.with_datapath(|d| d.set_config(cfg)) {
+            Some(Err(e)) => Err(ApiError::Internal(e.to_string())),
+            _ => Ok(()),
+        }
+    }
+
+    /// Enforcement bits from the policies that select this node (none yet).
+    fn enforcement_flags(&self) -> u32 {
+        0
+    }
+
+    /// `GET /v1/map`.
+    pub fn map_list(&self) -> Result<BpfMapList, ApiError> {
+        let maps = self
+            .with_datapath(|d| d.map_list())
+            .ok_or_else(|| ApiError::NotFound(self.no_datapath()))?;
+        Ok(BpfMapList {
+            maps: maps
+                .into_iter()
+                .map(|(name, path, count)| {
+                    let cache = count.map(|_| {
+                        self.map_get(name).map(|m| m.cache.unwrap_or_default()).unwrap_or_default()
+                    });
+                    BpfMap { path, cache }
+                })
+                .collect(),
+        })
+    }
+
+    /// `GET /v1/map/{name}`.
+    pub fn map_get(&self, name: &str) -> Result<BpfMap, ApiError> {
+        if !bpf_progs::maps::ALL.contains(&name) {
+            return Err(ApiError::NotFound(format!("no map named {name:?}; see `cilium map list`")));
+        }
+        let (path, entries) = self
+            .with_datapath(|d| (d.pin_dir().join(name).display().to_string(), d.dump(name)))
+            .ok_or_else(|| ApiError::NotFound(self.no_datapath()))?;
+        let entries = entries.map_err(|e| ApiError::Internal(e.to_string()))?;
+        let cache = (name != bpf_progs::maps::EVENTS).then(|| {
+            entries
+                .into_iter()
+                .map(|(key, value)| BpfMapEntry {
+                    key,
+                    value,
+                    desired_action: "ok".into(),
+                    last_error: String::new(),
+                })
+                .collect()
+        });
+        Ok(BpfMap { path, cache })
+    }
+
+    fn no_datapath(&self) -> String {
+        match &self.datapath_error {
+            Some(e) => format!("the datapath failed to start: {e}"),
+            None => "the datapath is disabled (hostFirewall.enabled: false)".into(),
+        }
     }
 
     /// The configuration the agent started with.
@@ -116,14 +252,19 @@ impl Agent {
             observer: None,
         };
         let id = c.cluster_id << 16;
+        let cilium = match &self.datapath_error {
+            Some(e) => Status::new(state::FAILURE, format!("{}; datapath: {e}", version_string())),
+            None => Status::new(state::OK, version_string()),
+        };
+        let attach_mode = self.with_datapath(|d| d.mode().as_str().to_string());
         StatusResponse {
-            cilium: Some(Status::new(state::OK, version_string())),
+            cilium: Some(cilium),
             kvstore: Some(kvstore),
             kubernetes: Some(K8sStatus { state: state::DISABLED.into(), msg: String::new() }),
             cluster: Some(self.cluster_status()),
             controllers: Some(Vec::new()),
             encryption: Some(encryption),
-            host_firewall: Some(HostFirewall { mode: "Disabled".into(), devices: Vec::new() }),
+            host_firewall: Some(self.host_firewall_status()),
             hubble: Some(hubble),
             hubble_metrics: None,
             cluster_mesh: None,
@@ -131,7 +272,14 @@ impl Agent {
                 min_identity: id + 256,
                 max_identity: id + 65535,
             }),
-            attach_mode: None,
+            attach_mode,
+        }
+    }
+
+    fn host_firewall_status(&self) -> HostFirewall {
+        match self.with_datapath(|d| d.devices().to_vec()) {
+            Some(devices) => HostFirewall { mode: "Enabled".into(), devices },
+            None => HostFirewall { mode: "Disabled".into(), devices: Vec::new() },
         }
     }
 
@@ -235,7 +383,8 @@ impl Agent {
             }
         }
         *guard = next;
-        Ok(())
+        drop(guard);
+        self.sync_datapath_config()
     }
 }
 
@@ -260,7 +409,7 @@ mod tests {
         let loaded = load(&LoadRequest { file: Some(file), ..Default::default() }).expect("valid");
         let log = Arc::new(RecordingLogControl::default());
         let ips = ips.iter().map(|s| s.parse().expect("ip")).collect();
-        (Agent::new(loaded.config, loaded.settings, "host1".into(), ips, log.clone()), log)
+        (Agent::new(loaded.config, loaded.settings, "host1".into(), ips, log.clone(), DatapathState::Disabled), log)
     }
 
     #[test]

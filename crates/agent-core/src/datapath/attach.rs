@@ -1,0 +1,157 @@
+//! Attaching the programs to devices so that enforcement survives the agent.
+//!
+//! With TCX (Linux 6.6+) each attachment is a BPF link pinned under `<pins>/links/`: the pin
+//! keeps it alive when the agent exits, and a restarted agent swaps the program inside the same
+//! link atomically (`BPF_LINK_UPDATE`), so there is never a moment without a program. On older
+//! kernels the classic clsact filter at a fixed priority and handle plays the same role: it
+//! outlives the process, and re-attaching replaces it in place.
+//! Only our own links and filters are ever touched.
+
+use std::path::{Path, PathBuf};
+
+use aya::programs::links::{FdLink, PinnedLink};
+use aya::programs::tc::{self, NlOptions, SchedClassifierLink, TcAttachOptions, TcHandle};
+use aya::programs::{LinkOrder, SchedClassifier, TcAttachType};
+
+use super::DatapathError;
+
+/// Our clsact filter's priority and handle on kernels without TCX.
+const NL_PRIORITY: u16 = 1;
+const NL_HANDLE: TcHandle = TcHandle::new(0, 0xc1);
+
+/// How programs are attached on this kernel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttachMode {
+    /// BPF links (Linux 6.6+), pinned.
+    Tcx,
+    /// Classic tc filters on a clsact qdisc.
+    Netlink,
+}
+
+impl AttachMode {
+    /// The mode this kernel supports.
+    pub fn detect() -> AttachMode {
+        if super::kernel_version() >= (6, 6) { AttachMode::Tcx } else { AttachMode::Netlink }
+    }
+
+    /// The word `cilium status` shows (`tcx` or `tc`, as upstream's attach-mode).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttachMode::Tcx => "tcx",
+            AttachMode::Netlink => "tc",
+        }
+    }
+}
+
+fn dir_name(t: TcAttachType) -> &'static str {
+    match t {
+        TcAttachType::Egress => "egress",
+        _ => "ingress",
+    }
+}
+
+/// Where the link of `device`/`direction` is pinned.
+pub fn link_pin(pin_dir: &Path, device: &str, t: TcAttachType) -> PathBuf {
+    pin_dir.join("links").join(format!("{device}-{}", dir_name(t)))
+}
+
+/// Attaches `prog` to `device` in direction `t`, replacing our previous program in place.
+pub fn attach(
+    prog: &mut SchedClassifier,
+    mode: AttachMode,
+    pin_dir: &Path,
+    device: &str,
+    t: TcAttachType,
+) -> Result<(), DatapathError> {
+    let err = |what: &str, e: String| DatapathError::Attach { device: device.into(), direction: dir_name(t), reason: format!("{what}: {e}") };
+    match mode {
+        AttachMode::Tcx => {
+            let pin = link_pin(pin_dir, device, t);
+            match PinnedLink::from_pin(&pin) {
+                Ok(existing) => {
+                    // The pin stays: it keeps the link (now running the new program) alive.
+                    let link = SchedClassifierLink::try_from(FdLink::from(existing)).map_err(|e| err("pinned link", e.to_string()))?;
+                    prog.attach_to_link(link).map_err(|e| err("replacing the program", e.to_string()))?;
+                }
+                Err(_) => {
+                    let id = prog
+                        .attach_with_options(device, t, TcAttachOptions::TcxOrder(LinkOrder::default()))
+                        .map_err(|e| err("attaching", e.to_string()))?;
+                    let link: FdLink = prog.take_link(id).map_err(|e| err("taking the link", e.to_string()))?.try_into().map_err(|e: aya::programs::links::LinkError| err("link", e.to_string()))?;
+                    std::fs::create_dir_all(pin.parent().unwrap_or(pin_dir)).map_err(|e| err("pin directory", e.to_string()))?;
+                    // Dropping the returned handle leaves the pin, and so the attachment.
+                    link.pin(&pin).map_err(|e| err("pinning the link", e.to_string()))?;
+                }
+            }
+        }
+        AttachMode::Netlink => {
+            if let Err(e) = tc::qdisc_add_clsact(device) {
+                // Already present is fine.
+                if !e.to_string().contains("exists") {
+                    tracing::debug!(device, error = %e, "adding clsact");
+                }
+            }
+            let replaced = SchedClassifierLink::attached(device, t, NL_PRIORITY, NL_HANDLE, None)
+                .ok()
+                .map(|link| prog.attach_to_link(link));
+            let id = match replaced {
+                Some(Ok(id)) => id,
+                _ => prog
+                    .attach_with_options(device, t, TcAttachOptions::Netlink(NlOptions { priority: NL_PRIORITY, handle: NL_HANDLE, classid: None }))
+                    .map_err(|e| err("attaching", e.to_string()))?,
+            };
+            // Forget the link: the filter must outlive this process.
+            let link = prog.take_link(id).map_err(|e| err("taking the link", e.to_string()))?;
+            std::mem::forget(link);
+        }
+    }
+    Ok(())
+}
+
+/// Removes our attachment of `device`/`t`, if any.
+pub fn detach(mode: AttachMode, pin_dir: &Path, device: &str, t: TcAttachType) -> Result<(), DatapathError> {
+    match mode {
+        AttachMode::Tcx => {
+            let pin = link_pin(pin_dir, device, t);
+            if let Ok(link) = PinnedLink::from_pin(&pin) {
+                // Removing the pin and closing our fd releases the link.
+                link.unpin().map_err(|e| DatapathError::Attach { device: device.into(), direction: dir_name(t), reason: e.to_string() })?;
+            }
+        }
+        AttachMode::Netlink => {
+            if let Ok(link) = SchedClassifierLink::attached(device, t, NL_PRIORITY, NL_HANDLE, None) {
+                let _ = aya::programs::links::Link::detach(link);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The devices to attach to when the config names none: the default route's device, else
+/// every device holding one of this host's addresses (VMs on a private network often have no
+/// default route).
+pub fn default_devices(local_addrs: &[(String, std::net::IpAddr)]) -> Vec<String> {
+    if let Ok(route) = std::fs::read_to_string("/proc/net/route") {
+        for line in route.lines().skip(1) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            if f.len() > 2 && f[1] == "00000000" && f[0] != "lo" {
+                return vec![f[0].to_string()];
+            }
+        }
+    }
+    let mut devs: Vec<String> = local_addrs
+        .iter()
+        .filter(|(dev, ip)| dev != "lo" && !dev.starts_with("cilium_") && !ip.is_loopback() && !is_link_local(ip))
+        .map(|(dev, _)| dev.clone())
+        .collect();
+    devs.sort();
+    devs.dedup();
+    devs
+}
+
+fn is_link_local(ip: &std::net::IpAddr) -> bool {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.is_link_local(),
+        std::net::IpAddr::V6(v6) => (v6.segments()[0] & 0xffc0) == 0xfe80,
+    }
+}

@@ -1,0 +1,189 @@
+//! Map contents as text, for `GET /v1/map/{name}` and the `cilium bpf ...` listings.
+//!
+//! Keys and values are rendered as space-separated `key=value` words (ipcache values follow
+//! Cilium's `identity=<n> encryptkey=<n> tunnelendpoint=<ip> flags=<flags>`), which the CLI
+//! parses back for its tables.
+
+use aya::maps::{Array, HashMap, LpmTrie, PerCpuArray};
+use bpf_progs::{
+    Config as BpfConfig, CtKey, CtValue, FragKey, FragValue, IpcacheData, IpcacheValue, MetricsValue,
+    PolicyData, PolicyValue, addr_from_bytes, maps as names,
+};
+
+use super::{Datapath, DatapathError, map_err};
+
+/// One rendered entry.
+pub type Entry = (String, String);
+
+/// Protocol names as Cilium prints them.
+pub fn proto_name(p: u8) -> String {
+    match p {
+        0 => "ANY".into(),
+        1 => "ICMP".into(),
+        6 => "TCP".into(),
+        17 => "UDP".into(),
+        58 => "ICMPv6".into(),
+        132 => "SCTP".into(),
+        n => n.to_string(),
+    }
+}
+
+fn monotonic_now_ns() -> u64 {
+    // CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns.
+    nix::time::clock_gettime(nix::time::ClockId::CLOCK_MONOTONIC)
+        .map(|t| t.tv_sec() as u64 * 1_000_000_000 + t.tv_nsec() as u64)
+        .unwrap_or(0)
+}
+
+impl Datapath {
+    /// Every map of the object with its pin path and entry count (`None` for the ring buffer,
+    /// which has no entries to list).
+    pub fn map_list(&self) -> Vec<(&'static str, String, Option<usize>)> {
+        names::ALL
+            .iter()
+            .map(|name| {
+                let path = self.pin_dir.join(name).display().to_string();
+                let count = if *name == names::EVENTS { None } else { self.dump(name).ok().map(|e| e.len()) };
+                (*name, path, count)
+            })
+            .collect()
+    }
+
+    /// The entries of one map as text.
+    pub fn dump(&self, name: &str) -> Result<Vec<Entry>, DatapathError> {
+        let mut out = Vec::new();
+        match name {
+            names::CONFIG => {
+                let m: Array<_, BpfConfig> = Array::try_from(self.map(names::CONFIG)?).map_err(map_err(names::CONFIG))?;
+                let c = m.get(&0, 0).map_err(map_err(names::CONFIG))?;
+                out.push((
+                    "0".into(),
+                    format!("flags={:#x} wg_mark={:#x} wg_mark_mask={:#x} trace_sampling={}", c.flags, c.wg_mark, c.wg_mark_mask, c.trace_sampling),
+                ));
+            }
+            names::IPCACHE => {
+                let m: LpmTrie<_, IpcacheData, IpcacheValue> =
+                    LpmTrie::try_from(self.map(names::IPCACHE)?).map_err(map_err(names::IPCACHE))?;
+                for r in m.iter() {
+                    let (k, v) = r.map_err(map_err(names::IPCACHE))?;
+                    let data = k.data();
+                    let ip = addr_from_bytes(data.family, &data.addr);
+                    let mut flags = Vec::new();
+                    if v.flags & bpf_progs::IPC_F_NODE != 0 {
+                        flags.push("node");
+                    }
+                    if v.flags & bpf_progs::IPC_F_ENCRYPT != 0 {
+                        flags.push("encrypt");
+                    }
+                    let flags = if flags.is_empty() { "<none>".to_string() } else { format!("<{}>", flags.join(",")) };
+                    let encryptkey = u8::from(v.flags & bpf_progs::IPC_F_ENCRYPT != 0);
+                    out.push((
+                        format!("{ip}/{}", k.prefix_len().saturating_sub(32)),
+                        format!("identity={} encryptkey={encryptkey} tunnelendpoint=0.0.0.0 flags={flags}", v.identity),
+                    ));
+                }
+            }
+            names::POLICY => {
+                let m: LpmTrie<_, PolicyData, PolicyValue> =
+                    LpmTrie::try_from(self.map(names::POLICY)?).map_err(map_err(names::POLICY))?;
+                for r in m.iter() {
+                    let (k, v) = r.map_err(map_err(names::POLICY))?;
+                    let d = k.data();
+                    let port_bits = k.prefix_len().saturating_sub(48).min(16);
+                    let dir = if d.direction == bpf_progs::DIR_EGRESS { "egress" } else { "ingress" };
+                    let port = if d.protocol == 0 || port_bits == 0 {
+                        "ANY".to_string()
+                    } else {
+                        let start = u16::from_be(d.dport);
+                        let end = start | ((1u32 << (16 - port_bits)) - 1) as u16;
+                        if start == end { start.to_string() } else { format!("{start}-{end}") }
+                    };
+                    let verdict = if v.verdict == bpf_progs::VERDICT_DENY { "deny" } else { "allow" };
+                    let audit = if v.flags & bpf_progs::POLICY_F_AUDIT != 0 { " audit=true" } else { "" };
+                    out.push((
+                        format!("direction={dir} identity={} proto={} port={port}", d.identity, proto_name(d.protocol)),
+                        format!("verdict={verdict} rule={} match={}{audit}", v.rule_id, v.match_type),
+                    ));
+                }
+            }
+            names::CT => {
+                let m: HashMap<_, CtKey, CtValue> = HashMap::try_from(self.map(names::CT)?).map_err(map_err(names::CT))?;
+                let now = monotonic_now_ns();
+                for r in m.iter() {
+                    let (k, v) = r.map_err(map_err(names::CT))?;
+                    if v.expires < now {
+                        continue;
+                    }
+                    let s = addr_from_bytes(k.family, &k.saddr);
+                    let d = addr_from_bytes(k.family, &k.daddr);
+                    let dir = if v.direction == bpf_progs::DIR_EGRESS { "OUT" } else { "IN" };
+                    let fmt = |ip: std::net::IpAddr, port: u16| match ip {
+                        std::net::IpAddr::V6(_) => format!("[{ip}]:{port}"),
+                        _ => format!("{ip}:{port}"),
+                    };
+                    out.push((
+                        format!("{} {dir} {} -> {}", proto_name(k.proto), fmt(s, u16::from_be(k.sport)), fmt(d, u16::from_be(k.dport))),
+                        format!(
+                            "expires={} TxPackets={} TxBytes={} RxPackets={} RxBytes={} TxFlagsSeen={:#04x} RxFlagsSeen={:#04x} Flags={:#x} rule={}",
+                            (v.expires - now) / 1_000_000_000,
+                            v.packets_fwd,
+                            v.bytes_fwd,
+                            v.packets_rev,
+                            v.bytes_rev,
+                            v.flags_fwd,
+                            v.flags_rev,
+                            v.state_flags,
+                            v.rule_id
+                        ),
+                    ));
+                }
+            }
+            names::FRAG => {
+                let m: HashMap<_, FragKey, FragValue> = HashMap::try_from(self.map(names::FRAG)?).map_err(map_err(names::FRAG))?;
+                for r in m.iter() {
+                    let (k, v) = r.map_err(map_err(names::FRAG))?;
+                    out.push((
+                        format!("{} -> {} id={} proto={}", addr_from_bytes(k.family, &k.saddr), addr_from_bytes(k.family, &k.daddr), k.id, proto_name(k.proto)),
+                        format!("sport={} dport={}", u16::from_be(v.sport), u16::from_be(v.dport)),
+                    ));
+                }
+            }
+            names::METRICS => {
+                let m: PerCpuArray<_, MetricsValue> =
+                    PerCpuArray::try_from(self.map(names::METRICS)?).map_err(map_err(names::METRICS))?;
+                for slot in 0..bpf_progs::METRICS_SLOTS {
+                    let per_cpu = m.get(&slot, 0).map_err(map_err(names::METRICS))?;
+                    let (count, bytes) = per_cpu.iter().fold((0u64, 0u64), |(c, b), v| (c + v.count, b + v.bytes));
+                    if count == 0 {
+                        continue;
+                    }
+                    let dir = if slot % 2 == 1 { "egress" } else { "ingress" };
+                    let key = if slot == bpf_progs::METRICS_LOST_EVENTS {
+                        "reason=lost-events direction=-".to_string()
+                    } else {
+                        format!("reason={} direction={dir}", slot / 2)
+                    };
+                    out.push((key, format!("packets={count} bytes={bytes}")));
+                }
+            }
+            names::EVENTS => {}
+            _ => return Err(DatapathError::Map { map: "?", reason: format!("no map named {name}") }),
+        }
+        Ok(out)
+    }
+
+    /// Sums of the metrics map: (reason, egress?) -> (packets, bytes).
+    pub fn metrics(&self) -> Result<Vec<(u8, bool, u64, u64)>, DatapathError> {
+        let m: PerCpuArray<_, MetricsValue> =
+            PerCpuArray::try_from(self.map(names::METRICS)?).map_err(map_err(names::METRICS))?;
+        let mut out = Vec::new();
+        for slot in 0..bpf_progs::METRICS_LOST_EVENTS {
+            let per_cpu = m.get(&slot, 0).map_err(map_err(names::METRICS))?;
+            let (count, bytes) = per_cpu.iter().fold((0u64, 0u64), |(c, b), v| (c + v.count, b + v.bytes));
+            if count > 0 {
+                out.push(((slot / 2) as u8, slot % 2 == 1, count, bytes));
+            }
+        }
+        Ok(out)
+    }
+}

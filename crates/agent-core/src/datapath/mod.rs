@@ -1,0 +1,258 @@
+//! The eBPF datapath: loads the host-firewall object, pins its maps under
+//! `<bpf-root>/cilium/` (re-using them on restart, so enforcement never has a gap), attaches the
+//! programs to the devices, and offers typed access to the maps.
+//!
+//! All kernel-facing calls of the agent's datapath go through this module and `aya`.
+
+mod attach;
+pub mod ctseed;
+pub mod events;
+pub mod maps;
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use aya::maps::{Array, LpmTrie};
+use aya::programs::{SchedClassifier, TcAttachType};
+use aya::{Ebpf, EbpfLoader};
+use bpf_progs::{
+    Config as BpfConfig, IpcacheData, IpcacheValue, PolicyData, PolicyValue, ipcache_key,
+    maps as names, programs,
+};
+
+pub use attach::{AttachMode, default_devices};
+
+/// The oldest kernel the datapath runs on: BPF ring buffers arrived in 5.8.
+pub const MIN_KERNEL: (u32, u32) = (5, 8);
+
+/// Why the datapath could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum DatapathError {
+    /// The kernel is too old.
+    #[error("kernel {found} is older than {}.{}, which the datapath needs for {feature}", MIN_KERNEL.0, MIN_KERNEL.1)]
+    KernelTooOld {
+        /// The running kernel.
+        found: String,
+        /// What is missing.
+        feature: &'static str,
+    },
+    /// bpffs could not be mounted or used.
+    #[error("cannot use bpffs at {}: {reason}", path.display())]
+    Bpffs {
+        /// The mount point.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The object could not be loaded (verifier, pinned map mismatch, ...).
+    #[error("loading the eBPF object: {0}")]
+    Load(String),
+    /// A program could not be attached.
+    #[error("attaching to {device} ({direction}): {reason}")]
+    Attach {
+        /// The device.
+        device: String,
+        /// ingress or egress.
+        direction: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// A map operation failed.
+    #[error("map {map}: {reason}")]
+    Map {
+        /// The map.
+        map: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
+
+fn map_err(map: &'static str) -> impl Fn(aya::maps::MapError) -> DatapathError {
+    move |e| DatapathError::Map { map, reason: e.to_string() }
+}
+
+/// The loaded datapath.
+#[derive(Debug)]
+pub struct Datapath {
+    ebpf: Ebpf,
+    pin_dir: PathBuf,
+    mode: AttachMode,
+    devices: Vec<String>,
+}
+
+fn kernel_release() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default().trim().to_string()
+}
+
+/// The running kernel's (major, minor).
+pub fn kernel_version() -> (u32, u32) {
+    let release = kernel_release();
+    let mut parts = release.split(|c: char| !c.is_ascii_digit()).filter_map(|p| p.parse::<u32>().ok());
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
+/// Checks the running kernel against [`MIN_KERNEL`].
+pub fn check_kernel() -> Result<(), DatapathError> {
+    if kernel_version() < MIN_KERNEL {
+        return Err(DatapathError::KernelTooOld { found: kernel_release(), feature: "BPF ring buffers" });
+    }
+    Ok(())
+}
+
+/// Mounts bpffs at `root` unless one is there already.
+pub fn ensure_bpffs(root: &Path) -> Result<(), DatapathError> {
+    let err = |reason: String| DatapathError::Bpffs { path: root.to_path_buf(), reason };
+    let mounts = std::fs::read_to_string("/proc/self/mounts").map_err(|e| err(e.to_string()))?;
+    let mounted = mounts.lines().any(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        f.len() > 2 && f[2] == "bpf" && Path::new(f[1]) == root
+    });
+    if mounted {
+        return Ok(());
+    }
+    std::fs::create_dir_all(root).map_err(|e| err(e.to_string()))?;
+    nix::mount::mount(Some("bpf"), root, Some("bpf"), nix::mount::MsFlags::empty(), None::<&str>)
+        .map_err(|e| err(format!("mount: {e}")))
+}
+
+impl Datapath {
+    /// Loads the object with its maps pinned in `pin_dir` (re-using maps already pinned there).
+    pub fn load(bpf_root: &Path, pin_dir: &Path) -> Result<Datapath, DatapathError> {
+        check_kernel()?;
+        ensure_bpffs(bpf_root)?;
+        std::fs::create_dir_all(pin_dir)
+            .map_err(|e| DatapathError::Bpffs { path: pin_dir.to_path_buf(), reason: e.to_string() })?;
+        let mut ebpf = EbpfLoader::new()
+            .default_map_pin_directory(pin_dir)
+            .load(bpf_progs::HOSTFW_OBJ)
+            .map_err(|e| DatapathError::Load(format!("{e:#}")))?;
+        for name in [programs::INGRESS, programs::EGRESS, programs::WG_INGRESS, programs::WG_EGRESS] {
+            let prog: &mut SchedClassifier = ebpf
+                .program_mut(name)
+                .ok_or_else(|| DatapathError::Load(format!("program {name} missing")))?
+                .try_into()
+                .map_err(|e: aya::programs::ProgramError| DatapathError::Load(e.to_string()))?;
+            prog.load().map_err(|e| DatapathError::Load(format!("{name}: {e:?}")))?;
+        }
+        Ok(Datapath { ebpf, pin_dir: pin_dir.to_path_buf(), mode: AttachMode::detect(), devices: Vec::new() })
+    }
+
+    /// How programs are attached on this kernel.
+    pub fn mode(&self) -> AttachMode {
+        self.mode
+    }
+
+    /// Devices the programs are attached to.
+    pub fn devices(&self) -> &[String] {
+        &self.devices
+    }
+
+    /// Where maps and links are pinned.
+    pub fn pin_dir(&self) -> &Path {
+        &self.pin_dir
+    }
+
+    /// Attaches ingress and egress programs to `device` (`l3`: no link-layer header, e.g.
+    /// `cilium_wg0`), replacing our previous programs in place.
+    pub fn attach(&mut self, device: &str, l3: bool) -> Result<(), DatapathError> {
+        let (ing, eg) = if l3 { (programs::WG_INGRESS, programs::WG_EGRESS) } else { (programs::INGRESS, programs::EGRESS) };
+        for (name, t) in [(ing, TcAttachType::Ingress), (eg, TcAttachType::Egress)] {
+            let prog: &mut SchedClassifier = self
+                .ebpf
+                .program_mut(name)
+                .ok_or_else(|| DatapathError::Load(format!("program {name} missing")))?
+                .try_into()
+                .map_err(|e: aya::programs::ProgramError| DatapathError::Load(e.to_string()))?;
+            attach::attach(prog, self.mode, &self.pin_dir, device, t)?;
+        }
+        if !self.devices.iter().any(|d| d == device) {
+            self.devices.push(device.to_string());
+        }
+        tracing::info!(device, mode = self.mode.as_str(), "datapath attached");
+        Ok(())
+    }
+
+    /// Writes the runtime switches.
+    pub fn set_config(&mut self, cfg: BpfConfig) -> Result<(), DatapathError> {
+        let mut m: Array<_, BpfConfig> = Array::try_from(self.map_mut(names::CONFIG)?).map_err(map_err(names::CONFIG))?;
+        m.set(0, cfg, 0).map_err(map_err(names::CONFIG))
+    }
+
+    /// The runtime switches in effect.
+    pub fn config(&self) -> Result<BpfConfig, DatapathError> {
+        let m: Array<_, BpfConfig> = Array::try_from(self.map(names::CONFIG)?).map_err(map_err(names::CONFIG))?;
+        m.get(&0, 0).map_err(map_err(names::CONFIG))
+    }
+
+    /// Maps `ip/prefix` to an identity.
+    pub fn ipcache_upsert(&mut self, ip: IpAddr, prefix: u8, value: IpcacheValue) -> Result<(), DatapathError> {
+        let mut m: LpmTrie<_, IpcacheData, IpcacheValue> =
+            LpmTrie::try_from(self.map_mut(names::IPCACHE)?).map_err(map_err(names::IPCACHE))?;
+        m.insert(&ipcache_key(ip, prefix), value, 0).map_err(map_err(names::IPCACHE))
+    }
+
+    /// Removes `ip/prefix` from the ipcache (absent is fine).
+    pub fn ipcache_remove(&mut self, ip: IpAddr, prefix: u8) -> Result<(), DatapathError> {
+        let mut m: LpmTrie<_, IpcacheData, IpcacheValue> =
+            LpmTrie::try_from(self.map_mut(names::IPCACHE)?).map_err(map_err(names::IPCACHE))?;
+        match m.remove(&ipcache_key(ip, prefix)) {
+            Ok(()) | Err(aya::maps::MapError::KeyNotFound) => Ok(()),
+            Err(e) => Err(map_err(names::IPCACHE)(e)),
+        }
+    }
+
+    /// Inserts or replaces one policy entry.
+    pub fn policy_upsert(&mut self, key: &aya::maps::lpm_trie::Key<PolicyData>, value: PolicyValue) -> Result<(), DatapathError> {
+        let mut m: LpmTrie<_, PolicyData, PolicyValue> =
+            LpmTrie::try_from(self.map_mut(names::POLICY)?).map_err(map_err(names::POLICY))?;
+        m.insert(key, value, 0).map_err(map_err(names::POLICY))
+    }
+
+    /// Removes one policy entry (absent is fine).
+    pub fn policy_remove(&mut self, key: &aya::maps::lpm_trie::Key<PolicyData>) -> Result<(), DatapathError> {
+        let mut m: LpmTrie<_, PolicyData, PolicyValue> =
+            LpmTrie::try_from(self.map_mut(names::POLICY)?).map_err(map_err(names::POLICY))?;
+        match m.remove(key) {
+            Ok(()) | Err(aya::maps::MapError::KeyNotFound) => Ok(()),
+            Err(e) => Err(map_err(names::POLICY)(e)),
+        }
+    }
+
+    /// Takes the events ring buffer (once) for the event reader.
+    pub fn take_events(&mut self) -> Result<aya::maps::RingBuf<aya::maps::MapData>, DatapathError> {
+        let map = self.ebpf.take_map(names::EVENTS).ok_or(DatapathError::Map { map: names::EVENTS, reason: "already taken".into() })?;
+        aya::maps::RingBuf::try_from(map).map_err(map_err(names::EVENTS))
+    }
+
+    fn map(&self, name: &'static str) -> Result<&aya::maps::Map, DatapathError> {
+        self.ebpf.map(name).ok_or(DatapathError::Map { map: name, reason: "not in the object".into() })
+    }
+
+    fn map_mut(&mut self, name: &'static str) -> Result<&mut aya::maps::Map, DatapathError> {
+        self.ebpf.map_mut(name).ok_or(DatapathError::Map { map: name, reason: "not in the object".into() })
+    }
+}
+
+/// Detaches our programs from `devices` and removes every pin under `pin_dir`
+/// (`cilium-agent --cleanup`). Enforcement stops.
+pub fn uninstall(pin_dir: &Path, devices: &[String]) -> Result<(), DatapathError> {
+    let mode = AttachMode::detect();
+    for d in devices {
+        for t in [TcAttachType::Ingress, TcAttachType::Egress] {
+            attach::detach(mode, pin_dir, d, t)?;
+        }
+    }
+    // Links of devices not named (e.g. cilium_wg0) are found by their pins.
+    if let Ok(entries) = std::fs::read_dir(pin_dir.join("links")) {
+        for e in entries.flatten() {
+            if let Ok(link) = aya::programs::links::PinnedLink::from_pin(e.path()) {
+                let _ = link.unpin();
+            }
+        }
+    }
+    if pin_dir.exists() {
+        std::fs::remove_dir_all(pin_dir)
+            .map_err(|e| DatapathError::Bpffs { path: pin_dir.to_path_buf(), reason: e.to_string() })?;
+    }
+    Ok(())
+}
