@@ -31,6 +31,9 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Show client and daemon versions')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show or change the agent''s runtime configuration')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('bpf', 'bpf', [CompletionResultType]::ParameterValue, 'Inspect the datapath''s eBPF maps')
+            [CompletionResult]::new('map', 'map', [CompletionResultType]::ParameterValue, 'The datapath''s maps (same as `cilium bpf map`)')
+            [CompletionResult]::new('monitor', 'monitor', [CompletionResultType]::ParameterValue, 'Stream datapath events (drops, traces, policy verdicts)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -127,11 +130,463 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'cilium;bpf' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('map', 'map', [CompletionResultType]::ParameterValue, 'List or show maps')
+            [CompletionResult]::new('maps', 'maps', [CompletionResultType]::ParameterValue, 'List or show maps (alias of `map`)')
+            [CompletionResult]::new('ipcache', 'ipcache', [CompletionResultType]::ParameterValue, 'Address -> identity mappings (`cilium bpf ipcache list`)')
+            [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'The policy entries this node enforces (`cilium bpf policy get`)')
+            [CompletionResult]::new('ct', 'ct', [CompletionResultType]::ParameterValue, 'Connection tracking entries (`cilium bpf ct list global`)')
+            [CompletionResult]::new('metrics', 'metrics', [CompletionResultType]::ParameterValue, 'Forwarded and dropped packets by reason and direction (`cilium bpf metrics list`)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;bpf;map' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every map with its number of entries')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List every map with its number of entries')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show the entries of one map')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;bpf;map;list' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Also print every entry')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;bpf;map;ls' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Also print every entry')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;bpf;map;get' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;bpf;map;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every map with its number of entries')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show the entries of one map')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;bpf;map;help;list' {
+            break
+        }
+        'cilium;bpf;map;help;get' {
+            break
+        }
+        'cilium;bpf;map;help;help' {
+            break
+        }
+        'cilium;bpf;maps' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every map with its number of entries')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List every map with its number of entries')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show the entries of one map')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;bpf;maps;list' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Also print every entry')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;bpf;maps;ls' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Also print every entry')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;bpf;maps;get' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;bpf;maps;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every map with its number of entries')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show the entries of one map')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;bpf;maps;help;list' {
+            break
+        }
+        'cilium;bpf;maps;help;get' {
+            break
+        }
+        'cilium;bpf;maps;help;help' {
+            break
+        }
+        'cilium;bpf;ipcache' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the entries')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;bpf;ipcache;list' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;bpf;ipcache;ls' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;bpf;ipcache;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;bpf;ipcache;help;list' {
+            break
+        }
+        'cilium;bpf;ipcache;help;help' {
+            break
+        }
+        'cilium;bpf;policy' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show the entries')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;bpf;policy;get' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;bpf;policy;help' {
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show the entries')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;bpf;policy;help;get' {
+            break
+        }
+        'cilium;bpf;policy;help;help' {
+            break
+        }
+        'cilium;bpf;ct' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries of a table')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the entries of a table')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;bpf;ct;list' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;bpf;ct;ls' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;bpf;ct;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries of a table')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;bpf;ct;help;list' {
+            break
+        }
+        'cilium;bpf;ct;help;help' {
+            break
+        }
+        'cilium;bpf;metrics' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the entries')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;bpf;metrics;list' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;bpf;metrics;ls' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;bpf;metrics;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;bpf;metrics;help;list' {
+            break
+        }
+        'cilium;bpf;metrics;help;help' {
+            break
+        }
+        'cilium;bpf;help' {
+            [CompletionResult]::new('map', 'map', [CompletionResultType]::ParameterValue, 'List or show maps')
+            [CompletionResult]::new('maps', 'maps', [CompletionResultType]::ParameterValue, 'List or show maps (alias of `map`)')
+            [CompletionResult]::new('ipcache', 'ipcache', [CompletionResultType]::ParameterValue, 'Address -> identity mappings (`cilium bpf ipcache list`)')
+            [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'The policy entries this node enforces (`cilium bpf policy get`)')
+            [CompletionResult]::new('ct', 'ct', [CompletionResultType]::ParameterValue, 'Connection tracking entries (`cilium bpf ct list global`)')
+            [CompletionResult]::new('metrics', 'metrics', [CompletionResultType]::ParameterValue, 'Forwarded and dropped packets by reason and direction (`cilium bpf metrics list`)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;bpf;help;map' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every map with its number of entries')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show the entries of one map')
+            break
+        }
+        'cilium;bpf;help;map;list' {
+            break
+        }
+        'cilium;bpf;help;map;get' {
+            break
+        }
+        'cilium;bpf;help;maps' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every map with its number of entries')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show the entries of one map')
+            break
+        }
+        'cilium;bpf;help;maps;list' {
+            break
+        }
+        'cilium;bpf;help;maps;get' {
+            break
+        }
+        'cilium;bpf;help;ipcache' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries')
+            break
+        }
+        'cilium;bpf;help;ipcache;list' {
+            break
+        }
+        'cilium;bpf;help;policy' {
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show the entries')
+            break
+        }
+        'cilium;bpf;help;policy;get' {
+            break
+        }
+        'cilium;bpf;help;ct' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries of a table')
+            break
+        }
+        'cilium;bpf;help;ct;list' {
+            break
+        }
+        'cilium;bpf;help;metrics' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries')
+            break
+        }
+        'cilium;bpf;help;metrics;list' {
+            break
+        }
+        'cilium;bpf;help;help' {
+            break
+        }
+        'cilium;map' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every map with its number of entries')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List every map with its number of entries')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show the entries of one map')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;map;list' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Also print every entry')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;map;ls' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Also print every entry')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;map;get' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;map;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every map with its number of entries')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show the entries of one map')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;map;help;list' {
+            break
+        }
+        'cilium;map;help;get' {
+            break
+        }
+        'cilium;map;help;help' {
+            break
+        }
+        'cilium;monitor' {
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only these event types: drop, trace, policy-verdict (repeatable)')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these event types: drop, trace, policy-verdict (repeatable)')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'One JSON object per event')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per event')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'cilium;help' {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the agent''s health and the cluster''s state')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Show client and daemon versions')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show or change the agent''s runtime configuration')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('bpf', 'bpf', [CompletionResultType]::ParameterValue, 'Inspect the datapath''s eBPF maps')
+            [CompletionResult]::new('map', 'map', [CompletionResultType]::ParameterValue, 'The datapath''s maps (same as `cilium bpf map`)')
+            [CompletionResult]::new('monitor', 'monitor', [CompletionResultType]::ParameterValue, 'Stream datapath events (drops, traces, policy verdicts)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -153,6 +608,79 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             break
         }
         'cilium;help;completion' {
+            break
+        }
+        'cilium;help;bpf' {
+            [CompletionResult]::new('map', 'map', [CompletionResultType]::ParameterValue, 'List or show maps')
+            [CompletionResult]::new('maps', 'maps', [CompletionResultType]::ParameterValue, 'List or show maps (alias of `map`)')
+            [CompletionResult]::new('ipcache', 'ipcache', [CompletionResultType]::ParameterValue, 'Address -> identity mappings (`cilium bpf ipcache list`)')
+            [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'The policy entries this node enforces (`cilium bpf policy get`)')
+            [CompletionResult]::new('ct', 'ct', [CompletionResultType]::ParameterValue, 'Connection tracking entries (`cilium bpf ct list global`)')
+            [CompletionResult]::new('metrics', 'metrics', [CompletionResultType]::ParameterValue, 'Forwarded and dropped packets by reason and direction (`cilium bpf metrics list`)')
+            break
+        }
+        'cilium;help;bpf;map' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every map with its number of entries')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show the entries of one map')
+            break
+        }
+        'cilium;help;bpf;map;list' {
+            break
+        }
+        'cilium;help;bpf;map;get' {
+            break
+        }
+        'cilium;help;bpf;maps' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every map with its number of entries')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show the entries of one map')
+            break
+        }
+        'cilium;help;bpf;maps;list' {
+            break
+        }
+        'cilium;help;bpf;maps;get' {
+            break
+        }
+        'cilium;help;bpf;ipcache' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries')
+            break
+        }
+        'cilium;help;bpf;ipcache;list' {
+            break
+        }
+        'cilium;help;bpf;policy' {
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show the entries')
+            break
+        }
+        'cilium;help;bpf;policy;get' {
+            break
+        }
+        'cilium;help;bpf;ct' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries of a table')
+            break
+        }
+        'cilium;help;bpf;ct;list' {
+            break
+        }
+        'cilium;help;bpf;metrics' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries')
+            break
+        }
+        'cilium;help;bpf;metrics;list' {
+            break
+        }
+        'cilium;help;map' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every map with its number of entries')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show the entries of one map')
+            break
+        }
+        'cilium;help;map;list' {
+            break
+        }
+        'cilium;help;map;get' {
+            break
+        }
+        'cilium;help;monitor' {
             break
         }
         'cilium;help;help' {

@@ -16,6 +16,9 @@ _cilium() {
             ",$1")
                 cmd="cilium"
                 ;;
+            cilium,bpf)
+                cmd="cilium__subcmd__bpf"
+                ;;
             cilium,completion)
                 cmd="cilium__subcmd__completion"
                 ;;
@@ -25,11 +28,182 @@ _cilium() {
             cilium,help)
                 cmd="cilium__subcmd__help"
                 ;;
+            cilium,map)
+                cmd="cilium__subcmd__map"
+                ;;
+            cilium,monitor)
+                cmd="cilium__subcmd__monitor"
+                ;;
             cilium,status)
                 cmd="cilium__subcmd__status"
                 ;;
             cilium,version)
                 cmd="cilium__subcmd__version"
+                ;;
+            cilium__subcmd__bpf,ct)
+                cmd="cilium__subcmd__bpf__subcmd__ct"
+                ;;
+            cilium__subcmd__bpf,help)
+                cmd="cilium__subcmd__bpf__subcmd__help"
+                ;;
+            cilium__subcmd__bpf,ipcache)
+                cmd="cilium__subcmd__bpf__subcmd__ipcache"
+                ;;
+            cilium__subcmd__bpf,map)
+                cmd="cilium__subcmd__bpf__subcmd__map"
+                ;;
+            cilium__subcmd__bpf,maps)
+                cmd="cilium__subcmd__bpf__subcmd__maps"
+                ;;
+            cilium__subcmd__bpf,metrics)
+                cmd="cilium__subcmd__bpf__subcmd__metrics"
+                ;;
+            cilium__subcmd__bpf,policy)
+                cmd="cilium__subcmd__bpf__subcmd__policy"
+                ;;
+            cilium__subcmd__bpf__subcmd__ct,help)
+                cmd="cilium__subcmd__bpf__subcmd__ct__subcmd__help"
+                ;;
+            cilium__subcmd__bpf__subcmd__ct,list)
+                cmd="cilium__subcmd__bpf__subcmd__ct__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__ct,ls)
+                cmd="cilium__subcmd__bpf__subcmd__ct__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__ct__subcmd__help,help)
+                cmd="cilium__subcmd__bpf__subcmd__ct__subcmd__help__subcmd__help"
+                ;;
+            cilium__subcmd__bpf__subcmd__ct__subcmd__help,list)
+                cmd="cilium__subcmd__bpf__subcmd__ct__subcmd__help__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__help,ct)
+                cmd="cilium__subcmd__bpf__subcmd__help__subcmd__ct"
+                ;;
+            cilium__subcmd__bpf__subcmd__help,help)
+                cmd="cilium__subcmd__bpf__subcmd__help__subcmd__help"
+                ;;
+            cilium__subcmd__bpf__subcmd__help,ipcache)
+                cmd="cilium__subcmd__bpf__subcmd__help__subcmd__ipcache"
+                ;;
+            cilium__subcmd__bpf__subcmd__help,map)
+                cmd="cilium__subcmd__bpf__subcmd__help__subcmd__map"
+                ;;
+            cilium__subcmd__bpf__subcmd__help,maps)
+                cmd="cilium__subcmd__bpf__subcmd__help__subcmd__maps"
+                ;;
+            cilium__subcmd__bpf__subcmd__help,metrics)
+                cmd="cilium__subcmd__bpf__subcmd__help__subcmd__metrics"
+                ;;
+            cilium__subcmd__bpf__subcmd__help,policy)
+                cmd="cilium__subcmd__bpf__subcmd__help__subcmd__policy"
+                ;;
+            cilium__subcmd__bpf__subcmd__help__subcmd__ct,list)
+                cmd="cilium__subcmd__bpf__subcmd__help__subcmd__ct__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__help__subcmd__ipcache,list)
+                cmd="cilium__subcmd__bpf__subcmd__help__subcmd__ipcache__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__help__subcmd__map,get)
+                cmd="cilium__subcmd__bpf__subcmd__help__subcmd__map__subcmd__get"
+                ;;
+            cilium__subcmd__bpf__subcmd__help__subcmd__map,list)
+                cmd="cilium__subcmd__bpf__subcmd__help__subcmd__map__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__help__subcmd__maps,get)
+                cmd="cilium__subcmd__bpf__subcmd__help__subcmd__maps__subcmd__get"
+                ;;
+            cilium__subcmd__bpf__subcmd__help__subcmd__maps,list)
+                cmd="cilium__subcmd__bpf__subcmd__help__subcmd__maps__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__help__subcmd__metrics,list)
+                cmd="cilium__subcmd__bpf__subcmd__help__subcmd__metrics__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__help__subcmd__policy,get)
+                cmd="cilium__subcmd__bpf__subcmd__help__subcmd__policy__subcmd__get"
+                ;;
+            cilium__subcmd__bpf__subcmd__ipcache,help)
+                cmd="cilium__subcmd__bpf__subcmd__ipcache__subcmd__help"
+                ;;
+            cilium__subcmd__bpf__subcmd__ipcache,list)
+                cmd="cilium__subcmd__bpf__subcmd__ipcache__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__ipcache,ls)
+                cmd="cilium__subcmd__bpf__subcmd__ipcache__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__ipcache__subcmd__help,help)
+                cmd="cilium__subcmd__bpf__subcmd__ipcache__subcmd__help__subcmd__help"
+                ;;
+            cilium__subcmd__bpf__subcmd__ipcache__subcmd__help,list)
+                cmd="cilium__subcmd__bpf__subcmd__ipcache__subcmd__help__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__map,get)
+                cmd="cilium__subcmd__bpf__subcmd__map__subcmd__get"
+                ;;
+            cilium__subcmd__bpf__subcmd__map,help)
+                cmd="cilium__subcmd__bpf__subcmd__map__subcmd__help"
+                ;;
+            cilium__subcmd__bpf__subcmd__map,list)
+                cmd="cilium__subcmd__bpf__subcmd__map__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__map,ls)
+                cmd="cilium__subcmd__bpf__subcmd__map__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__map__subcmd__help,get)
+                cmd="cilium__subcmd__bpf__subcmd__map__subcmd__help__subcmd__get"
+                ;;
+            cilium__subcmd__bpf__subcmd__map__subcmd__help,help)
+                cmd="cilium__subcmd__bpf__subcmd__map__subcmd__help__subcmd__help"
+                ;;
+            cilium__subcmd__bpf__subcmd__map__subcmd__help,list)
+                cmd="cilium__subcmd__bpf__subcmd__map__subcmd__help__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__maps,get)
+                cmd="cilium__subcmd__bpf__subcmd__maps__subcmd__get"
+                ;;
+            cilium__subcmd__bpf__subcmd__maps,help)
+                cmd="cilium__subcmd__bpf__subcmd__maps__subcmd__help"
+                ;;
+            cilium__subcmd__bpf__subcmd__maps,list)
+                cmd="cilium__subcmd__bpf__subcmd__maps__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__maps,ls)
+                cmd="cilium__subcmd__bpf__subcmd__maps__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__maps__subcmd__help,get)
+                cmd="cilium__subcmd__bpf__subcmd__maps__subcmd__help__subcmd__get"
+                ;;
+            cilium__subcmd__bpf__subcmd__maps__subcmd__help,help)
+                cmd="cilium__subcmd__bpf__subcmd__maps__subcmd__help__subcmd__help"
+                ;;
+            cilium__subcmd__bpf__subcmd__maps__subcmd__help,list)
+                cmd="cilium__subcmd__bpf__subcmd__maps__subcmd__help__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__metrics,help)
+                cmd="cilium__subcmd__bpf__subcmd__metrics__subcmd__help"
+                ;;
+            cilium__subcmd__bpf__subcmd__metrics,list)
+                cmd="cilium__subcmd__bpf__subcmd__metrics__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__metrics,ls)
+                cmd="cilium__subcmd__bpf__subcmd__metrics__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__metrics__subcmd__help,help)
+                cmd="cilium__subcmd__bpf__subcmd__metrics__subcmd__help__subcmd__help"
+                ;;
+            cilium__subcmd__bpf__subcmd__metrics__subcmd__help,list)
+                cmd="cilium__subcmd__bpf__subcmd__metrics__subcmd__help__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__policy,get)
+                cmd="cilium__subcmd__bpf__subcmd__policy__subcmd__get"
+                ;;
+            cilium__subcmd__bpf__subcmd__policy,help)
+                cmd="cilium__subcmd__bpf__subcmd__policy__subcmd__help"
+                ;;
+            cilium__subcmd__bpf__subcmd__policy__subcmd__help,get)
+                cmd="cilium__subcmd__bpf__subcmd__policy__subcmd__help__subcmd__get"
+                ;;
+            cilium__subcmd__bpf__subcmd__policy__subcmd__help,help)
+                cmd="cilium__subcmd__bpf__subcmd__policy__subcmd__help__subcmd__help"
                 ;;
             cilium__subcmd__config,get)
                 cmd="cilium__subcmd__config__subcmd__get"
@@ -49,6 +223,9 @@ _cilium() {
             cilium__subcmd__config__subcmd__help,set)
                 cmd="cilium__subcmd__config__subcmd__help__subcmd__set"
                 ;;
+            cilium__subcmd__help,bpf)
+                cmd="cilium__subcmd__help__subcmd__bpf"
+                ;;
             cilium__subcmd__help,completion)
                 cmd="cilium__subcmd__help__subcmd__completion"
                 ;;
@@ -58,17 +235,92 @@ _cilium() {
             cilium__subcmd__help,help)
                 cmd="cilium__subcmd__help__subcmd__help"
                 ;;
+            cilium__subcmd__help,map)
+                cmd="cilium__subcmd__help__subcmd__map"
+                ;;
+            cilium__subcmd__help,monitor)
+                cmd="cilium__subcmd__help__subcmd__monitor"
+                ;;
             cilium__subcmd__help,status)
                 cmd="cilium__subcmd__help__subcmd__status"
                 ;;
             cilium__subcmd__help,version)
                 cmd="cilium__subcmd__help__subcmd__version"
                 ;;
+            cilium__subcmd__help__subcmd__bpf,ct)
+                cmd="cilium__subcmd__help__subcmd__bpf__subcmd__ct"
+                ;;
+            cilium__subcmd__help__subcmd__bpf,ipcache)
+                cmd="cilium__subcmd__help__subcmd__bpf__subcmd__ipcache"
+                ;;
+            cilium__subcmd__help__subcmd__bpf,map)
+                cmd="cilium__subcmd__help__subcmd__bpf__subcmd__map"
+                ;;
+            cilium__subcmd__help__subcmd__bpf,maps)
+                cmd="cilium__subcmd__help__subcmd__bpf__subcmd__maps"
+                ;;
+            cilium__subcmd__help__subcmd__bpf,metrics)
+                cmd="cilium__subcmd__help__subcmd__bpf__subcmd__metrics"
+                ;;
+            cilium__subcmd__help__subcmd__bpf,policy)
+                cmd="cilium__subcmd__help__subcmd__bpf__subcmd__policy"
+                ;;
+            cilium__subcmd__help__subcmd__bpf__subcmd__ct,list)
+                cmd="cilium__subcmd__help__subcmd__bpf__subcmd__ct__subcmd__list"
+                ;;
+            cilium__subcmd__help__subcmd__bpf__subcmd__ipcache,list)
+                cmd="cilium__subcmd__help__subcmd__bpf__subcmd__ipcache__subcmd__list"
+                ;;
+            cilium__subcmd__help__subcmd__bpf__subcmd__map,get)
+                cmd="cilium__subcmd__help__subcmd__bpf__subcmd__map__subcmd__get"
+                ;;
+            cilium__subcmd__help__subcmd__bpf__subcmd__map,list)
+                cmd="cilium__subcmd__help__subcmd__bpf__subcmd__map__subcmd__list"
+                ;;
+            cilium__subcmd__help__subcmd__bpf__subcmd__maps,get)
+                cmd="cilium__subcmd__help__subcmd__bpf__subcmd__maps__subcmd__get"
+                ;;
+            cilium__subcmd__help__subcmd__bpf__subcmd__maps,list)
+                cmd="cilium__subcmd__help__subcmd__bpf__subcmd__maps__subcmd__list"
+                ;;
+            cilium__subcmd__help__subcmd__bpf__subcmd__metrics,list)
+                cmd="cilium__subcmd__help__subcmd__bpf__subcmd__metrics__subcmd__list"
+                ;;
+            cilium__subcmd__help__subcmd__bpf__subcmd__policy,get)
+                cmd="cilium__subcmd__help__subcmd__bpf__subcmd__policy__subcmd__get"
+                ;;
             cilium__subcmd__help__subcmd__config,get)
                 cmd="cilium__subcmd__help__subcmd__config__subcmd__get"
                 ;;
             cilium__subcmd__help__subcmd__config,set)
                 cmd="cilium__subcmd__help__subcmd__config__subcmd__set"
+                ;;
+            cilium__subcmd__help__subcmd__map,get)
+                cmd="cilium__subcmd__help__subcmd__map__subcmd__get"
+                ;;
+            cilium__subcmd__help__subcmd__map,list)
+                cmd="cilium__subcmd__help__subcmd__map__subcmd__list"
+                ;;
+            cilium__subcmd__map,get)
+                cmd="cilium__subcmd__map__subcmd__get"
+                ;;
+            cilium__subcmd__map,help)
+                cmd="cilium__subcmd__map__subcmd__help"
+                ;;
+            cilium__subcmd__map,list)
+                cmd="cilium__subcmd__map__subcmd__list"
+                ;;
+            cilium__subcmd__map,ls)
+                cmd="cilium__subcmd__map__subcmd__list"
+                ;;
+            cilium__subcmd__map__subcmd__help,get)
+                cmd="cilium__subcmd__map__subcmd__help__subcmd__get"
+                ;;
+            cilium__subcmd__map__subcmd__help,help)
+                cmd="cilium__subcmd__map__subcmd__help__subcmd__help"
+                ;;
+            cilium__subcmd__map__subcmd__help,list)
+                cmd="cilium__subcmd__map__subcmd__help__subcmd__list"
                 ;;
             *)
                 ;;
@@ -77,7 +329,7 @@ _cilium() {
 
     case "${cmd}" in
         cilium)
-            opts="-H -h -V --host --help --version status version config completion help"
+            opts="-H -h -V --host --help --version status version config completion bpf map monitor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -91,6 +343,904 @@ _cilium() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf)
+            opts="-H -h -V --host --help --version map maps ipcache policy ct metrics help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__ct)
+            opts="-H -h -V --host --help --version list ls help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__ct__subcmd__help)
+            opts="list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__ct__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__ct__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__ct__subcmd__list)
+            opts="-o -H -h -V --output --host --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__help)
+            opts="map maps ipcache policy ct metrics help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__help__subcmd__ct)
+            opts="list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__help__subcmd__ct__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__help__subcmd__ipcache)
+            opts="list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__help__subcmd__ipcache__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__help__subcmd__map)
+            opts="list get"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__help__subcmd__map__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__help__subcmd__map__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__help__subcmd__maps)
+            opts="list get"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__help__subcmd__maps__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__help__subcmd__maps__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__help__subcmd__metrics)
+            opts="list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__help__subcmd__metrics__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__help__subcmd__policy)
+            opts="get"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__help__subcmd__policy__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__ipcache)
+            opts="-H -h -V --host --help --version list ls help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__ipcache__subcmd__help)
+            opts="list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__ipcache__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__ipcache__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__ipcache__subcmd__list)
+            opts="-o -H -h -V --output --host --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__map)
+            opts="-H -h -V --host --help --version list ls get help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__map__subcmd__get)
+            opts="-o -H -h -V --output --host --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__map__subcmd__help)
+            opts="list get help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__map__subcmd__help__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__map__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__map__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__map__subcmd__list)
+            opts="-o -H -h -V --verbose --output --host --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__maps)
+            opts="-H -h -V --host --help --version list ls get help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__maps__subcmd__get)
+            opts="-o -H -h -V --output --host --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__maps__subcmd__help)
+            opts="list get help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__maps__subcmd__help__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__maps__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__maps__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__maps__subcmd__list)
+            opts="-o -H -h -V --verbose --output --host --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__metrics)
+            opts="-H -h -V --host --help --version list ls help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__metrics__subcmd__help)
+            opts="list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__metrics__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__metrics__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__metrics__subcmd__list)
+            opts="-o -H -h -V --output --host --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__policy)
+            opts="-H -h -V --host --help --version get help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__policy__subcmd__get)
+            opts="-o -H -h -V --output --host --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__policy__subcmd__help)
+            opts="get help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__policy__subcmd__help__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__policy__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -251,8 +1401,218 @@ _cilium() {
             return 0
             ;;
         cilium__subcmd__help)
-            opts="status version config completion help"
+            opts="status version config completion bpf map monitor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__bpf)
+            opts="map maps ipcache policy ct metrics"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__bpf__subcmd__ct)
+            opts="list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__bpf__subcmd__ct__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__bpf__subcmd__ipcache)
+            opts="list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__bpf__subcmd__ipcache__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__bpf__subcmd__map)
+            opts="list get"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__bpf__subcmd__map__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__bpf__subcmd__map__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__bpf__subcmd__maps)
+            opts="list get"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__bpf__subcmd__maps__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__bpf__subcmd__maps__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__bpf__subcmd__metrics)
+            opts="list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__bpf__subcmd__metrics__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__bpf__subcmd__policy)
+            opts="get"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__bpf__subcmd__policy__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -334,6 +1694,62 @@ _cilium() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cilium__subcmd__help__subcmd__map)
+            opts="list get"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__map__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__map__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__monitor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cilium__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -355,6 +1771,174 @@ _cilium() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__map)
+            opts="-H -h -V --host --help --version list ls get help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__map__subcmd__get)
+            opts="-o -H -h -V --output --host --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__map__subcmd__help)
+            opts="list get help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__map__subcmd__help__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__map__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__map__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__map__subcmd__list)
+            opts="-o -H -h -V --verbose --output --host --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__monitor)
+            opts="-t -j -H -h -V --type --json --host --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --type)
+                    COMPREPLY=($(compgen -W "drop trace policy-verdict" -- "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -W "drop trace policy-verdict" -- "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -28,6 +28,9 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand version 'Show client and daemon versions'
             cand config 'Show or change the agent''s runtime configuration'
             cand completion 'Print a shell completion script'
+            cand bpf 'Inspect the datapath''s eBPF maps'
+            cand map 'The datapath''s maps (same as `cilium bpf map`)'
+            cand monitor 'Stream datapath events (drops, traces, policy verdicts)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cilium;status'= {
@@ -113,11 +116,398 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'cilium;bpf'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand map 'List or show maps'
+            cand maps 'List or show maps (alias of `map`)'
+            cand ipcache 'Address -> identity mappings (`cilium bpf ipcache list`)'
+            cand policy 'The policy entries this node enforces (`cilium bpf policy get`)'
+            cand ct 'Connection tracking entries (`cilium bpf ct list global`)'
+            cand metrics 'Forwarded and dropped packets by reason and direction (`cilium bpf metrics list`)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;bpf;map'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List every map with its number of entries'
+            cand ls 'List every map with its number of entries'
+            cand get 'Show the entries of one map'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;bpf;map;list'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand --verbose 'Also print every entry'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;bpf;map;ls'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand --verbose 'Also print every entry'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;bpf;map;get'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;bpf;map;help'= {
+            cand list 'List every map with its number of entries'
+            cand get 'Show the entries of one map'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;bpf;map;help;list'= {
+        }
+        &'cilium;bpf;map;help;get'= {
+        }
+        &'cilium;bpf;map;help;help'= {
+        }
+        &'cilium;bpf;maps'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List every map with its number of entries'
+            cand ls 'List every map with its number of entries'
+            cand get 'Show the entries of one map'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;bpf;maps;list'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand --verbose 'Also print every entry'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;bpf;maps;ls'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand --verbose 'Also print every entry'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;bpf;maps;get'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;bpf;maps;help'= {
+            cand list 'List every map with its number of entries'
+            cand get 'Show the entries of one map'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;bpf;maps;help;list'= {
+        }
+        &'cilium;bpf;maps;help;get'= {
+        }
+        &'cilium;bpf;maps;help;help'= {
+        }
+        &'cilium;bpf;ipcache'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List the entries'
+            cand ls 'List the entries'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;bpf;ipcache;list'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;bpf;ipcache;ls'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;bpf;ipcache;help'= {
+            cand list 'List the entries'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;bpf;ipcache;help;list'= {
+        }
+        &'cilium;bpf;ipcache;help;help'= {
+        }
+        &'cilium;bpf;policy'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand get 'Show the entries'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;bpf;policy;get'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;bpf;policy;help'= {
+            cand get 'Show the entries'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;bpf;policy;help;get'= {
+        }
+        &'cilium;bpf;policy;help;help'= {
+        }
+        &'cilium;bpf;ct'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List the entries of a table'
+            cand ls 'List the entries of a table'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;bpf;ct;list'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;bpf;ct;ls'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;bpf;ct;help'= {
+            cand list 'List the entries of a table'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;bpf;ct;help;list'= {
+        }
+        &'cilium;bpf;ct;help;help'= {
+        }
+        &'cilium;bpf;metrics'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List the entries'
+            cand ls 'List the entries'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;bpf;metrics;list'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;bpf;metrics;ls'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;bpf;metrics;help'= {
+            cand list 'List the entries'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;bpf;metrics;help;list'= {
+        }
+        &'cilium;bpf;metrics;help;help'= {
+        }
+        &'cilium;bpf;help'= {
+            cand map 'List or show maps'
+            cand maps 'List or show maps (alias of `map`)'
+            cand ipcache 'Address -> identity mappings (`cilium bpf ipcache list`)'
+            cand policy 'The policy entries this node enforces (`cilium bpf policy get`)'
+            cand ct 'Connection tracking entries (`cilium bpf ct list global`)'
+            cand metrics 'Forwarded and dropped packets by reason and direction (`cilium bpf metrics list`)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;bpf;help;map'= {
+            cand list 'List every map with its number of entries'
+            cand get 'Show the entries of one map'
+        }
+        &'cilium;bpf;help;map;list'= {
+        }
+        &'cilium;bpf;help;map;get'= {
+        }
+        &'cilium;bpf;help;maps'= {
+            cand list 'List every map with its number of entries'
+            cand get 'Show the entries of one map'
+        }
+        &'cilium;bpf;help;maps;list'= {
+        }
+        &'cilium;bpf;help;maps;get'= {
+        }
+        &'cilium;bpf;help;ipcache'= {
+            cand list 'List the entries'
+        }
+        &'cilium;bpf;help;ipcache;list'= {
+        }
+        &'cilium;bpf;help;policy'= {
+            cand get 'Show the entries'
+        }
+        &'cilium;bpf;help;policy;get'= {
+        }
+        &'cilium;bpf;help;ct'= {
+            cand list 'List the entries of a table'
+        }
+        &'cilium;bpf;help;ct;list'= {
+        }
+        &'cilium;bpf;help;metrics'= {
+            cand list 'List the entries'
+        }
+        &'cilium;bpf;help;metrics;list'= {
+        }
+        &'cilium;bpf;help;help'= {
+        }
+        &'cilium;map'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List every map with its number of entries'
+            cand ls 'List every map with its number of entries'
+            cand get 'Show the entries of one map'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;map;list'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand --verbose 'Also print every entry'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;map;ls'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand --verbose 'Also print every entry'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;map;get'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;map;help'= {
+            cand list 'List every map with its number of entries'
+            cand get 'Show the entries of one map'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;map;help;list'= {
+        }
+        &'cilium;map;help;get'= {
+        }
+        &'cilium;map;help;help'= {
+        }
+        &'cilium;monitor'= {
+            cand -t 'Only these event types: drop, trace, policy-verdict (repeatable)'
+            cand --type 'Only these event types: drop, trace, policy-verdict (repeatable)'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -j 'One JSON object per event'
+            cand --json 'One JSON object per event'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'cilium;help'= {
             cand status 'Show the agent''s health and the cluster''s state'
             cand version 'Show client and daemon versions'
             cand config 'Show or change the agent''s runtime configuration'
             cand completion 'Print a shell completion script'
+            cand bpf 'Inspect the datapath''s eBPF maps'
+            cand map 'The datapath''s maps (same as `cilium bpf map`)'
+            cand monitor 'Stream datapath events (drops, traces, policy verdicts)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cilium;help;status'= {
@@ -133,6 +523,60 @@ set edit:completion:arg-completer[cilium] = {|@words|
         &'cilium;help;config;get'= {
         }
         &'cilium;help;completion'= {
+        }
+        &'cilium;help;bpf'= {
+            cand map 'List or show maps'
+            cand maps 'List or show maps (alias of `map`)'
+            cand ipcache 'Address -> identity mappings (`cilium bpf ipcache list`)'
+            cand policy 'The policy entries this node enforces (`cilium bpf policy get`)'
+            cand ct 'Connection tracking entries (`cilium bpf ct list global`)'
+            cand metrics 'Forwarded and dropped packets by reason and direction (`cilium bpf metrics list`)'
+        }
+        &'cilium;help;bpf;map'= {
+            cand list 'List every map with its number of entries'
+            cand get 'Show the entries of one map'
+        }
+        &'cilium;help;bpf;map;list'= {
+        }
+        &'cilium;help;bpf;map;get'= {
+        }
+        &'cilium;help;bpf;maps'= {
+            cand list 'List every map with its number of entries'
+            cand get 'Show the entries of one map'
+        }
+        &'cilium;help;bpf;maps;list'= {
+        }
+        &'cilium;help;bpf;maps;get'= {
+        }
+        &'cilium;help;bpf;ipcache'= {
+            cand list 'List the entries'
+        }
+        &'cilium;help;bpf;ipcache;list'= {
+        }
+        &'cilium;help;bpf;policy'= {
+            cand get 'Show the entries'
+        }
+        &'cilium;help;bpf;policy;get'= {
+        }
+        &'cilium;help;bpf;ct'= {
+            cand list 'List the entries of a table'
+        }
+        &'cilium;help;bpf;ct;list'= {
+        }
+        &'cilium;help;bpf;metrics'= {
+            cand list 'List the entries'
+        }
+        &'cilium;help;bpf;metrics;list'= {
+        }
+        &'cilium;help;map'= {
+            cand list 'List every map with its number of entries'
+            cand get 'Show the entries of one map'
+        }
+        &'cilium;help;map;list'= {
+        }
+        &'cilium;help;map;get'= {
+        }
+        &'cilium;help;monitor'= {
         }
         &'cilium;help;help'= {
         }

@@ -19,8 +19,8 @@ pub mod config;
 #[cfg(feature = "agent")]
 pub mod daemon;
 #[cfg(feature = "agent")]
-pub mod identity;
-#[cfg(feature = "agent")]
 pub mod datapath;
+#[cfg(feature = "agent")]
+pub mod identity;
 #[cfg(feature = "agent")]
 pub mod logging;

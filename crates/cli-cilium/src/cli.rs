@@ -44,6 +44,104 @@ pub enum Command {
     Config(ConfigArgs),
     /// Print a shell completion script
     Completion(CompletionArgs),
+    /// Inspect the datapath's eBPF maps
+    #[command(subcommand)]
+    Bpf(BpfCommand),
+    /// The datapath's maps (same as `cilium bpf map`)
+    #[command(subcommand)]
+    Map(MapCommand),
+    /// Stream datapath events (drops, traces, policy verdicts)
+    Monitor(MonitorArgs),
+}
+
+/// `cilium bpf ...`.
+#[derive(Debug, Subcommand)]
+pub enum BpfCommand {
+    /// List or show maps
+    #[command(subcommand)]
+    Map(MapCommand),
+    /// List or show maps (alias of `map`)
+    #[command(subcommand, hide = true)]
+    Maps(MapCommand),
+    /// Address -> identity mappings (`cilium bpf ipcache list`)
+    #[command(subcommand)]
+    Ipcache(ListCommand),
+    /// The policy entries this node enforces (`cilium bpf policy get`)
+    #[command(subcommand)]
+    Policy(GetCommand),
+    /// Connection tracking entries (`cilium bpf ct list global`)
+    #[command(subcommand)]
+    Ct(CtCommand),
+    /// Forwarded and dropped packets by reason and direction (`cilium bpf metrics list`)
+    #[command(subcommand)]
+    Metrics(ListCommand),
+}
+
+/// `... list`.
+#[derive(Debug, Subcommand)]
+pub enum ListCommand {
+    /// List the entries
+    #[command(visible_alias = "ls")]
+    List {
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+/// `... get`.
+#[derive(Debug, Subcommand)]
+pub enum GetCommand {
+    /// Show the entries
+    Get {
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+/// `cilium bpf ct ...`.
+#[derive(Debug, Subcommand)]
+pub enum CtCommand {
+    /// List the entries of a table
+    #[command(visible_alias = "ls")]
+    List {
+        /// Table: `global` (the agent keeps one table for IPv4 and IPv6)
+        #[arg(default_value = "global")]
+        table: String,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+/// `cilium map ...`.
+#[derive(Debug, Subcommand)]
+pub enum MapCommand {
+    /// List every map with its number of entries
+    #[command(visible_alias = "ls")]
+    List {
+        /// Also print every entry
+        #[arg(long)]
+        verbose: bool,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Show the entries of one map
+    Get {
+        /// Map name (see `cilium map list`)
+        name: String,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+/// `cilium monitor`.
+#[derive(Debug, Args)]
+pub struct MonitorArgs {
+    /// Only these event types: drop, trace, policy-verdict (repeatable)
+    #[arg(short = 't', long = "type", value_name = "TYPE", value_parser = ["drop", "trace", "policy-verdict"])]
+    pub types: Vec<String>,
+    /// One JSON object per event
+    #[arg(short = 'j', long)]
+    pub json: bool,
 }
 
 /// `-o` for commands that print data.

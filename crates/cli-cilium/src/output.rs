@@ -96,3 +96,38 @@ pub fn state_word(state: &str) -> String {
         _ => state.to_string(),
     }
 }
+
+/// Elastic columns like Go's tabwriter (min width 5, padding 3), as cilium-dbg prints tables.
+pub fn columns(header: &[&str], rows: &[Vec<String>]) -> String {
+    let n = header.len();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate().take(n) {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: Vec<&str>| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            if i + 1 == cells.len() {
+                s.push_str(c);
+            } else {
+                let w = widths[i].max(5) + 3;
+                s.push_str(&format!("{c:<w$}"));
+            }
+        }
+        out.push_str(s.trim_end());
+        out.push('\n');
+    };
+    line(header.to_vec());
+    for r in rows {
+        line(r.iter().map(String::as_str).collect());
+    }
+    out
+}
+
+/// Parses the `key=value` words of a rendered map entry.
+pub fn words(s: &str) -> std::collections::BTreeMap<&str, &str> {
+    s.split_whitespace().filter_map(|w| w.split_once('=')).collect()
+}

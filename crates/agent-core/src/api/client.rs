@@ -12,7 +12,9 @@ use hyperlocal::UnixConnector;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::models::{DaemonConfiguration, DaemonConfigurationSpec, StatusResponse};
+use super::models::{
+    BpfMap, BpfMapList, DaemonConfiguration, DaemonConfigurationSpec, StatusResponse,
+};
 
 /// The agent's socket when nothing else is said.
 pub const DEFAULT_SOCKET: &str = "/var/run/cilium/cilium.sock";
@@ -103,6 +105,46 @@ impl Client {
             .map(|_| ())
     }
 
+    /// `GET /v1/map`.
+    pub async fn map_list(&self) -> Result<BpfMapList, ClientError> {
+        self.call(Method::GET, "/v1/map", None::<&()>, None).await
+    }
+
+    /// `GET /v1/map/{name}`.
+    pub async fn map_get(&self, name: &str) -> Result<BpfMap, ClientError> {
+        self.call(Method::GET, &format!("/v1/map/{name}"), None::<&()>, None).await
+    }
+
+    /// `GET /v1/monitor`: a live stream of event lines (JSON), optionally of some types only.
+    pub async fn monitor(&self, types: &[String]) -> Result<LineStream, ClientError> {
+        let query: Vec<String> = types.iter().map(|t| format!("type={t}")).collect();
+        let path = if query.is_empty() {
+            "/v1/monitor".to_string()
+        } else {
+            format!("/v1/monitor?{}", query.join("&"))
+        };
+        let uri: hyper::Uri = hyperlocal::Uri::new(&self.socket, &path).into();
+        let req = Request::builder()
+            .method(Method::GET)
+            .uri(uri)
+            .header("Accept", "application/x-ndjson")
+            .body(Full::new(Bytes::new()))
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        let resp = tokio::time::timeout(self.timeout, self.http.request(req))
+            .await
+            .map_err(|_| ClientError::Timeout {
+                socket: self.socket.clone(),
+                timeout: self.timeout,
+            })?
+            .map_err(|e| self.unreachable(&e))?;
+        let status = resp.status();
+        if !status.is_success() {
+            let bytes = resp.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+            return Err(api_error(status, &bytes));
+        }
+        Ok(LineStream { body: resp.into_body(), buf: Vec::new() })
+    }
+
     /// Any call: JSON in, JSON out. An empty 2xx body decodes as JSON `null`.
     pub async fn call<T: DeserializeOwned, B: Serialize>(
         &self,
@@ -163,6 +205,40 @@ impl Client {
             ClientError::Unreachable { socket: self.socket.clone(), reason }
         } else {
             ClientError::Protocol(reason)
+        }
+    }
+}
+
+/// A response body read line by line as it arrives.
+#[derive(Debug)]
+pub struct LineStream {
+    body: hyper::body::Incoming,
+    buf: Vec<u8>,
+}
+
+impl LineStream {
+    /// The next line, without its newline; `None` at the end of the stream.
+    pub async fn next_line(&mut self) -> Option<Result<String, ClientError>> {
+        loop {
+            if let Some(pos) = self.buf.iter().position(|b| *b == b'\n') {
+                let line: Vec<u8> = self.buf.drain(..=pos).collect();
+                return Some(Ok(String::from_utf8_lossy(&line[..line.len() - 1]).into_owned()));
+            }
+            match self.body.frame().await {
+                None => {
+                    if self.buf.is_empty() {
+                        return None;
+                    }
+                    let rest = std::mem::take(&mut self.buf);
+                    return Some(Ok(String::from_utf8_lossy(&rest).into_owned()));
+                }
+                Some(Err(e)) => return Some(Err(ClientError::Protocol(e.to_string()))),
+                Some(Ok(frame)) => {
+                    if let Ok(data) = frame.into_data() {
+                        self.buf.extend_from_slice(&data);
+                    }
+                }
+            }
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod models;
+pub mod monitor;
 pub mod options;
 #[cfg(feature = "agent")]
 pub mod server;

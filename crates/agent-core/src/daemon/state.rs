@@ -5,12 +5,12 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
+use crate::api::models::{BpfMap, BpfMapEntry, BpfMapList};
 use crate::api::models::{
     ClusterStatus, DaemonConfiguration, DaemonConfigurationSpec, DaemonConfigurationStatus,
     EncryptionStatus, HostFirewall, HubbleStatus, IdentityRange, K8sStatus, NodeAddressing,
     NodeAddressingElement, NodeElement, NodeHealth, Status, StatusResponse, state,
 };
-use crate::api::models::{BpfMap, BpfMapEntry, BpfMapList};
 use crate::config::{Config, Setting};
 use crate::datapath::Datapath;
 use crate::datapath::events::DatapathEvent;
@@ -173,7 +173,9 @@ impl Agent {
     /// `GET /v1/map/{name}`.
     pub fn map_get(&self, name: &str) -> Result<BpfMap, ApiError> {
         if !bpf_progs::maps::ALL.contains(&name) {
-            return Err(ApiError::NotFound(format!("no map named {name:?}; see `cilium map list`")));
+            return Err(ApiError::NotFound(format!(
+                "no map named {name:?}; see `cilium map list`"
+            )));
         }
         let (path, entries) = self
             .with_datapath(|d| (d.pin_dir().join(name).display().to_string(), d.dump(name)))
@@ -409,7 +411,17 @@ mod tests {
         let loaded = load(&LoadRequest { file: Some(file), ..Default::default() }).expect("valid");
         let log = Arc::new(RecordingLogControl::default());
         let ips = ips.iter().map(|s| s.parse().expect("ip")).collect();
-        (Agent::new(loaded.config, loaded.settings, "host1".into(), ips, log.clone(), DatapathState::Disabled), log)
+        (
+            Agent::new(
+                loaded.config,
+                loaded.settings,
+                "host1".into(),
+                ips,
+                log.clone(),
+                DatapathState::Disabled,
+            ),
+            log,
+        )
     }
 
     #[test]

@@ -63,22 +63,37 @@ pub fn attach(
     device: &str,
     t: TcAttachType,
 ) -> Result<(), DatapathError> {
-    let err = |what: &str, e: String| DatapathError::Attach { device: device.into(), direction: dir_name(t), reason: format!("{what}: {e}") };
+    let err = |what: &str, e: String| DatapathError::Attach {
+        device: device.into(),
+        direction: dir_name(t),
+        reason: format!("{what}: {e}"),
+    };
     match mode {
         AttachMode::Tcx => {
             let pin = link_pin(pin_dir, device, t);
             match PinnedLink::from_pin(&pin) {
                 Ok(existing) => {
                     // The pin stays: it keeps the link (now running the new program) alive.
-                    let link = SchedClassifierLink::try_from(FdLink::from(existing)).map_err(|e| err("pinned link", e.to_string()))?;
-                    prog.attach_to_link(link).map_err(|e| err("replacing the program", e.to_string()))?;
+                    let link = SchedClassifierLink::try_from(FdLink::from(existing))
+                        .map_err(|e| err("pinned link", e.to_string()))?;
+                    prog.attach_to_link(link)
+                        .map_err(|e| err("replacing the program", e.to_string()))?;
                 }
                 Err(_) => {
                     let id = prog
-                        .attach_with_options(device, t, TcAttachOptions::TcxOrder(LinkOrder::default()))
+                        .attach_with_options(
+                            device,
+                            t,
+                            TcAttachOptions::TcxOrder(LinkOrder::default()),
+                        )
                         .map_err(|e| err("attaching", e.to_string()))?;
-                    let link: FdLink = prog.take_link(id).map_err(|e| err("taking the link", e.to_string()))?.try_into().map_err(|e: aya::programs::links::LinkError| err("link", e.to_string()))?;
-                    std::fs::create_dir_all(pin.parent().unwrap_or(pin_dir)).map_err(|e| err("pin directory", e.to_string()))?;
+                    let link: FdLink = prog
+                        .take_link(id)
+                        .map_err(|e| err("taking the link", e.to_string()))?
+                        .try_into()
+                        .map_err(|e: aya::programs::links::LinkError| err("link", e.to_string()))?;
+                    std::fs::create_dir_all(pin.parent().unwrap_or(pin_dir))
+                        .map_err(|e| err("pin directory", e.to_string()))?;
                     // Dropping the returned handle leaves the pin, and so the attachment.
                     link.pin(&pin).map_err(|e| err("pinning the link", e.to_string()))?;
                 }
@@ -97,7 +112,15 @@ pub fn attach(
             let id = match replaced {
                 Some(Ok(id)) => id,
                 _ => prog
-                    .attach_with_options(device, t, TcAttachOptions::Netlink(NlOptions { priority: NL_PRIORITY, handle: NL_HANDLE, classid: None }))
+                    .attach_with_options(
+                        device,
+                        t,
+                        TcAttachOptions::Netlink(NlOptions {
+                            priority: NL_PRIORITY,
+                            handle: NL_HANDLE,
+                            classid: None,
+                        }),
+                    )
                     .map_err(|e| err("attaching", e.to_string()))?,
             };
             // Forget the link: the filter must outlive this process.
@@ -109,17 +132,27 @@ pub fn attach(
 }
 
 /// Removes our attachment of `device`/`t`, if any.
-pub fn detach(mode: AttachMode, pin_dir: &Path, device: &str, t: TcAttachType) -> Result<(), DatapathError> {
+pub fn detach(
+    mode: AttachMode,
+    pin_dir: &Path,
+    device: &str,
+    t: TcAttachType,
+) -> Result<(), DatapathError> {
     match mode {
         AttachMode::Tcx => {
             let pin = link_pin(pin_dir, device, t);
             if let Ok(link) = PinnedLink::from_pin(&pin) {
                 // Removing the pin and closing our fd releases the link.
-                link.unpin().map_err(|e| DatapathError::Attach { device: device.into(), direction: dir_name(t), reason: e.to_string() })?;
+                link.unpin().map_err(|e| DatapathError::Attach {
+                    device: device.into(),
+                    direction: dir_name(t),
+                    reason: e.to_string(),
+                })?;
             }
         }
         AttachMode::Netlink => {
-            if let Ok(link) = SchedClassifierLink::attached(device, t, NL_PRIORITY, NL_HANDLE, None) {
+            if let Ok(link) = SchedClassifierLink::attached(device, t, NL_PRIORITY, NL_HANDLE, None)
+            {
                 let _ = aya::programs::links::Link::detach(link);
             }
         }
@@ -141,7 +174,9 @@ pub fn default_devices(local_addrs: &[(String, std::net::IpAddr)]) -> Vec<String
     }
     let mut devs: Vec<String> = local_addrs
         .iter()
-        .filter(|(dev, ip)| dev != "lo" && !dev.starts_with("cilium_") && !ip.is_loopback() && !is_link_local(ip))
+        .filter(|(dev, ip)| {
+            dev != "lo" && !dev.starts_with("cilium_") && !ip.is_loopback() && !is_link_local(ip)
+        })
         .map(|(dev, _)| dev.clone())
         .collect();
     devs.sort();

@@ -84,8 +84,13 @@ pub fn current_sockets() -> (Vec<Socket>, HashSet<u16>) {
 
 impl Datapath {
     /// Adds conntrack entries for `sockets` that have none yet; returns how many were added.
-    pub fn seed_conntrack(&mut self, sockets: &[Socket], listening: &HashSet<u16>) -> Result<usize, DatapathError> {
-        let mut m: HashMap<_, CtKey, CtValue> = HashMap::try_from(self.map_mut(names::CT)?).map_err(map_err(names::CT))?;
+    pub fn seed_conntrack(
+        &mut self,
+        sockets: &[Socket],
+        listening: &HashSet<u16>,
+    ) -> Result<usize, DatapathError> {
+        let mut m: HashMap<_, CtKey, CtValue> =
+            HashMap::try_from(self.map_mut(names::CT)?).map_err(map_err(names::CT))?;
         let now = nix::time::clock_gettime(nix::time::ClockId::CLOCK_MONOTONIC)
             .map(|t| t.tv_sec() as u64 * 1_000_000_000 + t.tv_nsec() as u64)
             .unwrap_or(0);
@@ -93,11 +98,24 @@ impl Datapath {
         for s in sockets {
             // Connections to a listening port were opened by the peer.
             let inbound = s.proto == 6 && listening.contains(&s.local.1);
-            let (from, to, dir) = if inbound { (s.remote, s.local, DIR_INGRESS) } else { (s.local, s.remote, DIR_EGRESS) };
+            let (from, to, dir) = if inbound {
+                (s.remote, s.local, DIR_INGRESS)
+            } else {
+                (s.local, s.remote, DIR_EGRESS)
+            };
             let (family, saddr) = addr_bytes(from.0);
             let (_, daddr) = addr_bytes(to.0);
-            let key = CtKey { saddr, daddr, sport: from.1.to_be(), dport: to.1.to_be(), proto: s.proto, family, pad: [0; 2] };
-            let reverse = CtKey { saddr: daddr, daddr: saddr, sport: key.dport, dport: key.sport, ..key };
+            let key = CtKey {
+                saddr,
+                daddr,
+                sport: from.1.to_be(),
+                dport: to.1.to_be(),
+                proto: s.proto,
+                family,
+                pad: [0; 2],
+            };
+            let reverse =
+                CtKey { saddr: daddr, daddr: saddr, sport: key.dport, dport: key.sport, ..key };
             if m.get(&key, 0).is_ok() || m.get(&reverse, 0).is_ok() {
                 continue;
             }

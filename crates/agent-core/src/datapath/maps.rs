@@ -6,8 +6,8 @@
 
 use aya::maps::{Array, HashMap, LpmTrie, PerCpuArray};
 use bpf_progs::{
-    Config as BpfConfig, CtKey, CtValue, FragKey, FragValue, IpcacheData, IpcacheValue, MetricsValue,
-    PolicyData, PolicyValue, addr_from_bytes, maps as names,
+    Config as BpfConfig, CtKey, CtValue, FragKey, FragValue, IpcacheData, IpcacheValue,
+    MetricsValue, PolicyData, PolicyValue, addr_from_bytes, maps as names,
 };
 
 use super::{Datapath, DatapathError, map_err};
@@ -15,18 +15,7 @@ use super::{Datapath, DatapathError, map_err};
 /// One rendered entry.
 pub type Entry = (String, String);
 
-/// Protocol names as Cilium prints them.
-pub fn proto_name(p: u8) -> String {
-    match p {
-        0 => "ANY".into(),
-        1 => "ICMP".into(),
-        6 => "TCP".into(),
-        17 => "UDP".into(),
-        58 => "ICMPv6".into(),
-        132 => "SCTP".into(),
-        n => n.to_string(),
-    }
-}
+pub use crate::api::monitor::proto_name;
 
 fn monotonic_now_ns() -> u64 {
     // CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns.
@@ -43,7 +32,11 @@ impl Datapath {
             .iter()
             .map(|name| {
                 let path = self.pin_dir.join(name).display().to_string();
-                let count = if *name == names::EVENTS { None } else { self.dump(name).ok().map(|e| e.len()) };
+                let count = if *name == names::EVENTS {
+                    None
+                } else {
+                    self.dump(name).ok().map(|e| e.len())
+                };
                 (*name, path, count)
             })
             .collect()
@@ -54,16 +47,21 @@ impl Datapath {
         let mut out = Vec::new();
         match name {
             names::CONFIG => {
-                let m: Array<_, BpfConfig> = Array::try_from(self.map(names::CONFIG)?).map_err(map_err(names::CONFIG))?;
+                let m: Array<_, BpfConfig> =
+                    Array::try_from(self.map(names::CONFIG)?).map_err(map_err(names::CONFIG))?;
                 let c = m.get(&0, 0).map_err(map_err(names::CONFIG))?;
                 out.push((
                     "0".into(),
-                    format!("flags={:#x} wg_mark={:#x} wg_mark_mask={:#x} trace_sampling={}", c.flags, c.wg_mark, c.wg_mark_mask, c.trace_sampling),
+                    format!(
+                        "flags={:#x} wg_mark={:#x} wg_mark_mask={:#x} trace_sampling={}",
+                        c.flags, c.wg_mark, c.wg_mark_mask, c.trace_sampling
+                    ),
                 ));
             }
             names::IPCACHE => {
                 let m: LpmTrie<_, IpcacheData, IpcacheValue> =
-                    LpmTrie::try_from(self.map(names::IPCACHE)?).map_err(map_err(names::IPCACHE))?;
+                    LpmTrie::try_from(self.map(names::IPCACHE)?)
+                        .map_err(map_err(names::IPCACHE))?;
                 for r in m.iter() {
                     let (k, v) = r.map_err(map_err(names::IPCACHE))?;
                     let data = k.data();
@@ -75,7 +73,11 @@ impl Datapath {
                     if v.flags & bpf_progs::IPC_F_ENCRYPT != 0 {
                         flags.push("encrypt");
                     }
-                    let flags = if flags.is_empty() { "<none>".to_string() } else { format!("<{}>", flags.join(",")) };
+                    let flags = if flags.is_empty() {
+                        "<none>".to_string()
+                    } else {
+                        format!("<{}>", flags.join(","))
+                    };
                     let encryptkey = u8::from(v.flags & bpf_progs::IPC_F_ENCRYPT != 0);
                     out.push((
                         format!("{ip}/{}", k.prefix_len().saturating_sub(32)),
@@ -90,7 +92,8 @@ impl Datapath {
                     let (k, v) = r.map_err(map_err(names::POLICY))?;
                     let d = k.data();
                     let port_bits = k.prefix_len().saturating_sub(48).min(16);
-                    let dir = if d.direction == bpf_progs::DIR_EGRESS { "egress" } else { "ingress" };
+                    let dir =
+                        if d.direction == bpf_progs::DIR_EGRESS { "egress" } else { "ingress" };
                     let port = if d.protocol == 0 || port_bits == 0 {
                         "ANY".to_string()
                     } else {
@@ -98,16 +101,26 @@ impl Datapath {
                         let end = start | ((1u32 << (16 - port_bits)) - 1) as u16;
                         if start == end { start.to_string() } else { format!("{start}-{end}") }
                     };
-                    let verdict = if v.verdict == bpf_progs::VERDICT_DENY { "deny" } else { "allow" };
-                    let audit = if v.flags & bpf_progs::POLICY_F_AUDIT != 0 { " audit=true" } else { "" };
+                    let verdict =
+                        if v.verdict == bpf_progs::VERDICT_DENY { "deny" } else { "allow" };
+                    let audit =
+                        if v.flags & bpf_progs::POLICY_F_AUDIT != 0 { " audit=true" } else { "" };
                     out.push((
-                        format!("direction={dir} identity={} proto={} port={port}", d.identity, proto_name(d.protocol)),
-                        format!("verdict={verdict} rule={} match={}{audit}", v.rule_id, v.match_type),
+                        format!(
+                            "direction={dir} identity={} proto={} port={port}",
+                            d.identity,
+                            proto_name(d.protocol)
+                        ),
+                        format!(
+                            "verdict={verdict} rule={} match={}{audit}",
+                            v.rule_id, v.match_type
+                        ),
                     ));
                 }
             }
             names::CT => {
-                let m: HashMap<_, CtKey, CtValue> = HashMap::try_from(self.map(names::CT)?).map_err(map_err(names::CT))?;
+                let m: HashMap<_, CtKey, CtValue> =
+                    HashMap::try_from(self.map(names::CT)?).map_err(map_err(names::CT))?;
                 let now = monotonic_now_ns();
                 for r in m.iter() {
                     let (k, v) = r.map_err(map_err(names::CT))?;
@@ -139,21 +152,30 @@ impl Datapath {
                 }
             }
             names::FRAG => {
-                let m: HashMap<_, FragKey, FragValue> = HashMap::try_from(self.map(names::FRAG)?).map_err(map_err(names::FRAG))?;
+                let m: HashMap<_, FragKey, FragValue> =
+                    HashMap::try_from(self.map(names::FRAG)?).map_err(map_err(names::FRAG))?;
                 for r in m.iter() {
                     let (k, v) = r.map_err(map_err(names::FRAG))?;
                     out.push((
-                        format!("{} -> {} id={} proto={}", addr_from_bytes(k.family, &k.saddr), addr_from_bytes(k.family, &k.daddr), k.id, proto_name(k.proto)),
+                        format!(
+                            "{} -> {} id={} proto={}",
+                            addr_from_bytes(k.family, &k.saddr),
+                            addr_from_bytes(k.family, &k.daddr),
+                            k.id,
+                            proto_name(k.proto)
+                        ),
                         format!("sport={} dport={}", u16::from_be(v.sport), u16::from_be(v.dport)),
                     ));
                 }
             }
             names::METRICS => {
                 let m: PerCpuArray<_, MetricsValue> =
-                    PerCpuArray::try_from(self.map(names::METRICS)?).map_err(map_err(names::METRICS))?;
+                    PerCpuArray::try_from(self.map(names::METRICS)?)
+                        .map_err(map_err(names::METRICS))?;
                 for slot in 0..bpf_progs::METRICS_SLOTS {
                     let per_cpu = m.get(&slot, 0).map_err(map_err(names::METRICS))?;
-                    let (count, bytes) = per_cpu.iter().fold((0u64, 0u64), |(c, b), v| (c + v.count, b + v.bytes));
+                    let (count, bytes) =
+                        per_cpu.iter().fold((0u64, 0u64), |(c, b), v| (c + v.count, b + v.bytes));
                     if count == 0 {
                         continue;
                     }
@@ -167,7 +189,9 @@ impl Datapath {
                 }
             }
             names::EVENTS => {}
-            _ => return Err(DatapathError::Map { map: "?", reason: format!("no map named {name}") }),
+            _ => {
+                return Err(DatapathError::Map { map: "?", reason: format!("no map named {name}") });
+            }
         }
         Ok(out)
     }
@@ -179,7 +203,8 @@ impl Datapath {
         let mut out = Vec::new();
         for slot in 0..bpf_progs::METRICS_LOST_EVENTS {
             let per_cpu = m.get(&slot, 0).map_err(map_err(names::METRICS))?;
-            let (count, bytes) = per_cpu.iter().fold((0u64, 0u64), |(c, b), v| (c + v.count, b + v.bytes));
+            let (count, bytes) =
+                per_cpu.iter().fold((0u64, 0u64), |(c, b), v| (c + v.count, b + v.bytes));
             if count > 0 {
                 out.push(((slot / 2) as u8, slot % 2 == 1, count, bytes));
             }

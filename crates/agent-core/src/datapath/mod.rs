@@ -87,14 +87,18 @@ fn kernel_release() -> String {
 /// The running kernel's (major, minor).
 pub fn kernel_version() -> (u32, u32) {
     let release = kernel_release();
-    let mut parts = release.split(|c: char| !c.is_ascii_digit()).filter_map(|p| p.parse::<u32>().ok());
+    let mut parts =
+        release.split(|c: char| !c.is_ascii_digit()).filter_map(|p| p.parse::<u32>().ok());
     (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
 }
 
 /// Checks the running kernel against [`MIN_KERNEL`].
 pub fn check_kernel() -> Result<(), DatapathError> {
     if kernel_version() < MIN_KERNEL {
-        return Err(DatapathError::KernelTooOld { found: kernel_release(), feature: "BPF ring buffers" });
+        return Err(DatapathError::KernelTooOld {
+            found: kernel_release(),
+            feature: "BPF ring buffers",
+        });
     }
     Ok(())
 }
@@ -120,13 +124,16 @@ impl Datapath {
     pub fn load(bpf_root: &Path, pin_dir: &Path) -> Result<Datapath, DatapathError> {
         check_kernel()?;
         ensure_bpffs(bpf_root)?;
-        std::fs::create_dir_all(pin_dir)
-            .map_err(|e| DatapathError::Bpffs { path: pin_dir.to_path_buf(), reason: e.to_string() })?;
+        std::fs::create_dir_all(pin_dir).map_err(|e| DatapathError::Bpffs {
+            path: pin_dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
         let mut ebpf = EbpfLoader::new()
             .default_map_pin_directory(pin_dir)
             .load(bpf_progs::HOSTFW_OBJ)
             .map_err(|e| DatapathError::Load(format!("{e:#}")))?;
-        for name in [programs::INGRESS, programs::EGRESS, programs::WG_INGRESS, programs::WG_EGRESS] {
+        for name in [programs::INGRESS, programs::EGRESS, programs::WG_INGRESS, programs::WG_EGRESS]
+        {
             let prog: &mut SchedClassifier = ebpf
                 .program_mut(name)
                 .ok_or_else(|| DatapathError::Load(format!("program {name} missing")))?
@@ -134,7 +141,12 @@ impl Datapath {
                 .map_err(|e: aya::programs::ProgramError| DatapathError::Load(e.to_string()))?;
             prog.load().map_err(|e| DatapathError::Load(format!("{name}: {e:?}")))?;
         }
-        Ok(Datapath { ebpf, pin_dir: pin_dir.to_path_buf(), mode: AttachMode::detect(), devices: Vec::new() })
+        Ok(Datapath {
+            ebpf,
+            pin_dir: pin_dir.to_path_buf(),
+            mode: AttachMode::detect(),
+            devices: Vec::new(),
+        })
     }
 
     /// How programs are attached on this kernel.
@@ -155,7 +167,11 @@ impl Datapath {
     /// Attaches ingress and egress programs to `device` (`l3`: no link-layer header, e.g.
     /// `cilium_wg0`), replacing our previous programs in place.
     pub fn attach(&mut self, device: &str, l3: bool) -> Result<(), DatapathError> {
-        let (ing, eg) = if l3 { (programs::WG_INGRESS, programs::WG_EGRESS) } else { (programs::INGRESS, programs::EGRESS) };
+        let (ing, eg) = if l3 {
+            (programs::WG_INGRESS, programs::WG_EGRESS)
+        } else {
+            (programs::INGRESS, programs::EGRESS)
+        };
         for (name, t) in [(ing, TcAttachType::Ingress), (eg, TcAttachType::Egress)] {
             let prog: &mut SchedClassifier = self
                 .ebpf
@@ -174,18 +190,25 @@ impl Datapath {
 
     /// Writes the runtime switches.
     pub fn set_config(&mut self, cfg: BpfConfig) -> Result<(), DatapathError> {
-        let mut m: Array<_, BpfConfig> = Array::try_from(self.map_mut(names::CONFIG)?).map_err(map_err(names::CONFIG))?;
+        let mut m: Array<_, BpfConfig> =
+            Array::try_from(self.map_mut(names::CONFIG)?).map_err(map_err(names::CONFIG))?;
         m.set(0, cfg, 0).map_err(map_err(names::CONFIG))
     }
 
     /// The runtime switches in effect.
     pub fn config(&self) -> Result<BpfConfig, DatapathError> {
-        let m: Array<_, BpfConfig> = Array::try_from(self.map(names::CONFIG)?).map_err(map_err(names::CONFIG))?;
+        let m: Array<_, BpfConfig> =
+            Array::try_from(self.map(names::CONFIG)?).map_err(map_err(names::CONFIG))?;
         m.get(&0, 0).map_err(map_err(names::CONFIG))
     }
 
     /// Maps `ip/prefix` to an identity.
-    pub fn ipcache_upsert(&mut self, ip: IpAddr, prefix: u8, value: IpcacheValue) -> Result<(), DatapathError> {
+    pub fn ipcache_upsert(
+        &mut self,
+        ip: IpAddr,
+        prefix: u8,
+        value: IpcacheValue,
+    ) -> Result<(), DatapathError> {
         let mut m: LpmTrie<_, IpcacheData, IpcacheValue> =
             LpmTrie::try_from(self.map_mut(names::IPCACHE)?).map_err(map_err(names::IPCACHE))?;
         m.insert(&ipcache_key(ip, prefix), value, 0).map_err(map_err(names::IPCACHE))
@@ -202,14 +225,21 @@ impl Datapath {
     }
 
     /// Inserts or replaces one policy entry.
-    pub fn policy_upsert(&mut self, key: &aya::maps::lpm_trie::Key<PolicyData>, value: PolicyValue) -> Result<(), DatapathError> {
+    pub fn policy_upsert(
+        &mut self,
+        key: &aya::maps::lpm_trie::Key<PolicyData>,
+        value: PolicyValue,
+    ) -> Result<(), DatapathError> {
         let mut m: LpmTrie<_, PolicyData, PolicyValue> =
             LpmTrie::try_from(self.map_mut(names::POLICY)?).map_err(map_err(names::POLICY))?;
         m.insert(key, value, 0).map_err(map_err(names::POLICY))
     }
 
     /// Removes one policy entry (absent is fine).
-    pub fn policy_remove(&mut self, key: &aya::maps::lpm_trie::Key<PolicyData>) -> Result<(), DatapathError> {
+    pub fn policy_remove(
+        &mut self,
+        key: &aya::maps::lpm_trie::Key<PolicyData>,
+    ) -> Result<(), DatapathError> {
         let mut m: LpmTrie<_, PolicyData, PolicyValue> =
             LpmTrie::try_from(self.map_mut(names::POLICY)?).map_err(map_err(names::POLICY))?;
         match m.remove(key) {
@@ -220,16 +250,23 @@ impl Datapath {
 
     /// Takes the events ring buffer (once) for the event reader.
     pub fn take_events(&mut self) -> Result<aya::maps::RingBuf<aya::maps::MapData>, DatapathError> {
-        let map = self.ebpf.take_map(names::EVENTS).ok_or(DatapathError::Map { map: names::EVENTS, reason: "already taken".into() })?;
+        let map = self
+            .ebpf
+            .take_map(names::EVENTS)
+            .ok_or(DatapathError::Map { map: names::EVENTS, reason: "already taken".into() })?;
         aya::maps::RingBuf::try_from(map).map_err(map_err(names::EVENTS))
     }
 
     fn map(&self, name: &'static str) -> Result<&aya::maps::Map, DatapathError> {
-        self.ebpf.map(name).ok_or(DatapathError::Map { map: name, reason: "not in the object".into() })
+        self.ebpf
+            .map(name)
+            .ok_or(DatapathError::Map { map: name, reason: "not in the object".into() })
     }
 
     fn map_mut(&mut self, name: &'static str) -> Result<&mut aya::maps::Map, DatapathError> {
-        self.ebpf.map_mut(name).ok_or(DatapathError::Map { map: name, reason: "not in the object".into() })
+        self.ebpf
+            .map_mut(name)
+            .ok_or(DatapathError::Map { map: name, reason: "not in the object".into() })
     }
 }
 
@@ -251,8 +288,10 @@ pub fn uninstall(pin_dir: &Path, devices: &[String]) -> Result<(), DatapathError
         }
     }
     if pin_dir.exists() {
-        std::fs::remove_dir_all(pin_dir)
-            .map_err(|e| DatapathError::Bpffs { path: pin_dir.to_path_buf(), reason: e.to_string() })?;
+        std::fs::remove_dir_all(pin_dir).map_err(|e| DatapathError::Bpffs {
+            path: pin_dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
     }
     Ok(())
 }

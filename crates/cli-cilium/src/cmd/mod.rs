@@ -1,7 +1,9 @@
 //! One module per command group.
 
+mod bpf;
 mod completion;
 mod config;
+mod monitor;
 mod status;
 mod version;
 
@@ -16,5 +18,8 @@ pub async fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Version(a) => version::run(cli, a).await,
         Command::Config(a) => config::run(cli, a).await,
         Command::Completion(a) => completion::run(a),
+        Command::Bpf(c) => bpf::run(cli, c).await,
+        Command::Map(c) => bpf::run_map(cli, c).await,
+        Command::Monitor(a) => monitor::run(cli, a).await,
     }
 }

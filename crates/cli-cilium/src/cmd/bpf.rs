@@ -1,0 +1,250 @@
+//! `cilium bpf ...` and `cilium map ...`: the datapath's maps, read through the agent (the CLI
+//! never opens pinned maps itself, so it needs access to the agent socket, not root).
+
+use std::process::ExitCode;
+
+use agent_core::api::models::BpfMap;
+use agent_core::api::monitor::{drop_reason_name, reserved_identity_name};
+use serde::Serialize;
+
+use crate::cli::{BpfCommand, Cli, CtCommand, GetCommand, ListCommand, MapCommand, OutputArgs};
+use crate::output::{self, columns, words};
+
+pub async fn run_map(cli: &Cli, cmd: &MapCommand) -> anyhow::Result<ExitCode> {
+    let client = crate::client(&cli.host)?;
+    match cmd {
+        MapCommand::List { output: o, verbose } => {
+            let list = client.map_list().await?;
+            if let Some(f) = &o.output {
+                output::emit(&output::render(f, &list)?)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let rows: Vec<Vec<String>> = list
+                .maps
+                .iter()
+                .map(|m| {
+                    let name = m.path.rsplit('/').next().unwrap_or(&m.path).to_string();
+                    let entries = m.cache.as_ref().map_or(0, Vec::len);
+                    let errors =
+                        m.cache.iter().flatten().filter(|e| !e.last_error.is_empty()).count();
+                    vec![
+                        name,
+                        entries.to_string(),
+                        errors.to_string(),
+                        m.cache.is_some().to_string(),
+                    ]
+                })
+                .collect();
+            let mut text = columns(&["Name", "Num entries", "Num errors", "Cache enabled"], &rows);
+            if *verbose {
+                for m in &list.maps {
+                    let name = m.path.rsplit('/').next().unwrap_or(&m.path);
+                    text.push_str(&format!("## Map: {name}\n{}", entries_table(m)));
+                }
+            }
+            output::emit(&text)?;
+        }
+        MapCommand::Get { name, output: o } => {
+            let map = client.map_get(name).await?;
+            if let Some(f) = &o.output {
+                output::emit(&output::render(f, &map)?)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            output::emit(&entries_table(&map))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn entries_table(map: &BpfMap) -> String {
+    match &map.cache {
+        None => "Cache is disabled\n".into(),
+        Some(c) if c.is_empty() => "Cache is empty\n".into(),
+        Some(c) => {
+            let rows: Vec<Vec<String>> = c
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.key.clone(),
+                        e.value.clone(),
+                        e.desired_action.clone(),
+                        e.last_error.clone(),
+                    ]
+                })
+                .collect();
+            columns(&["Key", "Value", "State", "Error"], &rows)
+        }
+    }
+}
+
+fn identity_name(id: &str) -> String {
+    match id.parse::<u32>().ok().and_then(reserved_identity_name) {
+        Some(name) => format!("reserved:{name}"),
+        None if id == "0" => "ANY".into(),
+        None => id.to_string(),
+    }
+}
+
+async fn entries(cli: &Cli, name: &str) -> anyhow::Result<Vec<(String, String)>> {
+    let map = crate::client(&cli.host)?.map_get(name).await?;
+    Ok(map.cache.unwrap_or_default().into_iter().map(|e| (e.key, e.value)).collect())
+}
+
+fn emit_json_or<T: Serialize>(
+    o: &OutputArgs,
+    data: &T,
+    text: impl FnOnce() -> String,
+    empty: bool,
+) -> anyhow::Result<ExitCode> {
+    if let Some(f) = &o.output {
+        output::emit(&output::render(f, data)?)?;
+    } else if empty {
+        // As cilium-dbg: the empty message goes to stderr, stdout stays clean for scripts.
+        eprintln!("No entries found.");
+    } else {
+        output::emit(&text())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn run(cli: &Cli, cmd: &BpfCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        BpfCommand::Map(m) | BpfCommand::Maps(m) => run_map(cli, m).await,
+        BpfCommand::Ipcache(ListCommand::List { output: o }) => {
+            let e = entries(cli, "cilium_ipcache").await?;
+            let json: std::collections::BTreeMap<&str, Vec<&str>> =
+                e.iter().map(|(k, v)| (k.as_str(), vec![v.as_str()])).collect();
+            let rows: Vec<Vec<String>> =
+                e.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect();
+            emit_json_or(
+                o,
+                &json,
+                || columns(&["IP PREFIX/ADDRESS", "IDENTITY"], &rows),
+                e.is_empty(),
+            )
+        }
+        BpfCommand::Policy(GetCommand::Get { output: o }) => {
+            #[derive(Serialize)]
+            struct Row<'a> {
+                policy: &'a str,
+                direction: &'a str,
+                identity: String,
+                port: String,
+                protocol: &'a str,
+                rule: &'a str,
+                audit: bool,
+            }
+            let e = entries(cli, "cilium_policy").await?;
+            let mut parsed: Vec<Row> = e
+                .iter()
+                .map(|(k, v)| {
+                    let (k, v) = (words(k), words(v));
+                    Row {
+                        policy: if v.get("verdict") == Some(&"deny") { "Deny" } else { "Allow" },
+                        direction: if k.get("direction") == Some(&"egress") {
+                            "Egress"
+                        } else {
+                            "Ingress"
+                        },
+                        identity: identity_name(k.get("identity").copied().unwrap_or("0")),
+                        port: k.get("port").copied().unwrap_or("ANY").to_string(),
+                        protocol: k.get("proto").copied().unwrap_or("ANY"),
+                        rule: v.get("rule").copied().unwrap_or("0"),
+                        audit: v.get("audit") == Some(&"true"),
+                    }
+                })
+                .collect();
+            parsed.sort_by(|a, b| {
+                (a.direction, &a.identity, &a.port).cmp(&(b.direction, &b.identity, &b.port))
+            });
+            let rows: Vec<Vec<String>> = parsed
+                .iter()
+                .map(|r| {
+                    let port = if r.protocol == "ANY" {
+                        "ANY".to_string()
+                    } else {
+                        format!("{}/{}", r.port, r.protocol)
+                    };
+                    let policy = if r.audit {
+                        format!("{} (audit)", r.policy)
+                    } else {
+                        r.policy.to_string()
+                    };
+                    vec![
+                        policy,
+                        r.direction.to_string(),
+                        r.identity.clone(),
+                        port,
+                        r.rule.to_string(),
+                    ]
+                })
+                .collect();
+            emit_json_or(
+                o,
+                &parsed,
+                || columns(&["POLICY", "DIRECTION", "IDENTITY", "PORT/PROTO", "RULE"], &rows),
+                parsed.is_empty(),
+            )
+        }
+        BpfCommand::Ct(CtCommand::List { table, output: o }) => {
+            if table != "global" {
+                anyhow::bail!(
+                    "unknown conntrack table {table:?}: this agent has one table, `global`"
+                );
+            }
+            let e = entries(cli, "cilium_ct").await?;
+            let lines: Vec<String> = e.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            emit_json_or(
+                o,
+                &lines,
+                || lines.iter().map(|l| format!("{l}\n")).collect(),
+                e.is_empty(),
+            )
+        }
+        BpfCommand::Metrics(ListCommand::List { output: o }) => {
+            #[derive(Serialize)]
+            struct Row {
+                reason: String,
+                direction: String,
+                packets: u64,
+                bytes: u64,
+            }
+            let e = entries(cli, "cilium_metrics").await?;
+            let parsed: Vec<Row> = e
+                .iter()
+                .map(|(k, v)| {
+                    let (k, v) = (words(k), words(v));
+                    let code = k.get("reason").copied().unwrap_or("0");
+                    let reason = match code.parse::<u8>() {
+                        Ok(0) => "Forwarded".to_string(),
+                        Ok(c) => drop_reason_name(c).to_string(),
+                        Err(_) => code.to_string(),
+                    };
+                    Row {
+                        reason,
+                        direction: k.get("direction").copied().unwrap_or("-").to_ascii_uppercase(),
+                        packets: v.get("packets").and_then(|p| p.parse().ok()).unwrap_or(0),
+                        bytes: v.get("bytes").and_then(|p| p.parse().ok()).unwrap_or(0),
+                    }
+                })
+                .collect();
+            let rows: Vec<Vec<String>> = parsed
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.reason.clone(),
+                        r.direction.clone(),
+                        r.packets.to_string(),
+                        r.bytes.to_string(),
+                    ]
+                })
+                .collect();
+            emit_json_or(
+                o,
+                &parsed,
+                || columns(&["REASON", "DIRECTION", "PACKETS", "BYTES"], &rows),
+                parsed.is_empty(),
+            )
+        }
+    }
+}

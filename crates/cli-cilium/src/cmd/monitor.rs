@@ -1,0 +1,116 @@
+//! `cilium monitor`: datapath events as they happen, in cilium-dbg's line format or as JSON.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use agent_core::api::monitor::{
+    EventKind, MonitorEvent, drop_reason_name, obs_point_name, proto_name, reserved_identity_name,
+    tcp_flag_names,
+};
+
+use crate::cli::{Cli, MonitorArgs};
+
+fn identity(id: u32) -> String {
+    reserved_identity_name(id).map_or_else(|| id.to_string(), str::to_string)
+}
+
+fn endpoints(e: &MonitorEvent) -> String {
+    let addr = |ip: std::net::IpAddr, port: u16| match ip {
+        std::net::IpAddr::V6(_) => format!("[{ip}]:{port}"),
+        _ => format!("{ip}:{port}"),
+    };
+    let mut s = format!(
+        "{} -> {} {}",
+        addr(e.src, e.sport),
+        addr(e.dst, e.dport),
+        proto_name(e.proto).to_lowercase()
+    );
+    let flags = tcp_flag_names(e.tcp_flags);
+    if e.proto == 6 && !flags.is_empty() {
+        s.push(' ');
+        s.push_str(&flags.join(", "));
+    }
+    s
+}
+
+/// One event in cilium-dbg monitor's shape.
+pub fn line(e: &MonitorEvent) -> String {
+    let ids = format!("identity {}->{}", identity(e.src_identity), identity(e.dst_identity));
+    match e.kind {
+        EventKind::Drop => format!(
+            "xx drop ({}) flow 0x0 to endpoint 0, ifindex {}, {ids}: {}",
+            drop_reason_name(e.subtype),
+            e.ifindex,
+            endpoints(e)
+        ),
+        EventKind::Trace => {
+            let state = match e.ct_state {
+                1 => "new",
+                2 => "established",
+                3 => "reply",
+                4 => "related",
+                _ => "unknown",
+            };
+            format!(
+                "-> {} flow 0x0 , {ids} state {state} ifindex {}: {}",
+                obs_point_name(e.subtype),
+                e.ifindex,
+                endpoints(e)
+            )
+        }
+        EventKind::PolicyVerdict => {
+            let action = match e.verdict {
+                1 => "allow",
+                4 => "audit",
+                _ => "deny",
+            };
+            let remote = if e.ingress { e.src_identity } else { e.dst_identity };
+            format!(
+                "Policy verdict log: flow 0x0 local EP ID 0, remote ID {}, proto {}, {}, action {action}, auth: disabled, match {}, {}",
+                identity(remote),
+                e.proto,
+                if e.ingress { "ingress" } else { "egress" },
+                match_name(e.match_type),
+                endpoints(e)
+            )
+        }
+    }
+}
+
+fn match_name(m: u8) -> &'static str {
+    match m {
+        1 => "L3-Only",
+        2 => "L3-L4",
+        3 => "L4-Only",
+        4 => "all",
+        5 => "L3-Proto",
+        6 => "Proto-Only",
+        _ => "none",
+    }
+}
+
+pub async fn run(cli: &Cli, args: &MonitorArgs) -> anyhow::Result<ExitCode> {
+    let client = crate::client(&cli.host)?;
+    let mut stream = client.monitor(&args.types).await?;
+    if !args.json {
+        eprintln!("Listening for events... Press Ctrl-C to quit");
+    }
+    let mut out = std::io::stdout().lock();
+    while let Some(line) = stream.next_line().await {
+        let line = line?;
+        let text = if args.json {
+            line
+        } else if let Ok(ev) = serde_json::from_str::<MonitorEvent>(&line) {
+            self::line(&ev)
+        } else if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
+            format!("Lost {} events", v["lost"])
+        } else {
+            continue;
+        };
+        match writeln!(out, "{text}").and_then(|()| out.flush()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+            other => other?,
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
