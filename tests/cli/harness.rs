@@ -68,6 +68,12 @@ impl Agent {
             .arg(d.join("state"))
             .arg("--node-name")
             .arg("vm1")
+            // These tests run on the host's network: never attach to its devices. The
+            // datapath is exercised in network namespaces by tests/e2e.
+            .arg("--set")
+            .arg("hostFirewall.enabled=false")
+            .arg("--bpf-root")
+            .arg(d.join("bpf"))
             .env_remove("CILIUM_SOCK")
             .envs(env.iter().copied())
             .stdin(Stdio::null())

@@ -55,6 +55,11 @@ struct Args {
     /// Enable debug logging (key debug.enabled)
     #[arg(long, short = 'D')]
     debug: bool,
+
+    /// Detach the datapath from every device and remove its pinned maps and links, then exit.
+    /// Enforcement stops; the next start builds everything anew.
+    #[arg(long, conflicts_with = "validate")]
+    cleanup: bool,
 }
 
 fn main() -> ExitCode {
@@ -101,6 +106,18 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
             _ => return Ok(ExitCode::SUCCESS),
         }
+    }
+
+    if args.cleanup {
+        let c = &loaded.config;
+        agent_core::datapath::uninstall(&c.bpf_pin_dir(), &c.devices)
+            .context("removing the datapath")?;
+        let _ = writeln!(
+            std::io::stdout(),
+            "Removed the datapath pinned under {}",
+            c.bpf_pin_dir().display()
+        );
+        return Ok(ExitCode::SUCCESS);
     }
 
     let logging = agent_core::logging::init(loaded.config.log_format, &loaded.config.log_level)

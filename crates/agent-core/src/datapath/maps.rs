@@ -190,7 +190,10 @@ impl Datapath {
             }
             names::EVENTS => {}
             _ => {
-                return Err(DatapathError::Map { map: "?", reason: format!("no map named {name}") });
+                return Err(DatapathError::Map {
+                    map: "?",
+                    reason: format!("no map named {name}"),
+                });
             }
         }
         Ok(out)
