@@ -12,6 +12,8 @@
 
 pub mod api;
 pub mod labels;
+pub mod policy;
+pub mod suggest;
 pub mod yaml;
 
 #[cfg(feature = "agent")]
@@ -20,6 +22,8 @@ pub mod config;
 pub mod daemon;
 #[cfg(feature = "agent")]
 pub mod datapath;
+#[cfg(feature = "agent")]
+pub mod fsutil;
 #[cfg(feature = "agent")]
 pub mod identity;
 #[cfg(feature = "agent")]

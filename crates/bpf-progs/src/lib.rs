@@ -76,6 +76,10 @@ pub mod cfg {
     pub const DROP_NOTIFY: u32 = 1 << 5;
     /// Policy-verdict events.
     pub const VERDICT_NOTIFY: u32 = 1 << 6;
+    /// Default-deny ingress only reports (AUDIT).
+    pub const AUDIT_INGRESS: u32 = 1 << 7;
+    /// Default-deny egress only reports (AUDIT).
+    pub const AUDIT_EGRESS: u32 = 1 << 8;
 }
 
 /// `PolicyValue::verdict`: allow.
@@ -84,6 +88,8 @@ pub const VERDICT_ALLOW: u8 = 1;
 pub const VERDICT_DENY: u8 = 2;
 /// `PolicyValue::flags`: audit only (a deny that lets traffic pass, reported as AUDIT).
 pub const POLICY_F_AUDIT: u8 = 1;
+/// `PolicyValue::flags`: failsafe allow, stronger than any deny.
+pub const POLICY_F_FAILSAFE: u8 = 2;
 
 /// Event types (Cilium's monitor message types).
 pub mod event_type {

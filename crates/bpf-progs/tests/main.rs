@@ -425,3 +425,17 @@ fn metrics_count_forwards_and_drops_by_reason_and_direction() {
     assert_eq!(sum(1), 1, "forwarded, egress");
     fw.events();
 }
+
+#[test]
+fn failsafe_beats_deny_and_per_direction_audit() {
+    let mut fw = Fw::new(cfg::ENFORCE_INGRESS);
+    fw.policy(0, DIR_INGRESS, 6, 22, 16, VERDICT_ALLOW, POLICY_F_FAILSAFE, 0);
+    fw.policy(PEER_ID, DIR_INGRESS, 0, 0, 0, VERDICT_DENY, 0, 5);
+    assert_eq!(fw.ingress(&tcp4(PEER, LOCAL, 1, 22, SYN)), OK, "failsafe port stays open");
+    assert_eq!(fw.ingress(&tcp4(PEER, LOCAL, 1, 80, SYN)), SHOT);
+
+    let mut fw = Fw::new(cfg::ENFORCE_INGRESS | cfg::AUDIT_INGRESS | cfg::ENFORCE_EGRESS);
+    assert_eq!(fw.ingress(&tcp4(PEER, LOCAL, 1, 80, SYN)), OK);
+    assert_eq!(verdicts(&fw.events()), vec![flow_verdict::AUDIT]);
+    assert_eq!(fw.egress(&tcp4(LOCAL, PEER, 1, 80, SYN)), SHOT, "egress is not in audit mode");
+}

@@ -155,13 +155,7 @@ fn walk(out: &mut Resolved, file: &Path, prefix: &str, node: &Node, errors: &mut
 
 /// The closest known name, if it is close enough to be a plausible typo.
 pub fn suggest<'a>(typed: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let typed_lower = typed.to_ascii_lowercase();
-    candidates
-        .iter()
-        .map(|c| (strsim::jaro_winkler(&typed_lower, &c.to_ascii_lowercase()), *c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+    crate::suggest::closest(typed, candidates)
 }
 
 /// Applies `CILIUM_*` variables. Returns warnings for `CILIUM_*` variables that match no key

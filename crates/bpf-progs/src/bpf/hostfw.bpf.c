@@ -484,7 +484,11 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, int is
 	if (peer_id != ID_HOST && !related) {
 		struct policy_value *by_id = policy_lookup(peer_id, dir, &p);
 		struct policy_value *any = policy_lookup(0, dir, &p);
-		if (by_id && by_id->verdict == VERDICT_DENY)
+		if (by_id && (by_id->flags & POLICY_F_FAILSAFE))
+			pv = by_id;
+		else if (any && (any->flags & POLICY_F_FAILSAFE))
+			pv = any;
+		else if (by_id && by_id->verdict == VERDICT_DENY)
 			pv = by_id;
 		else if (any && any->verdict == VERDICT_DENY)
 			pv = any;
@@ -497,8 +501,9 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, int is
 			verdict = (pv->flags & POLICY_F_AUDIT) || (cfg->flags & CFG_AUDIT) ? FLOW_AUDIT
 											    : FLOW_DROPPED;
 		} else if (!pv && enforced) {
+			__u32 audit = CFG_AUDIT | (dir == DIR_INGRESS ? CFG_AUDIT_INGRESS : CFG_AUDIT_EGRESS);
 			reason = DROP_POLICY;
-			verdict = (cfg->flags & CFG_AUDIT) ? FLOW_AUDIT : FLOW_DROPPED;
+			verdict = (cfg->flags & audit) ? FLOW_AUDIT : FLOW_DROPPED;
 		}
 	}
 	if ((cfg->flags & CFG_VERDICT_NOTIFY) && (enforced || pv))

@@ -30,12 +30,15 @@
 #define CFG_TRACE_NOTIFY (1u << 4)
 #define CFG_DROP_NOTIFY (1u << 5)
 #define CFG_VERDICT_NOTIFY (1u << 6)
+#define CFG_AUDIT_INGRESS (1u << 7) /* default-deny ingress only reports */
+#define CFG_AUDIT_EGRESS (1u << 8)
 
 /* policy_value.verdict */
 #define VERDICT_ALLOW 1
 #define VERDICT_DENY 2
 /* policy_value.flags */
 #define POLICY_F_AUDIT 1
+#define POLICY_F_FAILSAFE 2 /* an allow no deny can override */
 
 /* Event types: Cilium's monitor message types. */
 #define EV_DROP 1
