@@ -367,7 +367,9 @@ impl Resolver {
 fn merge(raws: Vec<Raw>) -> BTreeMap<EntryKey, EntryValue> {
     let mut out = BTreeMap::new();
     // Denies per (identity, direction): protocol -> ranges; protocol 0 denies everything.
-    let mut denies: BTreeMap<(u32, u8), Vec<(u8, u16, u16)>> = BTreeMap::new();
+    // (protocol, first port, last port) of every deny, by (identity, direction).
+    type Ranges = Vec<(u8, u16, u16)>;
+    let mut denies: BTreeMap<(u32, u8), Ranges> = BTreeMap::new();
     for r in raws.iter().filter(|r| r.value.verdict == Verdict::Deny) {
         denies.entry((r.identity, r.direction)).or_default().push((r.protocol, r.start, r.end));
     }
