@@ -31,6 +31,10 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand bpf 'Inspect the datapath''s eBPF maps'
             cand map 'The datapath''s maps (same as `cilium bpf map`)'
             cand monitor 'Stream datapath events (drops, traces, policy verdicts)'
+            cand policy 'Manage network policies'
+            cand labels 'This VM''s runtime labels, which policy selectors match'
+            cand identity 'Security identities'
+            cand endpoint 'Endpoints (on a VM: the host itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cilium;status'= {
@@ -500,6 +504,286 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'cilium;policy'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand apply 'Apply policy files (YAML or JSON; one or many documents) atomically'
+            cand import 'Apply policy files (YAML or JSON; one or many documents) atomically'
+            cand validate 'Check policy files without an agent'
+            cand get 'Show the policies and the repository revision'
+            cand delete 'Delete a policy, or all of them'
+            cand wait 'Wait until the datapath enforces a policy revision'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;policy;apply'= {
+            cand -f 'Policy file, directory, or - for standard input (repeatable)'
+            cand --file 'Policy file, directory, or - for standard input (repeatable)'
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand --dry-run 'Show what would change for this VM, change nothing'
+            cand --force 'Apply even if it would lock out an open SSH session''s address'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;policy;import'= {
+            cand -f 'Policy file, directory, or - for standard input (repeatable)'
+            cand --file 'Policy file, directory, or - for standard input (repeatable)'
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand --dry-run 'Show what would change for this VM, change nothing'
+            cand --force 'Apply even if it would lock out an open SSH session''s address'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;policy;validate'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;policy;get'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;policy;delete'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand --all 'Delete every policy'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;policy;wait'= {
+            cand --sleep-time 'Time between checks'
+            cand --max-wait-time 'Give up after this long'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;policy;help'= {
+            cand apply 'Apply policy files (YAML or JSON; one or many documents) atomically'
+            cand validate 'Check policy files without an agent'
+            cand get 'Show the policies and the repository revision'
+            cand delete 'Delete a policy, or all of them'
+            cand wait 'Wait until the datapath enforces a policy revision'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;policy;help;apply'= {
+        }
+        &'cilium;policy;help;validate'= {
+        }
+        &'cilium;policy;help;get'= {
+        }
+        &'cilium;policy;help;delete'= {
+        }
+        &'cilium;policy;help;wait'= {
+        }
+        &'cilium;policy;help;help'= {
+        }
+        &'cilium;labels'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add or change runtime labels (key=value ...)'
+            cand remove 'Remove runtime labels by key'
+            cand rm 'Remove runtime labels by key'
+            cand list 'List every label of this VM'
+            cand ls 'List every label of this VM'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;labels;add'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;labels;remove'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;labels;rm'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;labels;list'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;labels;ls'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;labels;help'= {
+            cand add 'Add or change runtime labels (key=value ...)'
+            cand remove 'Remove runtime labels by key'
+            cand list 'List every label of this VM'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;labels;help;add'= {
+        }
+        &'cilium;labels;help;remove'= {
+        }
+        &'cilium;labels;help;list'= {
+        }
+        &'cilium;labels;help;help'= {
+        }
+        &'cilium;identity'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List identities'
+            cand ls 'List identities'
+            cand get 'Show one identity'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;identity;list'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;identity;ls'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;identity;get'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;identity;help'= {
+            cand list 'List identities'
+            cand get 'Show one identity'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;identity;help;list'= {
+        }
+        &'cilium;identity;help;get'= {
+        }
+        &'cilium;identity;help;help'= {
+        }
+        &'cilium;endpoint'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List endpoints'
+            cand ls 'List endpoints'
+            cand get 'Show an endpoint (always JSON, as upstream)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;endpoint;list'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand --no-headers 'Leave out the header lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;endpoint;ls'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand --no-headers 'Leave out the header lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;endpoint;get'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;endpoint;help'= {
+            cand list 'List endpoints'
+            cand get 'Show an endpoint (always JSON, as upstream)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;endpoint;help;list'= {
+        }
+        &'cilium;endpoint;help;get'= {
+        }
+        &'cilium;endpoint;help;help'= {
+        }
         &'cilium;help'= {
             cand status 'Show the agent''s health and the cluster''s state'
             cand version 'Show client and daemon versions'
@@ -508,6 +792,10 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand bpf 'Inspect the datapath''s eBPF maps'
             cand map 'The datapath''s maps (same as `cilium bpf map`)'
             cand monitor 'Stream datapath events (drops, traces, policy verdicts)'
+            cand policy 'Manage network policies'
+            cand labels 'This VM''s runtime labels, which policy selectors match'
+            cand identity 'Security identities'
+            cand endpoint 'Endpoints (on a VM: the host itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cilium;help;status'= {
@@ -577,6 +865,50 @@ set edit:completion:arg-completer[cilium] = {|@words|
         &'cilium;help;map;get'= {
         }
         &'cilium;help;monitor'= {
+        }
+        &'cilium;help;policy'= {
+            cand apply 'Apply policy files (YAML or JSON; one or many documents) atomically'
+            cand validate 'Check policy files without an agent'
+            cand get 'Show the policies and the repository revision'
+            cand delete 'Delete a policy, or all of them'
+            cand wait 'Wait until the datapath enforces a policy revision'
+        }
+        &'cilium;help;policy;apply'= {
+        }
+        &'cilium;help;policy;validate'= {
+        }
+        &'cilium;help;policy;get'= {
+        }
+        &'cilium;help;policy;delete'= {
+        }
+        &'cilium;help;policy;wait'= {
+        }
+        &'cilium;help;labels'= {
+            cand add 'Add or change runtime labels (key=value ...)'
+            cand remove 'Remove runtime labels by key'
+            cand list 'List every label of this VM'
+        }
+        &'cilium;help;labels;add'= {
+        }
+        &'cilium;help;labels;remove'= {
+        }
+        &'cilium;help;labels;list'= {
+        }
+        &'cilium;help;identity'= {
+            cand list 'List identities'
+            cand get 'Show one identity'
+        }
+        &'cilium;help;identity;list'= {
+        }
+        &'cilium;help;identity;get'= {
+        }
+        &'cilium;help;endpoint'= {
+            cand list 'List endpoints'
+            cand get 'Show an endpoint (always JSON, as upstream)'
+        }
+        &'cilium;help;endpoint;list'= {
+        }
+        &'cilium;help;endpoint;get'= {
         }
         &'cilium;help;help'= {
         }

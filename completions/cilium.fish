@@ -34,6 +34,10 @@ complete -c cilium -n "__fish_cilium_needs_command" -f -a "completion" -d 'Print
 complete -c cilium -n "__fish_cilium_needs_command" -f -a "bpf" -d 'Inspect the datapath\'s eBPF maps'
 complete -c cilium -n "__fish_cilium_needs_command" -f -a "map" -d 'The datapath\'s maps (same as `cilium bpf map`)'
 complete -c cilium -n "__fish_cilium_needs_command" -f -a "monitor" -d 'Stream datapath events (drops, traces, policy verdicts)'
+complete -c cilium -n "__fish_cilium_needs_command" -f -a "policy" -d 'Manage network policies'
+complete -c cilium -n "__fish_cilium_needs_command" -f -a "labels" -d 'This VM\'s runtime labels, which policy selectors match'
+complete -c cilium -n "__fish_cilium_needs_command" -f -a "identity" -d 'Security identities'
+complete -c cilium -n "__fish_cilium_needs_command" -f -a "endpoint" -d 'Endpoints (on a VM: the host itself)'
 complete -c cilium -n "__fish_cilium_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cilium -n "__fish_cilium_using_subcommand status" -l timeout -d 'How long to wait for the agent' -r
 complete -c cilium -n "__fish_cilium_using_subcommand status" -s o -l output -d 'Output format: json, yaml or jsonpath=<template>' -r
@@ -160,14 +164,140 @@ complete -c cilium -n "__fish_cilium_using_subcommand monitor" -s H -l host -d '
 complete -c cilium -n "__fish_cilium_using_subcommand monitor" -s j -l json -d 'One JSON object per event'
 complete -c cilium -n "__fish_cilium_using_subcommand monitor" -s h -l help -d 'Print help'
 complete -c cilium -n "__fish_cilium_using_subcommand monitor" -s V -l version -d 'Print version'
-complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion bpf map monitor help" -f -a "status" -d 'Show the agent\'s health and the cluster\'s state'
-complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion bpf map monitor help" -f -a "version" -d 'Show client and daemon versions'
-complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion bpf map monitor help" -f -a "config" -d 'Show or change the agent\'s runtime configuration'
-complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion bpf map monitor help" -f -a "completion" -d 'Print a shell completion script'
-complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion bpf map monitor help" -f -a "bpf" -d 'Inspect the datapath\'s eBPF maps'
-complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion bpf map monitor help" -f -a "map" -d 'The datapath\'s maps (same as `cilium bpf map`)'
-complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion bpf map monitor help" -f -a "monitor" -d 'Stream datapath events (drops, traces, policy verdicts)'
-complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion bpf map monitor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and not __fish_seen_subcommand_from apply import validate get delete wait help" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and not __fish_seen_subcommand_from apply import validate get delete wait help" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and not __fish_seen_subcommand_from apply import validate get delete wait help" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and not __fish_seen_subcommand_from apply import validate get delete wait help" -f -a "apply" -d 'Apply policy files (YAML or JSON; one or many documents) atomically'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and not __fish_seen_subcommand_from apply import validate get delete wait help" -f -a "import" -d 'Apply policy files (YAML or JSON; one or many documents) atomically'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and not __fish_seen_subcommand_from apply import validate get delete wait help" -f -a "validate" -d 'Check policy files without an agent'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and not __fish_seen_subcommand_from apply import validate get delete wait help" -f -a "get" -d 'Show the policies and the repository revision'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and not __fish_seen_subcommand_from apply import validate get delete wait help" -f -a "delete" -d 'Delete a policy, or all of them'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and not __fish_seen_subcommand_from apply import validate get delete wait help" -f -a "wait" -d 'Wait until the datapath enforces a policy revision'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and not __fish_seen_subcommand_from apply import validate get delete wait help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from apply" -s f -l file -d 'Policy file, directory, or - for standard input (repeatable)' -r -F
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from apply" -s o -l output -d 'Output format: json, yaml or jsonpath=<template>' -r
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from apply" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from apply" -l dry-run -d 'Show what would change for this VM, change nothing'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from apply" -l force -d 'Apply even if it would lock out an open SSH session\'s address'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from apply" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from import" -s f -l file -d 'Policy file, directory, or - for standard input (repeatable)' -r -F
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from import" -s o -l output -d 'Output format: json, yaml or jsonpath=<template>' -r
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from import" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from import" -l dry-run -d 'Show what would change for this VM, change nothing'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from import" -l force -d 'Apply even if it would lock out an open SSH session\'s address'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from validate" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from validate" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format: json, yaml or jsonpath=<template>' -r
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from get" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from delete" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from delete" -l all -d 'Delete every policy'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from wait" -l sleep-time -d 'Time between checks' -r
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from wait" -l max-wait-time -d 'Give up after this long' -r
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from wait" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from wait" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Apply policy files (YAML or JSON; one or many documents) atomically'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check policy files without an agent'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "get" -d 'Show the policies and the repository revision'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a policy, or all of them'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "wait" -d 'Wait until the datapath enforces a policy revision'
+complete -c cilium -n "__fish_cilium_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and not __fish_seen_subcommand_from add remove rm list ls help" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and not __fish_seen_subcommand_from add remove rm list ls help" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and not __fish_seen_subcommand_from add remove rm list ls help" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and not __fish_seen_subcommand_from add remove rm list ls help" -f -a "add" -d 'Add or change runtime labels (key=value ...)'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and not __fish_seen_subcommand_from add remove rm list ls help" -f -a "remove" -d 'Remove runtime labels by key'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and not __fish_seen_subcommand_from add remove rm list ls help" -f -a "rm" -d 'Remove runtime labels by key'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and not __fish_seen_subcommand_from add remove rm list ls help" -f -a "list" -d 'List every label of this VM'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and not __fish_seen_subcommand_from add remove rm list ls help" -f -a "ls" -d 'List every label of this VM'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and not __fish_seen_subcommand_from add remove rm list ls help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from add" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from remove" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from rm" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: json, yaml or jsonpath=<template>' -r
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from list" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: json, yaml or jsonpath=<template>' -r
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from ls" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add or change runtime labels (key=value ...)'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove runtime labels by key'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from help" -f -a "list" -d 'List every label of this VM'
+complete -c cilium -n "__fish_cilium_using_subcommand labels; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and not __fish_seen_subcommand_from list ls get help" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and not __fish_seen_subcommand_from list ls get help" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and not __fish_seen_subcommand_from list ls get help" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and not __fish_seen_subcommand_from list ls get help" -f -a "list" -d 'List identities'
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and not __fish_seen_subcommand_from list ls get help" -f -a "ls" -d 'List identities'
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and not __fish_seen_subcommand_from list ls get help" -f -a "get" -d 'Show one identity'
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and not __fish_seen_subcommand_from list ls get help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: json, yaml or jsonpath=<template>' -r
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and __fish_seen_subcommand_from list" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: json, yaml or jsonpath=<template>' -r
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and __fish_seen_subcommand_from ls" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format: json, yaml or jsonpath=<template>' -r
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and __fish_seen_subcommand_from get" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and __fish_seen_subcommand_from help" -f -a "list" -d 'List identities'
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and __fish_seen_subcommand_from help" -f -a "get" -d 'Show one identity'
+complete -c cilium -n "__fish_cilium_using_subcommand identity; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and not __fish_seen_subcommand_from list ls get help" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and not __fish_seen_subcommand_from list ls get help" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and not __fish_seen_subcommand_from list ls get help" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and not __fish_seen_subcommand_from list ls get help" -f -a "list" -d 'List endpoints'
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and not __fish_seen_subcommand_from list ls get help" -f -a "ls" -d 'List endpoints'
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and not __fish_seen_subcommand_from list ls get help" -f -a "get" -d 'Show an endpoint (always JSON, as upstream)'
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and not __fish_seen_subcommand_from list ls get help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: json, yaml or jsonpath=<template>' -r
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and __fish_seen_subcommand_from list" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and __fish_seen_subcommand_from list" -l no-headers -d 'Leave out the header lines'
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: json, yaml or jsonpath=<template>' -r
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and __fish_seen_subcommand_from ls" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and __fish_seen_subcommand_from ls" -l no-headers -d 'Leave out the header lines'
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format: json, yaml or jsonpath=<template>' -r
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and __fish_seen_subcommand_from get" -s H -l host -d 'Agent API socket (unix:///path or /path)' -r
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and __fish_seen_subcommand_from help" -f -a "list" -d 'List endpoints'
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and __fish_seen_subcommand_from help" -f -a "get" -d 'Show an endpoint (always JSON, as upstream)'
+complete -c cilium -n "__fish_cilium_using_subcommand endpoint; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion bpf map monitor policy labels identity endpoint help" -f -a "status" -d 'Show the agent\'s health and the cluster\'s state'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion bpf map monitor policy labels identity endpoint help" -f -a "version" -d 'Show client and daemon versions'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion bpf map monitor policy labels identity endpoint help" -f -a "config" -d 'Show or change the agent\'s runtime configuration'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion bpf map monitor policy labels identity endpoint help" -f -a "completion" -d 'Print a shell completion script'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion bpf map monitor policy labels identity endpoint help" -f -a "bpf" -d 'Inspect the datapath\'s eBPF maps'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion bpf map monitor policy labels identity endpoint help" -f -a "map" -d 'The datapath\'s maps (same as `cilium bpf map`)'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion bpf map monitor policy labels identity endpoint help" -f -a "monitor" -d 'Stream datapath events (drops, traces, policy verdicts)'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion bpf map monitor policy labels identity endpoint help" -f -a "policy" -d 'Manage network policies'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion bpf map monitor policy labels identity endpoint help" -f -a "labels" -d 'This VM\'s runtime labels, which policy selectors match'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion bpf map monitor policy labels identity endpoint help" -f -a "identity" -d 'Security identities'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion bpf map monitor policy labels identity endpoint help" -f -a "endpoint" -d 'Endpoints (on a VM: the host itself)'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and not __fish_seen_subcommand_from status version config completion bpf map monitor policy labels identity endpoint help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Change one runtime option, e.g. `cilium config set Debug true`'
 complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Show one option\'s current value'
 complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subcommand_from bpf" -f -a "map" -d 'List or show maps'
@@ -178,3 +308,15 @@ complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subc
 complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subcommand_from bpf" -f -a "metrics" -d 'Forwarded and dropped packets by reason and direction (`cilium bpf metrics list`)'
 complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subcommand_from map" -f -a "list" -d 'List every map with its number of entries'
 complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subcommand_from map" -f -a "get" -d 'Show the entries of one map'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "apply" -d 'Apply policy files (YAML or JSON; one or many documents) atomically'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "validate" -d 'Check policy files without an agent'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "get" -d 'Show the policies and the repository revision'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "delete" -d 'Delete a policy, or all of them'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "wait" -d 'Wait until the datapath enforces a policy revision'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subcommand_from labels" -f -a "add" -d 'Add or change runtime labels (key=value ...)'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subcommand_from labels" -f -a "remove" -d 'Remove runtime labels by key'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subcommand_from labels" -f -a "list" -d 'List every label of this VM'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subcommand_from identity" -f -a "list" -d 'List identities'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subcommand_from identity" -f -a "get" -d 'Show one identity'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subcommand_from endpoint" -f -a "list" -d 'List endpoints'
+complete -c cilium -n "__fish_cilium_using_subcommand help; and __fish_seen_subcommand_from endpoint" -f -a "get" -d 'Show an endpoint (always JSON, as upstream)'

@@ -11,6 +11,12 @@
 #![warn(missing_docs)]
 
 pub mod api;
+
+/// UDP port of WireGuard between nodes.
+pub const WIREGUARD_PORT: u16 = 51871;
+/// TCP port of node announcements and health probes.
+pub const CLUSTER_PORT: u16 = 4240;
+
 pub mod labels;
 pub mod policy;
 pub mod suggest;

@@ -52,6 +52,136 @@ pub enum Command {
     Map(MapCommand),
     /// Stream datapath events (drops, traces, policy verdicts)
     Monitor(MonitorArgs),
+    /// Manage network policies
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// This VM's runtime labels, which policy selectors match
+    #[command(subcommand)]
+    Labels(LabelsCommand),
+    /// Security identities
+    #[command(subcommand)]
+    Identity(IdentityCommand),
+    /// Endpoints (on a VM: the host itself)
+    #[command(subcommand)]
+    Endpoint(EndpointCommand),
+}
+
+/// `cilium policy ...`.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Apply policy files (YAML or JSON; one or many documents) atomically
+    #[command(visible_alias = "import")]
+    Apply {
+        /// Policy file, directory, or - for standard input (repeatable)
+        #[arg(short = 'f', long = "file", value_name = "FILE|DIR|-")]
+        file: Vec<std::path::PathBuf>,
+        /// The same, as arguments
+        #[arg(value_name = "FILE|DIR|-")]
+        path: Vec<std::path::PathBuf>,
+        /// Show what would change for this VM, change nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Apply even if it would lock out an open SSH session's address
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Check policy files without an agent
+    Validate {
+        /// Policy files or directories
+        #[arg(required = true, value_name = "FILE|DIR|-")]
+        files: Vec<std::path::PathBuf>,
+    },
+    /// Show the policies and the repository revision
+    Get {
+        /// Only this policy
+        name: Option<String>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Delete a policy, or all of them
+    Delete {
+        /// The policy's name
+        name: Option<String>,
+        /// Delete every policy
+        #[arg(long, conflicts_with = "name")]
+        all: bool,
+    },
+    /// Wait until the datapath enforces a policy revision
+    Wait {
+        /// Revision printed by `cilium policy apply`
+        revision: u64,
+        /// Time between checks
+        #[arg(long, default_value = "1s", value_parser = crate::output::parse_timeout)]
+        sleep_time: std::time::Duration,
+        /// Give up after this long
+        #[arg(long, default_value = "360s", value_parser = crate::output::parse_timeout)]
+        max_wait_time: std::time::Duration,
+    },
+}
+
+/// `cilium labels ...`.
+#[derive(Debug, Subcommand)]
+pub enum LabelsCommand {
+    /// Add or change runtime labels (key=value ...)
+    Add {
+        /// Labels, key=value
+        #[arg(required = true, value_name = "KEY=VALUE")]
+        labels: Vec<String>,
+    },
+    /// Remove runtime labels by key
+    #[command(visible_alias = "rm")]
+    Remove {
+        /// Keys
+        #[arg(required = true, value_name = "KEY")]
+        keys: Vec<String>,
+    },
+    /// List every label of this VM
+    #[command(visible_alias = "ls")]
+    List {
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+/// `cilium identity ...`.
+#[derive(Debug, Subcommand)]
+pub enum IdentityCommand {
+    /// List identities
+    #[command(visible_alias = "ls")]
+    List {
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Show one identity
+    Get {
+        /// Numeric identity
+        id: String,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+/// `cilium endpoint ...`.
+#[derive(Debug, Subcommand)]
+pub enum EndpointCommand {
+    /// List endpoints
+    #[command(visible_alias = "ls")]
+    List {
+        /// Leave out the header lines
+        #[arg(long)]
+        no_headers: bool,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Show an endpoint (always JSON, as upstream)
+    Get {
+        /// Endpoint ID
+        id: String,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
 }
 
 /// `cilium bpf ...`.

@@ -13,7 +13,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::models::{
-    BpfMap, BpfMapList, DaemonConfiguration, DaemonConfigurationSpec, StatusResponse,
+    BpfMap, BpfMapList, DaemonConfiguration, DaemonConfigurationSpec, Endpoint, Identity,
+    LabelConfiguration, LabelConfigurationSpec, Policy, PolicyApplyResult, StatusResponse,
 };
 
 /// The agent's socket when nothing else is said.
@@ -103,6 +104,78 @@ impl Client {
         self.call::<serde_json::Value, _>(Method::PATCH, "/v1/config", Some(spec), None)
             .await
             .map(|_| ())
+    }
+
+    /// `PUT /v1/policy`: applies a policy file's text.
+    pub async fn policy_apply(
+        &self,
+        file: &str,
+        text: &str,
+        dry_run: bool,
+        force: bool,
+    ) -> Result<PolicyApplyResult, ClientError> {
+        let path = format!("/v1/policy?file={}&dry-run={dry_run}&force={force}", encode(file));
+        self.call(Method::PUT, &path, Some(&text), None).await
+    }
+
+    /// `GET /v1/policy`.
+    pub async fn policy_get(&self, name: Option<&str>) -> Result<Policy, ClientError> {
+        let path = match name {
+            Some(n) => format!("/v1/policy?name={}", encode(n)),
+            None => "/v1/policy".into(),
+        };
+        self.call(Method::GET, &path, None::<&()>, None).await
+    }
+
+    /// `DELETE /v1/policy`: one policy, or all with `None`.
+    pub async fn policy_delete(&self, name: Option<&str>) -> Result<Policy, ClientError> {
+        let path = match name {
+            Some(n) => format!("/v1/policy?name={}", encode(n)),
+            None => "/v1/policy?all=true".into(),
+        };
+        self.call(Method::DELETE, &path, None::<&()>, None).await
+    }
+
+    /// `GET /v1/endpoint`.
+    pub async fn endpoints(&self) -> Result<Vec<Endpoint>, ClientError> {
+        self.call(Method::GET, "/v1/endpoint", None::<&()>, None).await
+    }
+
+    /// `GET /v1/endpoint/{id}`.
+    pub async fn endpoint(&self, id: &str) -> Result<Endpoint, ClientError> {
+        self.call(Method::GET, &format!("/v1/endpoint/{}", encode(id)), None::<&()>, None).await
+    }
+
+    /// `GET /v1/endpoint/{id}/labels`.
+    pub async fn labels(&self, id: &str) -> Result<LabelConfiguration, ClientError> {
+        self.call(Method::GET, &format!("/v1/endpoint/{}/labels", encode(id)), None::<&()>, None)
+            .await
+    }
+
+    /// `PATCH /v1/endpoint/{id}/labels`.
+    pub async fn set_labels(
+        &self,
+        id: &str,
+        spec: &LabelConfigurationSpec,
+    ) -> Result<(), ClientError> {
+        self.call::<serde_json::Value, _>(
+            Method::PATCH,
+            &format!("/v1/endpoint/{}/labels", encode(id)),
+            Some(spec),
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// `GET /v1/identity`.
+    pub async fn identities(&self) -> Result<Vec<Identity>, ClientError> {
+        self.call(Method::GET, "/v1/identity", None::<&()>, None).await
+    }
+
+    /// `GET /v1/identity/{id}`.
+    pub async fn identity(&self, id: &str) -> Result<Identity, ClientError> {
+        self.call(Method::GET, &format!("/v1/identity/{}", encode(id)), None::<&()>, None).await
     }
 
     /// `GET /v1/map`.
@@ -207,6 +280,18 @@ impl Client {
             ClientError::Protocol(reason)
         }
     }
+}
+
+/// Percent-encodes a query or path component.
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// A response body read line by line as it arrives.

@@ -383,3 +383,155 @@ pub struct BpfMapEntry {
     #[serde(rename = "last-error", default, skip_serializing_if = "String::is_empty")]
     pub last_error: String,
 }
+
+/// `GET /v1/policy`: the policies as JSON text, and the repository revision.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Policy {
+    /// The policies (a JSON list, 2-space indented).
+    pub policy: String,
+    /// Repository revision.
+    pub revision: u64,
+}
+
+/// The answer to `PUT /v1/policy` (our write API; upstream removed its own in 1.19).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PolicyApplyResult {
+    /// The revision now in the repository (unchanged for a dry run).
+    pub revision: u64,
+    /// Policies added or replaced.
+    #[serde(default)]
+    pub applied: Vec<String>,
+    /// True when nothing was changed (`--dry-run`).
+    #[serde(rename = "dry-run", default)]
+    pub dry_run: bool,
+    /// What changes for this VM: entries added/removed, enforcement switches.
+    #[serde(default)]
+    pub changes: Vec<String>,
+}
+
+/// A security identity.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Identity {
+    /// Numeric identity.
+    pub id: u32,
+    /// Labels, `source:key=value`, sorted.
+    #[serde(default)]
+    pub labels: Vec<String>,
+}
+
+/// Labels of an endpoint (`GET/PATCH /v1/endpoint/{id}/labels`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LabelConfiguration {
+    /// Requested user labels.
+    pub spec: LabelConfigurationSpec,
+    /// Labels in effect.
+    pub status: LabelConfigurationStatus,
+}
+
+/// User labels, `key=value` (the body of `PATCH /v1/endpoint/{id}/labels`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LabelConfigurationSpec {
+    /// Runtime labels set by the operator.
+    #[serde(default)]
+    pub user: Vec<String>,
+}
+
+/// Labels in effect.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LabelConfigurationStatus {
+    /// Realized user labels.
+    #[serde(default)]
+    pub realized: LabelConfigurationSpec,
+    /// Every label that goes into the identity.
+    #[serde(rename = "security-relevant", default)]
+    pub security_relevant: Vec<String>,
+}
+
+/// An endpoint: on a VM, the host itself.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Endpoint {
+    /// Endpoint ID.
+    pub id: u64,
+    /// Status.
+    pub status: EndpointStatus,
+}
+
+/// Endpoint status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EndpointStatus {
+    /// `ready`, ...
+    pub state: String,
+    /// Identity.
+    pub identity: Identity,
+    /// Labels.
+    pub labels: LabelConfigurationStatus,
+    /// Addresses.
+    pub networking: EndpointNetworking,
+    /// Policy.
+    pub policy: EndpointPolicyStatus,
+    /// Health.
+    pub health: EndpointHealth,
+    /// Names outside Cilium.
+    #[serde(rename = "external-identifiers")]
+    pub external_identifiers: EndpointIdentifiers,
+}
+
+/// Endpoint addresses.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EndpointNetworking {
+    /// One entry per address pair.
+    #[serde(default)]
+    pub addressing: Vec<AddressPair>,
+    /// Interface name.
+    #[serde(rename = "interface-name", default, skip_serializing_if = "String::is_empty")]
+    pub interface_name: String,
+}
+
+/// IPv4 and IPv6 of an endpoint.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AddressPair {
+    /// IPv4.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub ipv4: String,
+    /// IPv6.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub ipv6: String,
+}
+
+/// Endpoint policy, requested and realized.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EndpointPolicyStatus {
+    /// Requested.
+    pub spec: EndpointPolicy,
+    /// In the datapath.
+    pub realized: EndpointPolicy,
+}
+
+/// Policy of an endpoint.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EndpointPolicy {
+    /// Revision.
+    #[serde(rename = "policy-revision")]
+    pub policy_revision: u64,
+    /// `none`, `ingress`, `egress`, `both`, `audit-ingress`, `audit-egress`, `audit-both`.
+    #[serde(rename = "policy-enabled")]
+    pub policy_enabled: String,
+}
+
+/// Endpoint health.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EndpointHealth {
+    /// `OK`, ...
+    #[serde(rename = "overallHealth")]
+    pub overall_health: String,
+    /// Datapath attached.
+    pub connected: bool,
+}
+
+/// Names of an endpoint outside Cilium.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EndpointIdentifiers {
+    /// The node name, for the host endpoint.
+    #[serde(rename = "container-name", default, skip_serializing_if = "String::is_empty")]
+    pub container_name: String,
+}

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -24,7 +26,13 @@ pub fn router(agent: Arc<Agent>) -> Router {
         .route("/config", get(get_config).patch(patch_config))
         .route("/map", get(map_list))
         .route("/map/{name}", get(map_get))
-        .route("/monitor", get(monitor));
+        .route("/monitor", get(monitor))
+        .route("/policy", get(policy_get).put(policy_put).delete(policy_delete))
+        .route("/endpoint", get(endpoint_list))
+        .route("/endpoint/{id}", get(endpoint_get))
+        .route("/endpoint/{id}/labels", get(labels_get).patch(labels_patch))
+        .route("/identity", get(identity_list))
+        .route("/identity/{id}", get(identity_get));
     Router::new()
         .nest("/v1", v1)
         .fallback(not_found)
@@ -118,6 +126,117 @@ async fn monitor(State(agent): State<Arc<Agent>>, query: axum::extract::RawQuery
     resp
 }
 
+type Params = Query<HashMap<String, String>>;
+
+fn flag(q: &HashMap<String, String>, k: &str) -> bool {
+    q.get(k).is_some_and(|v| v == "true" || v.is_empty())
+}
+
+fn answer<T: serde::Serialize>(r: Result<T, ApiError>) -> Response {
+    match r {
+        Ok(v) => json(StatusCode::OK, &v),
+        Err(e) => error_response(&e),
+    }
+}
+
+async fn policy_get(State(agent): State<Arc<Agent>>, Query(q): Params) -> Response {
+    answer(agent.policy_get(q.get("name").map(String::as_str)))
+}
+
+/// The body is the policy file's text (YAML or JSON); a JSON string literal is accepted too,
+/// as upstream's old `PUT /policy` sent it.
+async fn policy_put(State(agent): State<Arc<Agent>>, Query(q): Params, body: Bytes) -> Response {
+    let text = String::from_utf8_lossy(&body).into_owned();
+    let text = if text.trim_start().starts_with('"') {
+        match serde_json::from_str::<String>(&text) {
+            Ok(t) => t,
+            Err(e) => {
+                return error_response(&ApiError::BadRequest(format!("invalid request body: {e}")));
+            }
+        }
+    } else {
+        text
+    };
+    let file = q.get("file").cloned().unwrap_or_else(|| "-".into());
+    let agent2 = agent.clone();
+    let (dry, force) = (flag(&q, "dry-run"), flag(&q, "force"));
+    // Resolution and map writes are synchronous work; keep them off the reactor.
+    let r =
+        tokio::task::spawn_blocking(move || agent2.policy_apply(&file, &text, dry, force)).await;
+    answer(r.unwrap_or_else(|e| Err(ApiError::Internal(e.to_string()))))
+}
+
+async fn policy_delete(State(agent): State<Arc<Agent>>, Query(q): Params) -> Response {
+    let name = q.get("name").cloned();
+    if name.is_none() && !flag(&q, "all") {
+        return error_response(&ApiError::BadRequest(
+            "name a policy (?name=) or delete all (?all=true)".into(),
+        ));
+    }
+    let r = tokio::task::spawn_blocking(move || agent.policy_delete(name.as_deref())).await;
+    answer(r.unwrap_or_else(|e| Err(ApiError::Internal(e.to_string()))))
+}
+
+/// Endpoint IDs are `[prefix:]id`; the VM has one endpoint, the host.
+fn host_endpoint_id(id: &str) -> Result<(), ApiError> {
+    let n = id.rsplit(':').next().unwrap_or(id);
+    match n.parse::<u64>() {
+        Ok(crate::daemon::HOST_ENDPOINT_ID) => Ok(()),
+        Ok(_) => Err(ApiError::NotFound(format!("endpoint {id} not found"))),
+        Err(_) => Err(ApiError::BadRequest(format!("invalid endpoint ID {id:?}"))),
+    }
+}
+
+async fn endpoint_list(State(agent): State<Arc<Agent>>) -> Response {
+    json(StatusCode::OK, &vec![agent.host_endpoint()])
+}
+
+async fn endpoint_get(State(agent): State<Arc<Agent>>, Path(id): Path<String>) -> Response {
+    answer(host_endpoint_id(&id).map(|()| agent.host_endpoint()))
+}
+
+async fn labels_get(State(agent): State<Arc<Agent>>, Path(id): Path<String>) -> Response {
+    answer(host_endpoint_id(&id).map(|()| agent.labels_get()))
+}
+
+async fn labels_patch(
+    State(agent): State<Arc<Agent>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = host_endpoint_id(&id) {
+        return error_response(&e);
+    }
+    let spec: crate::api::models::LabelConfigurationSpec = match serde_json::from_slice(&body) {
+        Ok(s) => s,
+        Err(e) => {
+            return error_response(&ApiError::BadRequest(format!("invalid request body: {e}")));
+        }
+    };
+    let r = tokio::task::spawn_blocking(move || agent.labels_set(&spec)).await;
+    match r.unwrap_or_else(|e| Err(ApiError::Internal(e.to_string()))) {
+        Ok(()) => StatusCode::OK.into_response(),
+        Err(e) => error_response(&e),
+    }
+}
+
+async fn identity_list(State(agent): State<Arc<Agent>>) -> Response {
+    json(StatusCode::OK, &agent.identities())
+}
+
+async fn identity_get(State(agent): State<Arc<Agent>>, Path(id): Path<String>) -> Response {
+    let Ok(n) = id.parse::<u32>() else {
+        return error_response(&ApiError::BadRequest(format!("invalid identity {id:?}")));
+    };
+    answer(
+        agent
+            .identities()
+            .into_iter()
+            .find(|i| i.id == n)
+            .ok_or_else(|| ApiError::NotFound(format!("identity {n} not found"))),
+    )
+}
+
 async fn not_found() -> Response {
     error_response(&ApiError::NotFound("no such API path".into()))
 }
@@ -134,6 +253,7 @@ pub fn error_response(err: &ApiError) -> Response {
     let status = match err {
         ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
         ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+        ApiError::Conflict(_) => StatusCode::CONFLICT,
         ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };
     let body = serde_json::Value::String(err.to_string()).to_string();

@@ -10,6 +10,7 @@
 //!
 //! Shutdown (SIGTERM/SIGINT) drains the API server, removes the socket and releases the lock.
 
+mod policy;
 mod state;
 
 use std::fs::{self, File};
@@ -23,6 +24,7 @@ use std::time::Duration;
 
 use tokio::net::UnixListener;
 
+pub use policy::{HOST_ENDPOINT_ID, PolicyState, RemoteNode};
 pub use state::{Agent, ApiError, DatapathState, version_string};
 
 use crate::config::Loaded;
@@ -67,6 +69,9 @@ pub enum DaemonError {
         #[source]
         source: std::io::Error,
     },
+    /// Saved state could not be restored.
+    #[error("restoring saved state")]
+    State(#[source] policy::RestoreError),
     /// The API server failed.
     #[error("API server failed")]
     Serve(#[source] std::io::Error),
@@ -93,7 +98,19 @@ pub async fn run(
         .unwrap_or_else(|| "localhost".into());
     let addrs = local_addrs();
     let (datapath, ring) = start_datapath(config, &addrs);
-    let ips = addrs.iter().map(|(_, ip)| *ip).collect();
+    let ips: Vec<IpAddr> = addrs.iter().map(|(_, ip)| *ip).collect();
+    let nodes = config
+        .nodes
+        .iter()
+        .filter(|n| !ips.contains(&n.ip))
+        .map(|n| RemoteNode {
+            name: n.name.clone().unwrap_or_else(|| n.ip.to_string()),
+            ips: vec![n.ip],
+            labels: [("cluster".to_string(), config.cluster_name.clone())].into(),
+        })
+        .collect();
+    let policy = PolicyState::restore(&config.state_dir, config.cluster_id, nodes)
+        .map_err(DaemonError::State)?;
     let agent = Arc::new(Agent::new(
         loaded.config.clone(),
         loaded.settings.clone(),
@@ -101,7 +118,12 @@ pub async fn run(
         ips,
         log,
         datapath,
+        policy,
     ));
+    // Restored policies and labels are enforced before the API answers.
+    if let Err(e) = agent.regenerate() {
+        tracing::error!(error = %e, "realizing the restored policies");
+    }
     tracing::debug!(node = agent.node_name(), "agent state built");
     let reader = ring.map(|ring| {
         let stats = Arc::new(crate::datapath::events::EventStats::default());

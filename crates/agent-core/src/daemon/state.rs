@@ -16,6 +16,8 @@ use crate::datapath::Datapath;
 use crate::datapath::events::DatapathEvent;
 use crate::logging::LogControl;
 
+use super::policy::PolicyState;
+
 use crate::api::options::RuntimeOptions;
 
 /// A request the agent refuses.
@@ -27,6 +29,9 @@ pub enum ApiError {
     /// No such object.
     #[error("{0}")]
     NotFound(String),
+    /// The request conflicts with the current state (e.g. it would lock the operator out).
+    #[error("{0}")]
+    Conflict(String),
     /// The agent failed.
     #[error("{0}")]
     Internal(String),
@@ -45,6 +50,8 @@ pub struct Agent {
     datapath: Mutex<Option<Datapath>>,
     datapath_error: Option<String>,
     events: tokio::sync::broadcast::Sender<Arc<DatapathEvent>>,
+    policy: Mutex<PolicyState>,
+    enforcement: std::sync::atomic::AtomicU32,
 }
 
 /// The datapath as the agent got it at start: loaded, failed, or not asked for.
@@ -73,6 +80,7 @@ impl Agent {
         local_ips: Vec<IpAddr>,
         log: Arc<dyn LogControl>,
         datapath: DatapathState,
+        policy: PolicyState,
     ) -> Self {
         let node_name = config.node_name.clone().unwrap_or(host_name);
         let options = RwLock::new(RuntimeOptions::new(
@@ -96,6 +104,8 @@ impl Agent {
             datapath: Mutex::new(datapath),
             datapath_error,
             events,
+            policy: Mutex::new(policy),
+            enforcement: std::sync::atomic::AtomicU32::new(0),
         };
         if let Err(e) = agent.sync_datapath_config() {
             tracing::error!(error = %e, "configuring the datapath");
@@ -147,9 +157,25 @@ impl Agent {
         }
     }
 
-    /// Enforcement bits from the policies that select this node (none yet).
+    /// Enforcement bits of the realized policy.
     fn enforcement_flags(&self) -> u32 {
-        0
+        self.enforcement.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Records the realized policy's enforcement bits and pushes them to the datapath.
+    pub(super) fn set_enforcement(&self, flags: u32) -> Result<(), ApiError> {
+        self.enforcement.store(flags, std::sync::atomic::Ordering::SeqCst);
+        self.sync_datapath_config()
+    }
+
+    /// The policy state, locked.
+    pub(super) fn policy_state(&self) -> std::sync::MutexGuard<'_, PolicyState> {
+        self.policy.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// This host's addresses.
+    pub fn local_ips(&self) -> &[IpAddr] {
+        &self.local_ips
     }
 
     /// `GET /v1/map`.
@@ -411,6 +437,7 @@ mod tests {
         let loaded = load(&LoadRequest { file: Some(file), ..Default::default() }).expect("valid");
         let log = Arc::new(RecordingLogControl::default());
         let ips = ips.iter().map(|s| s.parse().expect("ip")).collect();
+        let policy = PolicyState::restore(dir.path(), 1, Vec::new()).expect("policy state");
         (
             Agent::new(
                 loaded.config,
@@ -419,6 +446,7 @@ mod tests {
                 ips,
                 log.clone(),
                 DatapathState::Disabled,
+                policy,
             ),
             log,
         )

@@ -3,7 +3,10 @@
 mod bpf;
 mod completion;
 mod config;
+mod endpoint;
+mod labels;
 mod monitor;
+mod policy;
 mod status;
 mod version;
 
@@ -21,5 +24,9 @@ pub async fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Bpf(c) => bpf::run(cli, c).await,
         Command::Map(c) => bpf::run_map(cli, c).await,
         Command::Monitor(a) => monitor::run(cli, a).await,
+        Command::Policy(c) => policy::run(cli, c).await,
+        Command::Labels(c) => labels::run(cli, c).await,
+        Command::Identity(c) => endpoint::run_identity(cli, c).await,
+        Command::Endpoint(c) => endpoint::run_endpoint(cli, c).await,
     }
 }
