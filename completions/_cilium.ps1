@@ -38,6 +38,8 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             [CompletionResult]::new('labels', 'labels', [CompletionResultType]::ParameterValue, 'This VM''s runtime labels, which policy selectors match')
             [CompletionResult]::new('identity', 'identity', [CompletionResultType]::ParameterValue, 'Security identities')
             [CompletionResult]::new('endpoint', 'endpoint', [CompletionResultType]::ParameterValue, 'Endpoints (on a VM: the host itself)')
+            [CompletionResult]::new('encryption', 'encryption', [CompletionResultType]::ParameterValue, 'Transparent encryption (WireGuard)')
+            [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Transparent encryption (WireGuard)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -904,6 +906,68 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
         'cilium;endpoint;help;help' {
             break
         }
+        'cilium;encryption' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('generate-secret', 'generate-secret', [CompletionResultType]::ParameterValue, 'Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;encrypt' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('generate-secret', 'generate-secret', [CompletionResultType]::ParameterValue, 'Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;encryption;generate-secret' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;encrypt;generate-secret' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;encryption;help' {
+            [CompletionResult]::new('generate-secret', 'generate-secret', [CompletionResultType]::ParameterValue, 'Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;encryption;help;generate-secret' {
+            break
+        }
+        'cilium;encryption;help;help' {
+            break
+        }
+        'cilium;encrypt;help' {
+            [CompletionResult]::new('generate-secret', 'generate-secret', [CompletionResultType]::ParameterValue, 'Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;encrypt;help;generate-secret' {
+            break
+        }
+        'cilium;encrypt;help;help' {
+            break
+        }
         'cilium;help' {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the agent''s health and the cluster''s state')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Show client and daemon versions')
@@ -916,6 +980,7 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             [CompletionResult]::new('labels', 'labels', [CompletionResultType]::ParameterValue, 'This VM''s runtime labels, which policy selectors match')
             [CompletionResult]::new('identity', 'identity', [CompletionResultType]::ParameterValue, 'Security identities')
             [CompletionResult]::new('endpoint', 'endpoint', [CompletionResultType]::ParameterValue, 'Endpoints (on a VM: the host itself)')
+            [CompletionResult]::new('encryption', 'encryption', [CompletionResultType]::ParameterValue, 'Transparent encryption (WireGuard)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1070,6 +1135,13 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             break
         }
         'cilium;help;endpoint;get' {
+            break
+        }
+        'cilium;help;encryption' {
+            [CompletionResult]::new('generate-secret', 'generate-secret', [CompletionResultType]::ParameterValue, 'Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret')
+            break
+        }
+        'cilium;help;encryption;generate-secret' {
             break
         }
         'cilium;help;help' {

@@ -25,6 +25,12 @@ _cilium() {
             cilium,config)
                 cmd="cilium__subcmd__config"
                 ;;
+            cilium,encrypt)
+                cmd="cilium__subcmd__encryption"
+                ;;
+            cilium,encryption)
+                cmd="cilium__subcmd__encryption"
+                ;;
             cilium,endpoint)
                 cmd="cilium__subcmd__endpoint"
                 ;;
@@ -235,6 +241,18 @@ _cilium() {
             cilium__subcmd__config__subcmd__help,set)
                 cmd="cilium__subcmd__config__subcmd__help__subcmd__set"
                 ;;
+            cilium__subcmd__encryption,generate-secret)
+                cmd="cilium__subcmd__encryption__subcmd__generate__subcmd__secret"
+                ;;
+            cilium__subcmd__encryption,help)
+                cmd="cilium__subcmd__encryption__subcmd__help"
+                ;;
+            cilium__subcmd__encryption__subcmd__help,generate-secret)
+                cmd="cilium__subcmd__encryption__subcmd__help__subcmd__generate__subcmd__secret"
+                ;;
+            cilium__subcmd__encryption__subcmd__help,help)
+                cmd="cilium__subcmd__encryption__subcmd__help__subcmd__help"
+                ;;
             cilium__subcmd__endpoint,get)
                 cmd="cilium__subcmd__endpoint__subcmd__get"
                 ;;
@@ -264,6 +282,9 @@ _cilium() {
                 ;;
             cilium__subcmd__help,config)
                 cmd="cilium__subcmd__help__subcmd__config"
+                ;;
+            cilium__subcmd__help,encryption)
+                cmd="cilium__subcmd__help__subcmd__encryption"
                 ;;
             cilium__subcmd__help,endpoint)
                 cmd="cilium__subcmd__help__subcmd__endpoint"
@@ -339,6 +360,9 @@ _cilium() {
                 ;;
             cilium__subcmd__help__subcmd__config,set)
                 cmd="cilium__subcmd__help__subcmd__config__subcmd__set"
+                ;;
+            cilium__subcmd__help__subcmd__encryption,generate-secret)
+                cmd="cilium__subcmd__help__subcmd__encryption__subcmd__generate__subcmd__secret"
                 ;;
             cilium__subcmd__help__subcmd__endpoint,get)
                 cmd="cilium__subcmd__help__subcmd__endpoint__subcmd__get"
@@ -500,7 +524,7 @@ _cilium() {
 
     case "${cmd}" in
         cilium)
-            opts="-H -h -V --host --help --version status version config completion bpf map monitor policy labels identity endpoint help"
+            opts="-H -h -V --host --help --version status version config completion bpf map monitor policy labels identity endpoint encryption encrypt help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1571,6 +1595,92 @@ _cilium() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cilium__subcmd__encryption)
+            opts="-H -h -V --host --help --version generate-secret help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__encryption__subcmd__generate__subcmd__secret)
+            opts="-H -h -V --host --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__encryption__subcmd__help)
+            opts="generate-secret help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__encryption__subcmd__help__subcmd__generate__subcmd__secret)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__encryption__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cilium__subcmd__endpoint)
             opts="-H -h -V --host --help --version list ls get help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1710,7 +1820,7 @@ _cilium() {
             return 0
             ;;
         cilium__subcmd__help)
-            opts="status version config completion bpf map monitor policy labels identity endpoint help"
+            opts="status version config completion bpf map monitor policy labels identity endpoint encryption help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1976,6 +2086,34 @@ _cilium() {
             return 0
             ;;
         cilium__subcmd__help__subcmd__config__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__encryption)
+            opts="generate-secret"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__encryption__subcmd__generate__subcmd__secret)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

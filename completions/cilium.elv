@@ -35,6 +35,8 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand labels 'This VM''s runtime labels, which policy selectors match'
             cand identity 'Security identities'
             cand endpoint 'Endpoints (on a VM: the host itself)'
+            cand encryption 'Transparent encryption (WireGuard)'
+            cand encrypt 'Transparent encryption (WireGuard)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cilium;status'= {
@@ -784,6 +786,58 @@ set edit:completion:arg-completer[cilium] = {|@words|
         }
         &'cilium;endpoint;help;help'= {
         }
+        &'cilium;encryption'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand generate-secret 'Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;encrypt'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand generate-secret 'Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;encryption;generate-secret'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;encrypt;generate-secret'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;encryption;help'= {
+            cand generate-secret 'Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;encryption;help;generate-secret'= {
+        }
+        &'cilium;encryption;help;help'= {
+        }
+        &'cilium;encrypt;help'= {
+            cand generate-secret 'Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;encrypt;help;generate-secret'= {
+        }
+        &'cilium;encrypt;help;help'= {
+        }
         &'cilium;help'= {
             cand status 'Show the agent''s health and the cluster''s state'
             cand version 'Show client and daemon versions'
@@ -796,6 +850,7 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand labels 'This VM''s runtime labels, which policy selectors match'
             cand identity 'Security identities'
             cand endpoint 'Endpoints (on a VM: the host itself)'
+            cand encryption 'Transparent encryption (WireGuard)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cilium;help;status'= {
@@ -909,6 +964,11 @@ set edit:completion:arg-completer[cilium] = {|@words|
         &'cilium;help;endpoint;list'= {
         }
         &'cilium;help;endpoint;get'= {
+        }
+        &'cilium;help;encryption'= {
+            cand generate-secret 'Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret'
+        }
+        &'cilium;help;encryption;generate-secret'= {
         }
         &'cilium;help;help'= {
         }

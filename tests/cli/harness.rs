@@ -68,10 +68,15 @@ impl Agent {
             .arg(d.join("state"))
             .arg("--node-name")
             .arg("vm1")
-            // These tests run on the host's network: never attach to its devices. The
-            // datapath is exercised in network namespaces by tests/e2e.
+            // These tests run on the host's network: never attach to its devices, and never
+            // contact the configured nodes (no secret, no encryption: no announcements). The
+            // datapath and membership are exercised in network namespaces by tests/e2e.
             .arg("--set")
             .arg("hostFirewall.enabled=false")
+            .arg("--set")
+            .arg("encryption.enabled=false")
+            .arg("--set")
+            .arg(format!("cluster.secretFile={}", d.join("no-secret").display()))
             .arg("--bpf-root")
             .arg(d.join("bpf"))
             .env_remove("CILIUM_SOCK")

@@ -40,7 +40,7 @@ KVStore:                 Disabled   static node list
 Kubernetes:              Disabled
 Host firewall:           Disabled
 Cilium:                  Ok   [..]
-Encryption:              Disabled   requested by the configuration, but WireGuard is not available in this build
+Encryption:              Disabled
 Hubble:                  Disabled   the Hubble server is not available in this build
 Controller Status:       0/0 healthy
 Global Identity Range:   min 65792, max 131071
@@ -50,7 +50,7 @@ Nodes:
   192.168.1.10: Unknown
   192.168.1.11: Unknown
 
-"#]]
+"#]],
     );
 }
 

@@ -67,6 +67,9 @@ pub fn run(root: &Path, keep: bool) -> anyhow::Result<()> {
 
     bar.set_message("creating vm1, vm2 and vm3 (network namespaces on one bridge)");
     let mut tb = Testbed::create(PREFIX, VMS, &bin_dir)?;
+    let out =
+        Command::new(bin_dir.join("cilium")).args(["encryption", "generate-secret"]).output()?;
+    tb.share_secret(String::from_utf8_lossy(&out.stdout).trim())?;
     for (vm, role) in [("vm1", "frontend"), ("vm2", "backend"), ("vm3", "other")] {
         bar.set_message(format!("starting cilium-agent on {vm}"));
         tb.start_agent(vm, &config(vm, role))?;

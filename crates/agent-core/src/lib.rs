@@ -19,6 +19,7 @@ pub const CLUSTER_PORT: u16 = 4240;
 
 pub mod labels;
 pub mod policy;
+pub mod secret;
 pub mod suggest;
 pub mod yaml;
 
@@ -34,3 +35,5 @@ pub mod fsutil;
 pub mod identity;
 #[cfg(feature = "agent")]
 pub mod logging;
+#[cfg(feature = "agent")]
+pub mod nodes;

@@ -64,6 +64,16 @@ pub enum Command {
     /// Endpoints (on a VM: the host itself)
     #[command(subcommand)]
     Endpoint(EndpointCommand),
+    /// Transparent encryption (WireGuard)
+    #[command(subcommand, visible_alias = "encrypt")]
+    Encryption(EncryptionCommand),
+}
+
+/// `cilium encryption ...`.
+#[derive(Debug, Subcommand)]
+pub enum EncryptionCommand {
+    /// Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret
+    GenerateSecret,
 }
 
 /// `cilium policy ...`.

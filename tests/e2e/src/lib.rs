@@ -22,6 +22,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+/// A cluster secret for tests (base64 of 36 bytes).
+pub const TEST_SECRET: &str = "dGVzdC1jbHVzdGVyLXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVm";
+
 /// Directories of the product that each VM gets privately.
 const PRIVATE_DIRS: &[&str] =
     &["/var/run/cilium", "/var/run/wireguard", "/etc/cilium", "/var/lib/cilium"];
@@ -171,6 +174,14 @@ impl Testbed {
         self.keep = true;
     }
 
+    /// Writes the same cluster secret into every VM (`/etc/cilium/cluster-secret`, 0600).
+    pub fn share_secret(&self, secret: &str) -> anyhow::Result<()> {
+        for v in &self.vms {
+            v.write_file_mode("/etc/cilium/cluster-secret", &format!("{secret}\n"), 0o600)?;
+        }
+        Ok(())
+    }
+
     /// Writes `config` as `/etc/cilium/config.yaml` of `vm` and starts its agent, waiting until
     /// `cilium status` answers. The agent's log goes to `/run/<prefix>/<vm>.log`.
     pub fn start_agent(&mut self, vm: &str, config: &str) -> anyhow::Result<()> {
@@ -257,9 +268,17 @@ impl Vm {
 
     /// Writes a file inside the VM's private directories.
     pub fn write_file(&self, path: &str, content: &str) -> anyhow::Result<()> {
+        self.write_file_mode(path, content, 0o644)
+    }
+
+    /// Writes a file inside the VM with a mode (e.g. 0600 for the cluster secret).
+    pub fn write_file_mode(&self, path: &str, content: &str, mode: u32) -> anyhow::Result<()> {
         use std::io::Write;
+        let script = format!(
+            "mkdir -p \"$(dirname {path})\" && umask 077 && cat > {path} && chmod {mode:o} {path}"
+        );
         let mut child = self
-            .command(&["sh", "-c", &format!("mkdir -p \"$(dirname {path})\" && cat > {path}")])
+            .command(&["sh", "-c", &script])
             .stdin(Stdio::piped())
             .spawn()
             .context("writing a file in the VM")?;

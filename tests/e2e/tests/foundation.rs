@@ -9,6 +9,7 @@ fn agent_in_a_vm_answers_plain_cilium_status() {
     sweep_stale();
     let mut tb = Testbed::create(&unique_prefix(), &[("vm1", "192.168.1.10/24")], built_binaries())
         .expect("testbed");
+    tb.share_secret(testbed::TEST_SECRET).expect("secret");
     tb.start_agent("vm1", VM1_CONFIG).expect("agent starts");
     let vm = tb.vm("vm1");
 

@@ -72,6 +72,8 @@ pub struct Config {
     pub cluster_id: u32,
     /// Path of the cluster secret.
     pub secret_file: PathBuf,
+    /// TCP port of node announcements.
+    pub cluster_port: u16,
     /// Encryption settings.
     pub encryption: Encryption,
     /// Host firewall on.
@@ -356,6 +358,7 @@ fn build(
         cluster_name,
         cluster_id: uint("cluster.id").unwrap_or(0) as u32,
         secret_file: path("cluster.secretFile", "/etc/cilium/cluster-secret"),
+        cluster_port: uint("cluster.port").unwrap_or(4240) as u16,
         encryption,
         host_firewall: boolean("hostFirewall.enabled"),
         failsafe_ports,

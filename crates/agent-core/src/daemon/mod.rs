@@ -69,6 +69,18 @@ pub enum DaemonError {
         #[source]
         source: std::io::Error,
     },
+    /// The cluster secret cannot be used.
+    #[error(transparent)]
+    Secret(#[from] crate::nodes::SecretError),
+    /// The membership port could not be bound.
+    #[error("cannot listen for node announcements on TCP {port}")]
+    Membership {
+        /// The port.
+        port: u16,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
     /// Saved state could not be restored.
     #[error("restoring saved state")]
     State(#[source] policy::RestoreError),
@@ -88,6 +100,8 @@ pub async fn run(
         tracing::warn!("{w}");
     }
     warn_unavailable(config);
+    // Refuse early: a missing or unsafe secret with encryption on must not half-start anything.
+    let secret = load_secret(config)?;
     make_dir(&config.run_dir, 0o755)?;
     make_dir(&config.state_dir, 0o700)?;
     let lock = RunLock::acquire(&config.run_dir)?;
@@ -124,6 +138,10 @@ pub async fn run(
     if let Err(e) = agent.regenerate() {
         tracing::error!(error = %e, "realizing the restored policies");
     }
+    let membership_tasks = match secret {
+        Some(secret) => start_membership(&agent, secret).await?,
+        None => Vec::new(),
+    };
     tracing::debug!(node = agent.node_name(), "agent state built");
     let reader = ring.map(|ring| {
         let stats = Arc::new(crate::datapath::events::EventStats::default());
@@ -143,6 +161,9 @@ pub async fn run(
     watchdog.abort();
     if let Some(r) = reader {
         r.abort();
+    }
+    for t in membership_tasks {
+        t.abort();
     }
     if let Err(e) = fs::remove_file(&socket) {
         tracing::warn!(socket = %socket.display(), error = %e, "could not remove the API socket");
@@ -215,6 +236,83 @@ fn load_datapath(
     }
     let ring = dp.take_events()?;
     Ok((dp, ring))
+}
+
+/// The cluster secret: required with encryption; without it, membership is off. A secret
+/// file that exists but is unsafe or invalid is always an error.
+fn load_secret(c: &crate::config::Config) -> Result<Option<crate::nodes::Secret>, DaemonError> {
+    use crate::nodes::{Secret, SecretError};
+    match Secret::load(&c.secret_file) {
+        Ok(s) => Ok(Some(s)),
+        Err(SecretError::Missing { .. }) if !c.encryption.enabled => {
+            tracing::warn!(
+                path = %c.secret_file.display(),
+                "no cluster secret: node announcements are off, so remote VMs' labels are unknown to policy"
+            );
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Starts the announcement listener, the announcer, and the task that feeds the registry's
+/// changes into policy.
+async fn start_membership(
+    agent: &Arc<Agent>,
+    secret: crate::nodes::Secret,
+) -> Result<Vec<tokio::task::JoinHandle<()>>, DaemonError> {
+    use crate::nodes::{Announcement, Membership, StaticDiscovery};
+    let c = agent.config();
+    let local_ips = agent.local_ips();
+    let listed: Vec<IpAddr> =
+        c.nodes.iter().map(|n| n.ip).filter(|ip| local_ips.contains(ip)).collect();
+    let ips = if listed.is_empty() {
+        local_ips
+            .iter()
+            .copied()
+            .filter(|ip| !matches!(ip, IpAddr::V6(v6) if (v6.segments()[0] & 0xffc0) == 0xfe80))
+            .collect()
+    } else {
+        listed
+    };
+    let local = Announcement {
+        cluster: c.cluster_name.clone(),
+        name: agent.node_name().to_string(),
+        ips,
+        labels: agent.announced_labels(),
+        wg_public_key: String::new(),
+        wg_port: crate::WIREGUARD_PORT,
+        key_index: 0,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        timestamp: 0,
+        nonce: String::new(),
+    };
+    let peers = c.nodes.iter().map(|n| n.ip).filter(|ip| !local_ips.contains(ip)).collect();
+    let interval = Duration::from_secs(2);
+    let m = Arc::new(Membership::new(
+        secret,
+        local,
+        c.cluster_port,
+        interval,
+        Box::new(StaticDiscovery { peers }),
+    ));
+    let listener = crate::nodes::bind(c.cluster_port)
+        .await
+        .map_err(|source| DaemonError::Membership { port: c.cluster_port, source })?;
+    agent.set_membership(m.clone());
+    let mut changes = m.subscribe();
+    let a = agent.clone();
+    let sync = tokio::spawn(async move {
+        while changes.changed().await.is_ok() {
+            let nodes = a.remote_nodes();
+            let a2 = a.clone();
+            let r = tokio::task::spawn_blocking(move || a2.set_remote_nodes(nodes)).await;
+            if let Ok(Err(e)) = r {
+                tracing::error!(error = %e, "updating policy for a membership change");
+            }
+        }
+    });
+    Ok(vec![tokio::spawn(m.clone().serve(listener)), tokio::spawn(m.announce_loop()), sync])
 }
 
 fn make_dir(path: &Path, mode: u32) -> Result<(), DaemonError> {

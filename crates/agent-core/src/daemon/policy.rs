@@ -123,6 +123,14 @@ fn policy_enabled(s: &MapState) -> String {
 }
 
 impl Agent {
+    /// The labels this VM announces to the others: config and runtime labels.
+    pub fn announced_labels(&self) -> Labels {
+        let st = self.policy_state();
+        let mut l = self.config().labels.clone();
+        l.extend(st.runtime_labels.clone());
+        l
+    }
+
     /// This VM's labels: config, runtime, `cluster`, and `reserved:host`.
     pub(super) fn local_labels(&self, st: &PolicyState) -> Labels {
         let mut l = self.config().labels.clone();
@@ -402,6 +410,10 @@ impl Agent {
             st.runtime_labels = labels;
         }
         tracing::info!(labels = ?spec.user, "runtime labels changed");
+        if let Some(m) = self.membership() {
+            let labels = self.announced_labels();
+            m.update_local(|a| a.labels = labels);
+        }
         self.regenerate()
     }
 

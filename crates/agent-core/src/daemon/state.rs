@@ -16,7 +16,8 @@ use crate::datapath::Datapath;
 use crate::datapath::events::DatapathEvent;
 use crate::logging::LogControl;
 
-use super::policy::PolicyState;
+use super::policy::{PolicyState, RemoteNode};
+use crate::nodes::Membership;
 
 use crate::api::options::RuntimeOptions;
 
@@ -52,6 +53,7 @@ pub struct Agent {
     events: tokio::sync::broadcast::Sender<Arc<DatapathEvent>>,
     policy: Mutex<PolicyState>,
     enforcement: std::sync::atomic::AtomicU32,
+    membership: std::sync::OnceLock<Arc<Membership>>,
 }
 
 /// The datapath as the agent got it at start: loaded, failed, or not asked for.
@@ -106,6 +108,7 @@ impl Agent {
             events,
             policy: Mutex::new(policy),
             enforcement: std::sync::atomic::AtomicU32::new(0),
+            membership: std::sync::OnceLock::new(),
         };
         if let Err(e) = agent.sync_datapath_config() {
             tracing::error!(error = %e, "configuring the datapath");
@@ -178,6 +181,45 @@ impl Agent {
         &self.local_ips
     }
 
+    /// Attaches the membership subsystem (once, at start).
+    pub fn set_membership(&self, m: Arc<Membership>) {
+        let _ = self.membership.set(m);
+    }
+
+    /// The membership subsystem, when the cluster secret allows one.
+    pub fn membership(&self) -> Option<&Arc<Membership>> {
+        self.membership.get()
+    }
+
+    /// The other VMs: every configured node, with what its announcements told us.
+    pub fn remote_nodes(&self) -> Vec<RemoteNode> {
+        let records = self.membership().map(|m| m.nodes()).unwrap_or_default();
+        let mut out: Vec<RemoteNode> = records
+            .iter()
+            .map(|r| {
+                let mut labels = r.announcement.labels.clone();
+                labels.insert("cluster".into(), r.announcement.cluster.clone());
+                RemoteNode {
+                    name: r.announcement.name.clone(),
+                    ips: r.announcement.ips.clone(),
+                    labels,
+                }
+            })
+            .collect();
+        for n in &self.config.nodes {
+            if self.local_ips.contains(&n.ip) || out.iter().any(|r| r.ips.contains(&n.ip)) {
+                continue;
+            }
+            out.push(RemoteNode {
+                name: n.name.clone().unwrap_or_else(|| n.ip.to_string()),
+                ips: vec![n.ip],
+                labels: [("cluster".to_string(), self.config.cluster_name.clone())].into(),
+            });
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+
     /// `GET /v1/map`.
     pub fn map_list(&self) -> Result<BpfMapList, ApiError> {
         let maps = self
@@ -206,7 +248,22 @@ impl Agent {
         let (path, entries) = self
             .with_datapath(|d| (d.pin_dir().join(name).display().to_string(), d.dump(name)))
             .ok_or_else(|| ApiError::NotFound(self.no_datapath()))?;
-        let entries = entries.map_err(|e| ApiError::Internal(e.to_string()))?;
+        let mut entries = entries.map_err(|e| ApiError::Internal(e.to_string()))?;
+        if name == bpf_progs::maps::POLICY {
+            // Rule numbers mean nothing to operators: name the policy.
+            let rules = self.rule_names();
+            for (_, v) in &mut entries {
+                let rule = v
+                    .split_whitespace()
+                    .find_map(|w| w.strip_prefix("rule="))
+                    .and_then(|r| r.parse::<usize>().ok());
+                let name = match rule {
+                    Some(0) | None => "failsafe".to_string(),
+                    Some(r) => rules.get(r - 1).cloned().unwrap_or_else(|| "?".into()),
+                };
+                v.push_str(&format!(" policy={name}"));
+            }
+        }
         let cache = (name != bpf_progs::maps::EVENTS).then(|| {
             entries
                 .into_iter()
@@ -312,25 +369,41 @@ impl Agent {
     }
 
     fn cluster_status(&self) -> ClusterStatus {
+        let records = self.membership().map(|m| (m.clone(), m.nodes()));
         let mut nodes = Vec::new();
         let mut self_listed = false;
         for n in &self.config.nodes {
             let local = self.local_ips.contains(&n.ip);
             self_listed |= local;
-            let name = match (&n.name, local) {
-                (Some(name), _) => name.clone(),
-                (None, true) => self.node_name.clone(),
-                (None, false) => n.ip.to_string(),
+            let record = records
+                .as_ref()
+                .and_then(|(_, rs)| rs.iter().find(|r| r.announcement.ips.contains(&n.ip)));
+            let name = match (&n.name, local, record) {
+                (Some(name), _, _) => name.clone(),
+                (None, true, _) => self.node_name.clone(),
+                (None, false, Some(r)) => r.announcement.name.clone(),
+                (None, false, None) => n.ip.to_string(),
+            };
+            let health = if local {
+                NodeHealth { state: "Reachable".into(), latency_ns: None, local: true }
+            } else {
+                match (records.as_ref(), record) {
+                    (None, _) => {
+                        NodeHealth { state: "Unknown".into(), latency_ns: None, local: false }
+                    }
+                    (Some((m, _)), Some(r)) if m.is_reachable(r) => NodeHealth {
+                        state: "Reachable".into(),
+                        latency_ns: r.rtt.map(|d| d.as_nanos() as u64),
+                        local: false,
+                    },
+                    _ => NodeHealth { state: "Unreachable".into(), latency_ns: None, local: false },
+                }
             };
             nodes.push(NodeElement {
                 name,
-                source: "config".into(),
+                source: if record.is_some() { "announcement" } else { "config" }.into(),
                 primary_address: Some(addressing(n.ip)),
-                health: Some(NodeHealth {
-                    state: if local { "Reachable" } else { "Unknown" }.into(),
-                    latency_ns: None,
-                    local,
-                }),
+                health: Some(health),
             });
         }
         if !self_listed {
@@ -348,11 +421,15 @@ impl Agent {
                 },
             );
         }
+        let health = match self.membership() {
+            Some(m) => Status::new(
+                state::OK,
+                format!("announcements every node, {} rejected", m.rejected()),
+            ),
+            None => Status::new(state::DISABLED, "no cluster secret: node announcements are off"),
+        };
         ClusterStatus {
-            cilium_health: Some(Status::new(
-                state::DISABLED,
-                "node health probing is not available in this build",
-            )),
+            cilium_health: Some(health),
             nodes,
             self_: format!("{}/{}", self.config.cluster_name, self.node_name),
         }

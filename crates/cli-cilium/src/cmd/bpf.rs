@@ -126,30 +126,47 @@ pub async fn run(cli: &Cli, cmd: &BpfCommand) -> anyhow::Result<ExitCode> {
         BpfCommand::Policy(GetCommand::Get { output: o }) => {
             #[derive(Serialize)]
             struct Row<'a> {
-                policy: &'a str,
+                verdict: &'a str,
                 direction: &'a str,
                 identity: String,
                 port: String,
                 protocol: &'a str,
-                rule: &'a str,
+                policy: String,
                 audit: bool,
             }
             let e = entries(cli, "cilium_policy").await?;
+            // Names instead of numbers: an identity shows its labels.
+            let ids = crate::client(&cli.host)?.identities().await?;
+            let label_of = |id: &str| -> String {
+                let named = identity_name(id);
+                match ids.iter().find(|i| i.id.to_string() == id) {
+                    Some(i) if !named.starts_with("reserved:") && id != "0" => {
+                        let l: Vec<&str> = i
+                            .labels
+                            .iter()
+                            .map(|l| l.strip_prefix("node:").unwrap_or(l))
+                            .filter(|l| !l.starts_with("cluster="))
+                            .collect();
+                        if l.is_empty() { id.to_string() } else { l.join(",") }
+                    }
+                    _ => named,
+                }
+            };
             let mut parsed: Vec<Row> = e
                 .iter()
                 .map(|(k, v)| {
                     let (k, v) = (words(k), words(v));
                     Row {
-                        policy: if v.get("verdict") == Some(&"deny") { "Deny" } else { "Allow" },
+                        verdict: if v.get("verdict") == Some(&"deny") { "Deny" } else { "Allow" },
                         direction: if k.get("direction") == Some(&"egress") {
                             "Egress"
                         } else {
                             "Ingress"
                         },
-                        identity: identity_name(k.get("identity").copied().unwrap_or("0")),
+                        identity: label_of(k.get("identity").copied().unwrap_or("0")),
                         port: k.get("port").copied().unwrap_or("ANY").to_string(),
                         protocol: k.get("proto").copied().unwrap_or("ANY"),
-                        rule: v.get("rule").copied().unwrap_or("0"),
+                        policy: v.get("policy").copied().unwrap_or("-").to_string(),
                         audit: v.get("audit") == Some(&"true"),
                     }
                 })
@@ -165,24 +182,24 @@ pub async fn run(cli: &Cli, cmd: &BpfCommand) -> anyhow::Result<ExitCode> {
                     } else {
                         format!("{}/{}", r.port, r.protocol)
                     };
-                    let policy = if r.audit {
-                        format!("{} (audit)", r.policy)
+                    let verdict = if r.audit {
+                        format!("{} (audit)", r.verdict)
                     } else {
-                        r.policy.to_string()
+                        r.verdict.to_string()
                     };
                     vec![
-                        policy,
+                        verdict,
                         r.direction.to_string(),
                         r.identity.clone(),
                         port,
-                        r.rule.to_string(),
+                        r.policy.clone(),
                     ]
                 })
                 .collect();
             emit_json_or(
                 o,
                 &parsed,
-                || columns(&["POLICY", "DIRECTION", "IDENTITY", "PORT/PROTO", "RULE"], &rows),
+                || columns(&["VERDICT", "DIRECTION", "IDENTITY", "PORT/PROTO", "POLICY"], &rows),
                 parsed.is_empty(),
             )
         }

@@ -3,6 +3,7 @@
 mod bpf;
 mod completion;
 mod config;
+mod encryption;
 mod endpoint;
 mod labels;
 mod monitor;
@@ -28,5 +29,6 @@ pub async fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Labels(c) => labels::run(cli, c).await,
         Command::Identity(c) => endpoint::run_identity(cli, c).await,
         Command::Endpoint(c) => endpoint::run_endpoint(cli, c).await,
+        Command::Encryption(c) => encryption::run(cli, c).await,
     }
 }

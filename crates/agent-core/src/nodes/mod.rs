@@ -1,0 +1,252 @@
+//! Cluster membership: the registry of the other VMs, filled by signed announcements
+//! exchanged over TCP (port [`crate::CLUSTER_PORT`]) with every node of the static `nodes:`
+//! list.
+//!
+//! Every interval, and at once when something local changes (labels, WireGuard key), the
+//! agent connects to each configured peer, sends its announcement and reads the peer's in
+//! return: one round trip tells both sides about each other and measures latency. Anything
+//! that does not verify is rejected, logged and counted; nothing unsigned ever becomes a peer.
+//! Discovery sits behind [`Discovery`] so that an etcd source can take the static list's place.
+
+pub mod announce;
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, watch};
+
+pub use announce::{Announcement, Rejected, ReplayGuard, Secret, SecretError};
+
+/// A node is unreachable after this many intervals without a valid announcement.
+const MISSED_INTERVALS: u32 = 3;
+/// Longest announcement line accepted.
+const MAX_LINE: usize = 64 * 1024;
+/// Time allowed for one exchange.
+const EXCHANGE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Where the peers to talk to come from.
+pub trait Discovery: Send + Sync + std::fmt::Debug {
+    /// Addresses of the other nodes to announce to.
+    fn peers(&self) -> Vec<IpAddr>;
+}
+
+/// The static `nodes:` list.
+#[derive(Debug, Clone)]
+pub struct StaticDiscovery {
+    /// Peer addresses (this node's own excluded).
+    pub peers: Vec<IpAddr>,
+}
+
+impl Discovery for StaticDiscovery {
+    fn peers(&self) -> Vec<IpAddr> {
+        self.peers.clone()
+    }
+}
+
+/// What the registry knows about one node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeRecord {
+    /// The node's last announcement.
+    pub announcement: Announcement,
+    /// When it was last heard from.
+    pub last_seen: Instant,
+    /// Round trip of our last exchange with it.
+    pub rtt: Option<Duration>,
+}
+
+/// The membership subsystem.
+#[derive(Debug)]
+pub struct Membership {
+    secret: Secret,
+    cluster: String,
+    port: u16,
+    interval: Duration,
+    discovery: Box<dyn Discovery>,
+    local: Mutex<Announcement>,
+    registry: Mutex<BTreeMap<String, NodeRecord>>,
+    guard: Mutex<ReplayGuard>,
+    rejected: AtomicU64,
+    wake: Notify,
+    changed: watch::Sender<u64>,
+}
+
+impl Membership {
+    /// A membership for `local` (its `timestamp` and `nonce` are refreshed on every send).
+    pub fn new(
+        secret: Secret,
+        local: Announcement,
+        port: u16,
+        interval: Duration,
+        discovery: Box<dyn Discovery>,
+    ) -> Membership {
+        let (changed, _) = watch::channel(0);
+        Membership {
+            secret,
+            cluster: local.cluster.clone(),
+            port,
+            interval,
+            discovery,
+            local: Mutex::new(local),
+            registry: Mutex::new(BTreeMap::new()),
+            guard: Mutex::new(ReplayGuard::default()),
+            rejected: AtomicU64::new(0),
+            wake: Notify::new(),
+            changed,
+        }
+    }
+
+    /// Changes what this node announces and tells the peers at once.
+    pub fn update_local(&self, f: impl FnOnce(&mut Announcement)) {
+        {
+            let mut l = self.local.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut l);
+        }
+        self.wake.notify_one();
+    }
+
+    /// Fires whenever the registry changes.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.changed.subscribe()
+    }
+
+    /// Announcements rejected so far.
+    pub fn rejected(&self) -> u64 {
+        self.rejected.load(Ordering::Relaxed)
+    }
+
+    /// A snapshot of the registry.
+    pub fn nodes(&self) -> Vec<NodeRecord> {
+        self.registry.lock().unwrap_or_else(|p| p.into_inner()).values().cloned().collect()
+    }
+
+    /// True when `rec` was heard from recently enough.
+    pub fn is_reachable(&self, rec: &NodeRecord) -> bool {
+        rec.last_seen.elapsed() < self.interval * MISSED_INTERVALS
+    }
+
+    fn sealed_local(&self) -> String {
+        let mut a = self.local.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        a.timestamp = announce::now_ms();
+        a.nonce = announce::nonce();
+        announce::seal(&self.secret, &a)
+    }
+
+    fn accept(&self, line: &str, from: IpAddr, rtt: Option<Duration>) -> Result<(), Rejected> {
+        let result = self.guard.lock().unwrap_or_else(|p| p.into_inner()).open(
+            &self.secret,
+            &self.cluster,
+            line,
+            announce::now_ms(),
+        );
+        let a = match result {
+            Ok(a) => a,
+            Err(e) => {
+                self.rejected.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(peer = %from, reason = %e, "rejected a node announcement");
+                return Err(e);
+            }
+        };
+        let local_name = self.local.lock().unwrap_or_else(|p| p.into_inner()).name.clone();
+        if a.name == local_name {
+            return Ok(());
+        }
+        let mut reg = self.registry.lock().unwrap_or_else(|p| p.into_inner());
+        let changed = reg.get(&a.name).is_none_or(|r| {
+            let mut old = r.announcement.clone();
+            old.timestamp = a.timestamp;
+            old.nonce.clone_from(&a.nonce);
+            old != a
+        });
+        let rtt = rtt.or_else(|| reg.get(&a.name).and_then(|r| r.rtt));
+        if changed {
+            tracing::info!(node = a.name, ips = ?a.ips, labels = ?a.labels, "node joined or changed");
+        }
+        reg.insert(a.name.clone(), NodeRecord { announcement: a, last_seen: Instant::now(), rtt });
+        drop(reg);
+        if changed {
+            self.changed.send_modify(|g| *g += 1);
+        }
+        Ok(())
+    }
+
+    /// Serves peers' announcements on `listener` until the task is dropped.
+    pub async fn serve(self: std::sync::Arc<Self>, listener: TcpListener) {
+        loop {
+            let Ok((stream, peer)) = listener.accept().await else { continue };
+            let me = self.clone();
+            tokio::spawn(async move {
+                let _ = tokio::time::timeout(EXCHANGE_TIMEOUT, me.answer(stream, peer)).await;
+            });
+        }
+    }
+
+    async fn answer(&self, stream: TcpStream, peer: SocketAddr) {
+        let (r, mut w) = stream.into_split();
+        let mut reader = BufReader::new(r).take(MAX_LINE as u64);
+        let mut line = String::new();
+        if reader.read_line(&mut line).await.is_err() {
+            return;
+        }
+        // Only peers that proved they hold the secret hear about us.
+        if self.accept(line.trim_end(), peer.ip(), None).is_ok() {
+            let reply = self.sealed_local() + "\n";
+            let _ = w.write_all(reply.as_bytes()).await;
+        }
+    }
+
+    async fn exchange(&self, ip: IpAddr) -> Result<(), String> {
+        let start = Instant::now();
+        let addr = SocketAddr::new(ip, self.port);
+        let mut stream = tokio::time::timeout(EXCHANGE_TIMEOUT, TcpStream::connect(addr))
+            .await
+            .map_err(|_| "connect timed out".to_string())?
+            .map_err(|e| e.to_string())?;
+        let line = self.sealed_local() + "\n";
+        stream.write_all(line.as_bytes()).await.map_err(|e| e.to_string())?;
+        let mut reader = BufReader::new(stream).take(MAX_LINE as u64);
+        let mut reply = String::new();
+        tokio::time::timeout(EXCHANGE_TIMEOUT, reader.read_line(&mut reply))
+            .await
+            .map_err(|_| "no answer".to_string())?
+            .map_err(|e| e.to_string())?;
+        if reply.is_empty() {
+            return Err(
+                "the peer closed the connection (does it have the same cluster secret?)".into()
+            );
+        }
+        self.accept(reply.trim_end(), ip, Some(start.elapsed())).map_err(|e| e.to_string())
+    }
+
+    /// Announces to every peer each interval, and at once when woken.
+    pub async fn announce_loop(self: std::sync::Arc<Self>) {
+        loop {
+            let peers = self.discovery.peers();
+            let exchanges = peers.into_iter().map(|ip| {
+                let me = self.clone();
+                async move {
+                    if let Err(e) = me.exchange(ip).await {
+                        tracing::debug!(peer = %ip, error = e, "announcement exchange failed");
+                    }
+                }
+            });
+            futures_util::future::join_all(exchanges).await;
+            tokio::select! {
+                _ = tokio::time::sleep(self.interval) => {}
+                _ = self.wake.notified() => {}
+            }
+        }
+    }
+}
+
+/// Binds the membership listener on every address.
+pub async fn bind(port: u16) -> std::io::Result<TcpListener> {
+    match TcpListener::bind(("::", port)).await {
+        Ok(l) => Ok(l),
+        Err(_) => TcpListener::bind(("0.0.0.0", port)).await,
+    }
+}
