@@ -47,7 +47,7 @@ PolicyEnforcement                 : default
     let out = agent.cilium(&["config", "-r", "-o", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
     assert_eq!(v["cluster.name"], "vm-cluster");
-    assert_eq!(v["encryption.enabled"], "true");
+    assert_eq!(v["cluster.id"], "1");
     let out = agent.cilium(&["config", "-a"]);
     assert!(stdout(&out).contains("#### Read-only configurations ####"));
     assert!(stdout(&out).contains("hubble.listenAddress              : :4244"), "{}", stdout(&out));
