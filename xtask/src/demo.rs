@@ -20,17 +20,7 @@ const VMS: &[(&str, &str)] =
     &[("vm1", "192.168.1.10/24"), ("vm2", "192.168.1.11/24"), ("vm3", "192.168.1.12/24")];
 
 fn config(vm: &str, role: &str) -> String {
-    format!(
-        "cluster:\n  name: vm-cluster\n  id: 1\n\
-         encryption:\n  enabled: true\n  nodeEncryption: true\n\
-         hostFirewall:\n  enabled: true\n\
-         ipam:\n  mode: \"host-scope\"\n\
-         k8s:\n  enabled: false\n\
-         nodes:\n  - 192.168.1.10\n  - 192.168.1.11\n  - 192.168.1.12\n\
-         labels:\n  node: {vm}\n  env: production\n  app: {role}\n\
-         hubble:\n  enabled: true\n  listenAddress: \":4244\"\n\
-         prometheus:\n  enabled: true\n  port: \"9962\"\n"
-    )
+    testbed::seed_config(vm, &["192.168.1.10", "192.168.1.11", "192.168.1.12"], &[("app", role)])
 }
 
 /// Runs the demo.

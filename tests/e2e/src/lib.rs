@@ -35,7 +35,8 @@ pub struct Testbed {
     prefix: String,
     root: PathBuf,
     vms: Vec<Vm>,
-    agents: Vec<Child>,
+    agents: Vec<(String, Child)>,
+    others: Vec<Child>,
     keep: bool,
 }
 
@@ -100,6 +101,7 @@ impl Testbed {
             root: root.clone(),
             vms: Vec::new(),
             agents: Vec::new(),
+            others: Vec::new(),
             keep: false,
         };
         fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
@@ -185,11 +187,19 @@ impl Testbed {
     /// Writes `config` as `/etc/cilium/config.yaml` of `vm` and starts its agent, waiting until
     /// `cilium status` answers. The agent's log goes to `/run/<prefix>/<vm>.log`.
     pub fn start_agent(&mut self, vm: &str, config: &str) -> anyhow::Result<()> {
+        self.vm(vm).write_file("/etc/cilium/config.yaml", config)?;
+        self.restart_agent(vm)
+    }
+
+    /// Starts `vm`'s agent with the config it already has (after [`Testbed::kill_agent`]).
+    pub fn restart_agent(&mut self, vm: &str) -> anyhow::Result<()> {
         let v = self.vm(vm).clone();
-        v.write_file("/etc/cilium/config.yaml", config)?;
         let log = self.root.join(format!("{vm}.log"));
-        let log_file =
-            fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
+        let log_file = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .with_context(|| format!("creating {}", log.display()))?;
         let child = v
             .command(&[
                 path_str(&v.bin_dir.join("cilium-agent"))?,
@@ -201,7 +211,7 @@ impl Testbed {
             .stderr(log_file)
             .spawn()
             .context("starting cilium-agent")?;
-        self.agents.push(child);
+        self.agents.push((vm.to_string(), child));
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if v.exec(&["cilium", "status", "--brief"]).is_ok_and(|o| o.status.success()) {
@@ -217,6 +227,37 @@ impl Testbed {
         }
     }
 
+    /// Kills `vm`'s agent with SIGKILL (a crash), and waits until it is gone.
+    pub fn kill_agent(&mut self, vm: &str) {
+        let (mine, rest): (Vec<_>, Vec<_>) = self.agents.drain(..).partition(|(n, _)| n == vm);
+        self.agents = rest;
+        for (_, mut c) in mine {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Starts a background process in `vm`, stopped when the testbed is dropped.
+    pub fn spawn(&mut self, vm: &str, argv: &[&str]) -> anyhow::Result<()> {
+        let child = self
+            .vm(vm)
+            .command(argv)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| format!("starting {argv:?} in {vm}"))?;
+        self.others.push(child);
+        Ok(())
+    }
+
+    /// Writes a helper file under the testbed's directory and returns its path.
+    pub fn helper_file(&self, name: &str, content: &str) -> anyhow::Result<PathBuf> {
+        let p = self.root.join(name);
+        fs::write(&p, content)?;
+        Ok(p)
+    }
+
     /// The log of `vm`'s agent.
     pub fn agent_log(&self, vm: &str) -> String {
         fs::read_to_string(self.root.join(format!("{vm}.log"))).unwrap_or_default()
@@ -228,9 +269,13 @@ impl Drop for Testbed {
         if self.keep {
             return;
         }
-        for mut a in self.agents.drain(..) {
+        for (_, mut a) in self.agents.drain(..) {
             let _ = a.kill();
             let _ = a.wait();
+        }
+        for mut c in self.others.drain(..) {
+            let _ = c.kill();
+            let _ = c.wait();
         }
         if let Err(e) = cleanup(&self.prefix) {
             eprintln!("testbed cleanup of {} failed: {e:#}", self.prefix);
@@ -288,6 +333,22 @@ impl Vm {
             bail!("writing {path} in {} failed", self.name);
         }
         Ok(())
+    }
+
+    /// True when `curl` gets an HTTP answer from `url` within two seconds.
+    pub fn http_ok(&self, url: &str) -> bool {
+        self.exec(&["curl", "-s", "-o", "/dev/null", "--max-time", "2", url])
+            .is_ok_and(|o| o.status.success())
+    }
+
+    /// Runs `cilium ARGS -o json` in the VM and parses the answer.
+    pub fn cilium_json(&self, args: &[&str]) -> anyhow::Result<serde_json::Value> {
+        let mut argv = vec!["cilium"];
+        argv.extend_from_slice(args);
+        argv.extend_from_slice(&["-o", "json"]);
+        let out = self.run(&argv)?;
+        serde_json::from_slice(&out.stdout)
+            .with_context(|| format!("parsing the output of {argv:?}"))
     }
 
     /// The network namespace's name.
@@ -402,4 +463,91 @@ pub fn built_binaries() -> &'static Path {
         assert!(status.success(), "building the binaries failed");
         dir
     })
+}
+
+/// Polls `check` until it holds or `timeout` passes; fails with `what`.
+pub fn wait_for(
+    what: &str,
+    timeout: Duration,
+    mut check: impl FnMut() -> bool,
+) -> anyhow::Result<()> {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if check() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    bail!("timed out after {timeout:?} waiting for {what}")
+}
+
+/// The seed's section 5.1 configuration of one VM, with the cluster's node addresses and
+/// extra labels.
+pub fn seed_config(node: &str, nodes: &[&str], labels: &[(&str, &str)]) -> String {
+    let mut c = String::from(
+        "cluster:\n  name: vm-cluster\n  id: 1\n\
+         encryption:\n  enabled: true\n  nodeEncryption: true\n\
+         hostFirewall:\n  enabled: true\n\
+         ipam:\n  mode: \"host-scope\"\n\
+         k8s:\n  enabled: false\n\
+         nodes:\n",
+    );
+    for n in nodes {
+        c.push_str(&format!("  - {n}\n"));
+    }
+    c.push_str(&format!("labels:\n  node: {node}\n  env: production\n"));
+    for (k, v) in labels {
+        c.push_str(&format!("  {k}: {v}\n"));
+    }
+    c.push_str("hubble:\n  enabled: true\n  listenAddress: \":4244\"\nprometheus:\n  enabled: true\n  port: \"9962\"\n");
+    c
+}
+
+/// The seed's VMs.
+pub const SEED_VMS: &[(&str, &str)] =
+    &[("vm1", "192.168.1.10/24"), ("vm2", "192.168.1.11/24"), ("vm3", "192.168.1.12/24")];
+
+/// A testbed of the seed's VMs, each running an agent with [`seed_config`] (plus `labels` per
+/// VM), all agreeing on the membership before this returns.
+pub fn seed_cluster(
+    prefix: &str,
+    vms: &[(&str, &str)],
+    labels: &[(&str, &[(&str, &str)])],
+) -> anyhow::Result<Testbed> {
+    let members: Vec<&str> = vms.iter().map(|(n, _)| *n).collect();
+    seed_cluster_with(prefix, vms, &members, labels)
+}
+
+/// Like [`seed_cluster`], with agents (and `nodes:` entries) only on `members`; the other VMs
+/// are plain machines on the same network.
+pub fn seed_cluster_with(
+    prefix: &str,
+    vms: &[(&str, &str)],
+    members: &[&str],
+    labels: &[(&str, &[(&str, &str)])],
+) -> anyhow::Result<Testbed> {
+    let mut tb = Testbed::create(prefix, vms, built_binaries())?;
+    tb.share_secret(TEST_SECRET)?;
+    let ips: Vec<String> = vms
+        .iter()
+        .filter(|(n, _)| members.contains(n))
+        .map(|(_, cidr)| cidr.split('/').next().unwrap_or(cidr).to_string())
+        .collect();
+    let ip_refs: Vec<&str> = ips.iter().map(String::as_str).collect();
+    for name in members {
+        let extra = labels.iter().find(|(n, _)| n == name).map_or(&[][..], |(_, l)| *l);
+        tb.start_agent(name, &seed_config(name, &ip_refs, extra))?;
+    }
+    for name in members {
+        let vm = tb.vm(name).clone();
+        wait_for(&format!("{name} to see every node reachable"), Duration::from_secs(20), || {
+            vm.cilium_json(&["status"]).is_ok_and(|s| {
+                s["cluster"]["nodes"].as_array().is_some_and(|n| {
+                    n.len() == members.len()
+                        && n.iter().all(|n| n["health"]["state"] == "Reachable")
+                })
+            })
+        })?;
+    }
+    Ok(tb)
 }

@@ -2,3 +2,4 @@
 //! `testbed` library). They need root and fail, never skip, without it.
 
 mod foundation;
+mod policy;
