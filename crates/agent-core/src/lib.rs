@@ -37,3 +37,5 @@ pub mod identity;
 pub mod logging;
 #[cfg(feature = "agent")]
 pub mod nodes;
+#[cfg(feature = "agent")]
+pub mod wireguard;

@@ -112,6 +112,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         let c = &loaded.config;
         agent_core::datapath::uninstall(&c.bpf_pin_dir(), &c.devices)
             .context("removing the datapath")?;
+        agent_core::wireguard::routing::uninstall();
         let _ = writeln!(
             std::io::stdout(),
             "Removed the datapath pinned under {}",

@@ -394,14 +394,41 @@ pub fn cleanup(prefix: &str) -> anyhow::Result<()> {
         if let Ok(entries) = fs::read_dir(&root) {
             for e in entries.flatten() {
                 if e.path().extension().is_some_and(|x| x == "mnt") {
-                    let _ = Command::new("umount").arg(e.path()).stderr(Stdio::null()).status();
+                    unmount(&e.path());
                 }
             }
         }
-        let _ = Command::new("umount").arg(&root).stderr(Stdio::null()).status();
+        unmount(&root);
         fs::remove_dir_all(&root).with_context(|| format!("removing {}", root.display()))?;
     }
     Ok(())
+}
+
+/// Unmounts every mount stacked on `path`: politely while processes of the namespaces still
+/// exit, then lazily.
+fn unmount(path: &Path) {
+    let mounted = || {
+        fs::read_to_string("/proc/self/mounts")
+            .is_ok_and(|m| m.lines().any(|l| l.split_whitespace().nth(1) == path.to_str()))
+    };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while mounted() && Instant::now() < deadline {
+        let _ = Command::new("umount").arg(path).stderr(Stdio::null()).status();
+        if mounted() {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    while mounted() {
+        if !Command::new("umount")
+            .arg("-l")
+            .arg(path)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            break;
+        }
+    }
 }
 
 fn path_str(p: &Path) -> anyhow::Result<&str> {

@@ -64,7 +64,11 @@ fn seed_frontend_to_backend_with_runtime_labels() {
     tb.restart_agent("vm2").expect("restart");
     let labels = vm2.run(&["cilium", "labels", "list"]).expect("labels");
     assert!(String::from_utf8_lossy(&labels.stdout).contains("node:app=backend"));
-    assert!(vm1.http_ok("http://192.168.1.11:8080/"));
+    // The tunnel comes back from the saved registry; give the handshake a moment.
+    wait_for("vm1 to reach vm2 again", Duration::from_secs(10), || {
+        vm1.http_ok("http://192.168.1.11:8080/")
+    })
+    .expect("back");
     assert!(!vm3.http_ok("http://192.168.1.11:8080/"));
 }
 

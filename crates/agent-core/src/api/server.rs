@@ -49,7 +49,7 @@ async fn log_request(req: axum::extract::Request, next: axum::middleware::Next) 
 }
 
 async fn healthz(State(agent): State<Arc<Agent>>) -> Response {
-    json(StatusCode::OK, &agent.status())
+    json(StatusCode::OK, &agent.status_full().await)
 }
 
 async fn get_config(State(agent): State<Arc<Agent>>) -> Response {

@@ -133,6 +133,8 @@ pub struct Encryption {
     pub key_rotation: Option<Duration>,
     /// `auto`, `kernel` or `userspace`.
     pub backend: String,
+    /// Block plaintext to peers whose tunnel is not up.
+    pub strict: bool,
 }
 
 /// Hubble settings.
@@ -314,6 +316,9 @@ fn build(
         node_encryption: boolean("encryption.nodeEncryption"),
         key_rotation: duration("encryption.keyRotation"),
         backend: string("encryption.backend").unwrap_or_else(|| "auto".into()),
+        strict: values
+            .get("encryption.strictMode")
+            .is_none_or(|(v, _)| matches!(v, Typed::Bool(true))),
     };
     if encryption.node_encryption && !encryption.enabled {
         warnings.push(

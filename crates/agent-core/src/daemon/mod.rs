@@ -138,6 +138,9 @@ pub async fn run(
     if let Err(e) = agent.regenerate() {
         tracing::error!(error = %e, "realizing the restored policies");
     }
+    if config.encryption.enabled {
+        start_wireguard(&agent, &addrs).await;
+    }
     let membership_tasks = match secret {
         Some(secret) => start_membership(&agent, secret).await?,
         None => Vec::new(),
@@ -174,10 +177,52 @@ pub async fn run(
 }
 
 fn warn_unavailable(c: &crate::config::Config) {
-    if c.encryption.enabled {
+    if c.encryption.enabled && !c.encryption.strict {
         tracing::warn!(
-            "encryption.enabled is set, but WireGuard is not available in this build: traffic is NOT encrypted"
+            "encryption.strictMode is off: traffic to a peer whose tunnel is not up leaves in plaintext"
         );
+    }
+}
+
+/// Starts WireGuard. A failure leaves the agent running (fail closed: in strict mode the
+/// peers stay blocked) and shows in `cilium status`.
+async fn start_wireguard(agent: &Arc<Agent>, addrs: &[(String, IpAddr)]) {
+    use crate::wireguard::{Options, WireGuard};
+    let c = agent.config();
+    let local: Vec<IpAddr> = addrs.iter().map(|(_, ip)| *ip).collect();
+    let mut devices = c.devices.clone();
+    if devices.is_empty() {
+        devices = crate::datapath::default_devices(addrs);
+    }
+    let o = Options {
+        backend: c.encryption.backend.clone(),
+        mtu: c.mtu,
+        strict: c.encryption.strict,
+        state_dir: c.state_dir.clone(),
+        local_ips: c
+            .nodes
+            .iter()
+            .map(|n| n.ip)
+            .filter(|ip| local.contains(ip))
+            .chain(local.iter().copied())
+            .collect(),
+        configured_peers: c.nodes.iter().map(|n| n.ip).filter(|ip| !local.contains(ip)).collect(),
+        devices,
+    };
+    match WireGuard::start(&o).await {
+        Ok(wg) => {
+            agent.set_wireguard(Ok(Arc::new(wg)));
+            // Decrypted traffic from peers arrives on cilium_wg0: enforce policy there too.
+            if let Some(Err(e)) =
+                agent.with_datapath(|dp| dp.attach(crate::wireguard::IFNAME, true))
+            {
+                tracing::error!(error = %e, "attaching the datapath to cilium_wg0");
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "WireGuard could not start; peers stay blocked in strict mode");
+            agent.set_wireguard(Err(e.to_string()));
+        }
     }
 }
 
@@ -275,14 +320,16 @@ async fn start_membership(
     } else {
         listed
     };
+    let (wg_public_key, key_index) =
+        agent.wireguard().map(|w| w.announced_key()).unwrap_or_default();
     let local = Announcement {
         cluster: c.cluster_name.clone(),
         name: agent.node_name().to_string(),
         ips,
         labels: agent.announced_labels(),
-        wg_public_key: String::new(),
+        wg_public_key,
         wg_port: crate::WIREGUARD_PORT,
-        key_index: 0,
+        key_index,
         version: env!("CARGO_PKG_VERSION").to_string(),
         timestamp: 0,
         nonce: String::new(),
@@ -295,15 +342,33 @@ async fn start_membership(
         c.cluster_port,
         interval,
         Box::new(StaticDiscovery { peers }),
+        Some(c.state_dir.join("nodes.json")),
     ));
     let listener = crate::nodes::bind(c.cluster_port)
         .await
         .map_err(|source| DaemonError::Membership { port: c.cluster_port, source })?;
     agent.set_membership(m.clone());
     let mut changes = m.subscribe();
+    // Restored nodes: tunnels and policy before the first announcement arrives.
+    changes.mark_changed();
     let a = agent.clone();
     let sync = tokio::spawn(async move {
         while changes.changed().await.is_ok() {
+            if let (Some(wg), Some(m)) = (a.wireguard(), a.membership()) {
+                let peers = m
+                    .nodes()
+                    .into_iter()
+                    .map(|r| crate::wireguard::PeerSpec {
+                        name: r.announcement.name,
+                        ips: r.announcement.ips,
+                        public_key: r.announcement.wg_public_key,
+                        port: r.announcement.wg_port,
+                    })
+                    .collect();
+                if let Err(e) = wg.sync_peers(peers).await {
+                    tracing::error!(error = %e, "updating WireGuard peers");
+                }
+            }
             let nodes = a.remote_nodes();
             let a2 = a.clone();
             let r = tokio::task::spawn_blocking(move || a2.set_remote_nodes(nodes)).await;

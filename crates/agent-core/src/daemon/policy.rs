@@ -192,6 +192,11 @@ impl Agent {
                 n.ips.iter().map(move |ip| (*ip, id))
             })
             .collect();
+        let node_flags = if self.config().encryption.enabled && self.config().encryption.strict {
+            bpf_progs::IPC_F_NODE | bpf_progs::IPC_F_ENCRYPT
+        } else {
+            bpf_progs::IPC_F_NODE
+        };
         let result = self.with_datapath(|dp| -> Result<(), crate::datapath::DatapathError> {
             for (ip, id) in &node_ips {
                 if st.node_ipcache.get(ip) != Some(id) {
@@ -199,7 +204,7 @@ impl Agent {
                     dp.ipcache_upsert(
                         *ip,
                         prefix,
-                        IpcacheValue { identity: *id, flags: bpf_progs::IPC_F_NODE },
+                        IpcacheValue { identity: *id, flags: node_flags },
                     )?;
                 }
             }
@@ -221,6 +226,19 @@ impl Agent {
         });
         let stale_entries: Vec<_> =
             prev.entries.keys().filter(|k| !next.entries.contains_key(k)).copied().collect();
+        // After a restart `prev` is empty while the pinned map still holds the last run's
+        // entries: compare against the kernel's keys instead.
+        let wanted: std::collections::HashSet<[u8; 12]> =
+            next.entries.keys().map(|k| key_bytes(&entry_key(k))).collect();
+        let kernel_stale: Vec<_> = if st.realized_revision == 0 {
+            self.with_datapath(|dp| dp.policy_keys().unwrap_or_default())
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|k| !wanted.contains(&key_bytes(k)))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let stale_cidrs: Vec<_> = prev
             .cidr_identities
             .keys()
@@ -233,6 +251,9 @@ impl Agent {
             |dp: &mut crate::datapath::Datapath| -> Result<(), crate::datapath::DatapathError> {
                 for k in &stale_entries {
                     dp.policy_remove(&entry_key(k))?;
+                }
+                for k in &kernel_stale {
+                    dp.policy_remove(k)?;
                 }
                 for cidr in &stale_cidrs {
                     dp.ipcache_remove(cidr.addr, cidr.len)?;
@@ -518,6 +539,17 @@ fn entry_key(
     k: &crate::policy::resolve::EntryKey,
 ) -> aya::maps::lpm_trie::Key<bpf_progs::PolicyData> {
     bpf_progs::policy_key(k.identity, k.direction, k.protocol, k.port, k.port_bits)
+}
+
+fn key_bytes(k: &aya::maps::lpm_trie::Key<bpf_progs::PolicyData>) -> [u8; 12] {
+    let d = k.data();
+    let mut b = [0u8; 12];
+    b[..4].copy_from_slice(&k.prefix_len().to_ne_bytes());
+    b[4..8].copy_from_slice(&d.identity.to_ne_bytes());
+    b[8] = d.direction;
+    b[9] = d.protocol;
+    b[10..12].copy_from_slice(&d.dport.to_ne_bytes());
+    b
 }
 
 fn entry_value(v: &crate::policy::resolve::EntryValue) -> PolicyValue {

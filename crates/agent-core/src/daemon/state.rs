@@ -18,6 +18,7 @@ use crate::logging::LogControl;
 
 use super::policy::{PolicyState, RemoteNode};
 use crate::nodes::Membership;
+use crate::wireguard::WireGuard;
 
 use crate::api::options::RuntimeOptions;
 
@@ -54,6 +55,8 @@ pub struct Agent {
     policy: Mutex<PolicyState>,
     enforcement: std::sync::atomic::AtomicU32,
     membership: std::sync::OnceLock<Arc<Membership>>,
+    wireguard: std::sync::OnceLock<Arc<WireGuard>>,
+    wireguard_error: std::sync::OnceLock<String>,
 }
 
 /// The datapath as the agent got it at start: loaded, failed, or not asked for.
@@ -95,6 +98,16 @@ impl Agent {
             DatapathState::Failed(e) => (None, Some(e)),
         };
         let (events, _) = tokio::sync::broadcast::channel(4096);
+        // Keep the enforcement that pinned maps carry from the previous run until policy is
+        // realized again: a restart must not open a window.
+        let enforcement_mask = bpf_progs::cfg::ENFORCE_INGRESS
+            | bpf_progs::cfg::ENFORCE_EGRESS
+            | bpf_progs::cfg::AUDIT_INGRESS
+            | bpf_progs::cfg::AUDIT_EGRESS;
+        let inherited = datapath
+            .as_ref()
+            .and_then(|d| d.config().ok())
+            .map_or(0, |c| c.flags & enforcement_mask);
         let agent = Agent {
             config,
             settings,
@@ -107,8 +120,10 @@ impl Agent {
             datapath_error,
             events,
             policy: Mutex::new(policy),
-            enforcement: std::sync::atomic::AtomicU32::new(0),
+            enforcement: std::sync::atomic::AtomicU32::new(inherited),
             membership: std::sync::OnceLock::new(),
+            wireguard: std::sync::OnceLock::new(),
+            wireguard_error: std::sync::OnceLock::new(),
         };
         if let Err(e) = agent.sync_datapath_config() {
             tracing::error!(error = %e, "configuring the datapath");
@@ -148,10 +163,14 @@ impl Agent {
             }
         }
         flags |= self.enforcement_flags();
+        let strict = self.config.encryption.enabled && self.config.encryption.strict;
+        if strict {
+            flags |= bpf_progs::cfg::STRICT_ENCRYPT;
+        }
         let cfg = bpf_progs::Config {
             flags,
-            wg_mark: 0,
-            wg_mark_mask: 0,
+            wg_mark: crate::wireguard::routing::WG_MARK,
+            wg_mark_mask: crate::wireguard::routing::WG_MARK_MASK,
             trace_sampling: self.config.monitor_sampling,
         };
         match self.with_datapath(|d| d.set_config(cfg)) {
@@ -184,6 +203,26 @@ impl Agent {
     /// Attaches the membership subsystem (once, at start).
     pub fn set_membership(&self, m: Arc<Membership>) {
         let _ = self.membership.set(m);
+    }
+
+    /// Attaches WireGuard (once, at start), or records why it failed.
+    pub fn set_wireguard(&self, wg: Result<Arc<WireGuard>, String>) {
+        match wg {
+            Ok(w) => {
+                let _ = self.wireguard.set(w);
+            }
+            Err(e) => {
+                let _ = self.wireguard_error.set(e);
+            }
+        }
+        if let Err(e) = self.sync_datapath_config() {
+            tracing::error!(error = %e, "configuring the datapath for encryption");
+        }
+    }
+
+    /// WireGuard, when encryption runs.
+    pub fn wireguard(&self) -> Option<&Arc<WireGuard>> {
+        self.wireguard.get()
     }
 
     /// The membership subsystem, when the cluster secret allows one.
@@ -317,15 +356,17 @@ impl Agent {
                 "etcd discovery is not available in this build; using the static node list",
             )
         };
-        let encryption = EncryptionStatus {
-            mode: "Disabled".into(),
-            msg: if c.encryption.enabled {
-                "requested by the configuration, but WireGuard is not available in this build"
-                    .into()
-            } else {
-                String::new()
-            },
-            wireguard: None,
+        let encryption = if !c.encryption.enabled {
+            EncryptionStatus { mode: "Disabled".into(), msg: String::new(), wireguard: None }
+        } else if let Some(e) = self.wireguard_error.get() {
+            EncryptionStatus {
+                mode: "Wireguard".into(),
+                msg: format!("Failure: {e}"),
+                wireguard: None,
+            }
+        } else {
+            // Filled in by `status_full` (the device is asked asynchronously).
+            EncryptionStatus { mode: "Wireguard".into(), msg: String::new(), wireguard: None }
         };
         let hubble = HubbleStatus {
             state: state::DISABLED.into(),
@@ -359,6 +400,15 @@ impl Agent {
             }),
             attach_mode,
         }
+    }
+
+    /// `GET /v1/healthz`, with the WireGuard device's live peers.
+    pub async fn status_full(&self) -> StatusResponse {
+        let mut s = self.status();
+        if let (Some(wg), Some(enc)) = (self.wireguard(), s.encryption.as_mut()) {
+            enc.wireguard = Some(wg.status().await);
+        }
+        s
     }
 
     fn host_firewall_status(&self) -> HostFirewall {
@@ -544,8 +594,7 @@ mod tests {
         assert!(cluster.nodes[0].health.as_ref().is_some_and(|h| h.local));
         assert_eq!(cluster.nodes[1].health.as_ref().map(|h| h.state.as_str()), Some("Unknown"));
         let enc = s.encryption.expect("encryption");
-        assert_eq!(enc.mode, "Disabled");
-        assert!(enc.msg.contains("not available"));
+        assert_eq!(enc.mode, "Wireguard");
         assert_eq!(s.identity_range.map(|r| r.min_identity), Some((1 << 16) + 256));
     }
 

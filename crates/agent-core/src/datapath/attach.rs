@@ -50,9 +50,26 @@ fn dir_name(t: TcAttachType) -> &'static str {
     }
 }
 
-/// Where the link of `device`/`direction` is pinned.
+/// Where the link of `device`/`direction` is pinned. The interface index is part of the name:
+/// a device that was deleted and re-created (cilium_wg0 after a restart) is a new device, and
+/// the old pinned link, attached to the old one, must not be mistaken for it.
 pub fn link_pin(pin_dir: &Path, device: &str, t: TcAttachType) -> PathBuf {
-    pin_dir.join("links").join(format!("{device}-{}", dir_name(t)))
+    let ifindex = nix::net::if_::if_nametoindex(device).unwrap_or(0);
+    pin_dir.join("links").join(format!("{device}-{ifindex}-{}", dir_name(t)))
+}
+
+/// Removes pinned links of `device`/`t` that belong to an earlier incarnation of the device.
+fn drop_stale_links(pin_dir: &Path, device: &str, t: TcAttachType, current: &Path) {
+    let suffix = format!("-{}", dir_name(t));
+    let Ok(entries) = std::fs::read_dir(pin_dir.join("links")) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(&format!("{device}-")) else { continue };
+        let Some(index) = rest.strip_suffix(&suffix) else { continue };
+        if index.chars().all(|c| c.is_ascii_digit()) && e.path() != current {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Attaches `prog` to `device` in direction `t`, replacing our previous program in place.
@@ -71,6 +88,7 @@ pub fn attach(
     match mode {
         AttachMode::Tcx => {
             let pin = link_pin(pin_dir, device, t);
+            drop_stale_links(pin_dir, device, t, &pin);
             match PinnedLink::from_pin(&pin) {
                 Ok(existing) => {
                     // The pin stays: it keeps the link (now running the new program) alive.

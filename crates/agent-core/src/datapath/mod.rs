@@ -248,6 +248,13 @@ impl Datapath {
         }
     }
 
+    /// Every key of the policy map, as the kernel has it (for the first sync after a restart).
+    pub fn policy_keys(&self) -> Result<Vec<aya::maps::lpm_trie::Key<PolicyData>>, DatapathError> {
+        let m: LpmTrie<_, PolicyData, PolicyValue> =
+            LpmTrie::try_from(self.map(names::POLICY)?).map_err(map_err(names::POLICY))?;
+        m.keys().collect::<Result<Vec<_>, _>>().map_err(map_err(names::POLICY))
+    }
+
     /// Takes the events ring buffer (once) for the event reader.
     pub fn take_events(&mut self) -> Result<aya::maps::RingBuf<aya::maps::MapData>, DatapathError> {
         let map = self

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
+
 use tokio::sync::{Notify, watch};
 
 pub use announce::{Announcement, Rejected, ReplayGuard, Secret, SecretError};
@@ -73,18 +74,40 @@ pub struct Membership {
     rejected: AtomicU64,
     wake: Notify,
     changed: watch::Sender<u64>,
+    snapshot: Option<std::path::PathBuf>,
 }
 
 impl Membership {
     /// A membership for `local` (its `timestamp` and `nonce` are refreshed on every send).
+    /// `snapshot` keeps the registry across restarts, so tunnels come back before the first
+    /// announcements do.
     pub fn new(
         secret: Secret,
         local: Announcement,
         port: u16,
         interval: Duration,
         discovery: Box<dyn Discovery>,
+        snapshot: Option<std::path::PathBuf>,
     ) -> Membership {
         let (changed, _) = watch::channel(0);
+        let mut registry = BTreeMap::new();
+        if let Some(path) = &snapshot
+            && let Ok(bytes) = std::fs::read(path)
+            && let Ok(known) = serde_json::from_slice::<Vec<Announcement>>(&bytes)
+        {
+            // Restored nodes count as unreachable until they answer.
+            let long_ago = Instant::now()
+                .checked_sub(interval * (MISSED_INTERVALS + 1))
+                .unwrap_or_else(Instant::now);
+            for a in
+                known.into_iter().filter(|a| a.cluster == local.cluster && a.name != local.name)
+            {
+                registry.insert(
+                    a.name.clone(),
+                    NodeRecord { announcement: a, last_seen: long_ago, rtt: None },
+                );
+            }
+        }
         Membership {
             secret,
             cluster: local.cluster.clone(),
@@ -92,11 +115,12 @@ impl Membership {
             interval,
             discovery,
             local: Mutex::new(local),
-            registry: Mutex::new(BTreeMap::new()),
+            registry: Mutex::new(registry),
             guard: Mutex::new(ReplayGuard::default()),
             rejected: AtomicU64::new(0),
             wake: Notify::new(),
             changed,
+            snapshot,
         }
     }
 
@@ -167,8 +191,15 @@ impl Membership {
             tracing::info!(node = a.name, ips = ?a.ips, labels = ?a.labels, "node joined or changed");
         }
         reg.insert(a.name.clone(), NodeRecord { announcement: a, last_seen: Instant::now(), rtt });
+        let known: Vec<Announcement> = reg.values().map(|r| r.announcement.clone()).collect();
         drop(reg);
         if changed {
+            if let Some(path) = &self.snapshot
+                && let Ok(bytes) = serde_json::to_vec(&known)
+                && let Err(e) = crate::fsutil::atomic_write(path, &bytes, 0o600)
+            {
+                tracing::warn!(error = %e, "saving the node registry");
+            }
             self.changed.send_modify(|g| *g += 1);
         }
         Ok(())
@@ -202,7 +233,8 @@ impl Membership {
     async fn exchange(&self, ip: IpAddr) -> Result<(), String> {
         let start = Instant::now();
         let addr = SocketAddr::new(ip, self.port);
-        let mut stream = tokio::time::timeout(EXCHANGE_TIMEOUT, TcpStream::connect(addr))
+        let socket = marked_socket(ip.is_ipv4()).map_err(|e| e.to_string())?;
+        let mut stream = tokio::time::timeout(EXCHANGE_TIMEOUT, socket.connect(addr))
             .await
             .map_err(|_| "connect timed out".to_string())?
             .map_err(|e| e.to_string())?;
@@ -243,10 +275,33 @@ impl Membership {
     }
 }
 
-/// Binds the membership listener on every address.
+/// A TCP socket whose packets carry the WireGuard mark: announcements bootstrap the tunnels,
+/// so they must not be routed into one (nor dropped by strict mode). They are signed, and say
+/// nothing secret.
+fn marked_socket(v4: bool) -> std::io::Result<tokio::net::TcpSocket> {
+    let s = if v4 { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    nix::sys::socket::setsockopt(
+        &s,
+        nix::sys::socket::sockopt::Mark,
+        &crate::wireguard::routing::WG_MARK,
+    )
+    .map_err(std::io::Error::from)?;
+    Ok(s)
+}
+
+/// Binds the membership listener on every address; accepted connections inherit its mark,
+/// so the answers take the same plaintext path as the questions.
 pub async fn bind(port: u16) -> std::io::Result<TcpListener> {
-    match TcpListener::bind(("::", port)).await {
-        Ok(l) => Ok(l),
-        Err(_) => TcpListener::bind(("0.0.0.0", port)).await,
-    }
+    let listen = |v4: bool| -> std::io::Result<TcpListener> {
+        let s = marked_socket(v4)?;
+        s.set_reuseaddr(true)?;
+        let addr: SocketAddr = if v4 {
+            ([0, 0, 0, 0], port).into()
+        } else {
+            (std::net::Ipv6Addr::UNSPECIFIED, port).into()
+        };
+        s.bind(addr)?;
+        s.listen(128)
+    };
+    listen(false).or_else(|_| listen(true))
 }
