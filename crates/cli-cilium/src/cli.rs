@@ -72,6 +72,22 @@ pub enum Command {
 /// `cilium encryption ...`.
 #[derive(Debug, Subcommand)]
 pub enum EncryptionCommand {
+    /// WireGuard status: interface, peers, handshakes, transfer
+    Status {
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// This node's public key, fingerprint, age and next rotation (never the private key)
+    Key {
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Replace this node's key pair now; waits until every peer has switched
+    Rotate {
+        /// How long to wait for the peers
+        #[arg(long, default_value = "60s", value_parser = crate::output::parse_timeout)]
+        timeout: std::time::Duration,
+    },
     /// Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret
     GenerateSecret,
 }
@@ -215,6 +231,9 @@ pub enum BpfCommand {
     /// Forwarded and dropped packets by reason and direction (`cilium bpf metrics list`)
     #[command(subcommand)]
     Metrics(ListCommand),
+    /// Node address -> WireGuard peer (public key, endpoint) (`cilium bpf tunnel list`)
+    #[command(subcommand)]
+    Tunnel(ListCommand),
 }
 
 /// `... list`.

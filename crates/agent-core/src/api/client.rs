@@ -178,6 +178,16 @@ impl Client {
         self.call(Method::GET, &format!("/v1/identity/{}", encode(id)), None::<&()>, None).await
     }
 
+    /// `GET /v1/encryption/key`.
+    pub async fn encryption_key(&self) -> Result<super::models::EncryptionKey, ClientError> {
+        self.call(Method::GET, "/v1/encryption/key", None::<&()>, None).await
+    }
+
+    /// `POST /v1/encryption/rotate`.
+    pub async fn encryption_rotate(&self) -> Result<super::models::EncryptionKey, ClientError> {
+        self.call(Method::POST, "/v1/encryption/rotate", Some(&serde_json::Value::Null), None).await
+    }
+
     /// `GET /v1/map`.
     pub async fn map_list(&self) -> Result<BpfMapList, ClientError> {
         self.call(Method::GET, "/v1/map", None::<&()>, None).await

@@ -535,3 +535,27 @@ pub struct EndpointIdentifiers {
     #[serde(rename = "container-name", default, skip_serializing_if = "String::is_empty")]
     pub container_name: String,
 }
+
+/// `GET /v1/encryption/key`: the node's public key facts (never the private key).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EncryptionKey {
+    /// Public key, base64.
+    #[serde(rename = "public-key")]
+    pub public_key: String,
+    /// First 16 hex digits of the public key's SHA-256.
+    pub fingerprint: String,
+    /// Rotation counter.
+    #[serde(rename = "key-index")]
+    pub key_index: u64,
+    /// When the key was made.
+    pub created: String,
+    /// Seconds since then.
+    #[serde(rename = "age-seconds")]
+    pub age_seconds: u64,
+    /// Next automatic rotation; empty without `encryption.keyRotation`.
+    #[serde(rename = "next-rotation", default)]
+    pub next_rotation: String,
+    /// When the last rotation happened (this run); empty if none.
+    #[serde(rename = "rotated-at", default)]
+    pub rotated_at: String,
+}

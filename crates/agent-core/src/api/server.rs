@@ -32,7 +32,9 @@ pub fn router(agent: Arc<Agent>) -> Router {
         .route("/endpoint/{id}", get(endpoint_get))
         .route("/endpoint/{id}/labels", get(labels_get).patch(labels_patch))
         .route("/identity", get(identity_list))
-        .route("/identity/{id}", get(identity_get));
+        .route("/identity/{id}", get(identity_get))
+        .route("/encryption/key", get(encryption_key))
+        .route("/encryption/rotate", axum::routing::post(encryption_rotate));
     Router::new()
         .nest("/v1", v1)
         .fallback(not_found)
@@ -235,6 +237,14 @@ async fn identity_get(State(agent): State<Arc<Agent>>, Path(id): Path<String>) -
             .find(|i| i.id == n)
             .ok_or_else(|| ApiError::NotFound(format!("identity {n} not found"))),
     )
+}
+
+async fn encryption_key(State(agent): State<Arc<Agent>>) -> Response {
+    answer(agent.encryption_key())
+}
+
+async fn encryption_rotate(State(agent): State<Arc<Agent>>) -> Response {
+    answer(agent.rotate_key().await)
 }
 
 async fn not_found() -> Response {

@@ -141,10 +141,22 @@ pub async fn run(
     if config.encryption.enabled {
         start_wireguard(&agent, &addrs).await;
     }
-    let membership_tasks = match secret {
+    let mut membership_tasks = match secret {
         Some(secret) => start_membership(&agent, secret).await?,
         None => Vec::new(),
     };
+    if let (Some(period), Some(_)) = (config.encryption.key_rotation, agent.wireguard()) {
+        let a = agent.clone();
+        membership_tasks.push(tokio::spawn(async move {
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+            loop {
+                tick.tick().await;
+                if let Err(e) = a.rotate_key().await {
+                    tracing::error!(error = %e, "scheduled key rotation");
+                }
+            }
+        }));
+    }
     tracing::debug!(node = agent.node_name(), "agent state built");
     let reader = ring.map(|ring| {
         let stats = Arc::new(crate::datapath::events::EventStats::default());
@@ -344,9 +356,13 @@ async fn start_membership(
         Box::new(StaticDiscovery { peers }),
         Some(c.state_dir.join("nodes.json")),
     ));
-    let listener = crate::nodes::bind(c.cluster_port)
+    let listener = crate::nodes::bind(c.cluster_port, true)
         .await
         .map_err(|source| DaemonError::Membership { port: c.cluster_port, source })?;
+    let tunnel_port = c.cluster_port.wrapping_add(1);
+    let tunnel_listener = crate::nodes::bind(tunnel_port, false)
+        .await
+        .map_err(|source| DaemonError::Membership { port: tunnel_port, source })?;
     agent.set_membership(m.clone());
     let mut changes = m.subscribe();
     // Restored nodes: tunnels and policy before the first announcement arrives.
@@ -377,7 +393,12 @@ async fn start_membership(
             }
         }
     });
-    Ok(vec![tokio::spawn(m.clone().serve(listener)), tokio::spawn(m.announce_loop()), sync])
+    Ok(vec![
+        tokio::spawn(m.clone().serve(listener)),
+        tokio::spawn(m.clone().serve(tunnel_listener)),
+        tokio::spawn(m.announce_loop()),
+        sync,
+    ])
 }
 
 fn make_dir(path: &Path, mode: u32) -> Result<(), DaemonError> {

@@ -161,7 +161,8 @@ impl Agent {
             nodes,
             node_failsafe: vec![
                 (Protocol::Udp, crate::WIREGUARD_PORT),
-                (Protocol::Tcp, crate::CLUSTER_PORT),
+                (Protocol::Tcp, self.config().cluster_port),
+                (Protocol::Tcp, self.config().cluster_port.wrapping_add(1)),
             ],
             failsafe,
         }

@@ -220,6 +220,50 @@ impl Agent {
         }
     }
 
+    /// `GET /v1/encryption/key`.
+    pub fn encryption_key(&self) -> Result<crate::api::models::EncryptionKey, ApiError> {
+        let wg = self.wireguard().ok_or_else(|| ApiError::NotFound(self.no_encryption()))?;
+        let (public_key, fingerprint, key_index, created) = wg.key_info();
+        let created_t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(created);
+        let age = std::time::SystemTime::now().duration_since(created_t).unwrap_or_default();
+        let next_rotation = self
+            .config
+            .encryption
+            .key_rotation
+            .map(|p| crate::wireguard::rfc3339(created_t + p))
+            .unwrap_or_default();
+        Ok(crate::api::models::EncryptionKey {
+            public_key,
+            fingerprint,
+            key_index,
+            created: crate::wireguard::rfc3339(created_t),
+            age_seconds: age.as_secs(),
+            next_rotation,
+            rotated_at: wg.rotated_at().map(crate::wireguard::rfc3339).unwrap_or_default(),
+        })
+    }
+
+    /// `POST /v1/encryption/rotate`: a new key pair, announced at once.
+    pub async fn rotate_key(&self) -> Result<crate::api::models::EncryptionKey, ApiError> {
+        let wg = self.wireguard().ok_or_else(|| ApiError::NotFound(self.no_encryption()))?;
+        wg.rotate().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+        if let Some(m) = self.membership() {
+            let (key, index) = wg.announced_key();
+            m.update_local(|a| {
+                a.wg_public_key = key;
+                a.key_index = index;
+            });
+        }
+        self.encryption_key()
+    }
+
+    fn no_encryption(&self) -> String {
+        match self.wireguard_error.get() {
+            Some(e) => format!("encryption failed to start: {e}"),
+            None => "encryption is disabled (encryption.enabled: false)".into(),
+        }
+    }
+
     /// WireGuard, when encryption runs.
     pub fn wireguard(&self) -> Option<&Arc<WireGuard>> {
         self.wireguard.get()

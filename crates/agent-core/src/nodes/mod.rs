@@ -230,11 +230,36 @@ impl Membership {
         }
     }
 
+    /// One exchange with a peer: through the tunnel (unmarked, port + 1) when it is up, so
+    /// that in steady state nothing but WireGuard is on the wire, else over the marked
+    /// plaintext port that bootstraps the tunnel.
     async fn exchange(&self, ip: IpAddr) -> Result<(), String> {
+        match self
+            .exchange_on(ip, self.port.wrapping_add(1), false, Duration::from_millis(700))
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(_) => self.exchange_on(ip, self.port, true, EXCHANGE_TIMEOUT).await,
+        }
+    }
+
+    async fn exchange_on(
+        &self,
+        ip: IpAddr,
+        port: u16,
+        marked: bool,
+        connect_timeout: Duration,
+    ) -> Result<(), String> {
         let start = Instant::now();
-        let addr = SocketAddr::new(ip, self.port);
-        let socket = marked_socket(ip.is_ipv4()).map_err(|e| e.to_string())?;
-        let mut stream = tokio::time::timeout(EXCHANGE_TIMEOUT, socket.connect(addr))
+        let addr = SocketAddr::new(ip, port);
+        let socket = if marked {
+            marked_socket(ip.is_ipv4()).map_err(|e| e.to_string())?
+        } else if ip.is_ipv4() {
+            tokio::net::TcpSocket::new_v4().map_err(|e| e.to_string())?
+        } else {
+            tokio::net::TcpSocket::new_v6().map_err(|e| e.to_string())?
+        };
+        let mut stream = tokio::time::timeout(connect_timeout, socket.connect(addr))
             .await
             .map_err(|_| "connect timed out".to_string())?
             .map_err(|e| e.to_string())?;
@@ -289,11 +314,18 @@ fn marked_socket(v4: bool) -> std::io::Result<tokio::net::TcpSocket> {
     Ok(s)
 }
 
-/// Binds the membership listener on every address; accepted connections inherit its mark,
-/// so the answers take the same plaintext path as the questions.
-pub async fn bind(port: u16) -> std::io::Result<TcpListener> {
+/// Binds a membership listener on every address. With `marked`, accepted connections
+/// inherit the mark, so the answers take the same plaintext path as the questions (the
+/// bootstrap port); without, answers are routed like any traffic: through the tunnel.
+pub async fn bind(port: u16, marked: bool) -> std::io::Result<TcpListener> {
     let listen = |v4: bool| -> std::io::Result<TcpListener> {
-        let s = marked_socket(v4)?;
+        let s = if marked {
+            marked_socket(v4)?
+        } else if v4 {
+            tokio::net::TcpSocket::new_v4()?
+        } else {
+            tokio::net::TcpSocket::new_v6()?
+        };
         s.set_reuseaddr(true)?;
         let addr: SocketAddr = if v4 {
             ([0, 0, 0, 0], port).into()

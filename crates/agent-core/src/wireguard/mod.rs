@@ -266,11 +266,27 @@ impl WireGuard {
     /// A new key pair: stored, installed; the caller re-announces. Returns the new index.
     pub async fn rotate(&self) -> Result<u64, WireguardError> {
         let next = KeyPair::generate(self.key().index + 1)?;
+        // A new key rebuilds the connection; suspending first releases the UDP port so the
+        // rebuilt socket can bind it again.
+        self.device.suspend().await;
+        let set = self.device.set_private_key(next.secret.clone()).await;
+        // The old socket's tasks end asynchronously: retry the bind until the port is free.
+        let deadline = std::time::Instant::now() + Duration::from_secs(3);
+        let resumed = loop {
+            match self.device.resume().await {
+                Err(e)
+                    if std::time::Instant::now() < deadline && e.to_string().contains("in use") =>
+                {
+                    // A failed resume leaves the device marked resumed but without a
+                    // connection: suspend again so that the next resume really sets one up.
+                    self.device.suspend().await;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                other => break other,
+            }
+        };
+        set.and(resumed).map_err(|e| WireguardError::Device(e.to_string()))?;
         next.store(&self.key_path)?;
-        self.device
-            .set_private_key(next.secret.clone())
-            .await
-            .map_err(|e| WireguardError::Device(e.to_string()))?;
         let index = next.index;
         tracing::info!(public_key = %next.public_b64(), index, "WireGuard key rotated");
         *self.key.lock().unwrap_or_else(|p| p.into_inner()) = next;

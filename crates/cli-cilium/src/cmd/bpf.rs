@@ -218,6 +218,31 @@ pub async fn run(cli: &Cli, cmd: &BpfCommand) -> anyhow::Result<ExitCode> {
                 e.is_empty(),
             )
         }
+        BpfCommand::Tunnel(ListCommand::List { output: o }) => {
+            let status = crate::client(&cli.host)?.status(false).await?;
+            let peers: Vec<agent_core::api::models::WireguardPeer> = status
+                .encryption
+                .and_then(|e| e.wireguard)
+                .map(|w| w.interfaces.into_iter().flat_map(|i| i.peers).collect())
+                .unwrap_or_default();
+            let mut map = std::collections::BTreeMap::new();
+            for p in &peers {
+                for ip in &p.allowed_ips {
+                    let ip = ip.split('/').next().unwrap_or(ip).to_string();
+                    map.insert(
+                        ip,
+                        format!(
+                            "{} {}",
+                            p.public_key,
+                            if p.endpoint.is_empty() { "-" } else { &p.endpoint }
+                        ),
+                    );
+                }
+            }
+            let rows: Vec<Vec<String>> =
+                map.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect();
+            emit_json_or(o, &map, || columns(&["TUNNEL", "VALUE"], &rows), map.is_empty())
+        }
         BpfCommand::Metrics(ListCommand::List { output: o }) => {
             #[derive(Serialize)]
             struct Row {
