@@ -251,6 +251,17 @@ impl Testbed {
         Ok(())
     }
 
+    /// Starts a background process in `vm` and hands it to the caller (who must reap it).
+    pub fn spawn_child(&self, vm: &str, argv: &[&str]) -> anyhow::Result<Child> {
+        self.vm(vm)
+            .command(argv)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| format!("starting {argv:?} in {vm}"))
+    }
+
     /// Writes a helper file under the testbed's directory and returns its path.
     pub fn helper_file(&self, name: &str, content: &str) -> anyhow::Result<PathBuf> {
         let p = self.root.join(name);

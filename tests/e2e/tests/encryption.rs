@@ -1,0 +1,237 @@
+//! The seed's encrypted cluster (section 5.1 configs, section 6 checks), automated: the
+//! capture on the wire, `wg show`, wrong secrets, late joiners, a dead backend, rotation.
+
+use std::time::Duration;
+
+use testbed::{
+    SEED_VMS, TEST_SECRET, Testbed, built_binaries, seed_cluster, seed_config, sweep_stale,
+    unique_prefix, wait_for,
+};
+
+/// Captures on `vm`'s eth0 (packets with `peer`) into a file while `during` runs; returns the
+/// decoded lines.
+fn capture(tb: &mut Testbed, vm: &str, peer: &str, during: impl FnOnce()) -> Vec<String> {
+    let v = tb.vm(vm).clone();
+    let file = tb.helper_file(&format!("{vm}.pcap"), "").expect("file");
+    let _ = std::fs::remove_file(&file);
+    let path = file.to_str().expect("utf-8").to_string();
+    let mut dump = tb
+        .spawn_child(
+            vm,
+            &["tcpdump", "-i", "eth0", "-nn", "--immediate-mode", "-U", "-w", &path, "host", peer],
+        )
+        .expect("tcpdump");
+    wait_for("tcpdump to start", Duration::from_secs(10), || {
+        std::fs::metadata(&file).is_ok_and(|m| m.len() >= 24)
+    })
+    .expect("capturing");
+    during();
+    // SIGINT: tcpdump writes out everything it captured and exits.
+    let _ = std::process::Command::new("kill").args(["-INT", &dump.id().to_string()]).status();
+    let _ = dump.wait();
+    let out = v.run(&["tcpdump", "-nn", "-r", &path]).expect("read capture");
+    let lines: Vec<String> =
+        String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect();
+    eprintln!(
+        "capture on {vm}: {} bytes, {} packets",
+        std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0),
+        lines.len()
+    );
+    lines
+}
+
+#[test]
+fn seed_two_vms_are_encrypted_on_the_wire() {
+    sweep_stale();
+    let mut tb = seed_cluster(&unique_prefix(), &SEED_VMS[..2], &[]).expect("cluster");
+    let (vm1, vm2) = (tb.vm("vm1").clone(), tb.vm("vm2").clone());
+    tb.spawn("vm1", &["python3", "-m", "http.server", "8080", "--bind", "192.168.1.10"])
+        .expect("server");
+    wait_for("the tunnel and the server", Duration::from_secs(20), || {
+        vm2.http_ok("http://192.168.1.10:8080/")
+    })
+    .expect("up");
+
+    let lines = capture(&mut tb, "vm1", "192.168.1.11", || {
+        for _ in 0..3 {
+            assert!(
+                vm2.http_ok("http://192.168.1.10:8080/"),
+                "curl from vm2 works through the tunnel"
+            );
+        }
+    });
+    assert!(lines.iter().any(|l| l.contains(".51871: UDP")), "WireGuard on the wire: {lines:#?}");
+    let plaintext: Vec<&String> = lines.iter().filter(|l| l.contains(".8080")).collect();
+    assert!(plaintext.is_empty(), "no plaintext HTTP on the wire: {plaintext:#?}");
+    let other: Vec<&String> = lines.iter().filter(|l| !l.contains(".51871: UDP")).collect();
+    assert!(
+        other.is_empty(),
+        "nothing but WireGuard between the nodes once the tunnel is up: {other:#?}"
+    );
+
+    // The standard tool sees the peer with a recent handshake.
+    let wg = vm1.run(&["wg", "show", "cilium_wg0"]).expect("wg show");
+    let wg = String::from_utf8_lossy(&wg.stdout);
+    assert!(wg.contains("listening port: 51871"), "{wg}");
+    assert!(wg.contains("endpoint: 192.168.1.11:51871") && wg.contains("latest handshake"), "{wg}");
+    assert!(
+        !wg.contains("private key: ") || wg.contains("private key: (hidden)"),
+        "never the private key: {wg}"
+    );
+
+    // cilium's views.
+    let status = vm1.cilium_json(&["status"]).expect("status");
+    assert_eq!(status["encryption"]["mode"], "Wireguard");
+    assert_eq!(status["encryption"]["wireguard"]["interfaces"][0]["peer-count"], 1);
+    let nodes = status["cluster"]["nodes"].as_array().expect("nodes");
+    assert!(nodes.iter().all(|n| n["health"]["state"] == "Reachable"), "{nodes:#?}");
+    let text = String::from_utf8_lossy(
+        &vm1.run(&["cilium", "encryption", "status"]).expect("status").stdout,
+    )
+    .into_owned();
+    assert!(
+        text.contains("Encryption:      WireGuard")
+            && text.contains("192.168.1.11 (vm2): Connected"),
+        "{text}"
+    );
+    let key = vm1.cilium_json(&["encryption", "key"]).expect("key");
+    assert_eq!(key["public-key"], status["encryption"]["wireguard"]["interfaces"][0]["public-key"]);
+}
+
+#[test]
+fn wrong_secret_never_becomes_a_peer_and_late_joiners_are_picked_up() {
+    sweep_stale();
+    let mut tb = Testbed::create(&unique_prefix(), SEED_VMS, built_binaries()).expect("testbed");
+    tb.share_secret(TEST_SECRET).expect("secret");
+    // vm3 has another cluster's secret.
+    tb.vm("vm3")
+        .write_file_mode(
+            "/etc/cilium/cluster-secret",
+            "b3RoZXItY2x1c3Rlci1zZWNyZXQtMDEyMzQ1Njc4OWFiY2RlZg==\n",
+            0o600,
+        )
+        .expect("secret");
+    let all = ["192.168.1.10", "192.168.1.11", "192.168.1.12"];
+    tb.start_agent("vm1", &seed_config("vm1", &all, &[])).expect("vm1");
+    tb.start_agent("vm3", &seed_config("vm3", &all, &[])).expect("vm3");
+    let vm1 = tb.vm("vm1").clone();
+    wait_for("vm3's announcements to be rejected", Duration::from_secs(15), || {
+        tb.agent_log("vm1").contains("rejected a node announcement")
+    })
+    .expect("rejected");
+    let status = vm1.cilium_json(&["status"]).expect("status");
+    let vm3 = status["cluster"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|n| n["primary-address"]["ipv4"]["ip"] == "192.168.1.12")
+        .cloned()
+        .expect("vm3 listed");
+    assert_eq!(vm3["health"]["state"], "Unreachable");
+    assert_eq!(
+        status["encryption"]["wireguard"]["interfaces"][0]["peer-count"], 0,
+        "no peer from a wrong secret"
+    );
+    assert!(
+        status["cluster"]["ciliumHealth"]["msg"]
+            .as_str()
+            .is_some_and(|m| !m.contains(" 0 rejected")),
+        "{}",
+        status["cluster"]
+    );
+
+    // vm2 joins later; vm1 picks it up without a restart.
+    tb.start_agent("vm2", &seed_config("vm2", &all, &[])).expect("vm2");
+    wait_for("vm1 to pick up vm2", Duration::from_secs(15), || {
+        vm1.cilium_json(&["status"])
+            .is_ok_and(|s| s["encryption"]["wireguard"]["interfaces"][0]["peer-count"] == 1)
+    })
+    .expect("late joiner");
+    let wg = String::from_utf8_lossy(
+        &vm1.run(&["wg", "show", "cilium_wg0", "endpoints"]).expect("wg").stdout,
+    )
+    .into_owned();
+    assert!(wg.contains("192.168.1.11:51871") && !wg.contains("192.168.1.12"), "{wg}");
+}
+
+#[test]
+fn a_dead_backend_leaks_nothing() {
+    sweep_stale();
+    let mut tb = seed_cluster(&unique_prefix(), &SEED_VMS[..2], &[]).expect("cluster");
+    let vm2 = tb.vm("vm2").clone();
+    tb.spawn("vm1", &["python3", "-m", "http.server", "8080", "--bind", "192.168.1.10"])
+        .expect("server");
+    wait_for("the tunnel", Duration::from_secs(20), || vm2.http_ok("http://192.168.1.10:8080/"))
+        .expect("up");
+    // The userspace backend lives in the agent: kill it.
+    tb.kill_agent("vm2");
+    let lines = capture(&mut tb, "vm2", "192.168.1.10", || {
+        for _ in 0..3 {
+            assert!(!vm2.http_ok("http://192.168.1.10:8080/"), "fails closed");
+        }
+    });
+    let plaintext: Vec<&String> = lines.iter().filter(|l| l.contains(".8080")).collect();
+    assert!(plaintext.is_empty(), "not one plaintext packet to the peer: {plaintext:#?}");
+}
+
+#[test]
+fn an_open_connection_survives_key_rotation() {
+    sweep_stale();
+    let mut tb = seed_cluster(&unique_prefix(), &SEED_VMS[..2], &[]).expect("cluster");
+    let (vm1, vm2) = (tb.vm("vm1").clone(), tb.vm("vm2").clone());
+    let echo = tb.helper_file("echo.py", ECHO).expect("file").to_str().expect("utf-8").to_string();
+    let session =
+        tb.helper_file("session.py", SESSION).expect("file").to_str().expect("utf-8").to_string();
+    let log = tb.helper_file("log", "").expect("file").to_str().expect("utf-8").to_string();
+    tb.spawn("vm1", &["python3", &echo, "192.168.1.10", "9000"]).expect("echo");
+    wait_for("the tunnel and the echo server", Duration::from_secs(20), || {
+        vm2.exec(&[
+            "python3",
+            "-c",
+            "import socket; socket.create_connection(('192.168.1.10', 9000), 1).close()",
+        ])
+        .is_ok_and(|o| o.status.success())
+    })
+    .expect("up");
+    tb.spawn("vm2", &["python3", &session, "192.168.1.10", "9000", &log]).expect("session");
+    let count = || std::fs::read_to_string(&log).map(|s| s.lines().count()).unwrap_or(0);
+    wait_for("the session", Duration::from_secs(10), || count() > 5).expect("session");
+    for vm in [&vm1, &vm2, &vm1] {
+        let out = vm.run(&["cilium", "encryption", "rotate", "--timeout", "20s"]).expect("rotate");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Peers updated: 1/1"));
+        let before = count();
+        wait_for("the session to go on after the rotation", Duration::from_secs(15), || {
+            count() > before + 5
+        })
+        .expect("survives");
+    }
+    assert_eq!(vm1.cilium_json(&["encryption", "key"]).expect("key")["key-index"], 2);
+}
+
+/// Echo server: one thread per connection.
+const ECHO: &str = r#"
+import socket, sys, threading
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(16)
+def serve(c):
+    while True:
+        d = c.recv(64)
+        if not d: return
+        c.sendall(d)
+while True:
+    c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
+"#;
+
+/// A long session: ping every 100 ms, log each answer to a file; exits if the connection
+/// breaks, so a broken session stops the count.
+const SESSION: &str = r#"
+import socket, sys, time
+c = socket.create_connection((sys.argv[1], int(sys.argv[2])), 5)
+n = 0
+while True:
+    c.sendall(b"ping %d\n" % n)
+    d = c.recv(64)
+    if not d: break
+    with open(sys.argv[3], "a") as f: f.write("pong %d\n" % n)
+    n += 1; time.sleep(0.1)
+"#;
