@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             [CompletionResult]::new('labels', 'labels', [CompletionResultType]::ParameterValue, 'This VM''s runtime labels, which policy selectors match')
             [CompletionResult]::new('identity', 'identity', [CompletionResultType]::ParameterValue, 'Security identities')
             [CompletionResult]::new('endpoint', 'endpoint', [CompletionResultType]::ParameterValue, 'Endpoints (on a VM: the host itself)')
+            [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'The cluster''s nodes')
             [CompletionResult]::new('encryption', 'encryption', [CompletionResultType]::ParameterValue, 'Transparent encryption (WireGuard)')
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Transparent encryption (WireGuard)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -149,6 +150,7 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'The policy entries this node enforces (`cilium bpf policy get`)')
             [CompletionResult]::new('ct', 'ct', [CompletionResultType]::ParameterValue, 'Connection tracking entries (`cilium bpf ct list global`)')
             [CompletionResult]::new('metrics', 'metrics', [CompletionResultType]::ParameterValue, 'Forwarded and dropped packets by reason and direction (`cilium bpf metrics list`)')
+            [CompletionResult]::new('tunnel', 'tunnel', [CompletionResultType]::ParameterValue, 'Node address -> WireGuard peer (public key, endpoint) (`cilium bpf tunnel list`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -446,6 +448,51 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
         'cilium;bpf;metrics;help;help' {
             break
         }
+        'cilium;bpf;tunnel' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the entries')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;bpf;tunnel;list' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;bpf;tunnel;ls' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;bpf;tunnel;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;bpf;tunnel;help;list' {
+            break
+        }
+        'cilium;bpf;tunnel;help;help' {
+            break
+        }
         'cilium;bpf;help' {
             [CompletionResult]::new('map', 'map', [CompletionResultType]::ParameterValue, 'List or show maps')
             [CompletionResult]::new('maps', 'maps', [CompletionResultType]::ParameterValue, 'List or show maps (alias of `map`)')
@@ -453,6 +500,7 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'The policy entries this node enforces (`cilium bpf policy get`)')
             [CompletionResult]::new('ct', 'ct', [CompletionResultType]::ParameterValue, 'Connection tracking entries (`cilium bpf ct list global`)')
             [CompletionResult]::new('metrics', 'metrics', [CompletionResultType]::ParameterValue, 'Forwarded and dropped packets by reason and direction (`cilium bpf metrics list`)')
+            [CompletionResult]::new('tunnel', 'tunnel', [CompletionResultType]::ParameterValue, 'Node address -> WireGuard peer (public key, endpoint) (`cilium bpf tunnel list`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -504,6 +552,13 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             break
         }
         'cilium;bpf;help;metrics;list' {
+            break
+        }
+        'cilium;bpf;help;tunnel' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries')
+            break
+        }
+        'cilium;bpf;help;tunnel;list' {
             break
         }
         'cilium;bpf;help;help' {
@@ -906,6 +961,51 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
         'cilium;endpoint;help;help' {
             break
         }
+        'cilium;node' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the nodes with their addresses and health')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the nodes with their addresses and health')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;node;list' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;node;ls' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;node;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the nodes with their addresses and health')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;node;help;list' {
+            break
+        }
+        'cilium;node;help;help' {
+            break
+        }
         'cilium;encryption' {
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
@@ -913,6 +1013,9 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'WireGuard status: interface, peers, handshakes, transfer')
+            [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'This node''s public key, fingerprint, age and next rotation (never the private key)')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace this node''s key pair now; waits until every peer has switched')
             [CompletionResult]::new('generate-secret', 'generate-secret', [CompletionResultType]::ParameterValue, 'Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -924,8 +1027,75 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'WireGuard status: interface, peers, handshakes, transfer')
+            [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'This node''s public key, fingerprint, age and next rotation (never the private key)')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace this node''s key pair now; waits until every peer has switched')
             [CompletionResult]::new('generate-secret', 'generate-secret', [CompletionResultType]::ParameterValue, 'Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;encryption;status' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;encrypt;status' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;encryption;key' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;encrypt;key' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;encryption;rotate' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the peers')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;encrypt;rotate' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the peers')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'cilium;encryption;generate-secret' {
@@ -947,8 +1117,20 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             break
         }
         'cilium;encryption;help' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'WireGuard status: interface, peers, handshakes, transfer')
+            [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'This node''s public key, fingerprint, age and next rotation (never the private key)')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace this node''s key pair now; waits until every peer has switched')
             [CompletionResult]::new('generate-secret', 'generate-secret', [CompletionResultType]::ParameterValue, 'Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;encryption;help;status' {
+            break
+        }
+        'cilium;encryption;help;key' {
+            break
+        }
+        'cilium;encryption;help;rotate' {
             break
         }
         'cilium;encryption;help;generate-secret' {
@@ -958,8 +1140,20 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             break
         }
         'cilium;encrypt;help' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'WireGuard status: interface, peers, handshakes, transfer')
+            [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'This node''s public key, fingerprint, age and next rotation (never the private key)')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace this node''s key pair now; waits until every peer has switched')
             [CompletionResult]::new('generate-secret', 'generate-secret', [CompletionResultType]::ParameterValue, 'Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;encrypt;help;status' {
+            break
+        }
+        'cilium;encrypt;help;key' {
+            break
+        }
+        'cilium;encrypt;help;rotate' {
             break
         }
         'cilium;encrypt;help;generate-secret' {
@@ -980,6 +1174,7 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             [CompletionResult]::new('labels', 'labels', [CompletionResultType]::ParameterValue, 'This VM''s runtime labels, which policy selectors match')
             [CompletionResult]::new('identity', 'identity', [CompletionResultType]::ParameterValue, 'Security identities')
             [CompletionResult]::new('endpoint', 'endpoint', [CompletionResultType]::ParameterValue, 'Endpoints (on a VM: the host itself)')
+            [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'The cluster''s nodes')
             [CompletionResult]::new('encryption', 'encryption', [CompletionResultType]::ParameterValue, 'Transparent encryption (WireGuard)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1011,6 +1206,7 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'The policy entries this node enforces (`cilium bpf policy get`)')
             [CompletionResult]::new('ct', 'ct', [CompletionResultType]::ParameterValue, 'Connection tracking entries (`cilium bpf ct list global`)')
             [CompletionResult]::new('metrics', 'metrics', [CompletionResultType]::ParameterValue, 'Forwarded and dropped packets by reason and direction (`cilium bpf metrics list`)')
+            [CompletionResult]::new('tunnel', 'tunnel', [CompletionResultType]::ParameterValue, 'Node address -> WireGuard peer (public key, endpoint) (`cilium bpf tunnel list`)')
             break
         }
         'cilium;help;bpf;map' {
@@ -1061,6 +1257,13 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             break
         }
         'cilium;help;bpf;metrics;list' {
+            break
+        }
+        'cilium;help;bpf;tunnel' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries')
+            break
+        }
+        'cilium;help;bpf;tunnel;list' {
             break
         }
         'cilium;help;map' {
@@ -1137,8 +1340,27 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
         'cilium;help;endpoint;get' {
             break
         }
+        'cilium;help;node' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the nodes with their addresses and health')
+            break
+        }
+        'cilium;help;node;list' {
+            break
+        }
         'cilium;help;encryption' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'WireGuard status: interface, peers, handshakes, transfer')
+            [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'This node''s public key, fingerprint, age and next rotation (never the private key)')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace this node''s key pair now; waits until every peer has switched')
             [CompletionResult]::new('generate-secret', 'generate-secret', [CompletionResultType]::ParameterValue, 'Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret')
+            break
+        }
+        'cilium;help;encryption;status' {
+            break
+        }
+        'cilium;help;encryption;key' {
+            break
+        }
+        'cilium;help;encryption;rotate' {
             break
         }
         'cilium;help;encryption;generate-secret' {

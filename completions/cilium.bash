@@ -49,6 +49,9 @@ _cilium() {
             cilium,monitor)
                 cmd="cilium__subcmd__monitor"
                 ;;
+            cilium,node)
+                cmd="cilium__subcmd__node"
+                ;;
             cilium,policy)
                 cmd="cilium__subcmd__policy"
                 ;;
@@ -78,6 +81,9 @@ _cilium() {
                 ;;
             cilium__subcmd__bpf,policy)
                 cmd="cilium__subcmd__bpf__subcmd__policy"
+                ;;
+            cilium__subcmd__bpf,tunnel)
+                cmd="cilium__subcmd__bpf__subcmd__tunnel"
                 ;;
             cilium__subcmd__bpf__subcmd__ct,help)
                 cmd="cilium__subcmd__bpf__subcmd__ct__subcmd__help"
@@ -115,6 +121,9 @@ _cilium() {
             cilium__subcmd__bpf__subcmd__help,policy)
                 cmd="cilium__subcmd__bpf__subcmd__help__subcmd__policy"
                 ;;
+            cilium__subcmd__bpf__subcmd__help,tunnel)
+                cmd="cilium__subcmd__bpf__subcmd__help__subcmd__tunnel"
+                ;;
             cilium__subcmd__bpf__subcmd__help__subcmd__ct,list)
                 cmd="cilium__subcmd__bpf__subcmd__help__subcmd__ct__subcmd__list"
                 ;;
@@ -138,6 +147,9 @@ _cilium() {
                 ;;
             cilium__subcmd__bpf__subcmd__help__subcmd__policy,get)
                 cmd="cilium__subcmd__bpf__subcmd__help__subcmd__policy__subcmd__get"
+                ;;
+            cilium__subcmd__bpf__subcmd__help__subcmd__tunnel,list)
+                cmd="cilium__subcmd__bpf__subcmd__help__subcmd__tunnel__subcmd__list"
                 ;;
             cilium__subcmd__bpf__subcmd__ipcache,help)
                 cmd="cilium__subcmd__bpf__subcmd__ipcache__subcmd__help"
@@ -223,6 +235,21 @@ _cilium() {
             cilium__subcmd__bpf__subcmd__policy__subcmd__help,help)
                 cmd="cilium__subcmd__bpf__subcmd__policy__subcmd__help__subcmd__help"
                 ;;
+            cilium__subcmd__bpf__subcmd__tunnel,help)
+                cmd="cilium__subcmd__bpf__subcmd__tunnel__subcmd__help"
+                ;;
+            cilium__subcmd__bpf__subcmd__tunnel,list)
+                cmd="cilium__subcmd__bpf__subcmd__tunnel__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__tunnel,ls)
+                cmd="cilium__subcmd__bpf__subcmd__tunnel__subcmd__list"
+                ;;
+            cilium__subcmd__bpf__subcmd__tunnel__subcmd__help,help)
+                cmd="cilium__subcmd__bpf__subcmd__tunnel__subcmd__help__subcmd__help"
+                ;;
+            cilium__subcmd__bpf__subcmd__tunnel__subcmd__help,list)
+                cmd="cilium__subcmd__bpf__subcmd__tunnel__subcmd__help__subcmd__list"
+                ;;
             cilium__subcmd__config,get)
                 cmd="cilium__subcmd__config__subcmd__get"
                 ;;
@@ -247,11 +274,29 @@ _cilium() {
             cilium__subcmd__encryption,help)
                 cmd="cilium__subcmd__encryption__subcmd__help"
                 ;;
+            cilium__subcmd__encryption,key)
+                cmd="cilium__subcmd__encryption__subcmd__key"
+                ;;
+            cilium__subcmd__encryption,rotate)
+                cmd="cilium__subcmd__encryption__subcmd__rotate"
+                ;;
+            cilium__subcmd__encryption,status)
+                cmd="cilium__subcmd__encryption__subcmd__status"
+                ;;
             cilium__subcmd__encryption__subcmd__help,generate-secret)
                 cmd="cilium__subcmd__encryption__subcmd__help__subcmd__generate__subcmd__secret"
                 ;;
             cilium__subcmd__encryption__subcmd__help,help)
                 cmd="cilium__subcmd__encryption__subcmd__help__subcmd__help"
+                ;;
+            cilium__subcmd__encryption__subcmd__help,key)
+                cmd="cilium__subcmd__encryption__subcmd__help__subcmd__key"
+                ;;
+            cilium__subcmd__encryption__subcmd__help,rotate)
+                cmd="cilium__subcmd__encryption__subcmd__help__subcmd__rotate"
+                ;;
+            cilium__subcmd__encryption__subcmd__help,status)
+                cmd="cilium__subcmd__encryption__subcmd__help__subcmd__status"
                 ;;
             cilium__subcmd__endpoint,get)
                 cmd="cilium__subcmd__endpoint__subcmd__get"
@@ -304,6 +349,9 @@ _cilium() {
             cilium__subcmd__help,monitor)
                 cmd="cilium__subcmd__help__subcmd__monitor"
                 ;;
+            cilium__subcmd__help,node)
+                cmd="cilium__subcmd__help__subcmd__node"
+                ;;
             cilium__subcmd__help,policy)
                 cmd="cilium__subcmd__help__subcmd__policy"
                 ;;
@@ -331,6 +379,9 @@ _cilium() {
             cilium__subcmd__help__subcmd__bpf,policy)
                 cmd="cilium__subcmd__help__subcmd__bpf__subcmd__policy"
                 ;;
+            cilium__subcmd__help__subcmd__bpf,tunnel)
+                cmd="cilium__subcmd__help__subcmd__bpf__subcmd__tunnel"
+                ;;
             cilium__subcmd__help__subcmd__bpf__subcmd__ct,list)
                 cmd="cilium__subcmd__help__subcmd__bpf__subcmd__ct__subcmd__list"
                 ;;
@@ -355,6 +406,9 @@ _cilium() {
             cilium__subcmd__help__subcmd__bpf__subcmd__policy,get)
                 cmd="cilium__subcmd__help__subcmd__bpf__subcmd__policy__subcmd__get"
                 ;;
+            cilium__subcmd__help__subcmd__bpf__subcmd__tunnel,list)
+                cmd="cilium__subcmd__help__subcmd__bpf__subcmd__tunnel__subcmd__list"
+                ;;
             cilium__subcmd__help__subcmd__config,get)
                 cmd="cilium__subcmd__help__subcmd__config__subcmd__get"
                 ;;
@@ -363,6 +417,15 @@ _cilium() {
                 ;;
             cilium__subcmd__help__subcmd__encryption,generate-secret)
                 cmd="cilium__subcmd__help__subcmd__encryption__subcmd__generate__subcmd__secret"
+                ;;
+            cilium__subcmd__help__subcmd__encryption,key)
+                cmd="cilium__subcmd__help__subcmd__encryption__subcmd__key"
+                ;;
+            cilium__subcmd__help__subcmd__encryption,rotate)
+                cmd="cilium__subcmd__help__subcmd__encryption__subcmd__rotate"
+                ;;
+            cilium__subcmd__help__subcmd__encryption,status)
+                cmd="cilium__subcmd__help__subcmd__encryption__subcmd__status"
                 ;;
             cilium__subcmd__help__subcmd__endpoint,get)
                 cmd="cilium__subcmd__help__subcmd__endpoint__subcmd__get"
@@ -390,6 +453,9 @@ _cilium() {
                 ;;
             cilium__subcmd__help__subcmd__map,list)
                 cmd="cilium__subcmd__help__subcmd__map__subcmd__list"
+                ;;
+            cilium__subcmd__help__subcmd__node,list)
+                cmd="cilium__subcmd__help__subcmd__node__subcmd__list"
                 ;;
             cilium__subcmd__help__subcmd__policy,apply)
                 cmd="cilium__subcmd__help__subcmd__policy__subcmd__apply"
@@ -478,6 +544,21 @@ _cilium() {
             cilium__subcmd__map__subcmd__help,list)
                 cmd="cilium__subcmd__map__subcmd__help__subcmd__list"
                 ;;
+            cilium__subcmd__node,help)
+                cmd="cilium__subcmd__node__subcmd__help"
+                ;;
+            cilium__subcmd__node,list)
+                cmd="cilium__subcmd__node__subcmd__list"
+                ;;
+            cilium__subcmd__node,ls)
+                cmd="cilium__subcmd__node__subcmd__list"
+                ;;
+            cilium__subcmd__node__subcmd__help,help)
+                cmd="cilium__subcmd__node__subcmd__help__subcmd__help"
+                ;;
+            cilium__subcmd__node__subcmd__help,list)
+                cmd="cilium__subcmd__node__subcmd__help__subcmd__list"
+                ;;
             cilium__subcmd__policy,apply)
                 cmd="cilium__subcmd__policy__subcmd__apply"
                 ;;
@@ -524,7 +605,7 @@ _cilium() {
 
     case "${cmd}" in
         cilium)
-            opts="-H -h -V --host --help --version status version config completion bpf map monitor policy labels identity endpoint encryption encrypt help"
+            opts="-H -h -V --host --help --version status version config completion bpf map monitor policy labels identity endpoint node encryption encrypt help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -546,7 +627,7 @@ _cilium() {
             return 0
             ;;
         cilium__subcmd__bpf)
-            opts="-H -h -V --host --help --version map maps ipcache policy ct metrics help"
+            opts="-H -h -V --host --help --version map maps ipcache policy ct metrics tunnel help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -662,7 +743,7 @@ _cilium() {
             return 0
             ;;
         cilium__subcmd__bpf__subcmd__help)
-            opts="map maps ipcache policy ct metrics help"
+            opts="map maps ipcache policy ct metrics tunnel help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -872,6 +953,34 @@ _cilium() {
             return 0
             ;;
         cilium__subcmd__bpf__subcmd__help__subcmd__policy__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__help__subcmd__tunnel)
+            opts="list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__help__subcmd__tunnel__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1443,6 +1552,100 @@ _cilium() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cilium__subcmd__bpf__subcmd__tunnel)
+            opts="-H -h -V --host --help --version list ls help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__tunnel__subcmd__help)
+            opts="list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__tunnel__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__tunnel__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__bpf__subcmd__tunnel__subcmd__list)
+            opts="-o -H -h -V --output --host --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cilium__subcmd__completion)
             opts="-H -h -V --host --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1596,7 +1799,7 @@ _cilium() {
             return 0
             ;;
         cilium__subcmd__encryption)
-            opts="-H -h -V --host --help --version generate-secret help"
+            opts="-H -h -V --host --help --version status key rotate generate-secret help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1640,7 +1843,7 @@ _cilium() {
             return 0
             ;;
         cilium__subcmd__encryption__subcmd__help)
-            opts="generate-secret help"
+            opts="status key rotate generate-secret help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1674,6 +1877,134 @@ _cilium() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__encryption__subcmd__help__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__encryption__subcmd__help__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__encryption__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__encryption__subcmd__key)
+            opts="-o -H -h -V --output --host --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__encryption__subcmd__rotate)
+            opts="-H -h -V --timeout --host --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__encryption__subcmd__status)
+            opts="-o -H -h -V --output --host --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1820,7 +2151,7 @@ _cilium() {
             return 0
             ;;
         cilium__subcmd__help)
-            opts="status version config completion bpf map monitor policy labels identity endpoint encryption help"
+            opts="status version config completion bpf map monitor policy labels identity endpoint node encryption help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1834,7 +2165,7 @@ _cilium() {
             return 0
             ;;
         cilium__subcmd__help__subcmd__bpf)
-            opts="map maps ipcache policy ct metrics"
+            opts="map maps ipcache policy ct metrics tunnel"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2043,6 +2374,34 @@ _cilium() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cilium__subcmd__help__subcmd__bpf__subcmd__tunnel)
+            opts="list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__bpf__subcmd__tunnel__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cilium__subcmd__help__subcmd__completion)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2100,7 +2459,7 @@ _cilium() {
             return 0
             ;;
         cilium__subcmd__help__subcmd__encryption)
-            opts="generate-secret"
+            opts="status key rotate generate-secret"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2114,6 +2473,48 @@ _cilium() {
             return 0
             ;;
         cilium__subcmd__help__subcmd__encryption__subcmd__generate__subcmd__secret)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__encryption__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__encryption__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__encryption__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2326,6 +2727,34 @@ _cilium() {
         cilium__subcmd__help__subcmd__monitor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__node)
+            opts="list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__node__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2904,6 +3333,100 @@ _cilium() {
                     ;;
                 -t)
                     COMPREPLY=($(compgen -W "drop trace policy-verdict" -- "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__node)
+            opts="-H -h -V --host --help --version list ls help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__node__subcmd__help)
+            opts="list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__node__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__node__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__node__subcmd__list)
+            opts="-o -H -h -V --output --host --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --host)

@@ -35,6 +35,7 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand labels 'This VM''s runtime labels, which policy selectors match'
             cand identity 'Security identities'
             cand endpoint 'Endpoints (on a VM: the host itself)'
+            cand node 'The cluster''s nodes'
             cand encryption 'Transparent encryption (WireGuard)'
             cand encrypt 'Transparent encryption (WireGuard)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -135,6 +136,7 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand policy 'The policy entries this node enforces (`cilium bpf policy get`)'
             cand ct 'Connection tracking entries (`cilium bpf ct list global`)'
             cand metrics 'Forwarded and dropped packets by reason and direction (`cilium bpf metrics list`)'
+            cand tunnel 'Node address -> WireGuard peer (public key, endpoint) (`cilium bpf tunnel list`)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cilium;bpf;map'= {
@@ -392,6 +394,45 @@ set edit:completion:arg-completer[cilium] = {|@words|
         }
         &'cilium;bpf;metrics;help;help'= {
         }
+        &'cilium;bpf;tunnel'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List the entries'
+            cand ls 'List the entries'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;bpf;tunnel;list'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;bpf;tunnel;ls'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;bpf;tunnel;help'= {
+            cand list 'List the entries'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;bpf;tunnel;help;list'= {
+        }
+        &'cilium;bpf;tunnel;help;help'= {
+        }
         &'cilium;bpf;help'= {
             cand map 'List or show maps'
             cand maps 'List or show maps (alias of `map`)'
@@ -399,6 +440,7 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand policy 'The policy entries this node enforces (`cilium bpf policy get`)'
             cand ct 'Connection tracking entries (`cilium bpf ct list global`)'
             cand metrics 'Forwarded and dropped packets by reason and direction (`cilium bpf metrics list`)'
+            cand tunnel 'Node address -> WireGuard peer (public key, endpoint) (`cilium bpf tunnel list`)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cilium;bpf;help;map'= {
@@ -436,6 +478,11 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand list 'List the entries'
         }
         &'cilium;bpf;help;metrics;list'= {
+        }
+        &'cilium;bpf;help;tunnel'= {
+            cand list 'List the entries'
+        }
+        &'cilium;bpf;help;tunnel;list'= {
         }
         &'cilium;bpf;help;help'= {
         }
@@ -786,6 +833,45 @@ set edit:completion:arg-completer[cilium] = {|@words|
         }
         &'cilium;endpoint;help;help'= {
         }
+        &'cilium;node'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List the nodes with their addresses and health'
+            cand ls 'List the nodes with their addresses and health'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;node;list'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;node;ls'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;node;help'= {
+            cand list 'List the nodes with their addresses and health'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;node;help;list'= {
+        }
+        &'cilium;node;help;help'= {
+        }
         &'cilium;encryption'= {
             cand -H 'Agent API socket (unix:///path or /path)'
             cand --host 'Agent API socket (unix:///path or /path)'
@@ -793,6 +879,9 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand status 'WireGuard status: interface, peers, handshakes, transfer'
+            cand key 'This node''s public key, fingerprint, age and next rotation (never the private key)'
+            cand rotate 'Replace this node''s key pair now; waits until every peer has switched'
             cand generate-secret 'Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -803,8 +892,69 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand status 'WireGuard status: interface, peers, handshakes, transfer'
+            cand key 'This node''s public key, fingerprint, age and next rotation (never the private key)'
+            cand rotate 'Replace this node''s key pair now; waits until every peer has switched'
             cand generate-secret 'Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;encryption;status'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;encrypt;status'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;encryption;key'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;encrypt;key'= {
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;encryption;rotate'= {
+            cand --timeout 'How long to wait for the peers'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;encrypt;rotate'= {
+            cand --timeout 'How long to wait for the peers'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'cilium;encryption;generate-secret'= {
             cand -H 'Agent API socket (unix:///path or /path)'
@@ -823,16 +973,34 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand --version 'Print version'
         }
         &'cilium;encryption;help'= {
+            cand status 'WireGuard status: interface, peers, handshakes, transfer'
+            cand key 'This node''s public key, fingerprint, age and next rotation (never the private key)'
+            cand rotate 'Replace this node''s key pair now; waits until every peer has switched'
             cand generate-secret 'Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;encryption;help;status'= {
+        }
+        &'cilium;encryption;help;key'= {
+        }
+        &'cilium;encryption;help;rotate'= {
         }
         &'cilium;encryption;help;generate-secret'= {
         }
         &'cilium;encryption;help;help'= {
         }
         &'cilium;encrypt;help'= {
+            cand status 'WireGuard status: interface, peers, handshakes, transfer'
+            cand key 'This node''s public key, fingerprint, age and next rotation (never the private key)'
+            cand rotate 'Replace this node''s key pair now; waits until every peer has switched'
             cand generate-secret 'Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;encrypt;help;status'= {
+        }
+        &'cilium;encrypt;help;key'= {
+        }
+        &'cilium;encrypt;help;rotate'= {
         }
         &'cilium;encrypt;help;generate-secret'= {
         }
@@ -850,6 +1018,7 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand labels 'This VM''s runtime labels, which policy selectors match'
             cand identity 'Security identities'
             cand endpoint 'Endpoints (on a VM: the host itself)'
+            cand node 'The cluster''s nodes'
             cand encryption 'Transparent encryption (WireGuard)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -874,6 +1043,7 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand policy 'The policy entries this node enforces (`cilium bpf policy get`)'
             cand ct 'Connection tracking entries (`cilium bpf ct list global`)'
             cand metrics 'Forwarded and dropped packets by reason and direction (`cilium bpf metrics list`)'
+            cand tunnel 'Node address -> WireGuard peer (public key, endpoint) (`cilium bpf tunnel list`)'
         }
         &'cilium;help;bpf;map'= {
             cand list 'List every map with its number of entries'
@@ -910,6 +1080,11 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand list 'List the entries'
         }
         &'cilium;help;bpf;metrics;list'= {
+        }
+        &'cilium;help;bpf;tunnel'= {
+            cand list 'List the entries'
+        }
+        &'cilium;help;bpf;tunnel;list'= {
         }
         &'cilium;help;map'= {
             cand list 'List every map with its number of entries'
@@ -965,8 +1140,22 @@ set edit:completion:arg-completer[cilium] = {|@words|
         }
         &'cilium;help;endpoint;get'= {
         }
+        &'cilium;help;node'= {
+            cand list 'List the nodes with their addresses and health'
+        }
+        &'cilium;help;node;list'= {
+        }
         &'cilium;help;encryption'= {
+            cand status 'WireGuard status: interface, peers, handshakes, transfer'
+            cand key 'This node''s public key, fingerprint, age and next rotation (never the private key)'
+            cand rotate 'Replace this node''s key pair now; waits until every peer has switched'
             cand generate-secret 'Print a fresh cluster secret (32 random bytes, base64) for /etc/cilium/cluster-secret'
+        }
+        &'cilium;help;encryption;status'= {
+        }
+        &'cilium;help;encryption;key'= {
+        }
+        &'cilium;help;encryption;rotate'= {
         }
         &'cilium;help;encryption;generate-secret'= {
         }

@@ -64,9 +64,23 @@ pub enum Command {
     /// Endpoints (on a VM: the host itself)
     #[command(subcommand)]
     Endpoint(EndpointCommand),
+    /// The cluster's nodes
+    #[command(subcommand)]
+    Node(NodeCommand),
     /// Transparent encryption (WireGuard)
     #[command(subcommand, visible_alias = "encrypt")]
     Encryption(EncryptionCommand),
+}
+
+/// `cilium node ...`.
+#[derive(Debug, Subcommand)]
+pub enum NodeCommand {
+    /// List the nodes with their addresses and health
+    #[command(visible_alias = "ls")]
+    List {
+        #[command(flatten)]
+        output: OutputArgs,
+    },
 }
 
 /// `cilium encryption ...`.

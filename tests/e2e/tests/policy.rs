@@ -261,3 +261,102 @@ while True:
     with open(sys.argv[3], "a") as f: f.write("pong %d\n" % n)
     n += 1; time.sleep(0.1)
 "#;
+
+#[test]
+fn policy_dir_is_loaded_and_watched() {
+    sweep_stale();
+    let mut tb =
+        testbed::Testbed::create(&unique_prefix(), &SEED_VMS[..2], testbed::built_binaries())
+            .expect("testbed");
+    tb.share_secret(testbed::TEST_SECRET).expect("secret");
+    let (vm1, vm2) = (tb.vm("vm1").clone(), tb.vm("vm2").clone());
+    let web_only = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: web-only\nspec:\n  endpointSelector: {}\n  ingress:\n    - toPorts: [{ports: [{port: \"80\", protocol: TCP}]}]\n";
+    vm1.write_file("/etc/cilium/policies/web-only.yaml", web_only).expect("policy file");
+    let nodes = ["192.168.1.10", "192.168.1.11"];
+    let mut c1 = testbed::seed_config("vm1", &nodes, &[]);
+    c1.push_str("policyDir: /etc/cilium/policies\n");
+    tb.start_agent("vm1", &c1).expect("vm1");
+    tb.start_agent("vm2", &testbed::seed_config("vm2", &nodes, &[])).expect("vm2");
+    for port in ["80", "8080"] {
+        tb.spawn("vm1", &["python3", "-m", "http.server", port, "--bind", "192.168.1.10"])
+            .expect("server");
+    }
+    wait_for("the web port through the tunnel", Duration::from_secs(20), || {
+        vm2.http_ok("http://192.168.1.10:80/")
+    })
+    .expect("80 open");
+    assert!(
+        !vm2.http_ok("http://192.168.1.10:8080/"),
+        "the policy from the directory is enforced at start"
+    );
+    let p = vm1.cilium_json(&["policy", "get"]).expect("policy");
+    assert!(p["policy"].as_str().is_some_and(|t| t.contains("web-only")));
+    // The file goes away: so does its policy.
+    vm1.run(&["rm", "/etc/cilium/policies/web-only.yaml"]).expect("rm");
+    wait_for("the policy to be removed", Duration::from_secs(15), || {
+        vm2.http_ok("http://192.168.1.10:8080/")
+    })
+    .expect("removed");
+    let nodes = vm1.cilium_json(&["node", "list"]).expect("nodes");
+    assert_eq!(nodes["nodes-added"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn connections_and_denials_hold_across_an_agent_crash() {
+    sweep_stale();
+    // The datapath's promise: pinned programs and maps keep enforcing, and conntrack keeps
+    // open connections, while the agent is gone. (Without encryption: the userspace WireGuard
+    // backend lives in the agent, so its tunnels fail closed while it is down.)
+    let mut tb =
+        testbed::Testbed::create(&unique_prefix(), &SEED_VMS[..2], testbed::built_binaries())
+            .expect("testbed");
+    tb.share_secret(testbed::TEST_SECRET).expect("secret");
+    let nodes = ["192.168.1.10", "192.168.1.11"];
+    for vm in ["vm1", "vm2"] {
+        let c = testbed::seed_config(vm, &nodes, &[])
+            .replace("encryption:\n  enabled: true", "encryption:\n  enabled: false");
+        tb.start_agent(vm, &c).expect("agent");
+    }
+    let (vm1, vm2) = (tb.vm("vm1").clone(), tb.vm("vm2").clone());
+    let echo = tb.helper_file("echo.py", ECHO).expect("file").to_str().expect("utf-8").to_string();
+    let session =
+        tb.helper_file("session.py", SESSION).expect("file").to_str().expect("utf-8").to_string();
+    let log = tb.helper_file("log", "").expect("file").to_str().expect("utf-8").to_string();
+    tb.spawn("vm1", &["python3", &echo, "192.168.1.10", "9000"]).expect("echo");
+    tb.spawn("vm1", &["python3", "-m", "http.server", "8080", "--bind", "192.168.1.10"])
+        .expect("web");
+    let allow = tb
+        .helper_file("allow-9000.yaml", "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: allow-9000\nspec:\n  endpointSelector: {}\n  ingress:\n    - fromEntities: [cluster]\n      toPorts: [{ports: [{port: \"9000\", protocol: TCP}]}]\n")
+        .expect("file");
+    vm1.run(&["cilium", "policy", "apply", allow.to_str().expect("utf-8")]).expect("apply");
+    wait_for("the echo port", Duration::from_secs(20), || {
+        vm2.exec(&[
+            "python3",
+            "-c",
+            "import socket; socket.create_connection(('192.168.1.10', 9000), 1).close()",
+        ])
+        .is_ok_and(|o| o.status.success())
+    })
+    .expect("up");
+    tb.spawn("vm2", &["python3", &session, "192.168.1.10", "9000", &log]).expect("session");
+    let count = || std::fs::read_to_string(&log).map(|s| s.lines().count()).unwrap_or(0);
+    wait_for("the session", Duration::from_secs(10), || count() > 5).expect("session");
+    assert!(!vm2.http_ok("http://192.168.1.10:8080/"));
+
+    tb.kill_agent("vm1");
+    let before = count();
+    wait_for("the session to go on without the agent", Duration::from_secs(10), || {
+        count() > before + 5
+    })
+    .expect("survives");
+    assert!(!vm2.http_ok("http://192.168.1.10:8080/"), "denied while the agent is down");
+    tb.restart_agent("vm1").expect("restart");
+    assert!(!vm2.http_ok("http://192.168.1.10:8080/"), "denied right after the restart");
+    let before = count();
+    wait_for("the session to go on after the restart", Duration::from_secs(15), || {
+        count() > before + 5
+    })
+    .expect("survives");
+    let maps = vm1.cilium_json(&["map", "list"]).expect("maps");
+    assert!(maps["maps"].as_array().is_some_and(|m| m.len() == 7));
+}

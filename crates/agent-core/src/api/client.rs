@@ -178,6 +178,11 @@ impl Client {
         self.call(Method::GET, &format!("/v1/identity/{}", encode(id)), None::<&()>, None).await
     }
 
+    /// `GET /v1/cluster/nodes`.
+    pub async fn cluster_nodes(&self) -> Result<super::models::ClusterNodeStatus, ClientError> {
+        self.call(Method::GET, "/v1/cluster/nodes", None::<&()>, None).await
+    }
+
     /// `GET /v1/encryption/key`.
     pub async fn encryption_key(&self) -> Result<super::models::EncryptionKey, ClientError> {
         self.call(Method::GET, "/v1/encryption/key", None::<&()>, None).await

@@ -559,3 +559,17 @@ pub struct EncryptionKey {
     #[serde(rename = "rotated-at", default)]
     pub rotated_at: String,
 }
+
+/// `GET /v1/cluster/nodes`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClusterNodeStatus {
+    /// Client ID (always 0: every call returns the full list).
+    #[serde(rename = "client-id", default)]
+    pub client_id: i64,
+    /// This node, `<cluster>/<node>`.
+    #[serde(rename = "self", default)]
+    pub self_: String,
+    /// Every node.
+    #[serde(rename = "nodes-added", default)]
+    pub nodes_added: Vec<NodeElement>,
+}

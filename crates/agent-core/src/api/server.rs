@@ -33,6 +33,7 @@ pub fn router(agent: Arc<Agent>) -> Router {
         .route("/endpoint/{id}/labels", get(labels_get).patch(labels_patch))
         .route("/identity", get(identity_list))
         .route("/identity/{id}", get(identity_get))
+        .route("/cluster/nodes", get(cluster_nodes))
         .route("/encryption/key", get(encryption_key))
         .route("/encryption/rotate", axum::routing::post(encryption_rotate));
     Router::new()
@@ -236,6 +237,18 @@ async fn identity_get(State(agent): State<Arc<Agent>>, Path(id): Path<String>) -
             .into_iter()
             .find(|i| i.id == n)
             .ok_or_else(|| ApiError::NotFound(format!("identity {n} not found"))),
+    )
+}
+
+async fn cluster_nodes(State(agent): State<Arc<Agent>>) -> Response {
+    let c = agent.status().cluster.unwrap_or_default();
+    json(
+        StatusCode::OK,
+        &crate::api::models::ClusterNodeStatus {
+            client_id: 0,
+            self_: c.self_,
+            nodes_added: c.nodes,
+        },
     )
 }
 

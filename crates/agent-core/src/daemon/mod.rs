@@ -11,6 +11,7 @@
 //! Shutdown (SIGTERM/SIGINT) drains the API server, removes the socket and releases the lock.
 
 mod policy;
+mod policydir;
 mod state;
 
 use std::fs::{self, File};
@@ -145,6 +146,9 @@ pub async fn run(
         Some(secret) => start_membership(&agent, secret).await?,
         None => Vec::new(),
     };
+    if let Some(dir) = &config.policy_dir {
+        membership_tasks.push(tokio::spawn(policydir::watch(agent.clone(), dir.clone())));
+    }
     if let (Some(period), Some(_)) = (config.encryption.key_rotation, agent.wireguard()) {
         let a = agent.clone();
         membership_tasks.push(tokio::spawn(async move {

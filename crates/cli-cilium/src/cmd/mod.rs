@@ -7,6 +7,7 @@ mod encryption;
 mod endpoint;
 mod labels;
 mod monitor;
+mod node;
 mod policy;
 mod status;
 mod version;
@@ -30,5 +31,6 @@ pub async fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Identity(c) => endpoint::run_identity(cli, c).await,
         Command::Endpoint(c) => endpoint::run_endpoint(cli, c).await,
         Command::Encryption(c) => encryption::run(cli, c).await,
+        Command::Node(c) => node::run(cli, c).await,
     }
 }
