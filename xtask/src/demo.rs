@@ -65,53 +65,89 @@ pub fn run(root: &Path, keep: bool) -> anyhow::Result<()> {
         tb.start_agent(vm, &config(vm, role))?;
     }
 
-    bar.set_message("running traffic: HTTP server on vm2, curl from vm1");
-    let vm2 = tb.vm("vm2").clone();
-    let mut server = vm2
-        .command(&["python3", "-m", "http.server", "8080", "--bind", "192.168.1.11"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .context("starting the HTTP server in vm2")?;
-    let vm1 = tb.vm("vm1").clone();
-    let mut curl_ok = false;
-    for _ in 0..100 {
-        if vm1
-            .exec(&[
-                "curl",
-                "-sf",
-                "-o",
-                "/dev/null",
-                "--max-time",
-                "2",
-                "http://192.168.1.11:8080/",
-            ])?
-            .status
-            .success()
-        {
-            curl_ok = true;
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
+    let (vm1, vm2, vm3) = (tb.vm("vm1").clone(), tb.vm("vm2").clone(), tb.vm("vm3").clone());
+    bar.set_message("waiting for the cluster: announcements and WireGuard handshakes");
+    testbed::wait_for("every node reachable", Duration::from_secs(30), || {
+        vm1.cilium_json(&["status"]).is_ok_and(|s| {
+            s["cluster"]["nodes"]
+                .as_array()
+                .is_some_and(|n| n.iter().all(|n| n["health"]["state"] == "Reachable"))
+        })
+    })?;
+
+    bar.set_message("running traffic: HTTP server on vm2");
+    tb.spawn("vm2", &["python3", "-m", "http.server", "8080", "--bind", "192.168.1.11"])?;
+    testbed::wait_for("vm2's HTTP server through the tunnel", Duration::from_secs(20), || {
+        vm1.http_ok("http://192.168.1.11:8080/")
+    })?;
+
+    bar.set_message("applying the seed's frontend-to-backend policy on vm2");
+    let policy = root.join("deploy/policies/frontend-to-backend.yaml");
+    vm2.run(&["cilium", "policy", "apply", &policy.display().to_string()])?;
+    let frontend_ok = vm1.http_ok("http://192.168.1.11:8080/");
+    let other_denied = !vm3.http_ok("http://192.168.1.11:8080/");
+
+    bar.set_message("capturing vm2's wire while vm1 talks to it");
+    let pcap = tb.helper_file("proof.pcap", "")?;
+    let _ = std::fs::remove_file(&pcap);
+    let pcap_s = pcap.display().to_string();
+    let mut dump = tb.spawn_child(
+        "vm2",
+        &[
+            "tcpdump",
+            "-i",
+            "eth0",
+            "-nn",
+            "--immediate-mode",
+            "-U",
+            "-w",
+            &pcap_s,
+            "host",
+            "192.168.1.10",
+        ],
+    )?;
+    testbed::wait_for("tcpdump", Duration::from_secs(10), || {
+        std::fs::metadata(&pcap).is_ok_and(|m| m.len() >= 24)
+    })?;
+    for _ in 0..3 {
+        vm1.http_ok("http://192.168.1.11:8080/");
     }
+    let _ = Command::new("kill").args(["-INT", &dump.id().to_string()]).status();
+    let _ = dump.wait();
+    let capture =
+        String::from_utf8_lossy(&vm2.run(&["tcpdump", "-nn", "-r", &pcap_s])?.stdout).into_owned();
     bar.finish_and_clear();
 
-    let show = |title: &str, argv: &[&str]| -> anyhow::Result<()> {
-        println!("\n\x1b[1mvm1$ {title}\x1b[0m");
-        let out = vm1.exec(argv)?;
+    let show = |vm: &testbed::Vm, title: &str, argv: &[&str]| -> anyhow::Result<()> {
+        println!("\n\x1b[1m{}$ {title}\x1b[0m", vm.name);
+        let out = vm.exec(argv)?;
         print!("{}", String::from_utf8_lossy(&out.stdout));
         eprint!("{}", String::from_utf8_lossy(&out.stderr));
         Ok(())
     };
-    show("cilium status", &["cilium", "status"])?;
-    show("cilium config", &["cilium", "config"])?;
-    show("cilium version", &["cilium", "version"])?;
+    show(&vm1, "cilium status", &["cilium", "status"])?;
+    show(&vm1, "cilium encryption status", &["cilium", "encryption", "status"])?;
+    show(&vm1, "wg show cilium_wg0", &["wg", "show", "cilium_wg0"])?;
+    show(&vm2, "cilium endpoint list", &["cilium", "endpoint", "list"])?;
+    show(&vm2, "cilium bpf policy get", &["cilium", "bpf", "policy", "get"])?;
+    show(&vm2, "cilium bpf metrics list", &["cilium", "bpf", "metrics", "list"])?;
     println!(
-        "\n\x1b[1mvm1$ curl http://192.168.1.11:8080/\x1b[0m\n{}",
-        if curl_ok { "200 OK" } else { "FAILED" }
+        "\n\x1b[1mvm1$ curl http://192.168.1.11:8080/\x1b[0m   (app=frontend)\n{}",
+        if frontend_ok { "200 OK" } else { "FAILED" }
     );
-    let _ = server.kill();
-    let _ = server.wait();
+    println!(
+        "\n\x1b[1mvm3$ curl http://192.168.1.11:8080/\x1b[0m   (app=other)\n{}",
+        if other_denied { "denied by frontend-to-backend" } else { "NOT DENIED" }
+    );
+    let plaintext = capture.lines().filter(|l| l.contains(".8080")).count();
+    let wireguard = capture.lines().filter(|l| l.contains(".51871: UDP")).count();
+    println!(
+        "\n\x1b[1mvm2$ tcpdump -i eth0 host 192.168.1.10\x1b[0m   (during three curls from vm1)"
+    );
+    for l in capture.lines().take(6) {
+        println!("{l}");
+    }
+    println!("... {wireguard} WireGuard packets (UDP 51871), {plaintext} plaintext HTTP packets");
 
     if keep {
         tb.keep();
@@ -122,8 +158,8 @@ pub fn run(root: &Path, keep: bool) -> anyhow::Result<()> {
     } else {
         println!("\nCleaning up (use --keep to leave the VMs running).");
     }
-    if !curl_ok {
-        bail!("vm1 could not reach vm2's HTTP server");
+    if !frontend_ok || !other_denied || plaintext > 0 || wireguard == 0 {
+        bail!("the demo did not behave as the seed promises (see above)");
     }
     Ok(())
 }
