@@ -479,8 +479,14 @@ pub fn built_binaries() -> &'static Path {
     static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     DIR.get_or_init(|| {
         let exe = std::env::current_exe().expect("test executable path");
-        // target/<profile>/deps/<test> -> target/<profile>
-        let dir = exe.parent().and_then(Path::parent).expect("target dir").to_path_buf();
+        // target/<profile>/deps/<test> (tests) or target/<profile>/<bin> -> target/<profile>
+        let parent = exe.parent().expect("executable directory");
+        let dir = if parent.file_name().is_some_and(|n| n == "deps") {
+            parent.parent().expect("target dir")
+        } else {
+            parent
+        }
+        .to_path_buf();
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut c = Command::new(cargo);
         c.args([

@@ -16,8 +16,9 @@ use axum::routing::get;
 use crate::api::models::DaemonConfigurationSpec;
 use crate::daemon::{Agent, ApiError};
 
-/// Largest request body accepted; configuration patches are tiny.
-const MAX_BODY: usize = 1 << 20;
+/// Largest request body accepted: a policy file of tens of thousands of rules fits; the socket
+/// is local and only root and group `cilium` may use it.
+const MAX_BODY: usize = 64 << 20;
 
 /// The API router, rooted at `/v1`.
 pub fn router(agent: Arc<Agent>) -> Router {

@@ -1,0 +1,73 @@
+//! Shared helpers of the benchmarks: iperf3 between two testbed VMs, process memory.
+
+#![forbid(unsafe_code)]
+
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use testbed::{Testbed, wait_for};
+
+/// Throughput in Gbit/s of a `seconds`-long iperf3 TCP test from `client` to `server_ip`
+/// (an iperf3 server must already run there).
+pub fn iperf(tb: &Testbed, client: &str, server_ip: &str, seconds: u32) -> anyhow::Result<f64> {
+    let vm = tb.vm(client);
+    let out = vm
+        .run(&["iperf3", "-c", server_ip, "-t", &seconds.to_string(), "-J"])
+        .context("iperf3 client")?;
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).context("iperf3 JSON")?;
+    let bps = v["end"]["sum_received"]["bits_per_second"]
+        .as_f64()
+        .context("no throughput in iperf3's answer")?;
+    Ok(bps / 1e9)
+}
+
+/// Starts an iperf3 server in `vm` and waits until it answers.
+pub fn iperf_server(tb: &mut Testbed, vm: &str, ip: &str) -> anyhow::Result<()> {
+    tb.spawn(vm, &["iperf3", "-s", "-B", ip])?;
+    let probe = format!("import socket; socket.create_connection(('{ip}', 5201), 1).close()");
+    let v = tb.vm(vm).clone();
+    wait_for("the iperf3 server", Duration::from_secs(10), || {
+        v.exec(&["python3", "-c", &probe]).is_ok_and(|o| o.status.success())
+    })
+}
+
+/// Round-trip latency in milliseconds (median of `count` TCP connects, which also exercise the
+/// datapath's connection setup).
+pub fn connect_latency(
+    tb: &Testbed,
+    client: &str,
+    ip: &str,
+    port: u16,
+    count: u32,
+) -> anyhow::Result<f64> {
+    let script = format!(
+        "import socket,time,statistics\nr=[]\nfor _ in range({count}):\n  t=time.perf_counter(); s=socket.create_connection(('{ip}',{port}),2); r.append(time.perf_counter()-t); s.close()\nprint(statistics.median(r)*1000)"
+    );
+    let out = tb.vm(client).run(&["python3", "-c", &script])?;
+    String::from_utf8_lossy(&out.stdout).trim().parse().context("latency")
+}
+
+/// Resident memory of the process listening on the agent's socket in `vm`, in MiB.
+pub fn agent_rss_mib(tb: &Testbed, vm: &str) -> anyhow::Result<f64> {
+    let out = tb.vm(vm).run(&[
+        "sh",
+        "-c",
+        "for p in $(pgrep -f cilium-agent); do grep VmRSS /proc/$p/status; done",
+    ])?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let kb: f64 =
+        text.split_whitespace().nth(1).and_then(|k| k.parse().ok()).context("no VmRSS")?;
+    Ok(kb / 1024.0)
+}
+
+/// Fails unless a tool is installed.
+pub fn require(tool: &str, how: &str) -> anyhow::Result<()> {
+    let ok = std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        bail!("`{tool}` is missing: {how}");
+    }
+    Ok(())
+}
