@@ -63,11 +63,14 @@ pub fn run(root: &Path, check: bool) -> anyhow::Result<()> {
     for s in sources.iter().filter(|s| s.ends_with(".bpf.c")) {
         let name = s.trim_end_matches(".c");
         let built = tmp.join(format!("{name}.o"));
-        // Relative source path: it is what ends up in the object's line info.
+        // The object's line info names the source file: map the checkout's directory away so
+        // that any clone builds the same bytes.
+        let prefix_map = format!("-ffile-prefix-map={}=.", crate_dir.canonicalize()?.display());
         output(
             Command::new(CLANG)
                 .current_dir(&crate_dir)
                 .args(FLAGS)
+                .arg(&prefix_map)
                 .arg(&arch_include)
                 .arg("-c")
                 .arg(format!("src/bpf/{s}"))

@@ -8,6 +8,7 @@
 mod bpf;
 mod demo;
 mod generate;
+mod kernels;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -29,6 +30,8 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
+    /// Fetch the Debian kernels the BPF suite also runs on (into target/kernels)
+    Kernels,
     /// Run the multi-VM demo on network namespaces (needs root)
     Demo {
         /// Leave the VMs running afterwards
@@ -43,6 +46,7 @@ enum Task {
 fn main() -> anyhow::Result<()> {
     match Args::parse().task {
         Task::Bpf { check } => bpf::run(&generate::root(), check),
+        Task::Kernels => kernels::run(&generate::root()),
         Task::Demo { action: Some(_), .. } => demo::cleanup(),
         Task::Demo { keep, action: None } => demo::run(&generate::root(), keep),
         Task::Gen => {

@@ -1,6 +1,7 @@
 //! Every verdict path of the host firewall through BPF_PROG_TEST_RUN with crafted packets.
 //! Needs root (CAP_BPF, CAP_SYS_ADMIN for the private bpffs); fails, never skips, without it.
 
+mod kernels;
 mod packet;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
