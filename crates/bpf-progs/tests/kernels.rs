@@ -115,7 +115,10 @@ fn distribution_kernels() {
     if kernels().len() < 2 {
         // Fetch them the way CI does.
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let st = Command::new(cargo).args(["run", "--quiet", "-p", "xtask", "--", "kernels"]).status().expect("cargo");
+        let st = Command::new(cargo)
+            .args(["run", "--quiet", "-p", "xtask", "--", "kernels"])
+            .status()
+            .expect("cargo");
         assert!(st.success(), "`cargo xtask kernels` failed");
     }
     let kernels = kernels();

@@ -267,7 +267,8 @@ fn load_datapath(
     addrs: &[(String, IpAddr)],
 ) -> Result<(crate::datapath::Datapath, Ring), crate::datapath::DatapathError> {
     use crate::datapath::{Datapath, DatapathError, ctseed, default_devices};
-    let mut dp = Datapath::load(&c.bpf_root, &c.bpf_pin_dir())?;
+    let ct = crate::datapath::ct_size(c.bpf_map_dynamic_size_ratio);
+    let mut dp = Datapath::load(&c.bpf_root, &c.bpf_pin_dir(), ct)?;
     // Existing connections first, so attaching never cuts one.
     let (sockets, listening) = ctseed::current_sockets();
     let seeded = dp.seed_conntrack(&sockets, &listening)?;

@@ -92,6 +92,22 @@ pub fn kernel_version() -> (u32, u32) {
     (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
 }
 
+/// Conntrack entries for `ratio` of the machine's memory (`bpf.mapDynamicSizeRatio`, as
+/// Cilium sizes its tables), between 64k and 4M entries. An entry (key, value and the LRU
+/// hash's own overhead) takes about 160 bytes.
+pub fn ct_size(ratio: f64) -> u32 {
+    const MIN: u64 = 1 << 16;
+    const MAX: u64 = 1 << 22;
+    let mem_kib: u64 = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines().find(|l| l.starts_with("MemTotal:"))?.split_whitespace().nth(1)?.parse().ok()
+        })
+        .unwrap_or(0);
+    let entries = (mem_kib as f64 * 1024.0 * ratio / 160.0) as u64;
+    entries.clamp(MIN, MAX) as u32
+}
+
 /// Checks the running kernel against [`MIN_KERNEL`].
 pub fn check_kernel() -> Result<(), DatapathError> {
     if kernel_version() < MIN_KERNEL {
@@ -121,15 +137,25 @@ pub fn ensure_bpffs(root: &Path) -> Result<(), DatapathError> {
 
 impl Datapath {
     /// Loads the object with its maps pinned in `pin_dir` (re-using maps already pinned there).
-    pub fn load(bpf_root: &Path, pin_dir: &Path) -> Result<Datapath, DatapathError> {
+    /// `ct_entries` sizes the conntrack table (see [`ct_size`]); a table pinned by an earlier
+    /// run keeps its size, so a restart never loses connections to a resize.
+    pub fn load(
+        bpf_root: &Path,
+        pin_dir: &Path,
+        ct_entries: u32,
+    ) -> Result<Datapath, DatapathError> {
         check_kernel()?;
         ensure_bpffs(bpf_root)?;
         std::fs::create_dir_all(pin_dir).map_err(|e| DatapathError::Bpffs {
             path: pin_dir.to_path_buf(),
             reason: e.to_string(),
         })?;
+        let ct_entries = aya::maps::MapInfo::from_pin(pin_dir.join(names::CT))
+            .map(|i| i.max_entries())
+            .unwrap_or(ct_entries);
         let mut ebpf = EbpfLoader::new()
             .default_map_pin_directory(pin_dir)
+            .map_max_entries(names::CT, ct_entries)
             .load(bpf_progs::HOSTFW_OBJ)
             .map_err(|e| DatapathError::Load(format!("{e:#}")))?;
         for name in [programs::INGRESS, programs::EGRESS, programs::WG_INGRESS, programs::WG_EGRESS]
