@@ -595,3 +595,32 @@ pub fn seed_cluster_with(
     }
     Ok(tb)
 }
+
+/// A Python echo server (`python3 echo.py ADDRESS PORT`): one thread per connection.
+pub const ECHO_SERVER: &str = r#"
+import socket, sys, threading
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(16)
+def serve(c):
+    while True:
+        d = c.recv(64)
+        if not d: return
+        c.sendall(d)
+while True:
+    c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
+"#;
+
+/// A long-lived Python client session (`python3 session.py ADDRESS PORT LOG`): a ping every
+/// 100 ms, each answer logged to a file; it exits when the connection breaks, so the log
+/// stops growing.
+pub const SESSION_CLIENT: &str = r#"
+import socket, sys, time
+c = socket.create_connection((sys.argv[1], int(sys.argv[2])), 5)
+n = 0
+while True:
+    c.sendall(b"ping %d\n" % n)
+    d = c.recv(64)
+    if not d: break
+    with open(sys.argv[3], "a") as f: f.write("pong %d\n" % n)
+    n += 1; time.sleep(0.1)
+"#;

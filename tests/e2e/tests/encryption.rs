@@ -179,9 +179,18 @@ fn an_open_connection_survives_key_rotation() {
     sweep_stale();
     let mut tb = seed_cluster(&unique_prefix(), &SEED_VMS[..2], &[]).expect("cluster");
     let (vm1, vm2) = (tb.vm("vm1").clone(), tb.vm("vm2").clone());
-    let echo = tb.helper_file("echo.py", ECHO).expect("file").to_str().expect("utf-8").to_string();
-    let session =
-        tb.helper_file("session.py", SESSION).expect("file").to_str().expect("utf-8").to_string();
+    let echo = tb
+        .helper_file("echo.py", testbed::ECHO_SERVER)
+        .expect("file")
+        .to_str()
+        .expect("utf-8")
+        .to_string();
+    let session = tb
+        .helper_file("session.py", testbed::SESSION_CLIENT)
+        .expect("file")
+        .to_str()
+        .expect("utf-8")
+        .to_string();
     let log = tb.helper_file("log", "").expect("file").to_str().expect("utf-8").to_string();
     tb.spawn("vm1", &["python3", &echo, "192.168.1.10", "9000"]).expect("echo");
     wait_for("the tunnel and the echo server", Duration::from_secs(20), || {
@@ -207,31 +216,3 @@ fn an_open_connection_survives_key_rotation() {
     }
     assert_eq!(vm1.cilium_json(&["encryption", "key"]).expect("key")["key-index"], 2);
 }
-
-/// Echo server: one thread per connection.
-const ECHO: &str = r#"
-import socket, sys, threading
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(16)
-def serve(c):
-    while True:
-        d = c.recv(64)
-        if not d: return
-        c.sendall(d)
-while True:
-    c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
-"#;
-
-/// A long session: ping every 100 ms, log each answer to a file; exits if the connection
-/// breaks, so a broken session stops the count.
-const SESSION: &str = r#"
-import socket, sys, time
-c = socket.create_connection((sys.argv[1], int(sys.argv[2])), 5)
-n = 0
-while True:
-    c.sendall(b"ping %d\n" % n)
-    d = c.recv(64)
-    if not d: break
-    with open(sys.argv[3], "a") as f: f.write("pong %d\n" % n)
-    n += 1; time.sleep(0.1)
-"#;

@@ -183,8 +183,8 @@ fn lockout_guard_refuses_closing_an_open_ssh_session() {
     let mut tb = seed_cluster(&unique_prefix(), &SEED_VMS[..2], &[]).expect("cluster");
     let (vm1, vm2) = (tb.vm("vm1").clone(), tb.vm("vm2").clone());
     // An "SSH server" on vm1:22 that echoes, and a session from vm2 that stays open.
-    let echo = tb.helper_file("echo.py", ECHO).expect("file");
-    let client = tb.helper_file("session.py", SESSION).expect("file");
+    let echo = tb.helper_file("echo.py", testbed::ECHO_SERVER).expect("file");
+    let client = tb.helper_file("session.py", testbed::SESSION_CLIENT).expect("file");
     let (echo, client) =
         (echo.to_str().expect("utf-8").to_string(), client.to_str().expect("utf-8").to_string());
     tb.spawn("vm1", &["python3", &echo, "192.168.1.10", "22"]).expect("server");
@@ -234,33 +234,6 @@ fn lockout_guard_refuses_closing_an_open_ssh_session() {
         .expect("run");
     assert!(!new.status.success(), "new SSH connections are denied");
 }
-
-/// Echo server: one thread per connection.
-const ECHO: &str = r#"
-import socket, sys, threading
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(16)
-def serve(c):
-    while True:
-        d = c.recv(64)
-        if not d: return
-        c.sendall(d)
-while True:
-    c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
-"#;
-
-/// A long session: ping every 100 ms, log each answer to a file.
-const SESSION: &str = r#"
-import socket, sys, time
-c = socket.create_connection((sys.argv[1], int(sys.argv[2])), 5)
-n = 0
-while True:
-    c.sendall(b"ping %d\n" % n)
-    d = c.recv(64)
-    if not d: break
-    with open(sys.argv[3], "a") as f: f.write("pong %d\n" % n)
-    n += 1; time.sleep(0.1)
-"#;
 
 #[test]
 fn policy_dir_is_loaded_and_watched() {
@@ -318,9 +291,18 @@ fn connections_and_denials_hold_across_an_agent_crash() {
         tb.start_agent(vm, &c).expect("agent");
     }
     let (vm1, vm2) = (tb.vm("vm1").clone(), tb.vm("vm2").clone());
-    let echo = tb.helper_file("echo.py", ECHO).expect("file").to_str().expect("utf-8").to_string();
-    let session =
-        tb.helper_file("session.py", SESSION).expect("file").to_str().expect("utf-8").to_string();
+    let echo = tb
+        .helper_file("echo.py", testbed::ECHO_SERVER)
+        .expect("file")
+        .to_str()
+        .expect("utf-8")
+        .to_string();
+    let session = tb
+        .helper_file("session.py", testbed::SESSION_CLIENT)
+        .expect("file")
+        .to_str()
+        .expect("utf-8")
+        .to_string();
     let log = tb.helper_file("log", "").expect("file").to_str().expect("utf-8").to_string();
     tb.spawn("vm1", &["python3", &echo, "192.168.1.10", "9000"]).expect("echo");
     tb.spawn("vm1", &["python3", "-m", "http.server", "8080", "--bind", "192.168.1.10"])
