@@ -36,6 +36,8 @@ pub mod identity;
 #[cfg(feature = "agent")]
 pub mod logging;
 #[cfg(feature = "agent")]
+pub mod metrics;
+#[cfg(feature = "agent")]
 pub mod nodes;
 #[cfg(feature = "agent")]
 pub mod wireguard;

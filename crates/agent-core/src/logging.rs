@@ -40,11 +40,33 @@ fn filter(level: &str) -> Result<EnvFilter, LoggingError> {
         .map_err(|_| LoggingError::Level { level: level.to_string() })
 }
 
+/// Counts warnings and errors for `cilium_errors_warnings_total`.
+struct CountLayer;
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for CountLayer {
+    fn on_event(
+        &self,
+        event: &tracing::Event<'_>,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        use std::sync::atomic::Ordering::Relaxed;
+        match *event.metadata().level() {
+            tracing::Level::WARN => {
+                crate::metrics::LOG_COUNTERS.warnings.fetch_add(1, Relaxed);
+            }
+            tracing::Level::ERROR => {
+                crate::metrics::LOG_COUNTERS.errors.fetch_add(1, Relaxed);
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Installs the global subscriber.
 pub fn init(format: LogFormat, level: &str) -> Result<Logging, LoggingError> {
     let (filter_layer, handle) = reload::Layer::new(filter(level)?);
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let registry = tracing_subscriber::registry().with(filter_layer);
+    let registry = tracing_subscriber::registry().with(filter_layer).with(CountLayer);
     let result = match format {
         LogFormat::Text => registry
             .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(ansi))

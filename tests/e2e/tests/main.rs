@@ -3,4 +3,5 @@
 
 mod encryption;
 mod foundation;
+mod metrics;
 mod policy;

@@ -6,5 +6,6 @@ pub mod monitor;
 pub mod options;
 #[cfg(feature = "agent")]
 pub mod server;
+pub mod time;
 
 pub use client::{Client, ClientError, DEFAULT_SOCKET};

@@ -82,6 +82,15 @@ pub enum DaemonError {
         #[source]
         source: std::io::Error,
     },
+    /// The metrics port could not be bound.
+    #[error("cannot serve metrics on TCP {port}")]
+    Metrics {
+        /// The port.
+        port: u16,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
     /// Saved state could not be restored.
     #[error("restoring saved state")]
     State(#[source] policy::RestoreError),
@@ -146,6 +155,12 @@ pub async fn run(
         Some(secret) => start_membership(&agent, secret).await?,
         None => Vec::new(),
     };
+    if let Some(port) = config.prometheus_port {
+        let listener = tokio::net::TcpListener::bind(("0.0.0.0", port))
+            .await
+            .map_err(|source| DaemonError::Metrics { port, source })?;
+        membership_tasks.push(tokio::spawn(crate::metrics::serve(agent.clone(), listener)));
+    }
     if let Some(dir) = &config.policy_dir {
         membership_tasks.push(tokio::spawn(policydir::watch(agent.clone(), dir.clone())));
     }

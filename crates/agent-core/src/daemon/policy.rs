@@ -298,9 +298,36 @@ impl Agent {
         f
     }
 
+    /// (policies, revision, successful changes, failed changes) for metrics.
+    pub fn policy_metrics(&self) -> (usize, u64, u64, u64) {
+        let st = self.policy_state();
+        let ok = self.policy_changes[0].load(std::sync::atomic::Ordering::Relaxed);
+        let failed = self.policy_changes[1].load(std::sync::atomic::Ordering::Relaxed);
+        (st.repo.policies().len(), st.repo.revision(), ok, failed)
+    }
+
+    fn count_change<T>(&self, r: &Result<T, ApiError>) {
+        let i = usize::from(r.is_err());
+        self.policy_changes[i].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// `PUT /v1/policy`: parse `text` (named `file` in errors), resolve, check for lockout,
     /// then (unless `dry_run`) change the datapath and commit. A bad file changes nothing.
     pub fn policy_apply(
+        &self,
+        file: &str,
+        text: &str,
+        dry_run: bool,
+        force: bool,
+    ) -> Result<PolicyApplyResult, ApiError> {
+        let r = self.policy_apply_inner(file, text, dry_run, force);
+        if !dry_run {
+            self.count_change(&r);
+        }
+        r
+    }
+
+    fn policy_apply_inner(
         &self,
         file: &str,
         text: &str,
@@ -359,6 +386,12 @@ impl Agent {
 
     /// `DELETE /v1/policy`: one policy by name, or all.
     pub fn policy_delete(&self, name: Option<&str>) -> Result<PolicyModel, ApiError> {
+        let r = self.policy_delete_inner(name);
+        self.count_change(&r);
+        r
+    }
+
+    fn policy_delete_inner(&self, name: Option<&str>) -> Result<PolicyModel, ApiError> {
         let mut st = self.policy_state();
         let next_policies =
             st.repo.preview_delete(name).map_err(|e| ApiError::NotFound(e.to_string()))?;

@@ -57,6 +57,7 @@ pub struct Agent {
     membership: std::sync::OnceLock<Arc<Membership>>,
     wireguard: std::sync::OnceLock<Arc<WireGuard>>,
     wireguard_error: std::sync::OnceLock<String>,
+    pub(super) policy_changes: [std::sync::atomic::AtomicU64; 2],
 }
 
 /// The datapath as the agent got it at start: loaded, failed, or not asked for.
@@ -124,6 +125,7 @@ impl Agent {
             membership: std::sync::OnceLock::new(),
             wireguard: std::sync::OnceLock::new(),
             wireguard_error: std::sync::OnceLock::new(),
+            policy_changes: Default::default(),
         };
         if let Err(e) = agent.sync_datapath_config() {
             tracing::error!(error = %e, "configuring the datapath");

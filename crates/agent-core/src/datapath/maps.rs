@@ -199,6 +199,18 @@ impl Datapath {
         Ok(out)
     }
 
+    /// Fill level (entries / capacity) of the tables that can fill up.
+    pub fn map_pressure(&self) -> Vec<(&'static str, f64)> {
+        [names::CT, names::IPCACHE, names::POLICY, names::FRAG]
+            .into_iter()
+            .filter_map(|name| {
+                let max = aya::maps::MapInfo::from_pin(self.pin_dir.join(name)).ok()?.max_entries();
+                let used = self.dump(name).ok()?.len();
+                (max > 0).then(|| (name, used as f64 / f64::from(max)))
+            })
+            .collect()
+    }
+
     /// Sums of the metrics map: (reason, egress?) -> (packets, bytes).
     pub fn metrics(&self) -> Result<Vec<(u8, bool, u64, u64)>, DatapathError> {
         let m: PerCpuArray<_, MetricsValue> =

@@ -365,15 +365,17 @@ static __always_inline struct policy_value *policy_lookup(__u32 identity, int di
 	return bpf_map_lookup_elem(&cilium_policy, &k);
 }
 
-/* ICMP that belongs to existing traffic or to the network itself: errors (so path MTU
- * discovery keeps working) and IPv6 neighbour discovery. */
+/* Traffic that belongs to existing connections or to the link itself: ICMP errors (so path
+ * MTU discovery keeps working), IPv6 neighbour discovery and multicast listener discovery, and
+ * IGMP. None of it reaches an application. */
 static __always_inline int icmp_always_allowed(const struct pkt *p)
 {
 	if (p->proto == IPPROTO_ICMP)
 		return p->icmp_type == 3 || p->icmp_type == 11 || p->icmp_type == 12;
 	if (p->proto == IPPROTO_ICMPV6_)
-		return p->icmp_type <= 4 || (p->icmp_type >= 133 && p->icmp_type <= 137);
-	return 0;
+		return p->icmp_type <= 4 || (p->icmp_type >= 130 && p->icmp_type <= 137) ||
+		       p->icmp_type == 143;
+	return p->proto == IPPROTO_IGMP;
 }
 
 static __always_inline void ct_fill_key(struct ct_key *k, const struct pkt *p, int reverse)

@@ -14,25 +14,10 @@ use crate::output;
 /// 180 s without a new handshake.
 const SESSION_LIFETIME: Duration = Duration::from_secs(180);
 
-/// Seconds since an RFC 3339 time (as the agent formats them), if it is a real time.
+/// Time since an API timestamp, if it is a real time.
 fn since(t: &str) -> Option<Duration> {
-    if t.starts_with("0001-") || t.is_empty() {
-        return None;
-    }
-    let parse = |a: usize, b: usize| t.get(a..b)?.parse::<i64>().ok();
-    let (y, mo, d, h, mi, s) =
-        (parse(0, 4)?, parse(5, 7)?, parse(8, 10)?, parse(11, 13)?, parse(14, 16)?, parse(17, 19)?);
-    // Days from civil (Howard Hinnant).
-    let y2 = if mo <= 2 { y - 1 } else { y };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let doy = (153 * (if mo > 2 { mo - 3 } else { mo + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = days * 86400 + h * 3600 + mi * 60 + s;
-    let now =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() as i64;
-    Some(Duration::from_secs((now - secs).max(0) as u64))
+    let then = agent_core::api::time::parse(t)?;
+    Some(std::time::SystemTime::now().duration_since(then).unwrap_or_default())
 }
 
 /// `1m ago`, `30s ago`, as the seed shows handshakes.

@@ -1,0 +1,256 @@
+//! Prometheus metrics on `prometheus.port` (`/metrics`), with Cilium's metric names where one
+//! exists. Values are read at scrape time (datapath counters, policy, nodes, WireGuard) into a
+//! snapshot that a `prometheus-client` collector encodes.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
+use prometheus_client::metrics::MetricType;
+use prometheus_client::metrics::counter::ConstCounter;
+use prometheus_client::metrics::gauge::ConstGauge;
+use prometheus_client::registry::Registry;
+
+use crate::daemon::Agent;
+
+/// Warnings and errors logged, by level (Cilium's `cilium_errors_warnings_total`).
+#[derive(Debug, Default)]
+pub struct LogCounters {
+    /// `warning`.
+    pub warnings: AtomicU64,
+    /// `error`.
+    pub errors: AtomicU64,
+}
+
+/// The process-wide log counters, fed by the logging layer.
+pub static LOG_COUNTERS: LogCounters =
+    LogCounters { warnings: AtomicU64::new(0), errors: AtomicU64::new(0) };
+
+type Labels = Vec<(String, String)>;
+
+/// One metric family's samples.
+#[derive(Debug, Clone)]
+enum Samples {
+    Counter(Vec<(Labels, u64)>),
+    Gauge(Vec<(Labels, f64)>),
+}
+
+/// Everything one scrape shows.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    families: Vec<(&'static str, &'static str, Samples)>,
+}
+
+impl Snapshot {
+    fn counter(&mut self, name: &'static str, help: &'static str, samples: Vec<(Labels, u64)>) {
+        self.families.push((name, help, Samples::Counter(samples)));
+    }
+
+    fn gauge(&mut self, name: &'static str, help: &'static str, samples: Vec<(Labels, f64)>) {
+        self.families.push((name, help, Samples::Gauge(samples)));
+    }
+}
+
+impl Collector for Snapshot {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        for (name, help, samples) in &self.families {
+            match samples {
+                Samples::Counter(s) => {
+                    let mut m = encoder.encode_descriptor(name, help, None, MetricType::Counter)?;
+                    for (labels, v) in s {
+                        ConstCounter::new(*v).encode(m.encode_family(labels)?)?;
+                    }
+                }
+                Samples::Gauge(s) => {
+                    let mut m = encoder.encode_descriptor(name, help, None, MetricType::Gauge)?;
+                    for (labels, v) in s {
+                        ConstGauge::new(*v).encode(m.encode_family(labels)?)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn l(pairs: &[(&str, &str)]) -> Labels {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+/// Process metrics from /proc/self.
+fn process(s: &mut Snapshot) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    let ticks = 100.0;
+    let cpu = fields.get(11).and_then(|u| u.parse::<f64>().ok()).unwrap_or(0.0)
+        + fields.get(12).and_then(|u| u.parse::<f64>().ok()).unwrap_or(0.0);
+    let rss_pages = fields.get(21).and_then(|r| r.parse::<f64>().ok()).unwrap_or(0.0);
+    let fds = std::fs::read_dir("/proc/self/fd").map(|d| d.count()).unwrap_or(0);
+    s.counter(
+        "process_cpu_seconds",
+        "CPU time of the agent in seconds",
+        vec![(vec![], (cpu / ticks) as u64)],
+    );
+    s.gauge(
+        "process_resident_memory_bytes",
+        "Resident memory of the agent",
+        vec![(vec![], rss_pages * 4096.0)],
+    );
+    s.gauge("process_open_fds", "Open file descriptors of the agent", vec![(vec![], fds as f64)]);
+}
+
+/// Gathers a scrape's snapshot.
+pub async fn snapshot(agent: &Agent) -> Snapshot {
+    let mut s = Snapshot::default();
+    let dir = |egress: bool| if egress { "EGRESS" } else { "INGRESS" };
+    if let Some(Ok(m)) = agent.with_datapath(|d| d.metrics()) {
+        let (mut fwd_c, mut fwd_b, mut drop_c, mut drop_b) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (reason, egress, count, bytes) in m {
+            if reason == 0 {
+                fwd_c.push((l(&[("direction", dir(egress))]), count));
+                fwd_b.push((l(&[("direction", dir(egress))]), bytes));
+            } else {
+                let r = crate::api::monitor::drop_reason_name(reason);
+                drop_c.push((l(&[("reason", r), ("direction", dir(egress))]), count));
+                drop_b.push((l(&[("reason", r), ("direction", dir(egress))]), bytes));
+            }
+        }
+        s.counter("cilium_forward_count", "Packets forwarded by the datapath", fwd_c);
+        s.counter("cilium_forward_bytes", "Bytes forwarded by the datapath", fwd_b);
+        s.counter("cilium_drop_count", "Packets dropped by the datapath, by reason", drop_c);
+        s.counter("cilium_drop_bytes", "Bytes dropped by the datapath, by reason", drop_b);
+        if let Some(pressure) = agent.with_datapath(|d| d.map_pressure()) {
+            s.gauge(
+                "cilium_bpf_map_pressure",
+                "Fill level of the BPF maps (entries / capacity)",
+                pressure.into_iter().map(|(name, p)| (l(&[("map_name", name)]), p)).collect(),
+            );
+        }
+    }
+    let (policies, revision, changes_ok, changes_failed) = agent.policy_metrics();
+    s.gauge("cilium_policy", "Number of policies loaded", vec![(vec![], policies as f64)]);
+    s.gauge(
+        "cilium_policy_max_revision",
+        "Highest policy revision",
+        vec![(vec![], revision as f64)],
+    );
+    s.counter(
+        "cilium_policy_change",
+        "Policy changes, by outcome",
+        vec![
+            (l(&[("outcome", "success")]), changes_ok),
+            (l(&[("outcome", "failure")]), changes_failed),
+        ],
+    );
+    let status = agent.status();
+    let nodes = status.cluster.map(|c| c.nodes).unwrap_or_default();
+    let me = agent.node_name().to_string();
+    let cluster = agent.config().cluster_name.clone();
+    let mut conn = Vec::new();
+    let mut lat = Vec::new();
+    let mut unreachable = 0;
+    for n in nodes.iter().filter(|n| !n.health.as_ref().is_some_and(|h| h.local)) {
+        let reachable = n.health.as_ref().is_some_and(|h| h.state == "Reachable");
+        unreachable += u32::from(!reachable);
+        let labels = l(&[
+            ("source_cluster", &cluster),
+            ("source_node_name", &me),
+            ("target_cluster", &cluster),
+            ("target_node_name", &n.name),
+            ("type", "node"),
+        ]);
+        conn.push((labels.clone(), if reachable { 1.0 } else { 0.0 }));
+        if let Some(ns) = n.health.as_ref().and_then(|h| h.latency_ns) {
+            lat.push((labels, ns as f64 / 1e9));
+        }
+    }
+    s.gauge(
+        "cilium_unreachable_nodes",
+        "Nodes this agent cannot reach",
+        vec![(vec![], f64::from(unreachable))],
+    );
+    s.gauge("cilium_node_connectivity_status", "1 when the node answers, 0 otherwise", conn);
+    s.gauge("cilium_node_connectivity_latency_seconds", "Round trip of the last probe", lat);
+    if let Some(wg) = agent.wireguard() {
+        let st = wg.status().await;
+        let peers: Vec<_> = st.interfaces.iter().flat_map(|i| i.peers.clone()).collect();
+        s.gauge("cilium_wireguard_peers", "WireGuard peers", vec![(vec![], peers.len() as f64)]);
+        let now = std::time::SystemTime::now();
+        s.gauge(
+            "cilium_wireguard_peer_last_handshake_seconds",
+            "Seconds since the last handshake with each peer",
+            peers
+                .iter()
+                .filter_map(|p| {
+                    let ts = crate::wireguard::parse_rfc3339(&p.last_handshake_time)?;
+                    Some((
+                        l(&[("peer", &p.public_key)]),
+                        now.duration_since(ts).unwrap_or_default().as_secs_f64(),
+                    ))
+                })
+                .collect(),
+        );
+        s.counter(
+            "cilium_wireguard_peer_received_bytes",
+            "Bytes received from each peer",
+            peers.iter().map(|p| (l(&[("peer", &p.public_key)]), p.transfer_rx)).collect(),
+        );
+        s.counter(
+            "cilium_wireguard_peer_sent_bytes",
+            "Bytes sent to each peer",
+            peers.iter().map(|p| (l(&[("peer", &p.public_key)]), p.transfer_tx)).collect(),
+        );
+    }
+    s.counter(
+        "cilium_errors_warnings",
+        "Warnings and errors the agent logged",
+        vec![
+            (
+                l(&[("level", "warning"), ("subsystem", "agent")]),
+                LOG_COUNTERS.warnings.load(Ordering::Relaxed),
+            ),
+            (
+                l(&[("level", "error"), ("subsystem", "agent")]),
+                LOG_COUNTERS.errors.load(Ordering::Relaxed),
+            ),
+        ],
+    );
+    process(&mut s);
+    s
+}
+
+/// The text exposition of a scrape.
+pub async fn render(agent: &Agent) -> String {
+    let mut registry = Registry::default();
+    registry.register_collector(Box::new(snapshot(agent).await));
+    let mut out = String::new();
+    if prometheus_client::encoding::text::encode(&mut out, &registry).is_err() {
+        out.clear();
+    }
+    out
+}
+
+/// Serves `/metrics` on `port` (all addresses) until the task is dropped.
+pub async fn serve(agent: Arc<Agent>, listener: tokio::net::TcpListener) {
+    use axum::routing::get;
+    let app = axum::Router::new().route(
+        "/metrics",
+        get(move || {
+            let a = agent.clone();
+            async move {
+                (
+                    [(
+                        axum::http::header::CONTENT_TYPE,
+                        "application/openmetrics-text; version=1.0.0; charset=utf-8",
+                    )],
+                    render(&a).await,
+                )
+            }
+        }),
+    );
+    if let Err(e) = axum::serve(listener, app).await {
+        tracing::error!(error = %e, "metrics server stopped");
+    }
+}
