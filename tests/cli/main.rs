@@ -9,6 +9,8 @@ mod agent;
 mod completion;
 /// `cilium config`.
 mod config;
+/// The Docker entrypoint and the Debian package.
+mod packaging;
 /// Garbage and abuse on the API socket.
 mod robustness;
 /// `cilium status`.

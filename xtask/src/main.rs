@@ -2,10 +2,12 @@
 //!
 //! - `gen`: regenerate `completions/` and `man/` from the CLIs' clap definitions.
 //! - `demo`: run the demo (see `demo.rs`).
+//! - `deb`: build the Debian package (see `deb.rs`).
 
 #![forbid(unsafe_code)]
 
 mod bpf;
+mod deb;
 mod demo;
 mod generate;
 mod kernels;
@@ -30,6 +32,18 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
+    /// Build the Debian package (cilium-vm_<version>_<arch>.deb)
+    Deb {
+        /// Package these binaries instead of a fresh release build
+        #[arg(long, value_name = "DIR")]
+        bin_dir: Option<std::path::PathBuf>,
+        /// Where to write the package
+        #[arg(long, value_name = "DIR", default_value = "target/deb")]
+        out_dir: std::path::PathBuf,
+        /// Compressor of the package's data
+        #[arg(long, default_value = "xz", value_parser = ["xz", "gzip", "zstd", "none"])]
+        compression: String,
+    },
     /// Fetch the Debian kernels the BPF suite also runs on (into target/kernels)
     Kernels,
     /// Run the multi-VM demo on network namespaces (needs root)
@@ -46,6 +60,15 @@ enum Task {
 fn main() -> anyhow::Result<()> {
     match Args::parse().task {
         Task::Bpf { check } => bpf::run(&generate::root(), check),
+        Task::Deb { bin_dir, out_dir, compression } => {
+            let root = generate::root();
+            let out_dir = if out_dir.is_absolute() { out_dir } else { root.join(out_dir) };
+            std::fs::create_dir_all(&out_dir)
+                .with_context(|| format!("creating {}", out_dir.display()))?;
+            let deb = deb::run(&root, &deb::Request { bin_dir, out_dir, compression })?;
+            println!("{}", deb.display());
+            Ok(())
+        }
         Task::Kernels => kernels::run(&generate::root()),
         Task::Demo { action: Some(_), .. } => demo::cleanup(),
         Task::Demo { keep, action: None } => demo::run(&generate::root(), keep),

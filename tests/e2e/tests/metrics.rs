@@ -69,4 +69,47 @@ fn metrics_count_the_traffic() {
     }
     assert_eq!(sample(&s, "cilium_unreachable_nodes{}"), 0.0);
     assert_eq!(sample(&s, "cilium_wireguard_peers{}"), 2.0);
+
+    // The Grafana dashboard only queries series this scrape has.
+    let dashboard = dashboard_metrics();
+    assert!(dashboard.len() >= 15, "dashboard queries found: {dashboard:?}");
+    for name in &dashboard {
+        let exported = s.lines().any(|l| {
+            l.strip_prefix(name.as_str()).is_some_and(|rest| rest.starts_with(['{', ' ']))
+        });
+        assert!(exported, "the dashboard queries {name}, which the agent does not export");
+    }
+}
+
+/// Every metric name in the dashboard's queries (`expr` and variable `definition`s).
+fn dashboard_metrics() -> std::collections::BTreeSet<String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/grafana/cilium-vm-agent.json");
+    let text = std::fs::read_to_string(path).expect("dashboard");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("the dashboard is valid JSON");
+    let mut queries = Vec::new();
+    collect_queries(&json, &mut queries);
+    let mut names = std::collections::BTreeSet::new();
+    for q in queries {
+        for token in q.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            if ["cilium_", "hubble_", "process_"].iter().any(|p| token.starts_with(p)) {
+                names.insert(token.to_string());
+            }
+        }
+    }
+    names
+}
+
+fn collect_queries(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, v) in m {
+                match (k.as_str(), v) {
+                    ("expr" | "definition", serde_json::Value::String(q)) => out.push(q.clone()),
+                    _ => collect_queries(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|v| collect_queries(v, out)),
+        _ => {}
+    }
 }

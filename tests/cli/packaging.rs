@@ -1,0 +1,160 @@
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Command;
+
+use crate::harness::*;
+
+fn entrypoint() -> std::path::PathBuf {
+    repo_root().join("deploy/docker/entrypoint.sh")
+}
+
+/// The image's entrypoint with the seed's `docker run -e ...` line and `args`.
+fn run_entrypoint(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    let path = format!("{}:{}", bin_dir().display(), std::env::var("PATH").unwrap_or_default());
+    Command::new("sh")
+        .arg(entrypoint())
+        .args(args)
+        .env_clear()
+        .env("PATH", path)
+        .env("CILIUM_CONFIG_DIR", dir.join("etc"))
+        .env("CILIUM_SECRET_SOURCE", dir.join("docker-secret"))
+        .env("CILIUM_SECRET_DIR", dir.join("private"))
+        .envs([
+            ("CILIUM_CLUSTER_NAME", "vm-cluster"),
+            ("CILIUM_CLUSTER_ID", "1"),
+            ("CILIUM_ENCRYPTION_ENABLED", "true"),
+            ("CILIUM_ENCRYPTION_NODEENCRYPTION", "true"),
+            ("CILIUM_IPAM_MODE", "host-scope"),
+            ("CILIUM_HOST_FIREWALL_ENABLED", "true"),
+            ("CILIUM_HUBBLE_ENABLED", "true"),
+        ])
+        .envs(env.iter().copied())
+        .output()
+        .expect("run the entrypoint")
+}
+
+#[test]
+fn docker_entrypoint_configures_from_the_seed_environment() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A Docker secret is mounted world-readable; the entrypoint makes a private copy.
+    std::fs::write(
+        dir.path().join("docker-secret"),
+        "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTEyMzQ=\n",
+    )
+    .expect("secret");
+    std::fs::set_permissions(dir.path().join("docker-secret"), PermissionsExt::from_mode(0o444))
+        .expect("chmod");
+
+    let out = run_entrypoint(dir.path(), &[("CILIUM_K8S_ENABLED", "false")], &["--validate"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for (key, value) in [
+        ("cluster.name", "vm-cluster"),
+        ("encryption.enabled", "true"),
+        ("encryption.nodeEncryption", "true"),
+        ("hostFirewall.enabled", "true"),
+        ("ipam.mode", "host-scope"),
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(key))
+            .unwrap_or_else(|| panic!("{key} not printed:\n{text}"));
+        assert!(line.contains(value) && line.contains("CILIUM_"), "{key}: {line}");
+    }
+    let copy = dir.path().join("private/cluster-secret");
+    let mode = std::fs::metadata(&copy).expect("private copy").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert!(stderr(&out).contains("no ") && stderr(&out).contains("CILIUM_* variables"));
+
+    // A mounted config.yaml is used, with the environment on top.
+    std::fs::create_dir_all(dir.path().join("etc")).expect("etc");
+    std::fs::write(dir.path().join("etc/config.yaml"), "cluster:\n  name: from-file\n  id: 9\n")
+        .expect("config");
+    let out = run_entrypoint(dir.path(), &[], &["--validate"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.lines().any(|l| l.starts_with("cluster.id") && l.contains('1')), "{text}");
+    assert!(text.contains("config.yaml"), "the file is a source:\n{text}");
+}
+
+#[test]
+fn docker_entrypoint_refuses_kubernetes_and_runs_commands() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = run_entrypoint(dir.path(), &[("CILIUM_K8S_ENABLED", "true")], &["--validate"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("k8s.enabled"), "{}", stderr(&out));
+
+    let out = run_entrypoint(dir.path(), &[], &["cilium", "version", "--client"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Client:"), "{}", stdout(&out));
+}
+
+#[test]
+fn deb_installs_the_expected_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(repo_root())
+        .args(["run", "--quiet", "-p", "xtask", "--", "deb", "--bin-dir"])
+        .arg(bin_dir())
+        .arg("--out-dir")
+        .arg(dir.path())
+        // Debug binaries are large; xz would spend most of the test compressing them.
+        .args(["--compression", "gzip"])
+        .output()
+        .expect("cargo xtask deb");
+    assert!(out.status.success(), "{}", stderr(&out));
+    // dpkg-deb says what it builds; the task prints the package's path last.
+    let deb = stdout(&out).lines().last().unwrap_or_default().trim().to_string();
+    assert!(deb.ends_with(".deb"), "{deb}");
+
+    let info = Command::new("dpkg-deb").args(["--info", &deb]).output().expect("dpkg-deb");
+    let info = stdout(&info);
+    assert!(info.contains("Package: cilium-vm"), "{info}");
+    assert!(info.contains("Depends: iproute2"), "{info}");
+
+    // Install into a throwaway root with dpkg itself (its own database there).
+    let root = dir.path().join("root");
+    for d in ["var/lib/dpkg/info", "var/lib/dpkg/updates"] {
+        std::fs::create_dir_all(root.join(d)).expect("dpkg dirs");
+    }
+    std::fs::write(root.join("var/lib/dpkg/status"), "").expect("status");
+    let out = Command::new("dpkg")
+        .arg(format!("--root={}", root.display()))
+        .args(["--force-depends", "--force-script-chrootless", "--force-not-root", "-i", &deb])
+        .output()
+        .expect("dpkg -i");
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+
+    for (path, mode) in [
+        ("usr/bin/cilium-agent", 0o755),
+        ("usr/bin/cilium", 0o755),
+        ("usr/bin/hubble", 0o755),
+        ("lib/systemd/system/cilium.service", 0o644),
+        ("etc/cilium/config.yaml", 0o644),
+        ("usr/share/bash-completion/completions/cilium", 0o644),
+        ("usr/share/bash-completion/completions/hubble", 0o644),
+        ("usr/share/zsh/vendor-completions/_cilium", 0o644),
+        ("usr/share/fish/vendor_completions.d/hubble.fish", 0o644),
+        ("usr/share/man/man1/cilium.1.gz", 0o644),
+        ("usr/share/man/man1/hubble.1.gz", 0o644),
+        ("usr/share/doc/cilium-vm/copyright", 0o644),
+        ("usr/share/doc/cilium-vm/examples/grafana/cilium-vm-agent.json", 0o644),
+        ("usr/share/doc/cilium-vm/examples/policies/frontend-to-backend.yaml", 0o644),
+    ] {
+        let meta = std::fs::metadata(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(meta.permissions().mode() & 0o777, mode, "{path}");
+    }
+    let unit =
+        std::fs::read_to_string(root.join("lib/systemd/system/cilium.service")).expect("unit");
+    assert!(unit.contains("ExecStart=/usr/bin/cilium-agent"), "{unit}");
+    assert!(!unit.contains("/usr/local/"), "{unit}");
+
+    // The installed agent runs, and dpkg knows the config as a conffile.
+    let out =
+        Command::new(root.join("usr/bin/cilium-agent")).arg("--version").output().expect("run");
+    assert!(out.status.success());
+    let status = std::fs::read_to_string(root.join("var/lib/dpkg/status")).expect("status");
+    assert!(status.contains("Status: install ok installed"), "{status}");
+    assert!(status.contains("/etc/cilium/config.yaml"), "conffile:\n{status}");
+}
