@@ -1,6 +1,7 @@
 //! Multi-VM tests: each VM a network namespace with a private mount namespace (see the
 //! `testbed` library). They need root and fail, never skip, without it.
 
+mod ansible;
 mod encryption;
 mod foundation;
 mod metrics;
