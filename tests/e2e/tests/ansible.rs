@@ -138,7 +138,10 @@ fn ansible_playbook_converges_and_is_idempotent() {
         .run(&["/usr/local/bin/cilium-agent", "--config-dir=/etc/cilium", "--validate"])
         .expect("validate");
     let text = String::from_utf8_lossy(&validate.stdout);
-    assert!(text.lines().any(|l| l.starts_with("labels") && l.contains(r#""app":"frontend""#)), "{text}");
+    assert!(
+        text.lines().any(|l| l.starts_with("labels") && l.contains(r#""app":"frontend""#)),
+        "{text}"
+    );
 
     // A value the agent refuses fails the play and leaves the working configuration alone.
     let bad = playbook(&tb, &["-e", "cilium_cluster_id=999"]);
