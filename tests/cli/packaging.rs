@@ -138,6 +138,7 @@ fn deb_installs_the_expected_files() {
         ("usr/share/fish/vendor_completions.d/hubble.fish", 0o644),
         ("usr/share/man/man1/cilium.1.gz", 0o644),
         ("usr/share/man/man1/hubble.1.gz", 0o644),
+        ("usr/share/man/man1/cilium-agent.1.gz", 0o644),
         ("usr/share/doc/cilium-vm/copyright", 0o644),
         ("usr/share/doc/cilium-vm/examples/grafana/cilium-vm-agent.json", 0o644),
         ("usr/share/doc/cilium-vm/examples/policies/frontend-to-backend.yaml", 0o644),

@@ -72,7 +72,7 @@ pub fn run(root: &Path, req: &Request) -> anyhow::Result<PathBuf> {
         0o644,
     )?;
 
-    for cli in ["cilium", "hubble"] {
+    for cli in ["cilium", "hubble", "cilium-agent"] {
         let c = root.join("completions");
         install(
             &c.join(format!("{cli}.bash")),

@@ -1,13 +1,23 @@
-//! Generated files: shell completions and man pages of both CLIs, from their clap definitions.
+//! Generated files: shell completions and man pages of the CLIs and the agent, from their clap definitions.
 
 use std::path::{Path, PathBuf};
 
+use clap::CommandFactory;
 use clap_complete::Shell;
+
+/// The agent's flags, from the agent's own source (it is a binary crate, not a library).
+#[allow(dead_code, reason = "xtask only builds the command from the flags, never reads them")]
+#[path = "../../crates/cilium-agent/src/args.rs"]
+mod agent_args;
 
 /// The files under `completions/` and `man/`, relative to the repository root, with contents.
 pub fn generated() -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut out = Vec::new();
-    for (name, cmd) in [("cilium", cli_cilium::command()), ("hubble", cli_hubble::command())] {
+    for (name, cmd) in [
+        ("cilium", cli_cilium::command()),
+        ("hubble", cli_hubble::command()),
+        ("cilium-agent", agent_args::Args::command()),
+    ] {
         for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish] {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut cmd.clone(), name, &mut buf);

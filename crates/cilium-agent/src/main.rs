@@ -6,7 +6,6 @@
 #![forbid(unsafe_code)]
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -14,53 +13,11 @@ use agent_core::config::{self, LoadRequest, Loaded, Override};
 use anyhow::Context;
 use clap::Parser;
 
+use crate::args::Args;
+
+mod args;
+
 const DEFAULT_CONFIG_DIR: &str = "/etc/cilium";
-
-/// The Cilium agent for plain VMs and bare-metal servers.
-#[derive(Debug, Parser)]
-#[command(name = "cilium-agent", version, about, long_about = None)]
-struct Args {
-    /// Directory holding config.yaml
-    #[arg(long, value_name = "DIR")]
-    config_dir: Option<PathBuf>,
-
-    /// Config file to read (instead of <config-dir>/config.yaml)
-    #[arg(long, value_name = "FILE", conflicts_with = "config_dir")]
-    config_file: Option<PathBuf>,
-
-    /// Check the configuration, print the effective values and their sources, and exit
-    #[arg(long)]
-    validate: bool,
-
-    /// Override a configuration key, e.g. --set encryption.enabled=true (repeatable)
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    set: Vec<String>,
-
-    /// Runtime directory for the API sockets (key runDir)
-    #[arg(long, value_name = "DIR")]
-    run_dir: Option<String>,
-
-    /// Directory for persistent state (key stateDir)
-    #[arg(long, value_name = "DIR")]
-    state_dir: Option<String>,
-
-    /// bpffs mount point (key bpf.root)
-    #[arg(long, value_name = "DIR")]
-    bpf_root: Option<String>,
-
-    /// This node's name (key nodeName; default: the host name)
-    #[arg(long, value_name = "NAME")]
-    node_name: Option<String>,
-
-    /// Enable debug logging (key debug.enabled)
-    #[arg(long, short = 'D')]
-    debug: bool,
-
-    /// Detach the datapath from every device and remove its pinned maps and links, then exit.
-    /// Enforcement stops; the next start builds everything anew.
-    #[arg(long, conflicts_with = "validate")]
-    cleanup: bool,
-}
 
 fn main() -> ExitCode {
     let args = Args::parse();
