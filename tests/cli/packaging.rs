@@ -155,6 +155,16 @@ fn deb_installs_the_expected_files() {
     let out =
         Command::new(root.join("usr/bin/cilium-agent")).arg("--version").output().expect("run");
     assert!(out.status.success());
+    // Every installed file matches the package's checksums.
+    let verify = Command::new("dpkg")
+        .arg(format!("--root={}", root.display()))
+        .args(["--verify", "cilium-vm"])
+        .output()
+        .expect("dpkg --verify");
+    assert!(verify.status.success() && verify.stdout.is_empty(), "{}", stdout(&verify));
+    let md5 = std::fs::read_to_string(root.join("var/lib/dpkg/info/cilium-vm.md5sums"))
+        .expect("md5sums installed");
+    assert!(md5.contains("  usr/bin/cilium-agent\n"), "{md5}");
     let status = std::fs::read_to_string(root.join("var/lib/dpkg/status")).expect("status");
     assert!(status.contains("Status: install ok installed"), "{status}");
     assert!(status.contains("/etc/cilium/config.yaml"), "conffile:\n{status}");

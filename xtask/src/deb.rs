@@ -117,6 +117,13 @@ pub fn run(root: &Path, req: &Request) -> anyhow::Result<PathBuf> {
 
     let debian = stage.join("DEBIAN");
     let size_kib = du_kib(&stage)?;
+    // dpkg --verify and debsums check installed files against these.
+    let md5sums = output(
+        Command::new("sh")
+            .current_dir(&stage)
+            .args(["-c", "find . -type f -printf '%P\\0' | LC_ALL=C sort -z | xargs -0 md5sum"]),
+    )?;
+    write(&debian.join("md5sums"), &format!("{md5sums}\n"), 0o644)?;
     write(&debian.join("control"), &control(version, &arch, size_kib), 0o644)?;
     write(&debian.join("conffiles"), "/etc/cilium/config.yaml\n", 0o644)?;
     write(&debian.join("postinst"), POSTINST, 0o755)?;
