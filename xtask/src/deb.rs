@@ -28,16 +28,7 @@ pub fn run(root: &Path, req: &Request) -> anyhow::Result<PathBuf> {
     let bin_dir = match &req.bin_dir {
         Some(d) => d.clone(),
         None => {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let status = Command::new(cargo)
-                .current_dir(root)
-                .args(["build", "--release", "--locked"])
-                .args(["-p", "cilium-agent", "-p", "cli-cilium", "-p", "cli-hubble"])
-                .status()
-                .context("running cargo build")?;
-            if !status.success() {
-                bail!("cargo build --release failed");
-            }
+            testbed::build_binaries(true)?;
             root.join("target/release")
         }
     };

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use indicatif::{ProgressBar, ProgressStyle};
 use testbed::Testbed;
 
@@ -34,25 +34,7 @@ pub fn run(root: &Path, keep: bool) -> anyhow::Result<()> {
     bar.enable_steady_tick(Duration::from_millis(100));
 
     bar.set_message("building the binaries");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(root)
-        .args([
-            "build",
-            "--quiet",
-            "--bins",
-            "-p",
-            "cilium-agent",
-            "-p",
-            "cli-cilium",
-            "-p",
-            "cli-hubble",
-        ])
-        .status()
-        .context("running cargo build")?;
-    if !status.success() {
-        bail!("cargo build failed");
-    }
+    testbed::build_binaries(false)?;
     let bin_dir = root.join("target/debug");
 
     bar.set_message("creating vm1, vm2 and vm3 (network namespaces on one bridge)");

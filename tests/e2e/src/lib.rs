@@ -487,26 +487,30 @@ pub fn built_binaries() -> &'static Path {
             parent
         }
         .to_path_buf();
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut c = Command::new(cargo);
-        c.args([
-            "build",
-            "--quiet",
-            "--bins",
-            "-p",
-            "cilium-agent",
-            "-p",
-            "cli-cilium",
-            "-p",
-            "cli-hubble",
-        ]);
-        if dir.file_name().is_some_and(|n| n == "release") {
-            c.arg("--release");
+        let release = dir.file_name().is_some_and(|n| n == "release");
+        if let Err(e) = build_binaries(release) {
+            panic!("{e:#}");
         }
-        let status = c.status().expect("running cargo build for the binaries");
-        assert!(status.success(), "building the binaries failed");
         dir
     })
+}
+
+/// Builds `cilium-agent`, `cilium` and `hubble` with the workspace's cargo (the one running
+/// us, when there is one): the tests, the demo and the Debian package all need exactly these.
+pub fn build_binaries(release: bool) -> anyhow::Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut c = Command::new(cargo);
+    c.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    c.args(["build", "--quiet", "--locked", "--bins"]);
+    c.args(["-p", "cilium-agent", "-p", "cli-cilium", "-p", "cli-hubble"]);
+    if release {
+        c.arg("--release");
+    }
+    let status = c.status().context("running cargo build for the binaries")?;
+    if !status.success() {
+        bail!("building the binaries failed");
+    }
+    Ok(())
 }
 
 /// Polls `check` until it holds or `timeout` passes; fails with `what`.
