@@ -77,6 +77,9 @@ impl Agent {
             .arg("encryption.enabled=false")
             .arg("--set")
             .arg(format!("cluster.secretFile={}", d.join("no-secret").display()))
+            // Parallel agents on one network would fight over TCP 4244; the unix socket stays.
+            .arg("--set")
+            .arg("hubble.listenAddress=")
             .arg("--bpf-root")
             .arg(d.join("bpf"))
             .env_remove("CILIUM_SOCK")

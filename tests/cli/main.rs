@@ -9,6 +9,8 @@ mod agent;
 mod completion;
 /// `cilium config`.
 mod config;
+/// The Hubble Observer and the `hubble` CLI.
+mod hubble;
 /// The Docker entrypoint and the Debian package.
 mod packaging;
 /// Garbage and abuse on the API socket.

@@ -31,7 +31,7 @@ fn status_human_view() {
     /¯¯\
  /¯¯\__/¯¯\    Cilium:         OK
  \__/¯¯\__/    Operator:       disabled
- /¯¯\__/¯¯\    Hubble:         disabled
+ /¯¯\__/¯¯\    Hubble:         OK
  \__/¯¯\__/    ClusterMesh:    disabled
     \__/
 
@@ -41,7 +41,7 @@ Kubernetes:              Disabled
 Host firewall:           Disabled
 Cilium:                  Ok   [..]
 Encryption:              Disabled
-Hubble:                  Disabled   the Hubble server is not available in this build
+Hubble:                  Ok   Current/Max Flows: 0/4095 (0.00%), Flows/s: [..]
 Controller Status:       0/0 healthy
 Global Identity Range:   min 65792, max 131071
 Cluster health:          Probe disabled

@@ -113,6 +113,7 @@ pub fn run(root: &Path, keep: bool) -> anyhow::Result<()> {
     show(&vm2, "cilium endpoint list", &["cilium", "endpoint", "list"])?;
     show(&vm2, "cilium bpf policy get", &["cilium", "bpf", "policy", "get"])?;
     show(&vm2, "cilium bpf metrics list", &["cilium", "bpf", "metrics", "list"])?;
+    show(&vm2, "hubble observe --last 20", &["hubble", "observe", "--last", "20"])?;
     println!(
         "\n\x1b[1mvm1$ curl http://192.168.1.11:8080/\x1b[0m   (app=frontend)\n{}",
         if frontend_ok { "200 OK" } else { "FAILED" }

@@ -1,4 +1,5 @@
-//! Generated files: shell completions and man pages of the CLIs and the agent, from their clap definitions.
+//! Generated files: shell completions and man pages of the CLIs and the agent, from their clap
+//! definitions, and the Rust code of our Hubble protos.
 
 use std::path::{Path, PathBuf};
 
@@ -32,6 +33,7 @@ pub fn generated() -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
         }
         man_pages(&cmd, name, &mut out)?;
     }
+    out.extend(crate::protos::generated(&root())?);
     Ok(out)
 }
 

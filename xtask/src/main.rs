@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's task runner.
 //!
-//! - `gen`: regenerate `completions/` and `man/` from the CLIs' clap definitions.
+//! - `gen`: regenerate `completions/` and `man/` from the CLIs' clap definitions, and the Rust
+//!   code of the Hubble protos.
 //! - `demo`: run the demo (see `demo.rs`).
 //! - `deb`: build the Debian package (see `deb.rs`).
 
@@ -11,6 +12,7 @@ mod deb;
 mod demo;
 mod generate;
 mod kernels;
+mod protos;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -24,7 +26,7 @@ struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Task {
-    /// Regenerate shell completions and man pages
+    /// Regenerate shell completions, man pages and the protos' Rust code
     Gen,
     /// Rebuild the eBPF objects (pinned clang-14); --check compares instead of writing
     Bpf {

@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod hubble;
 
 /// UDP port of WireGuard between nodes.
 pub const WIREGUARD_PORT: u16 = 51871;

@@ -4,5 +4,6 @@
 mod ansible;
 mod encryption;
 mod foundation;
+mod hubble;
 mod metrics;
 mod policy;

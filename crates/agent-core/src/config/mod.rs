@@ -146,6 +146,19 @@ pub struct Hubble {
     pub listen: Option<(Option<IpAddr>, u16)>,
     /// Ring buffer capacity.
     pub event_buffer_capacity: u32,
+    /// TLS of the TCP listener; `None` means plaintext restricted to cluster nodes.
+    pub tls: Option<HubbleTls>,
+}
+
+/// Certificate files of the Hubble TCP listener.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HubbleTls {
+    /// Server certificate.
+    pub cert: PathBuf,
+    /// Its key.
+    pub key: PathBuf,
+    /// Client CAs; non-empty means mutual TLS.
+    pub client_cas: Vec<PathBuf>,
 }
 
 /// An L4 protocol named in configuration.
@@ -343,7 +356,24 @@ fn build(
         enabled: boolean("hubble.enabled"),
         listen: hubble_listen,
         event_buffer_capacity: uint("hubble.eventBufferCapacity").unwrap_or(4095) as u32,
+        tls: match (string("hubble.tls.certFile"), string("hubble.tls.keyFile")) {
+            (Some(cert), Some(key)) => Some(HubbleTls {
+                cert: cert.into(),
+                key: key.into(),
+                client_cas: list("hubble.tls.clientCAFiles").into_iter().map(Into::into).collect(),
+            }),
+            _ => None,
+        },
     };
+    match (get("hubble.tls.certFile"), get("hubble.tls.keyFile")) {
+        (Some(_), None) => fail("hubble.tls.keyFile", "hubble.tls.certFile is set; its key is needed too".into()),
+        (None, Some(_)) => fail("hubble.tls.certFile", "hubble.tls.keyFile is set; the certificate is needed too".into()),
+        (None, None) if get("hubble.tls.clientCAFiles").is_some_and(|v| !matches!(v, Typed::List(l) if l.is_empty())) => fail(
+            "hubble.tls.clientCAFiles",
+            "client CAs need a server certificate: set hubble.tls.certFile and hubble.tls.keyFile".into(),
+        ),
+        _ => {}
+    }
 
     let mut log_level = string("log.level").unwrap_or_else(|| "info".into());
     if log_level == "warning" {

@@ -317,6 +317,14 @@ fn every_key_round_trips_through_the_file() {
             }
             yaml.push('\n');
         }
+        // TLS files only make sense as a pair; give the key under test its companions.
+        if def.path.starts_with("hubble.tls.") {
+            for k in ["certFile", "keyFile"] {
+                if !def.path.ends_with(k) {
+                    yaml.push_str(&format!("    {k}: /tmp/x\n"));
+                }
+            }
+        }
         let loaded =
             load_text(&yaml, &[], &[]).unwrap_or_else(|e| panic!("{}: {e}\n{yaml}", def.path));
         let s = loaded.settings.iter().find(|s| s.key == def.path).expect("setting present");
@@ -329,5 +337,26 @@ fn readme_documents_every_key() {
     let readme = include_str!("../../../../README.md");
     for def in keys::KEYS {
         assert!(readme.contains(&format!("| `{}` |", def.path)), "README lacks key {}", def.path);
+    }
+}
+
+#[test]
+fn hubble_tls_needs_certificate_and_key() {
+    let ok = load_text(
+        "hubble:\n  tls:\n    certFile: /c.pem\n    keyFile: /k.pem\n    clientCAFiles: [/ca.pem]\n",
+        &[],
+        &[],
+    )
+    .expect("valid");
+    let tls = ok.config.hubble.tls.expect("tls");
+    assert_eq!(tls.client_cas, vec![std::path::PathBuf::from("/ca.pem")]);
+    assert!(load_text("", &[], &[]).expect("default").config.hubble.tls.is_none());
+    for bad in [
+        "hubble:\n  tls:\n    certFile: /c.pem\n",
+        "hubble:\n  tls:\n    keyFile: /k.pem\n",
+        "hubble:\n  tls:\n    clientCAFiles: [/ca.pem]\n",
+    ] {
+        let errs = load_text(bad, &[], &[]).expect_err(bad).0;
+        assert!(errs[0].to_string().contains("hubble.tls."), "{}", errs[0]);
     }
 }

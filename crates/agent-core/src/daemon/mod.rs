@@ -10,6 +10,7 @@
 //!
 //! Shutdown (SIGTERM/SIGINT) drains the API server, removes the socket and releases the lock.
 
+mod hubble;
 mod policy;
 mod policydir;
 mod state;
@@ -91,6 +92,18 @@ pub enum DaemonError {
         #[source]
         source: std::io::Error,
     },
+    /// The Hubble TCP address could not be bound.
+    #[error("cannot serve Hubble on TCP {addr}")]
+    HubbleListen {
+        /// The address.
+        addr: String,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Hubble's TLS material is unusable.
+    #[error("Hubble TLS: {0}")]
+    Hubble(String),
     /// Saved state could not be restored.
     #[error("restoring saved state")]
     State(#[source] policy::RestoreError),
@@ -161,6 +174,9 @@ pub async fn run(
             .map_err(|source| DaemonError::Metrics { port, source })?;
         membership_tasks.push(tokio::spawn(crate::metrics::serve(agent.clone(), listener)));
     }
+    if config.hubble.enabled {
+        membership_tasks.extend(hubble::start(&agent).await?);
+    }
     if let Some(dir) = &config.policy_dir {
         membership_tasks.push(tokio::spawn(policydir::watch(agent.clone(), dir.clone())));
     }
@@ -198,6 +214,9 @@ pub async fn run(
     }
     for t in membership_tasks {
         t.abort();
+    }
+    if config.hubble.enabled {
+        let _ = fs::remove_file(config.hubble_socket());
     }
     if let Err(e) = fs::remove_file(&socket) {
         tracing::warn!(socket = %socket.display(), error = %e, "could not remove the API socket");

@@ -177,6 +177,7 @@ impl Agent {
         self.realize(&mut st, next)?;
         st.realized_revision = st.repo.revision();
         drop(st);
+        self.state_changed();
         self.sync_datapath_config()
     }
 
@@ -323,6 +324,9 @@ impl Agent {
         let r = self.policy_apply_inner(file, text, dry_run, force);
         if !dry_run {
             self.count_change(&r);
+            if let Ok(done) = &r {
+                self.policy_event(false, &done.applied, done.revision);
+            }
         }
         r
     }
@@ -381,6 +385,7 @@ impl Agent {
         }
         st.resolver = resolver;
         st.realized_revision = st.repo.revision();
+        self.state_changed();
         Ok(())
     }
 
@@ -388,6 +393,10 @@ impl Agent {
     pub fn policy_delete(&self, name: Option<&str>) -> Result<PolicyModel, ApiError> {
         let r = self.policy_delete_inner(name);
         self.count_change(&r);
+        if let Ok(done) = &r {
+            let names: Vec<String> = name.map(str::to_string).into_iter().collect();
+            self.policy_event(true, &names, done.revision);
+        }
         r
     }
 
@@ -550,12 +559,32 @@ impl Agent {
 
     /// Replaces the set of remote VMs (from discovery) and re-resolves when it changed.
     pub fn set_remote_nodes(&self, nodes: Vec<RemoteNode>) -> Result<(), ApiError> {
+        let mut events = Vec::new();
         {
             let mut st = self.policy_state();
             if st.nodes == nodes {
                 return Ok(());
             }
+            let addrs = |list: &[RemoteNode]| -> BTreeMap<IpAddr, (String, Labels)> {
+                list.iter()
+                    .flat_map(|n| n.ips.iter().map(|ip| (*ip, (n.name.clone(), n.labels.clone()))))
+                    .collect()
+            };
+            let (old, new) = (addrs(&st.nodes), addrs(&nodes));
+            for (ip, (name, labels)) in &new {
+                if old.get(ip).is_none_or(|(_, l)| l != labels) {
+                    events.push((*ip, st.identities.allocate(labels), true, name.clone()));
+                }
+            }
+            for (ip, (name, labels)) in &old {
+                if !new.contains_key(ip) {
+                    events.push((*ip, st.identities.allocate(labels), false, name.clone()));
+                }
+            }
             st.nodes = nodes;
+        }
+        for (ip, id, up, name) in events {
+            self.node_event(ip, id, up, &name);
         }
         self.regenerate()
     }

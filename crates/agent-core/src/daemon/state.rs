@@ -57,6 +57,9 @@ pub struct Agent {
     membership: std::sync::OnceLock<Arc<Membership>>,
     wireguard: std::sync::OnceLock<Arc<WireGuard>>,
     wireguard_error: std::sync::OnceLock<String>,
+    pub(super) hubble: std::sync::OnceLock<Arc<crate::hubble::observer::Observer>>,
+    /// Bumped whenever identities, names or rules may have changed (Hubble re-reads them).
+    pub(super) generation: std::sync::atomic::AtomicU64,
     pub(super) policy_changes: [std::sync::atomic::AtomicU64; 2],
 }
 
@@ -125,6 +128,8 @@ impl Agent {
             membership: std::sync::OnceLock::new(),
             wireguard: std::sync::OnceLock::new(),
             wireguard_error: std::sync::OnceLock::new(),
+            hubble: std::sync::OnceLock::new(),
+            generation: std::sync::atomic::AtomicU64::new(0),
             policy_changes: Default::default(),
         };
         if let Err(e) = agent.sync_datapath_config() {
@@ -256,6 +261,7 @@ impl Agent {
                 a.key_index = index;
             });
         }
+        self.key_rotated_event(wg.announced_key().1);
         self.encryption_key()
     }
 
@@ -414,14 +420,34 @@ impl Agent {
             // Filled in by `status_full` (the device is asked asynchronously).
             EncryptionStatus { mode: "Wireguard".into(), msg: String::new(), wireguard: None }
         };
-        let hubble = HubbleStatus {
-            state: state::DISABLED.into(),
-            msg: if c.hubble.enabled {
-                "the Hubble server is not available in this build".into()
-            } else {
-                String::new()
+        let hubble = match self.hubble() {
+            None if c.hubble.enabled => HubbleStatus {
+                state: state::FAILURE.into(),
+                msg: "the Hubble server did not start".into(),
+                observer: None,
             },
-            observer: None,
+            None => HubbleStatus { state: state::DISABLED.into(), ..Default::default() },
+            Some(obs) => {
+                let st = obs.status();
+                let msg = match (&c.hubble.listen, &c.hubble.tls) {
+                    (Some((_, port)), None) => {
+                        format!("TCP :{port} without TLS (cluster nodes only)")
+                    }
+                    _ => String::new(),
+                };
+                HubbleStatus {
+                    state: state::OK.into(),
+                    msg,
+                    observer: Some(crate::api::models::HubbleObserver {
+                        current_flows: st.num_flows,
+                        max_flows: st.max_flows,
+                        seen_flows: st.seen_flows,
+                        uptime: crate::config::format_duration(std::time::Duration::from_nanos(
+                            st.uptime_ns,
+                        )),
+                    }),
+                }
+            }
         };
         let id = c.cluster_id << 16;
         let cilium = match &self.datapath_error {

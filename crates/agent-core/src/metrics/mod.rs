@@ -203,6 +203,21 @@ pub async fn snapshot(agent: &Agent) -> Snapshot {
             peers.iter().map(|p| (l(&[("peer", &p.public_key)]), p.transfer_tx)).collect(),
         );
     }
+    if let Some(h) = agent.hubble() {
+        s.counter(
+            "hubble_flows_processed",
+            "Flows processed by Hubble, by event type, subtype and verdict",
+            h.processed()
+                .into_iter()
+                .map(|((t, sub, v), n)| (l(&[("type", t), ("subtype", sub), ("verdict", v)]), n))
+                .collect(),
+        );
+        s.counter(
+            "hubble_lost_events",
+            "Events lost before reaching Hubble's ring buffer",
+            vec![(l(&[("source", "observer_events_queue")]), h.lost())],
+        );
+    }
     s.counter(
         "cilium_errors_warnings",
         "Warnings and errors the agent logged",

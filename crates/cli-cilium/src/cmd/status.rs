@@ -150,6 +150,9 @@ fn full(s: &StatusResponse, args: &StatusArgs) -> String {
                 0.0
             };
             v = format!("{v}   Current/Max Flows: {}/{} ({pct:.2}%)", o.current_flows, o.max_flows);
+            if let Some(secs) = go_duration_secs(&o.uptime).filter(|s| *s > 0.0) {
+                v = format!("{v}, Flows/s: {:.2}", o.seen_flows as f64 / secs);
+            }
         }
         line(&mut out, "Hubble", v);
     }
@@ -261,5 +264,44 @@ mod tests {
         assert_eq!(brief(&s), "OK\n");
         s.kvstore = Some(Status::new("Failure", "etcd down"));
         assert_eq!(brief(&s), "error in kvstore: etcd down\n");
+    }
+}
+
+/// Seconds in a Go duration string (`1h2m3.5s`, `250ms`); `None` when it does not parse.
+fn go_duration_secs(s: &str) -> Option<f64> {
+    let mut total = 0.0;
+    let mut rest = s.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let n: f64 = rest[..num_len].parse().ok()?;
+        rest = &rest[num_len..];
+        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let scale = match &rest[..unit_len] {
+            "h" => 3600.0,
+            "m" => 60.0,
+            "s" => 1.0,
+            "ms" => 1e-3,
+            "us" | "µs" => 1e-6,
+            "ns" => 1e-9,
+            _ => return None,
+        };
+        total += n * scale;
+        rest = &rest[unit_len..];
+    }
+    Some(total)
+}
+
+#[cfg(test)]
+mod go_duration_tests {
+    #[test]
+    fn parses_go_durations() {
+        assert_eq!(super::go_duration_secs("1h2m3s"), Some(3723.0));
+        assert_eq!(super::go_duration_secs("250ms"), Some(0.25));
+        assert_eq!(super::go_duration_secs("1.5s"), Some(1.5));
+        assert_eq!(super::go_duration_secs(""), None);
+        assert_eq!(super::go_duration_secs("5 parsecs"), None);
     }
 }

@@ -1,0 +1,310 @@
+//! Wires Hubble into the agent: datapath events become flows in the observer's ring, agent
+//! changes become agent events, and the Observer is served on the unix socket and TCP.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+use tokio::sync::broadcast::error::RecvError;
+use tokio::task::JoinHandle;
+
+use super::DaemonError;
+use super::state::Agent;
+use crate::hubble::observer::Observer;
+use crate::hubble::parse::{Enrichment, node_name};
+use crate::hubble::proto::flow::{
+    AgentEvent, AgentEventType, AgentEventUnknown, IpCacheNotification, LostEventSource,
+    PolicyUpdateNotification, TimeNotification, agent_event::Notification,
+};
+use crate::hubble::proto::observer::{Node, Tls};
+use crate::hubble::proto::relay::NodeState;
+use crate::hubble::server::{self, TlsFiles};
+use crate::hubble::timestamp::Timestamp;
+
+/// How stale the identity/name view used for new flows may get.
+const ENRICHMENT_TTL: Duration = Duration::from_secs(1);
+
+impl Agent {
+    /// Notes that identities, node names or rules may have changed.
+    pub(super) fn state_changed(&self) {
+        self.generation.fetch_add(1, Ordering::Release);
+    }
+
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// The observer, when Hubble runs.
+    pub fn hubble(&self) -> Option<&Arc<Observer>> {
+        self.hubble.get()
+    }
+
+    /// Hubble's name for this node.
+    pub fn hubble_node_name(&self) -> String {
+        node_name(&self.config().cluster_name, self.node_name())
+    }
+
+    /// Records an agent event for `GetAgentEvents` (no-op without Hubble).
+    pub fn agent_event(&self, event: AgentEvent) {
+        if let Some(h) = self.hubble() {
+            h.push_agent_event(event);
+        }
+    }
+
+    /// A policy change as Hubble reports it.
+    pub(super) fn policy_event(&self, deleted: bool, names: &[String], revision: u64) {
+        let (rules, _, _, _) = self.policy_metrics();
+        self.agent_event(AgentEvent {
+            r#type: if deleted {
+                AgentEventType::PolicyDeleted
+            } else {
+                AgentEventType::PolicyUpdated
+            } as i32,
+            notification: Some(Notification::PolicyUpdate(PolicyUpdateNotification {
+                labels: names.iter().map(|n| format!("name={n}")).collect(),
+                revision,
+                rule_count: rules as i64,
+            })),
+        });
+    }
+
+    /// A node address appearing or going away, as Hubble's ipcache events.
+    pub(super) fn node_event(&self, ip: IpAddr, identity: u32, upserted: bool, node: &str) {
+        let prefix = if ip.is_ipv4() { 32 } else { 128 };
+        self.agent_event(AgentEvent {
+            r#type: if upserted {
+                AgentEventType::IpcacheUpserted
+            } else {
+                AgentEventType::IpcacheDeleted
+            } as i32,
+            notification: Some(Notification::IpcacheUpdate(IpCacheNotification {
+                cidr: format!("{ip}/{prefix}"),
+                identity,
+                host_ip: ip.to_string(),
+                pod_name: node.to_string(),
+                ..Default::default()
+            })),
+        });
+    }
+
+    /// A WireGuard key rotation (no Hubble type exists for it).
+    pub(super) fn key_rotated_event(&self, key_index: u64) {
+        self.agent_event(AgentEvent {
+            r#type: AgentEventType::AgentEventUnknown as i32,
+            notification: Some(Notification::Unknown(AgentEventUnknown {
+                r#type: "KeyRotated".into(),
+                notification: format!("{{\"key_index\":{key_index}}}"),
+            })),
+        });
+    }
+
+    /// What flows are enriched with, read from the current state.
+    pub fn hubble_enrichment(&self) -> Enrichment {
+        let identities = self.identities();
+        let host_labels = identities
+            .iter()
+            .find(|i| i.id == crate::identity::HOST)
+            .map(|_| self.host_endpoint().status.identity.labels)
+            .unwrap_or_default();
+        let mut names = std::collections::HashMap::new();
+        for n in self.remote_nodes() {
+            for ip in n.ips {
+                names.insert(ip, n.name.clone());
+            }
+        }
+        for ip in self.local_ips() {
+            names.insert(*ip, self.node_name().to_string());
+        }
+        let interfaces = nix::net::if_::if_nameindex()
+            .map(|l| {
+                l.iter().map(|i| (i.index(), i.name().to_string_lossy().into_owned())).collect()
+            })
+            .unwrap_or_default();
+        Enrichment {
+            node_name: self.hubble_node_name(),
+            node_labels: host_labels.iter().filter(|l| l.starts_with("node:")).cloned().collect(),
+            local_ips: self.local_ips().to_vec(),
+            host_labels,
+            identity_labels: identities.into_iter().map(|i| (i.id, i.labels)).collect(),
+            names,
+            cluster: self.config().cluster_name.clone(),
+            rules: self.rule_names(),
+            interfaces,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+
+    /// `GetNodes`: this node and every cluster VM with its Hubble address.
+    pub fn hubble_nodes(&self) -> Vec<Node> {
+        let Some(obs) = self.hubble() else { return Vec::new() };
+        let c = &self.config().hubble;
+        let tls = c.tls.is_some();
+        let port = c.listen.map(|(_, p)| p);
+        let addr =
+            |ip: IpAddr| port.map(|p| SocketAddr::new(ip, p).to_string()).unwrap_or_default();
+        let local_ip = self
+            .config()
+            .nodes
+            .iter()
+            .find(|n| self.local_ips().contains(&n.ip))
+            .map(|n| n.ip)
+            .or_else(|| self.local_ips().first().copied());
+        let mut out = vec![obs.local_node(local_ip.map(addr).unwrap_or_default(), tls)];
+        let cluster = &self.config().cluster_name;
+        let records = self.membership().map(|m| (m.clone(), m.nodes()));
+        for n in self.remote_nodes() {
+            let rec = records.as_ref().and_then(|(m, recs)| {
+                recs.iter()
+                    .find(|r| r.announcement.name == n.name)
+                    .map(|r| (m.is_reachable(r), r.announcement.version.clone()))
+            });
+            let (state, version) = match rec {
+                Some((true, v)) => (NodeState::NodeConnected, v),
+                Some((false, v)) => (NodeState::NodeUnavailable, v),
+                None => (NodeState::NodeUnavailable, String::new()),
+            };
+            out.push(Node {
+                name: node_name(cluster, &n.name),
+                version,
+                address: n.ips.first().copied().map(addr).unwrap_or_default(),
+                state: state as i32,
+                tls: Some(Tls { enabled: tls, server_name: String::new() }),
+                ..Default::default()
+            });
+        }
+        out
+    }
+
+    /// Whether `ip` may use the plaintext Hubble TCP listener: loopback, this host, or a VM
+    /// of the cluster.
+    fn hubble_peer_allowed(&self, ip: IpAddr) -> bool {
+        ip.is_loopback()
+            || self.local_ips().contains(&ip)
+            || self.config().nodes.iter().any(|n| n.ip == ip)
+            || self.remote_nodes().iter().any(|n| n.ips.contains(&ip))
+    }
+}
+
+/// Creates the observer, starts the ingest task and both listeners.
+pub(super) async fn start(agent: &Arc<Agent>) -> Result<Vec<JoinHandle<()>>, DaemonError> {
+    let c = agent.config().clone();
+    let weak: Weak<Agent> = Arc::downgrade(agent);
+    let nodes_agent = weak.clone();
+    let obs = Arc::new(Observer::new(
+        c.hubble.event_buffer_capacity as usize,
+        agent.hubble_node_name(),
+        env!("CARGO_PKG_VERSION").to_string(),
+        Box::new(move || nodes_agent.upgrade().map(|a| a.hubble_nodes()).unwrap_or_default()),
+    ));
+    // Set once at start; a second start would be a bug, and the first observer stays.
+    let _ = agent.hubble.set(obs.clone());
+    agent.agent_event(AgentEvent {
+        r#type: AgentEventType::AgentStarted as i32,
+        notification: Some(Notification::AgentStart(TimeNotification {
+            time: Some(Timestamp::now()),
+        })),
+    });
+
+    let mut tasks = vec![tokio::spawn(ingest(weak.clone(), obs.clone()))];
+
+    let socket = c.hubble_socket();
+    let listener = super::bind_socket(&socket)?;
+    let o = obs.clone();
+    tasks.push(tokio::spawn(async move {
+        if let Err(e) = server::serve_unix(o, listener, std::future::pending()).await {
+            tracing::error!(error = %e, "Hubble unix socket server failed");
+        }
+    }));
+    tracing::info!(socket = %socket.display(), "Hubble server listening");
+
+    if let Some((ip, port)) = c.hubble.listen {
+        let bind = SocketAddr::new(ip.unwrap_or(IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED)), port);
+        let listener = bind_dual(bind)
+            .map_err(|source| DaemonError::HubbleListen { addr: bind.to_string(), source })?;
+        let tls = match &c.hubble.tls {
+            Some(t) => Some(
+                server::tls_config(&TlsFiles {
+                    cert: t.cert.clone(),
+                    key: t.key.clone(),
+                    client_cas: t.client_cas.clone(),
+                })
+                .map_err(|e| DaemonError::Hubble(e.to_string()))?,
+            ),
+            None => {
+                tracing::warn!(
+                    address = %bind,
+                    "Hubble TCP listener without TLS: only loopback and cluster nodes may connect; set hubble.tls.certFile and hubble.tls.keyFile for TLS"
+                );
+                None
+            }
+        };
+        let mode = match &c.hubble.tls {
+            Some(t) if !t.client_cas.is_empty() => "mutual TLS",
+            Some(_) => "TLS",
+            None => "plaintext, cluster nodes only",
+        };
+        tracing::info!(address = %bind, mode, "Hubble TCP listener");
+        let check_agent = weak.clone();
+        let allowed: server::PeerCheck =
+            Arc::new(move |ip| check_agent.upgrade().is_some_and(|a| a.hubble_peer_allowed(ip)));
+        let o = obs.clone();
+        tasks.push(tokio::spawn(async move {
+            if let Err(e) =
+                server::serve_tcp(o, listener, tls, allowed, std::future::pending()).await
+            {
+                tracing::error!(error = %e, "Hubble TCP server failed");
+            }
+        }));
+    }
+    Ok(tasks)
+}
+
+/// Binds `addr`; the unspecified IPv6 address also takes IPv4 where the host allows it.
+fn bind_dual(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let std = std::net::TcpListener::bind(addr).or_else(|e| {
+        if addr.ip() == IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED) {
+            std::net::TcpListener::bind(SocketAddr::new(
+                IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
+                addr.port(),
+            ))
+        } else {
+            Err(e)
+        }
+    })?;
+    std.set_nonblocking(true)?;
+    tokio::net::TcpListener::from_std(std)
+}
+
+/// Turns datapath events into flows until the agent goes away.
+async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>) {
+    let Some(a) = agent.upgrade() else { return };
+    let mut rx = a.subscribe_events();
+    let mut seen = a.generation();
+    let mut view = a.hubble_enrichment();
+    drop(a);
+    let mut refreshed = Instant::now();
+    loop {
+        let ev = match rx.recv().await {
+            Ok(ev) => ev,
+            Err(RecvError::Lagged(n)) => {
+                obs.push_lost(LostEventSource::ObserverEventsQueue, n);
+                continue;
+            }
+            Err(RecvError::Closed) => return,
+        };
+        let Some(a) = agent.upgrade() else { return };
+        let generation = a.generation();
+        // Membership and policy changes bump the generation; the TTL catches the rest
+        // (interfaces, names learned without a policy change).
+        if generation != seen || refreshed.elapsed() > ENRICHMENT_TTL {
+            seen = generation;
+            // Identities and names come from locks the API also takes; off the reactor.
+            view = tokio::task::spawn_blocking(move || a.hubble_enrichment()).await.unwrap_or(view);
+            refreshed = Instant::now();
+        } else {
+            drop(a);
+        }
+        obs.push_flow(view.flow(&ev));
+    }
+}

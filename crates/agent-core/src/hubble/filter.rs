@@ -1,0 +1,760 @@
+//! Hubble's flow filters: a request's whitelist and blacklist compiled once into predicates.
+//!
+//! Semantics are upstream's: inside one `FlowFilter` every populated field must match (AND) and
+//! the values of one field are alternatives (OR); a flow passes when it matches any whitelist
+//! filter (or the whitelist is empty) and no blacklist filter. The agent runs this for every
+//! flow of every client and the CLI for `--input-file`, so compiling does all parsing up front.
+
+use std::net::IpAddr;
+
+use super::proto::flow::{Endpoint, EventTypeFilter, Flow, FlowFilter, TcpFlags, layer4};
+use crate::policy::types::Cidr;
+
+/// A filter that cannot be compiled; the server answers it with `InvalidArgument`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FilterError {
+    /// An IP or CIDR that does not parse.
+    #[error("invalid IP address or CIDR {0:?} in filter")]
+    Ip(String),
+    /// A port that is not a decimal 16-bit number.
+    #[error("invalid port {0:?} in filter")]
+    Port(String),
+    /// An unknown protocol name.
+    #[error("unknown protocol {0:?} in filter")]
+    Protocol(String),
+    /// A label selector that does not parse.
+    #[error("invalid label selector {0:?}: {1}")]
+    Selector(String, &'static str),
+    /// An HTTP status that is neither `NNN` nor `N+`.
+    #[error("invalid HTTP status code filter {0:?}")]
+    HttpStatus(String),
+    /// A field this server cannot evaluate.
+    #[error("{0} filters are not supported by this server")]
+    Unsupported(&'static str),
+}
+
+type Pred = Box<dyn Fn(&Flow) -> bool + Send + Sync>;
+
+/// One compiled `FlowFilter`: all of its predicates must hold.
+struct Compiled(Vec<Pred>);
+
+impl Compiled {
+    fn matches(&self, f: &Flow) -> bool {
+        self.0.iter().all(|p| p(f))
+    }
+}
+
+/// A request's filters, ready to run.
+pub struct FlowFilters {
+    whitelist: Vec<Compiled>,
+    blacklist: Vec<Compiled>,
+}
+
+impl std::fmt::Debug for FlowFilters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FlowFilters")
+            .field("whitelist", &self.whitelist.len())
+            .field("blacklist", &self.blacklist.len())
+            .finish()
+    }
+}
+
+impl FlowFilters {
+    /// Compiles a request's lists.
+    pub fn compile(
+        whitelist: &[FlowFilter],
+        blacklist: &[FlowFilter],
+    ) -> Result<Self, FilterError> {
+        Ok(Self {
+            whitelist: whitelist.iter().map(compile).collect::<Result<_, _>>()?,
+            blacklist: blacklist.iter().map(compile).collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// True when no filter is set.
+    pub fn is_empty(&self) -> bool {
+        self.whitelist.is_empty() && self.blacklist.is_empty()
+    }
+
+    /// Whether `flow` passes.
+    pub fn matches(&self, flow: &Flow) -> bool {
+        (self.whitelist.is_empty() || self.whitelist.iter().any(|c| c.matches(flow)))
+            && !self.blacklist.iter().any(|c| c.matches(flow))
+    }
+}
+
+fn compile(ff: &FlowFilter) -> Result<Compiled, FilterError> {
+    let mut p: Vec<Pred> = Vec::new();
+    if !ff.uuid.is_empty() {
+        let v = ff.uuid.clone();
+        p.push(Box::new(move |f| v.contains(&f.uuid)));
+    }
+    ip_filter(&mut p, &ff.source_ip, |f| f.ip.as_ref().map(|i| i.source.as_str()))?;
+    ip_filter(&mut p, &ff.destination_ip, |f| f.ip.as_ref().map(|i| i.destination.as_str()))?;
+    ip_filter(&mut p, &ff.source_ip_xlated, |f| f.ip.as_ref().map(|i| i.source_xlated.as_str()))?;
+    pod_filter(&mut p, &ff.source_pod, |f| f.source.as_ref());
+    pod_filter(&mut p, &ff.destination_pod, |f| f.destination.as_ref());
+    names_filter(&mut p, &ff.source_fqdn, |f| &f.source_names);
+    names_filter(&mut p, &ff.destination_fqdn, |f| &f.destination_names);
+    label_filter(&mut p, &ff.source_label, |f| f.source.as_ref().map(|e| e.labels.as_slice()))?;
+    label_filter(&mut p, &ff.destination_label, |f| {
+        f.destination.as_ref().map(|e| e.labels.as_slice())
+    })?;
+    label_filter(&mut p, &ff.node_labels, |f| Some(f.node_labels.as_slice()))?;
+    service_filter(&mut p, &ff.source_service, |f| f.source_service.as_ref());
+    service_filter(&mut p, &ff.destination_service, |f| f.destination_service.as_ref());
+    for (list, side) in [(&ff.source_workload, true), (&ff.destination_workload, false)] {
+        if !list.is_empty() {
+            let v = list.clone();
+            p.push(Box::new(move |f| {
+                let ep = if side { f.source.as_ref() } else { f.destination.as_ref() };
+                ep.is_some_and(|e| {
+                    e.workloads.iter().any(|w| {
+                        v.iter().any(|want| {
+                            (want.name.is_empty() || want.name == w.name)
+                                && (want.kind.is_empty() || want.kind == w.kind)
+                        })
+                    })
+                })
+            }));
+        }
+    }
+    for (list, side) in [(&ff.source_cluster_name, true), (&ff.destination_cluster_name, false)] {
+        if !list.is_empty() {
+            let v = list.clone();
+            p.push(Box::new(move |f| {
+                let ep = if side { f.source.as_ref() } else { f.destination.as_ref() };
+                ep.is_some_and(|e| v.contains(&e.cluster_name))
+            }));
+        }
+    }
+    enum_filter(&mut p, &ff.traffic_direction, |f| f.traffic_direction);
+    enum_filter(&mut p, &ff.verdict, |f| f.verdict);
+    enum_filter(&mut p, &ff.drop_reason_desc, |f| f.drop_reason_desc);
+    enum_filter(&mut p, &ff.ip_version, |f| f.ip.as_ref().map_or(0, |i| i.ip_version));
+    if !ff.interface.is_empty() {
+        let v = ff.interface.clone();
+        p.push(Box::new(move |f| {
+            f.interface.as_ref().is_some_and(|i| {
+                v.iter().any(|want| {
+                    (want.index == 0 || want.index == i.index)
+                        && (want.name.is_empty() || want.name == i.name)
+                })
+            })
+        }));
+    }
+    if !ff.event_type.is_empty() {
+        let v = ff.event_type.clone();
+        p.push(Box::new(move |f| v.iter().any(|t| event_type_matches(t, f))));
+    }
+    if !ff.http_status_code.is_empty() {
+        let mut codes = Vec::new();
+        for s in &ff.http_status_code {
+            codes.push(parse_status(s)?);
+        }
+        p.push(Box::new(move |f| {
+            let code = match f.l7.as_ref().and_then(|l| l.record.as_ref()) {
+                Some(super::proto::flow::layer7::Record::Http(h)) if h.code != 0 => h.code,
+                _ => return false,
+            };
+            codes.iter().any(|(lo, hi)| (*lo..=*hi).contains(&code))
+        }));
+    }
+    if !ff.protocol.is_empty() {
+        let mut protos = Vec::new();
+        for s in &ff.protocol {
+            protos.push(parse_protocol(s)?);
+        }
+        p.push(Box::new(move |f| protos.iter().any(|want| protocol_matches(*want, f))));
+    }
+    port_filter(&mut p, &ff.source_port, true)?;
+    port_filter(&mut p, &ff.destination_port, false)?;
+    if !ff.reply.is_empty() {
+        let v = ff.reply.clone();
+        p.push(Box::new(move |f| f.is_reply.as_ref().is_some_and(|r| v.contains(&r.value))));
+    }
+    if !ff.dns_query.is_empty() {
+        // We produce no DNS flows; a DNS filter matches none of ours rather than erroring,
+        // so a query shared with L7-capable servers still works.
+        p.push(Box::new(|f| {
+            matches!(
+                f.l7.as_ref().and_then(|l| l.record.as_ref()),
+                Some(super::proto::flow::layer7::Record::Dns(_))
+            )
+        }));
+    }
+    identity_filter(&mut p, &ff.source_identity, |f| f.source.as_ref());
+    identity_filter(&mut p, &ff.destination_identity, |f| f.destination.as_ref());
+    if !ff.http_method.is_empty()
+        || !ff.http_path.is_empty()
+        || !ff.http_url.is_empty()
+        || !ff.http_header.is_empty()
+    {
+        // Only HTTP flows can match; we have no L7 visibility, so none do.
+        p.push(Box::new(|f| {
+            matches!(
+                f.l7.as_ref().and_then(|l| l.record.as_ref()),
+                Some(super::proto::flow::layer7::Record::Http(_))
+            )
+        }));
+    }
+    if !ff.tcp_flags.is_empty() {
+        let v = ff.tcp_flags.clone();
+        p.push(Box::new(move |f| match f.l4.as_ref().and_then(|l| l.protocol.as_ref()) {
+            Some(layer4::Protocol::Tcp(t)) => {
+                let have = t.flags.map_or(0, flag_bits);
+                v.iter().any(|want| {
+                    let w = flag_bits(*want);
+                    w != 0 && have & w == w
+                })
+            }
+            _ => false,
+        }));
+    }
+    if !ff.node_name.is_empty() {
+        let v = ff.node_name.clone();
+        p.push(Box::new(move |f| v.iter().any(|pat| node_name_matches(pat, &f.node_name))));
+    }
+    if !ff.trace_id.is_empty() {
+        let v = ff.trace_id.clone();
+        p.push(Box::new(move |f| {
+            f.trace_context
+                .as_ref()
+                .and_then(|t| t.parent.as_ref())
+                .is_some_and(|par| v.contains(&par.trace_id))
+        }));
+    }
+    if !ff.ip_trace_id.is_empty() {
+        p.push(Box::new(|_| false));
+    }
+    if !ff.encrypted.is_empty() {
+        let v = ff.encrypted.clone();
+        p.push(Box::new(move |f| v.contains(&f.ip.as_ref().is_some_and(|i| i.encrypted))));
+    }
+    if ff.experimental.as_ref().is_some_and(|e| !e.cel_expression.is_empty()) {
+        return Err(FilterError::Unsupported("CEL expression"));
+    }
+    Ok(Compiled(p))
+}
+
+fn ip_filter(
+    p: &mut Vec<Pred>,
+    list: &[String],
+    get: fn(&Flow) -> Option<&str>,
+) -> Result<(), FilterError> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    let mut cidrs = Vec::new();
+    for s in list {
+        cidrs.push(Cidr::parse(s.trim()).ok_or_else(|| FilterError::Ip(s.clone()))?);
+    }
+    p.push(Box::new(move |f| {
+        let Some(ip) = get(f).and_then(|s| s.parse::<IpAddr>().ok()) else { return false };
+        cidrs.iter().any(|c| c.contains(ip))
+    }));
+    Ok(())
+}
+
+fn pod_filter(p: &mut Vec<Pred>, list: &[String], get: fn(&Flow) -> Option<&Endpoint>) {
+    if list.is_empty() {
+        return;
+    }
+    let v: Vec<(String, String)> = list
+        .iter()
+        .map(|s| match s.split_once('/') {
+            Some((ns, pod)) => (ns.to_string(), pod.to_string()),
+            None => ("default".to_string(), s.clone()),
+        })
+        .collect();
+    p.push(Box::new(move |f| {
+        get(f).is_some_and(|e| {
+            v.iter().any(|(ns, pod)| {
+                *ns == e.namespace
+                    && (pod.is_empty() && !e.namespace.is_empty()
+                        || !pod.is_empty() && e.pod_name.starts_with(pod.as_str()))
+            })
+        })
+    }));
+}
+
+fn service_filter(
+    p: &mut Vec<Pred>,
+    list: &[String],
+    get: fn(&Flow) -> Option<&super::proto::flow::Service>,
+) {
+    if list.is_empty() {
+        return;
+    }
+    let v: Vec<(String, String)> = list
+        .iter()
+        .map(|s| match s.split_once('/') {
+            Some((ns, name)) => (ns.to_string(), name.to_string()),
+            None => ("default".to_string(), s.clone()),
+        })
+        .collect();
+    p.push(Box::new(move |f| {
+        get(f).is_some_and(|svc| {
+            v.iter().any(|(ns, name)| *ns == svc.namespace && svc.name.starts_with(name.as_str()))
+        })
+    }));
+}
+
+fn names_filter(p: &mut Vec<Pred>, list: &[String], get: fn(&Flow) -> &Vec<String>) {
+    if list.is_empty() {
+        return;
+    }
+    let v: Vec<String> =
+        list.iter().map(|s| s.trim_end_matches('.').to_ascii_lowercase()).collect();
+    p.push(Box::new(move |f| {
+        get(f).iter().any(|name| {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            v.iter().any(|pat| glob(pat, &name))
+        })
+    }));
+}
+
+fn enum_filter(p: &mut Vec<Pred>, list: &[i32], get: fn(&Flow) -> i32) {
+    if list.is_empty() {
+        return;
+    }
+    let v = list.to_vec();
+    p.push(Box::new(move |f| v.contains(&get(f))));
+}
+
+fn identity_filter(p: &mut Vec<Pred>, list: &[u32], get: fn(&Flow) -> Option<&Endpoint>) {
+    if list.is_empty() {
+        return;
+    }
+    let v = list.to_vec();
+    p.push(Box::new(move |f| get(f).is_some_and(|e| v.contains(&e.identity))));
+}
+
+fn port_filter(p: &mut Vec<Pred>, list: &[String], source: bool) -> Result<(), FilterError> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    let mut ports = Vec::new();
+    for s in list {
+        ports.push(s.trim().parse::<u16>().map_err(|_| FilterError::Port(s.clone()))?);
+    }
+    p.push(Box::new(move |f| {
+        let (sp, dp) = match f.l4.as_ref().and_then(|l| l.protocol.as_ref()) {
+            Some(layer4::Protocol::Tcp(t)) => (t.source_port, t.destination_port),
+            Some(layer4::Protocol::Udp(u)) => (u.source_port, u.destination_port),
+            Some(layer4::Protocol::Sctp(s)) => (s.source_port, s.destination_port),
+            _ => return false,
+        };
+        let port = if source { sp } else { dp };
+        ports.iter().any(|want| u32::from(*want) == port)
+    }));
+    Ok(())
+}
+
+fn event_type_matches(t: &EventTypeFilter, f: &Flow) -> bool {
+    let Some(et) = f.event_type.as_ref() else { return false };
+    et.r#type == t.r#type && (!t.match_sub_type || et.sub_type == t.sub_type)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Proto {
+    Tcp,
+    Udp,
+    Sctp,
+    Icmp,
+    IcmpV4,
+    IcmpV6,
+    Vrrp,
+    Igmp,
+    Dns,
+    Http,
+    Kafka,
+}
+
+fn parse_protocol(s: &str) -> Result<Proto, FilterError> {
+    Ok(match s.to_ascii_lowercase().as_str() {
+        "tcp" => Proto::Tcp,
+        "udp" => Proto::Udp,
+        "sctp" => Proto::Sctp,
+        "icmp" => Proto::Icmp,
+        "icmpv4" => Proto::IcmpV4,
+        "icmpv6" => Proto::IcmpV6,
+        "vrrp" => Proto::Vrrp,
+        "igmp" => Proto::Igmp,
+        "dns" => Proto::Dns,
+        "http" => Proto::Http,
+        "kafka" => Proto::Kafka,
+        _ => return Err(FilterError::Protocol(s.to_string())),
+    })
+}
+
+fn protocol_matches(want: Proto, f: &Flow) -> bool {
+    use super::proto::flow::layer7::Record;
+    let l4 = f.l4.as_ref().and_then(|l| l.protocol.as_ref());
+    let l7 = f.l7.as_ref().and_then(|l| l.record.as_ref());
+    match want {
+        Proto::Tcp => matches!(l4, Some(layer4::Protocol::Tcp(_))),
+        Proto::Udp => matches!(l4, Some(layer4::Protocol::Udp(_))),
+        Proto::Sctp => matches!(l4, Some(layer4::Protocol::Sctp(_))),
+        Proto::Icmp => {
+            matches!(l4, Some(layer4::Protocol::IcmPv4(_) | layer4::Protocol::IcmPv6(_)))
+        }
+        Proto::IcmpV4 => matches!(l4, Some(layer4::Protocol::IcmPv4(_))),
+        Proto::IcmpV6 => matches!(l4, Some(layer4::Protocol::IcmPv6(_))),
+        Proto::Vrrp => matches!(l4, Some(layer4::Protocol::Vrrp(_))),
+        Proto::Igmp => matches!(l4, Some(layer4::Protocol::Igmp(_))),
+        Proto::Dns => matches!(l7, Some(Record::Dns(_))),
+        Proto::Http => matches!(l7, Some(Record::Http(_))),
+        Proto::Kafka => false,
+    }
+}
+
+fn parse_status(s: &str) -> Result<(u32, u32), FilterError> {
+    let bad = || FilterError::HttpStatus(s.to_string());
+    if let Some(d) = s.strip_suffix('+') {
+        // "5+" is every 5xx, "40+" every 40x.
+        if d.is_empty() || d.len() > 2 || !d.bytes().all(|c| c.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let scale = 10u32.pow(3 - d.len() as u32);
+        let lo: u32 = d.parse().map_err(|_| bad())?;
+        if lo == 0 || (d.len() == 1 && lo > 5) {
+            return Err(bad());
+        }
+        return Ok((lo * scale, lo * scale + scale - 1));
+    }
+    match s.parse::<u32>() {
+        Ok(c) if (100..=599).contains(&c) && s.len() == 3 => Ok((c, c)),
+        _ => Err(bad()),
+    }
+}
+
+fn flag_bits(t: TcpFlags) -> u16 {
+    [t.fin, t.syn, t.rst, t.psh, t.ack, t.urg, t.ece, t.cwr, t.ns]
+        .iter()
+        .enumerate()
+        .fold(0, |acc, (i, set)| if *set { acc | 1 << i } else { acc })
+}
+
+/// `*` matches within one dot-separated label, as Hubble's name patterns do.
+fn glob(pat: &str, s: &str) -> bool {
+    match pat.split_once('*') {
+        None => pat == s,
+        Some((head, tail)) => {
+            let Some(rest) = s.strip_prefix(head) else { return false };
+            // Try every split point within the current label.
+            let mut end = 0;
+            loop {
+                if glob(tail, &rest[end..]) {
+                    return true;
+                }
+                match rest[end..].chars().next() {
+                    Some(c) if c != '.' => end += c.len_utf8(),
+                    _ => return false,
+                }
+            }
+        }
+    }
+}
+
+/// `node`, `cluster/node` or `cluster/` patterns against `cluster/node` names (a bare name is
+/// in cluster `default`).
+fn node_name_matches(pat: &str, name: &str) -> bool {
+    let (cluster, node) = name.split_once('/').unwrap_or(("default", name));
+    match pat.split_once('/') {
+        Some((pc, pn)) => glob(pc, cluster) && (pn.is_empty() || glob(pn, node)),
+        None => glob(pat, node),
+    }
+}
+
+/// One requirement of a label selector.
+#[derive(Debug, Clone)]
+enum Req {
+    Exists(String),
+    NotExists(String),
+    In(String, Vec<String>),
+    NotIn(String, Vec<String>),
+}
+
+/// Parses Kubernetes-style label selectors over Cilium labels: keys without a `source:` prefix
+/// match any source (`app=web` matches `k8s:app=web`).
+fn parse_selector(s: &str) -> Result<Vec<Req>, FilterError> {
+    let err = |why| FilterError::Selector(s.to_string(), why);
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0i32, 0);
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(&s[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&s[start..]);
+    let key = |k: &str| -> Result<String, FilterError> {
+        let k = k.trim();
+        if k.is_empty() || k.contains(char::is_whitespace) {
+            return Err(err("empty or malformed key"));
+        }
+        Ok(if k.contains(':') { k.to_string() } else { format!("any:{k}") })
+    };
+    let set = |v: &str| -> Result<Vec<String>, FilterError> {
+        let v = v.trim();
+        let inner = v
+            .strip_prefix('(')
+            .and_then(|v| v.strip_suffix(')'))
+            .ok_or_else(|| err("expected a parenthesized set"))?;
+        Ok(inner.split(',').map(|x| x.trim().to_string()).collect())
+    };
+    let mut reqs = Vec::new();
+    for part in parts {
+        let part = part.trim();
+        if part.is_empty() {
+            return Err(err("empty requirement"));
+        }
+        if let Some(k) = part.strip_prefix('!') {
+            reqs.push(Req::NotExists(key(k)?));
+        } else if let Some((k, v)) = part.split_once("!=") {
+            reqs.push(Req::NotIn(key(k)?, vec![v.trim().to_string()]));
+        } else if let Some((k, v)) = part.split_once("==").or_else(|| part.split_once('=')) {
+            reqs.push(Req::In(key(k)?, vec![v.trim().to_string()]));
+        } else if let Some((k, v)) = part.split_once(" notin ") {
+            reqs.push(Req::NotIn(key(k)?, set(v)?));
+        } else if let Some((k, v)) = part.split_once(" in ") {
+            reqs.push(Req::In(key(k)?, set(v)?));
+        } else {
+            reqs.push(Req::Exists(key(part)?));
+        }
+    }
+    Ok(reqs)
+}
+
+/// Looks `key` (`source:name`, where source `any` matches every source) up in Cilium labels
+/// (`source:name=value`).
+fn label_value<'a>(labels: &'a [String], key: &str) -> Option<&'a str> {
+    let (ksrc, kname) = key.split_once(':').unwrap_or(("any", key));
+    labels.iter().find_map(|l| {
+        let (kv_src, kv) = l.split_once(':').unwrap_or(("unspec", l.as_str()));
+        let (name, value) = kv.split_once('=').unwrap_or((kv, ""));
+        (name == kname && (ksrc == "any" || ksrc == kv_src)).then_some(value)
+    })
+}
+
+fn selector_matches(reqs: &[Req], labels: &[String]) -> bool {
+    reqs.iter().all(|r| match r {
+        Req::Exists(k) => label_value(labels, k).is_some(),
+        Req::NotExists(k) => label_value(labels, k).is_none(),
+        Req::In(k, vs) => label_value(labels, k).is_some_and(|v| vs.iter().any(|x| x == v)),
+        Req::NotIn(k, vs) => label_value(labels, k).is_none_or(|v| !vs.iter().any(|x| x == v)),
+    })
+}
+
+fn label_filter(
+    p: &mut Vec<Pred>,
+    list: &[String],
+    get: fn(&Flow) -> Option<&[String]>,
+) -> Result<(), FilterError> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    let mut sels = Vec::new();
+    for s in list {
+        sels.push(parse_selector(s)?);
+    }
+    p.push(Box::new(move |f| {
+        let labels = get(f).unwrap_or_default();
+        sels.iter().any(|s| selector_matches(s, labels))
+    }));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hubble::proto::flow::{CiliumEventType, Ip, Layer4, Tcp, TrafficDirection, Verdict};
+
+    fn flow() -> Flow {
+        Flow {
+            uuid: "u-1".into(),
+            verdict: Verdict::Forwarded as i32,
+            ip: Some(Ip {
+                source: "192.168.1.10".into(),
+                destination: "192.168.1.11".into(),
+                ip_version: 1,
+                ..Default::default()
+            }),
+            l4: Some(Layer4 {
+                protocol: Some(layer4::Protocol::Tcp(Tcp {
+                    source_port: 54321,
+                    destination_port: 8080,
+                    flags: Some(TcpFlags { syn: true, ..Default::default() }),
+                })),
+            }),
+            source: Some(Endpoint {
+                identity: 1,
+                labels: vec!["reserved:host".into()],
+                ..Default::default()
+            }),
+            destination: Some(Endpoint {
+                identity: 13_000,
+                labels: vec!["unspec:cluster=vm-cluster".into(), "node:env=production".into()],
+                ..Default::default()
+            }),
+            node_name: "vm-cluster/vm1".into(),
+            event_type: Some(CiliumEventType { r#type: 4, sub_type: 11 }),
+            traffic_direction: TrafficDirection::Egress as i32,
+            is_reply: Some(pbjson_types::BoolValue { value: false }),
+            ..Default::default()
+        }
+    }
+
+    fn one(ff: FlowFilter) -> bool {
+        FlowFilters::compile(&[ff], &[]).expect("compiles").matches(&flow())
+    }
+
+    #[test]
+    fn empty_filters_pass_everything() {
+        assert!(FlowFilters::compile(&[], &[]).expect("empty").matches(&flow()));
+        assert!(one(FlowFilter::default()));
+    }
+
+    #[test]
+    fn ips_exact_and_cidr() {
+        let ip = |s: &str| FlowFilter { source_ip: vec![s.into()], ..Default::default() };
+        assert!(one(ip("192.168.1.10")));
+        assert!(one(ip("192.168.1.0/24")));
+        assert!(!one(ip("192.168.1.11")));
+        assert!(one(FlowFilter {
+            destination_ip: vec!["10.0.0.1".into(), "192.168.1.11".into()],
+            ..Default::default()
+        }));
+        assert_eq!(
+            FlowFilters::compile(&[ip("nope")], &[]).err(),
+            Some(FilterError::Ip("nope".into()))
+        );
+    }
+
+    #[test]
+    fn fields_and_within_a_filter_or_across_filters() {
+        let both = FlowFilter {
+            source_ip: vec!["192.168.1.10".into()],
+            destination_port: vec!["9090".into()],
+            ..Default::default()
+        };
+        assert!(!one(both.clone()));
+        let port = FlowFilter { destination_port: vec!["8080".into()], ..Default::default() };
+        assert!(FlowFilters::compile(&[both, port], &[]).expect("ok").matches(&flow()));
+    }
+
+    #[test]
+    fn blacklist_removes() {
+        let deny = FlowFilter { verdict: vec![Verdict::Forwarded as i32], ..Default::default() };
+        assert!(
+            !FlowFilters::compile(&[], std::slice::from_ref(&deny)).expect("ok").matches(&flow())
+        );
+        let allow = FlowFilter { source_port: vec!["54321".into()], ..Default::default() };
+        assert!(!FlowFilters::compile(&[allow], &[deny]).expect("ok").matches(&flow()));
+    }
+
+    #[test]
+    fn ports_protocols_flags() {
+        assert!(one(FlowFilter { source_port: vec!["54321".into()], ..Default::default() }));
+        assert!(
+            FlowFilters::compile(
+                &[FlowFilter { source_port: vec!["70000".into()], ..Default::default() }],
+                &[]
+            )
+            .is_err()
+        );
+        assert!(one(FlowFilter { protocol: vec!["TCP".into()], ..Default::default() }));
+        assert!(!one(FlowFilter {
+            protocol: vec!["udp".into(), "icmp".into()],
+            ..Default::default()
+        }));
+        assert!(
+            FlowFilters::compile(
+                &[FlowFilter { protocol: vec!["gopher".into()], ..Default::default() }],
+                &[]
+            )
+            .is_err()
+        );
+        let flags = |syn, ack| FlowFilter {
+            tcp_flags: vec![TcpFlags { syn, ack, ..Default::default() }],
+            ..Default::default()
+        };
+        assert!(one(flags(true, false)));
+        assert!(!one(flags(true, true)));
+    }
+
+    #[test]
+    fn enums_identities_reply_event_types() {
+        assert!(one(FlowFilter { traffic_direction: vec![2], ..Default::default() }));
+        assert!(!one(FlowFilter { traffic_direction: vec![1], ..Default::default() }));
+        assert!(!one(FlowFilter { verdict: vec![Verdict::Audit as i32], ..Default::default() }));
+        assert!(one(FlowFilter { source_identity: vec![1], ..Default::default() }));
+        assert!(!one(FlowFilter { destination_identity: vec![1], ..Default::default() }));
+        assert!(one(FlowFilter { reply: vec![false], ..Default::default() }));
+        assert!(!one(FlowFilter { reply: vec![true], ..Default::default() }));
+        assert!(one(FlowFilter { ip_version: vec![1], ..Default::default() }));
+        let et = |t, m, s| FlowFilter {
+            event_type: vec![EventTypeFilter { r#type: t, match_sub_type: m, sub_type: s }],
+            ..Default::default()
+        };
+        assert!(one(et(4, false, 0)));
+        assert!(one(et(4, true, 11)));
+        assert!(!one(et(4, true, 0)));
+        assert!(!one(et(1, false, 0)));
+    }
+
+    #[test]
+    fn label_selectors() {
+        let sel = |s: &str| FlowFilter { destination_label: vec![s.into()], ..Default::default() };
+        assert!(one(sel("env=production")));
+        assert!(one(sel("node:env=production")));
+        assert!(!one(sel("k8s:env=production")));
+        assert!(one(sel("env in (staging, production),cluster")));
+        assert!(!one(sel("env notin (production)")));
+        assert!(one(sel("!app")));
+        assert!(one(sel("env!=staging")));
+        assert!(one(FlowFilter {
+            source_label: vec!["reserved:host".into()],
+            ..Default::default()
+        }));
+        assert!(FlowFilters::compile(&[sel("env in production")], &[]).is_err());
+    }
+
+    #[test]
+    fn node_names_with_clusters_and_wildcards() {
+        assert!(node_name_matches("vm1", "vm-cluster/vm1"));
+        assert!(node_name_matches("vm*", "vm-cluster/vm1"));
+        assert!(node_name_matches("vm-cluster/", "vm-cluster/vm1"));
+        assert!(node_name_matches("vm-cluster/vm1", "vm-cluster/vm1"));
+        assert!(!node_name_matches("other/", "vm-cluster/vm1"));
+        assert!(node_name_matches("default/vm1", "vm1"));
+        assert!(!node_name_matches("*.com", "a.b.com"));
+        assert!(node_name_matches("*.b.com", "a.b.com"));
+    }
+
+    #[test]
+    fn http_status_patterns() {
+        assert_eq!(parse_status("404"), Ok((404, 404)));
+        assert_eq!(parse_status("5+"), Ok((500, 599)));
+        assert_eq!(parse_status("40+"), Ok((400, 409)));
+        assert!(parse_status("7+").is_err());
+        assert!(parse_status("abc").is_err());
+    }
+
+    #[test]
+    fn cel_is_refused_not_ignored() {
+        let ff = FlowFilter {
+            experimental: Some(crate::hubble::proto::flow::flow_filter::Experimental {
+                cel_expression: vec!["true".into()],
+            }),
+            ..Default::default()
+        };
+        assert!(matches!(FlowFilters::compile(&[ff], &[]), Err(FilterError::Unsupported(_))));
+    }
+}

@@ -1,0 +1,19 @@
+//! Hubble: the flow model and API shared by the agent's observer and the `hubble` CLI.
+//!
+//! - `proto`: generated messages and gRPC stubs (wire-compatible with Cilium's protos);
+//! - `timestamp`: `google.protobuf.Timestamp` with Go's JSON text;
+//! - `filter`: whitelist/blacklist evaluation, for the server and for `--input-file`;
+//! - `parse`: datapath events to flows;
+//! - `ring`: the buffer of recent flows;
+//! - `observer` and `server` (agent only): the Observer service and its listeners.
+
+pub mod filter;
+pub mod parse;
+pub mod proto;
+pub mod ring;
+pub mod timestamp;
+
+#[cfg(feature = "agent")]
+pub mod observer;
+#[cfg(feature = "agent")]
+pub mod server;

@@ -1,0 +1,526 @@
+//! The Observer: keeps the last flows and agent events in rings and serves them over the
+//! Observer gRPC service.
+//!
+//! Every `GetFlows` call gets its own task and a bounded channel. When a client reads slowly the
+//! channel fills and only that task waits; the agent keeps writing the ring, and when the task
+//! resumes it reports the flows it missed as a `LostEvent` (HUBBLE_RING_BUFFER) instead of
+//! slowing anyone down.
+
+use std::collections::BTreeMap;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use tokio::sync::mpsc;
+use tonic::codegen::tokio_stream::Stream;
+use tonic::codegen::tokio_stream::wrappers::ReceiverStream;
+use tonic::{Request, Response, Status};
+
+use super::filter::FlowFilters;
+use super::proto::flow::{AgentEvent, Flow, LostEvent, LostEventSource, Verdict};
+use super::proto::observer::{
+    GetAgentEventsRequest, GetAgentEventsResponse, GetFlowsRequest, GetFlowsResponse,
+    GetNamespacesRequest, GetNamespacesResponse, GetNodesRequest, GetNodesResponse, Node,
+    ServerStatusRequest, ServerStatusResponse, get_flows_response::ResponseTypes, observer_server,
+};
+use super::ring::{Ring, Timed};
+use super::timestamp::Timestamp;
+
+/// How many responses may wait for a slow client before its reader pauses.
+const CLIENT_QUEUE: usize = 256;
+/// Events read from the ring per lock.
+const READ_BATCH: usize = 512;
+
+/// A flow or a loss notice, as stored and sent.
+#[derive(Debug)]
+pub struct FlowEntry {
+    time_ns: u64,
+    resp: GetFlowsResponse,
+}
+
+impl Timed for FlowEntry {
+    fn time_ns(&self) -> u64 {
+        self.time_ns
+    }
+}
+
+impl FlowEntry {
+    fn flow(&self) -> Option<&Flow> {
+        match &self.resp.response_types {
+            Some(ResponseTypes::Flow(f)) => Some(f),
+            _ => None,
+        }
+    }
+}
+
+/// An agent event as stored.
+#[derive(Debug)]
+pub struct AgentEntry {
+    time_ns: u64,
+    resp: GetAgentEventsResponse,
+}
+
+impl Timed for AgentEntry {
+    fn time_ns(&self) -> u64 {
+        self.time_ns
+    }
+}
+
+/// Answers `GetNodes`: the cluster's nodes with their Hubble addresses.
+pub type NodeSource = Box<dyn Fn() -> Vec<Node> + Send + Sync>;
+
+/// The observer's state, shared by the ingest task and the servers.
+pub struct Observer {
+    flows: Ring<FlowEntry>,
+    events: Ring<AgentEntry>,
+    node_name: String,
+    version: String,
+    started: Instant,
+    nodes: NodeSource,
+    /// `hubble_flows_processed_total` by (type, subtype, verdict).
+    processed: Mutex<BTreeMap<(&'static str, &'static str, &'static str), u64>>,
+    lost: AtomicU64,
+}
+
+impl std::fmt::Debug for Observer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Observer")
+            .field("node_name", &self.node_name)
+            .field("flows", &self.flows.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Agent events kept for `GetAgentEvents`.
+const AGENT_EVENT_CAPACITY: usize = 1024;
+
+impl Observer {
+    /// An observer keeping `capacity` flows, answering as `node_name`.
+    pub fn new(capacity: usize, node_name: String, version: String, nodes: NodeSource) -> Self {
+        Self {
+            flows: Ring::new(capacity),
+            events: Ring::new(AGENT_EVENT_CAPACITY),
+            node_name,
+            version,
+            started: Instant::now(),
+            nodes,
+            processed: Mutex::new(BTreeMap::new()),
+            lost: AtomicU64::new(0),
+        }
+    }
+
+    /// Records a flow.
+    pub fn push_flow(&self, flow: Flow) {
+        let key = metric_key(&flow);
+        *self.processed.lock().unwrap_or_else(|p| p.into_inner()).entry(key).or_default() += 1;
+        let time = flow.time.unwrap_or_else(Timestamp::now);
+        self.flows.push(FlowEntry {
+            time_ns: time.unix_nanos(),
+            resp: GetFlowsResponse {
+                response_types: Some(ResponseTypes::Flow(flow)),
+                node_name: self.node_name.clone(),
+                time: Some(time),
+            },
+        });
+    }
+
+    /// Records that `n` events never reached the observer (its intake fell behind).
+    pub fn push_lost(&self, source: LostEventSource, n: u64) {
+        self.lost.fetch_add(n, Ordering::Relaxed);
+        let now = Timestamp::now();
+        self.flows.push(FlowEntry {
+            time_ns: now.unix_nanos(),
+            resp: lost_response(&self.node_name, source, n),
+        });
+    }
+
+    /// Records an agent event.
+    pub fn push_agent_event(&self, event: AgentEvent) {
+        let now = Timestamp::now();
+        self.events.push(AgentEntry {
+            time_ns: now.unix_nanos(),
+            resp: GetAgentEventsResponse {
+                agent_event: Some(event),
+                node_name: self.node_name.clone(),
+                time: Some(now),
+            },
+        });
+    }
+
+    /// `ServerStatus`, also behind `cilium status`.
+    pub fn status(&self) -> ServerStatusResponse {
+        let (items, _) = self.flows.snapshot();
+        // Upstream's rate: flows of the last minute, per second.
+        let now = Timestamp::now().unix_nanos();
+        let minute_ago = now.saturating_sub(60_000_000_000);
+        let recent = items.iter().filter(|e| e.time_ns >= minute_ago && e.flow().is_some()).count();
+        ServerStatusResponse {
+            num_flows: items.len() as u64,
+            max_flows: self.flows.capacity() as u64,
+            seen_flows: self.flows.seen(),
+            uptime_ns: self.started.elapsed().as_nanos() as u64,
+            version: self.version.clone(),
+            flows_rate: recent as f64 / 60.0,
+            ..Default::default()
+        }
+    }
+
+    /// Counters for `hubble_flows_processed_total`.
+    pub fn processed(&self) -> Vec<((&'static str, &'static str, &'static str), u64)> {
+        let g = self.processed.lock().unwrap_or_else(|p| p.into_inner());
+        g.iter().map(|(k, v)| (*k, *v)).collect()
+    }
+
+    /// Events lost before they reached the ring.
+    pub fn lost(&self) -> u64 {
+        self.lost.load(Ordering::Relaxed)
+    }
+
+    /// This node's entry for `GetNodes`.
+    pub fn local_node(&self, address: String, tls: bool) -> Node {
+        let st = self.status();
+        Node {
+            name: self.node_name.clone(),
+            version: self.version.clone(),
+            address,
+            state: super::proto::relay::NodeState::NodeConnected as i32,
+            tls: Some(super::proto::observer::Tls { enabled: tls, server_name: String::new() }),
+            uptime_ns: st.uptime_ns,
+            num_flows: st.num_flows,
+            max_flows: st.max_flows,
+            seen_flows: st.seen_flows,
+        }
+    }
+}
+
+fn metric_key(f: &Flow) -> (&'static str, &'static str, &'static str) {
+    use super::parse::message_type;
+    let et = f.event_type.unwrap_or_default();
+    let (typ, subtype) = match et.r#type {
+        message_type::DROP => ("Drop", ""),
+        message_type::TRACE => {
+            ("Trace", crate::api::monitor::obs_point_name(u8::try_from(et.sub_type).unwrap_or(0)))
+        }
+        message_type::POLICY_VERDICT => ("PolicyVerdict", ""),
+        _ => ("Unknown", ""),
+    };
+    let verdict = Verdict::try_from(f.verdict).unwrap_or_default().as_str_name();
+    (typ, subtype, verdict)
+}
+
+fn lost_response(node: &str, source: LostEventSource, n: u64) -> GetFlowsResponse {
+    let now = Timestamp::now();
+    GetFlowsResponse {
+        response_types: Some(ResponseTypes::LostEvents(LostEvent {
+            source: source as i32,
+            num_events_lost: n,
+            ..Default::default()
+        })),
+        node_name: node.to_string(),
+        time: Some(now),
+    }
+}
+
+/// The gRPC face of an [`Observer`].
+#[derive(Debug, Clone)]
+pub struct Service(pub Arc<Observer>);
+
+type Stream_<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
+
+/// Which part of the ring a request wants before following.
+struct Selection {
+    number: u64,
+    first: bool,
+    follow: bool,
+    since: Option<u64>,
+    until: Option<u64>,
+}
+
+impl Selection {
+    fn in_window(&self, t: u64) -> bool {
+        self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t <= u)
+    }
+
+    /// Picks the initial events from a snapshot: a window, then the first or last `number`
+    /// of those that pass `keep`. Zero means all (unless following, where it means none).
+    fn pick<T: Timed>(&self, items: &[Arc<T>], keep: impl Fn(&T) -> bool) -> Vec<Arc<T>> {
+        let ok = |e: &&Arc<T>| self.in_window(e.time_ns()) && keep(e);
+        let n = match self.number {
+            0 if self.follow && self.since.is_none() => return Vec::new(),
+            0 => usize::MAX,
+            n => usize::try_from(n).unwrap_or(usize::MAX),
+        };
+        if self.first {
+            items.iter().filter(ok).take(n).cloned().collect()
+        } else {
+            let mut v: Vec<Arc<T>> = items.iter().rev().filter(ok).take(n).cloned().collect();
+            v.reverse();
+            v
+        }
+    }
+}
+
+fn check_selection(first: bool, follow: bool) -> Result<(), Status> {
+    if first && follow {
+        return Err(Status::invalid_argument("first cannot be specified with follow"));
+    }
+    Ok(())
+}
+
+/// Streams `sel` of `ring` into `tx`, then follows it when asked; `keep` filters, `lost` makes
+/// the loss notice for a reader that fell behind.
+async fn stream_ring<T: Timed + Send + Sync + 'static, R: Send + 'static>(
+    ring: &Ring<T>,
+    sel: Selection,
+    keep: impl Fn(&T) -> bool,
+    render: impl Fn(&T) -> R,
+    lost: impl Fn(u64) -> Option<R>,
+    tx: mpsc::Sender<Result<R, Status>>,
+) {
+    let mut written = ring.subscribe();
+    let (items, end) = ring.snapshot();
+    for e in sel.pick(&items, &keep) {
+        if tx.send(Ok(render(&e))).await.is_err() {
+            return;
+        }
+    }
+    drop(items);
+    if !sel.follow {
+        return;
+    }
+    let mut cursor = end;
+    loop {
+        let read = ring.read(cursor, READ_BATCH);
+        if read.lost > 0
+            && let Some(r) = lost(read.lost)
+            && tx.send(Ok(r)).await.is_err()
+        {
+            return;
+        }
+        for e in &read.items {
+            if keep(e) && tx.send(Ok(render(e))).await.is_err() {
+                return;
+            }
+        }
+        cursor = read.next;
+        if read.items.len() == READ_BATCH {
+            continue;
+        }
+        tokio::select! {
+            () = tx.closed() => return,
+            changed = written.changed() => if changed.is_err() { return },
+        }
+    }
+}
+
+#[tonic::async_trait]
+impl observer_server::Observer for Service {
+    type GetFlowsStream = Stream_<GetFlowsResponse>;
+    type GetAgentEventsStream = Stream_<GetAgentEventsResponse>;
+
+    async fn get_flows(
+        &self,
+        request: Request<GetFlowsRequest>,
+    ) -> Result<Response<Self::GetFlowsStream>, Status> {
+        let req = request.into_inner();
+        check_selection(req.first, req.follow)?;
+        let filters = FlowFilters::compile(&req.whitelist, &req.blacklist)
+            .map_err(|e| Status::invalid_argument(e.to_string()))?;
+        let sel = Selection {
+            number: req.number,
+            first: req.first,
+            follow: req.follow,
+            since: req.since.map(|t| t.unix_nanos()),
+            // Upstream ignores `until` when following.
+            until: if req.follow { None } else { req.until.map(|t| t.unix_nanos()) },
+        };
+        let (tx, rx) = mpsc::channel(CLIENT_QUEUE);
+        let obs = self.0.clone();
+        tokio::spawn(async move {
+            let node = obs.node_name.clone();
+            stream_ring(
+                &obs.flows,
+                sel,
+                // Loss notices pass every filter: a client must know its view has gaps.
+                |e: &FlowEntry| e.flow().is_none_or(|f| filters.matches(f)),
+                |e: &FlowEntry| e.resp.clone(),
+                |n| Some(lost_response(&node, LostEventSource::HubbleRingBuffer, n)),
+                tx,
+            )
+            .await;
+        });
+        Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
+    }
+
+    async fn get_agent_events(
+        &self,
+        request: Request<GetAgentEventsRequest>,
+    ) -> Result<Response<Self::GetAgentEventsStream>, Status> {
+        let req = request.into_inner();
+        check_selection(req.first, req.follow)?;
+        let sel = Selection {
+            number: req.number,
+            first: req.first,
+            follow: req.follow,
+            since: req.since.map(|t| t.unix_nanos()),
+            until: if req.follow { None } else { req.until.map(|t| t.unix_nanos()) },
+        };
+        let (tx, rx) = mpsc::channel(CLIENT_QUEUE);
+        let obs = self.0.clone();
+        tokio::spawn(async move {
+            stream_ring(&obs.events, sel, |_| true, |e: &AgentEntry| e.resp.clone(), |_| None, tx)
+                .await;
+        });
+        Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
+    }
+
+    async fn get_nodes(
+        &self,
+        _request: Request<GetNodesRequest>,
+    ) -> Result<Response<GetNodesResponse>, Status> {
+        let mut nodes = (self.0.nodes)();
+        nodes.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(Response::new(GetNodesResponse { nodes }))
+    }
+
+    async fn get_namespaces(
+        &self,
+        _request: Request<GetNamespacesRequest>,
+    ) -> Result<Response<GetNamespacesResponse>, Status> {
+        // VMs have no namespaces.
+        Ok(Response::new(GetNamespacesResponse::default()))
+    }
+
+    async fn server_status(
+        &self,
+        _request: Request<ServerStatusRequest>,
+    ) -> Result<Response<ServerStatusResponse>, Status> {
+        Ok(Response::new(self.0.status()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hubble::proto::flow::{FlowFilter, Ip};
+    use crate::hubble::proto::observer::observer_server::Observer as _;
+    use tonic::codegen::tokio_stream::StreamExt;
+
+    fn flow(i: u64, verdict: Verdict) -> Flow {
+        Flow {
+            time: Some(Timestamp::from_unix_nanos(1_000_000_000 * (i + 1))),
+            verdict: verdict as i32,
+            ip: Some(Ip { source: format!("10.0.0.{i}"), ..Default::default() }),
+            ..Default::default()
+        }
+    }
+
+    fn observer(cap: usize) -> Arc<Observer> {
+        Arc::new(Observer::new(cap, "vm1".into(), "0.1.0".into(), Box::new(Vec::new)))
+    }
+
+    async fn collect(s: &Service, req: GetFlowsRequest) -> Vec<GetFlowsResponse> {
+        let mut stream = s.get_flows(Request::new(req)).await.expect("accepted").into_inner();
+        let mut out = Vec::new();
+        while let Some(r) = stream.next().await {
+            out.push(r.expect("item"));
+        }
+        out
+    }
+
+    fn srcs(v: &[GetFlowsResponse]) -> Vec<String> {
+        v.iter()
+            .filter_map(|r| match &r.response_types {
+                Some(ResponseTypes::Flow(f)) => f.ip.as_ref().map(|i| i.source.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn last_first_and_filters() {
+        let o = observer(10);
+        for i in 0..6 {
+            o.push_flow(flow(i, if i % 2 == 0 { Verdict::Forwarded } else { Verdict::Dropped }));
+        }
+        let s = Service(o.clone());
+        let got = collect(&s, GetFlowsRequest { number: 2, ..Default::default() }).await;
+        assert_eq!(srcs(&got), ["10.0.0.4", "10.0.0.5"]);
+        let got =
+            collect(&s, GetFlowsRequest { number: 2, first: true, ..Default::default() }).await;
+        assert_eq!(srcs(&got), ["10.0.0.0", "10.0.0.1"]);
+        let dropped = FlowFilter { verdict: vec![Verdict::Dropped as i32], ..Default::default() };
+        let got = collect(
+            &s,
+            GetFlowsRequest { number: 2, whitelist: vec![dropped.clone()], ..Default::default() },
+        )
+        .await;
+        assert_eq!(srcs(&got), ["10.0.0.3", "10.0.0.5"]);
+        let got =
+            collect(&s, GetFlowsRequest { blacklist: vec![dropped], ..Default::default() }).await;
+        assert_eq!(srcs(&got), ["10.0.0.0", "10.0.0.2", "10.0.0.4"]);
+        let got = collect(
+            &s,
+            GetFlowsRequest {
+                since: Some(Timestamp::from_unix_nanos(2_000_000_000)),
+                until: Some(Timestamp::from_unix_nanos(3_000_000_000)),
+                ..Default::default()
+            },
+        )
+        .await;
+        assert_eq!(srcs(&got), ["10.0.0.1", "10.0.0.2"]);
+        let st = o.status();
+        assert_eq!((st.num_flows, st.max_flows, st.seen_flows), (6, 10, 6));
+    }
+
+    #[tokio::test]
+    async fn invalid_requests_are_refused() {
+        let s = Service(observer(4));
+        let err = s
+            .get_flows(Request::new(GetFlowsRequest {
+                first: true,
+                follow: true,
+                ..Default::default()
+            }))
+            .await
+            .err()
+            .expect("refused");
+        assert_eq!(err.code(), tonic::Code::InvalidArgument);
+        let bad = FlowFilter { source_ip: vec!["x".into()], ..Default::default() };
+        let err = s
+            .get_flows(Request::new(GetFlowsRequest { whitelist: vec![bad], ..Default::default() }))
+            .await
+            .err()
+            .expect("refused");
+        assert_eq!(err.code(), tonic::Code::InvalidArgument);
+    }
+
+    #[tokio::test]
+    async fn follow_streams_new_flows_and_reports_what_a_slow_client_lost() {
+        let o = observer(4);
+        let s = Service(o.clone());
+        o.push_flow(flow(1, Verdict::Forwarded));
+        let req = GetFlowsRequest { follow: true, number: 1, ..Default::default() };
+        let mut stream = s.get_flows(Request::new(req)).await.expect("accepted").into_inner();
+        let first = stream.next().await.expect("item").expect("ok");
+        assert_eq!(srcs(&[first]), ["10.0.0.1"]);
+        // Far more than the ring holds, while the client is not reading.
+        for i in 0..(CLIENT_QUEUE as u64 + 50) {
+            o.push_flow(flow(i, Verdict::Forwarded));
+        }
+        let mut lost = 0;
+        let mut flows = 0;
+        while flows + lost < CLIENT_QUEUE as u64 + 50 {
+            match stream.next().await.expect("item").expect("ok").response_types {
+                Some(ResponseTypes::LostEvents(l)) => {
+                    assert_eq!(l.source, LostEventSource::HubbleRingBuffer as i32);
+                    lost += l.num_events_lost;
+                }
+                Some(ResponseTypes::Flow(_)) => flows += 1,
+                _ => {}
+            }
+        }
+        assert!(lost > 0, "the ring overwrote flows the client had not read");
+    }
+}

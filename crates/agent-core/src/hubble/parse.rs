@@ -1,0 +1,461 @@
+//! Datapath events to Hubble flows, filled the way Cilium's parser fills them: verdicts per
+//! event kind, observation points, drop reasons, `is_reply` from conntrack, TCP flags and the
+//! `Summary` text, plus what the agent knows about the addresses (identities, labels, names).
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use super::proto::flow::{
+    CiliumEventType, Emitter, Endpoint, Flow, FlowType, IcmPv4, IcmPv6, Ip, IpVersion, Layer4,
+    NetworkInterface, Policy, Tcp, TcpFlags, TraceObservationPoint, TraceReason, TrafficDirection,
+    Udp, Verdict, layer4,
+};
+use super::timestamp::Timestamp;
+use crate::api::monitor::{EventKind, MonitorEvent};
+
+/// Cilium's monitor message types, as in `event_type.type`.
+pub mod message_type {
+    /// A drop.
+    pub const DROP: i32 = 1;
+    /// Debug messages.
+    pub const DEBUG: i32 = 2;
+    /// Packet captures.
+    pub const CAPTURE: i32 = 3;
+    /// A forwarded packet at an observation point.
+    pub const TRACE: i32 = 4;
+    /// A policy decision.
+    pub const POLICY_VERDICT: i32 = 5;
+    /// Socket-level translation.
+    pub const TRACE_SOCK: i32 = 7;
+    /// L7 access log.
+    pub const ACCESS_LOG: i32 = 129;
+    /// Agent notifications.
+    pub const AGENT: i32 = 130;
+}
+
+/// The host's reserved identity.
+const HOST_IDENTITY: u32 = 1;
+
+/// The host endpoint's ID, as in `cilium endpoint list`.
+const HOST_ENDPOINT_ID: u32 = 1;
+
+/// What the agent knows about addresses and rules when a flow is built; refreshed as the
+/// cluster and policies change, read for every event.
+#[derive(Debug, Clone, Default)]
+pub struct Enrichment {
+    /// `<cluster>/<node>`, or `<node>` in cluster `default`.
+    pub node_name: String,
+    /// This node's labels (`node:k=v`).
+    pub node_labels: Vec<String>,
+    /// This node's addresses.
+    pub local_ips: Vec<IpAddr>,
+    /// Labels of this host's endpoint.
+    pub host_labels: Vec<String>,
+    /// Labels of every known identity.
+    pub identity_labels: HashMap<u32, Vec<String>>,
+    /// Names of the cluster's VMs by address. Not put in `source_names`: those are DNS names,
+    /// and clients print them instead of the address, unlike the seed's examples.
+    pub names: HashMap<IpAddr, String>,
+    /// Cluster name, for endpoints of cluster VMs.
+    pub cluster: String,
+    /// Policy names by rule id (id 1 is index 0).
+    pub rules: Vec<String>,
+    /// Interface names by index.
+    pub interfaces: HashMap<u32, String>,
+    /// Our version, for `emitter`.
+    pub version: String,
+}
+
+/// Hubble's node name: `<cluster>/<node>` unless the cluster is unnamed or `default`.
+pub fn node_name(cluster: &str, node: &str) -> String {
+    if cluster.is_empty() || cluster == "default" {
+        node.to_string()
+    } else {
+        format!("{cluster}/{node}")
+    }
+}
+
+impl Enrichment {
+    fn endpoint(&self, ip: IpAddr, identity: u32) -> Endpoint {
+        if self.local_ips.contains(&ip) {
+            return Endpoint {
+                id: HOST_ENDPOINT_ID,
+                identity: HOST_IDENTITY,
+                cluster_name: self.cluster.clone(),
+                labels: self.host_labels.clone(),
+                ..Default::default()
+            };
+        }
+        let labels = self.identity_labels.get(&identity).cloned().unwrap_or_else(|| {
+            crate::api::monitor::reserved_identity_name(identity)
+                .map(|n| vec![format!("reserved:{n}")])
+                .unwrap_or_default()
+        });
+        let in_cluster = self.names.contains_key(&ip);
+        Endpoint {
+            identity,
+            cluster_name: if in_cluster { self.cluster.clone() } else { String::new() },
+            labels,
+            ..Default::default()
+        }
+    }
+
+    fn policies(&self, rule_id: u32) -> Vec<Policy> {
+        match rule_id.checked_sub(1).and_then(|i| self.rules.get(i as usize)) {
+            Some(name) => vec![Policy {
+                name: name.clone(),
+                kind: "CiliumNetworkPolicy".into(),
+                ..Default::default()
+            }],
+            None => Vec::new(),
+        }
+    }
+
+    /// The flow of one datapath event.
+    pub fn flow(&self, ev: &MonitorEvent) -> Flow {
+        let (verdict, type_, sub_type) = match ev.kind {
+            EventKind::Drop => (Verdict::Dropped, message_type::DROP, i32::from(ev.subtype)),
+            EventKind::Trace => (Verdict::Forwarded, message_type::TRACE, i32::from(ev.subtype)),
+            EventKind::PolicyVerdict => {
+                let v = match ev.verdict {
+                    2 => Verdict::Dropped,
+                    4 => Verdict::Audit,
+                    _ => Verdict::Forwarded,
+                };
+                (v, message_type::POLICY_VERDICT, 0)
+            }
+        };
+        let mut flow = Flow {
+            time: Some(Timestamp::from_unix_nanos(ev.time_ns)),
+            uuid: uuid_v4(),
+            emitter: Some(Emitter { name: "Hubble".into(), version: self.version.clone() }),
+            verdict: verdict as i32,
+            ip: Some(Ip {
+                source: ev.src.to_string(),
+                destination: ev.dst.to_string(),
+                ip_version: if ev.src.is_ipv4() { IpVersion::IPv4 } else { IpVersion::IPv6 } as i32,
+                encrypted: matches!(ev.subtype, 12 | 13) && ev.kind == EventKind::Trace,
+                ..Default::default()
+            }),
+            l4: layer4(ev),
+            source: Some(self.endpoint(ev.src, ev.src_identity)),
+            destination: Some(self.endpoint(ev.dst, ev.dst_identity)),
+            r#type: FlowType::L3L4 as i32,
+            node_name: self.node_name.clone(),
+            node_labels: self.node_labels.clone(),
+            event_type: Some(CiliumEventType { r#type: type_, sub_type }),
+            traffic_direction: if ev.ingress {
+                TrafficDirection::Ingress
+            } else {
+                TrafficDirection::Egress
+            } as i32,
+            summary: summary(ev),
+            ..Default::default()
+        };
+        if ev.ifindex != 0 {
+            flow.interface = Some(NetworkInterface {
+                index: ev.ifindex,
+                name: self.interfaces.get(&ev.ifindex).cloned().unwrap_or_default(),
+            });
+        }
+        match ev.kind {
+            EventKind::Drop => {
+                flow.drop_reason = u32::from(ev.subtype);
+                flow.drop_reason_desc = i32::from(ev.subtype);
+                let denied = self.policies(ev.rule_id);
+                if ev.ingress {
+                    flow.ingress_denied_by = denied;
+                } else {
+                    flow.egress_denied_by = denied;
+                }
+            }
+            EventKind::Trace => {
+                flow.trace_observation_point = observation_point(ev.subtype) as i32;
+                flow.trace_reason = match ev.ct_state {
+                    1 => TraceReason::New,
+                    2 => TraceReason::Established,
+                    3 => TraceReason::Reply,
+                    4 => TraceReason::Related,
+                    _ => TraceReason::Unknown,
+                } as i32;
+                flow.is_reply = Some(pbjson_types::BoolValue { value: ev.ct_state == 3 });
+                flow.reply = ev.ct_state == 3;
+            }
+            EventKind::PolicyVerdict => {
+                flow.policy_match_type = u32::from(ev.match_type);
+                if verdict == Verdict::Dropped {
+                    // As upstream derives it from the verdict: a matched rule that drops is a
+                    // deny rule; no rule at all is the default deny.
+                    let code = if ev.rule_id > 0 { 181 } else { 133 };
+                    flow.drop_reason = code;
+                    flow.drop_reason_desc = code as i32;
+                }
+                flow.is_reply = Some(pbjson_types::BoolValue { value: false });
+                let by = self.policies(ev.rule_id);
+                match (verdict == Verdict::Dropped, ev.ingress) {
+                    (false, true) => flow.ingress_allowed_by = by,
+                    (false, false) => flow.egress_allowed_by = by,
+                    (true, true) => flow.ingress_denied_by = by,
+                    (true, false) => flow.egress_denied_by = by,
+                }
+            }
+        }
+        flow
+    }
+}
+
+/// Our trace sub-types are Cilium's; only `to-endpoint` (0) differs in the proto enum.
+fn observation_point(subtype: u8) -> TraceObservationPoint {
+    match subtype {
+        0 => TraceObservationPoint::ToEndpoint,
+        n => TraceObservationPoint::try_from(i32::from(n)).unwrap_or_default(),
+    }
+}
+
+fn layer4(ev: &MonitorEvent) -> Option<Layer4> {
+    let p = match ev.proto {
+        6 => layer4::Protocol::Tcp(Tcp {
+            source_port: u32::from(ev.sport),
+            destination_port: u32::from(ev.dport),
+            flags: Some(tcp_flags(ev.tcp_flags)),
+        }),
+        17 => layer4::Protocol::Udp(Udp {
+            source_port: u32::from(ev.sport),
+            destination_port: u32::from(ev.dport),
+        }),
+        1 => layer4::Protocol::IcmPv4(IcmPv4 {
+            r#type: u32::from(ev.icmp_type),
+            code: u32::from(ev.icmp_code),
+        }),
+        58 => layer4::Protocol::IcmPv6(IcmPv6 {
+            r#type: u32::from(ev.icmp_type),
+            code: u32::from(ev.icmp_code),
+        }),
+        _ => return None,
+    };
+    Some(Layer4 { protocol: Some(p) })
+}
+
+fn tcp_flags(f: u8) -> TcpFlags {
+    TcpFlags {
+        fin: f & 0x01 != 0,
+        syn: f & 0x02 != 0,
+        rst: f & 0x04 != 0,
+        psh: f & 0x08 != 0,
+        ack: f & 0x10 != 0,
+        urg: f & 0x20 != 0,
+        ece: f & 0x40 != 0,
+        cwr: f & 0x80 != 0,
+        ns: false,
+    }
+}
+
+/// Cilium's `Summary`: TCP flags, the ICMP type name, or the last decoded layer.
+pub fn summary(ev: &MonitorEvent) -> String {
+    match ev.proto {
+        6 => format!("TCP Flags: {}", crate::api::monitor::tcp_flag_names(ev.tcp_flags).join(", ")),
+        17 => "UDP".into(),
+        1 => format!("ICMPv4 {}", icmp4_name(ev.icmp_type, ev.icmp_code)),
+        58 => format!("ICMPv6 {}", icmp6_name(ev.icmp_type, ev.icmp_code)),
+        132 => "SCTP".into(),
+        _ if ev.src.is_ipv4() => "IPv4".into(),
+        _ => "IPv6".into(),
+    }
+}
+
+/// gopacket's names for ICMPv4 type/code pairs.
+fn icmp4_name(t: u8, c: u8) -> String {
+    let unreach = [
+        "Net",
+        "Host",
+        "Protocol",
+        "Port",
+        "FragmentationNeeded",
+        "SourceRoutingFailed",
+        "NetUnknown",
+        "HostUnknown",
+        "SourceIsolated",
+        "NetAdminProhibited",
+        "HostAdminProhibited",
+        "NetTOS",
+        "HostTOS",
+        "CommAdminProhibited",
+        "HostPrecedence",
+        "PrecedenceCutoff",
+    ];
+    match t {
+        0 => "EchoReply".into(),
+        3 => match unreach.get(usize::from(c)) {
+            Some(n) => format!("DestinationUnreachable({n})"),
+            None => format!("DestinationUnreachable(Code: {c})"),
+        },
+        5 => "Redirect".into(),
+        8 => "EchoRequest".into(),
+        9 => "RouterAdvertisement".into(),
+        10 => "RouterSolicitation".into(),
+        11 => match c {
+            0 => "TimeExceeded(TTLExceeded)".into(),
+            1 => "TimeExceeded(FragmentReassemblyTimeExceeded)".into(),
+            _ => format!("TimeExceeded(Code: {c})"),
+        },
+        12 => "ParameterProblem".into(),
+        13 => "TimestampRequest".into(),
+        14 => "TimestampReply".into(),
+        _ => format!("{t}(0)"),
+    }
+}
+
+/// gopacket's names for ICMPv6 type/code pairs.
+fn icmp6_name(t: u8, c: u8) -> String {
+    match t {
+        1 => match c {
+            0 => "DestinationUnreachable(NoRouteToDst)".into(),
+            1 => "DestinationUnreachable(AdminProhibited)".into(),
+            3 => "DestinationUnreachable(Address)".into(),
+            4 => "DestinationUnreachable(Port)".into(),
+            _ => format!("DestinationUnreachable(Code: {c})"),
+        },
+        2 => "PacketTooBig".into(),
+        3 => match c {
+            0 => "TimeExceeded(HopLimitExceeded)".into(),
+            _ => "TimeExceeded(FragmentReassemblyTimeExceeded)".into(),
+        },
+        4 => "ParameterProblem".into(),
+        128 => "EchoRequest".into(),
+        129 => "EchoReply".into(),
+        133 => "RouterSolicitation".into(),
+        134 => "RouterAdvertisement".into(),
+        135 => "NeighborSolicitation".into(),
+        136 => "NeighborAdvertisement".into(),
+        137 => "Redirect".into(),
+        143 => "MLDv2MulticastListenerReport".into(),
+        _ => format!("{t}(0)"),
+    }
+}
+
+/// A random (version 4) UUID, as flows carry one.
+pub fn uuid_v4() -> String {
+    let mut b = [0u8; 16];
+    // Without randomness a constant-looking id is still a valid id; flows never fail on it.
+    let _ = getrandom::fill(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(kind: EventKind) -> MonitorEvent {
+        MonitorEvent {
+            time_ns: 1_700_000_000_123_000_000,
+            kind,
+            subtype: 0,
+            ingress: true,
+            src: "192.168.1.10".parse().expect("ip"),
+            dst: "192.168.1.11".parse().expect("ip"),
+            sport: 54321,
+            dport: 8080,
+            proto: 6,
+            tcp_flags: 0x02,
+            verdict: 1,
+            ct_state: 1,
+            match_type: 2,
+            icmp_type: 0,
+            icmp_code: 0,
+            ifindex: 2,
+            len: 60,
+            src_identity: 6,
+            dst_identity: 1,
+            rule_id: 1,
+        }
+    }
+
+    fn enrichment() -> Enrichment {
+        Enrichment {
+            node_name: node_name("vm-cluster", "vm2"),
+            local_ips: vec!["192.168.1.11".parse().expect("ip")],
+            host_labels: vec!["reserved:host".into()],
+            names: [("192.168.1.10".parse().expect("ip"), "vm1".to_string())].into(),
+            cluster: "vm-cluster".into(),
+            rules: vec!["allow-web".into()],
+            interfaces: [(2, "eth0".to_string())].into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn drop_is_dropped_with_reason_and_no_reply_flag() {
+        let mut e = ev(EventKind::Drop);
+        e.subtype = 133;
+        let f = enrichment().flow(&e);
+        assert_eq!(f.verdict, Verdict::Dropped as i32);
+        assert_eq!(f.drop_reason, 133);
+        assert_eq!(f.drop_reason_desc, 133);
+        assert_eq!(f.event_type, Some(CiliumEventType { r#type: 1, sub_type: 133 }));
+        assert!(f.is_reply.is_none());
+        assert_eq!(f.summary, "TCP Flags: SYN");
+        assert_eq!(f.node_name, "vm-cluster/vm2");
+        assert_eq!(f.ingress_denied_by[0].name, "allow-web");
+    }
+
+    #[test]
+    fn audit_policy_verdict() {
+        let mut e = ev(EventKind::PolicyVerdict);
+        e.verdict = 4;
+        let f = enrichment().flow(&e);
+        assert_eq!(f.verdict, Verdict::Audit as i32);
+        assert_eq!(f.event_type, Some(CiliumEventType { r#type: 5, sub_type: 0 }));
+        assert_eq!(f.policy_match_type, 2);
+        assert_eq!(f.is_reply, Some(pbjson_types::BoolValue { value: false }));
+        let d = f.destination.expect("dst");
+        assert_eq!((d.id, d.identity), (1, 1));
+        assert!(f.source_names.is_empty());
+        assert_eq!(f.source.expect("src").cluster_name, "vm-cluster");
+        assert_eq!(f.interface.expect("if").name, "eth0");
+    }
+
+    #[test]
+    fn trace_reply_and_observation_points() {
+        let mut e = ev(EventKind::Trace);
+        e.subtype = 11;
+        e.ct_state = 3;
+        e.tcp_flags = 0x12;
+        let f = enrichment().flow(&e);
+        assert_eq!(f.verdict, Verdict::Forwarded as i32);
+        assert_eq!(f.trace_observation_point, TraceObservationPoint::ToNetwork as i32);
+        assert_eq!(f.is_reply, Some(pbjson_types::BoolValue { value: true }));
+        assert_eq!(f.summary, "TCP Flags: SYN, ACK");
+        e.subtype = 0;
+        assert_eq!(
+            enrichment().flow(&e).trace_observation_point,
+            TraceObservationPoint::ToEndpoint as i32
+        );
+    }
+
+    #[test]
+    fn icmp_and_udp_summaries() {
+        let mut e = ev(EventKind::Trace);
+        e.proto = 1;
+        e.icmp_type = 8;
+        assert_eq!(summary(&e), "ICMPv4 EchoRequest");
+        e.icmp_type = 3;
+        e.icmp_code = 3;
+        assert_eq!(summary(&e), "ICMPv4 DestinationUnreachable(Port)");
+        e.proto = 58;
+        e.icmp_type = 135;
+        assert_eq!(summary(&e), "ICMPv6 NeighborSolicitation");
+        e.proto = 17;
+        assert_eq!(summary(&e), "UDP");
+    }
+
+    #[test]
+    fn uuids_look_like_uuids() {
+        let u = uuid_v4();
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        assert_ne!(u, uuid_v4());
+    }
+}

@@ -1,0 +1,138 @@
+//! The Observer's listeners: the local unix socket (plaintext, file permissions guard it) and
+//! the TCP port, with TLS or mutual TLS when certificates are configured. Without TLS the TCP
+//! listener accepts only loopback and the cluster's nodes, so flow metadata never reaches the
+//! open network by default.
+
+use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tokio::net::{TcpListener, UnixListener};
+use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
+
+use super::observer::{Observer, Service};
+use super::proto::observer::observer_server::ObserverServer;
+
+/// The service name clients check with the standard gRPC health service.
+pub const HEALTH_SERVICE: &str = "hubble.server.Observer";
+
+/// Why a listener could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// A certificate, key or CA file could not be read.
+    #[error("reading {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The transport refused the TLS material or failed.
+    #[error("Hubble gRPC server: {0}")]
+    Transport(#[from] tonic::transport::Error),
+}
+
+/// Certificate files for the TCP listener.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// Server certificate (PEM).
+    pub cert: PathBuf,
+    /// Its key (PEM).
+    pub key: PathBuf,
+    /// CAs of accepted client certificates; non-empty means mutual TLS.
+    pub client_cas: Vec<PathBuf>,
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, ServerError> {
+    std::fs::read(path).map_err(|source| ServerError::Read { path: path.to_path_buf(), source })
+}
+
+/// Builds the TLS configuration from files.
+pub fn tls_config(files: &TlsFiles) -> Result<ServerTlsConfig, ServerError> {
+    let identity = Identity::from_pem(read(&files.cert)?, read(&files.key)?);
+    let mut cfg = ServerTlsConfig::new().identity(identity);
+    if !files.client_cas.is_empty() {
+        let mut pem = Vec::new();
+        for ca in &files.client_cas {
+            pem.extend(read(ca)?);
+            pem.push(b'\n');
+        }
+        cfg = cfg.client_ca_root(Certificate::from_pem(pem));
+    }
+    Ok(cfg)
+}
+
+async fn router_with_health(
+    obs: Arc<Observer>,
+    builder: Server,
+) -> tonic::transport::server::Router {
+    let (reporter, health) = tonic_health::server::health_reporter();
+    reporter.set_service_status(HEALTH_SERVICE, tonic_health::ServingStatus::Serving).await;
+    reporter.set_service_status("", tonic_health::ServingStatus::Serving).await;
+    let mut builder = builder;
+    builder.add_service(health).add_service(ObserverServer::new(Service(obs)))
+}
+
+/// Serves on the unix socket until `shutdown`.
+pub async fn serve_unix(
+    obs: Arc<Observer>,
+    listener: UnixListener,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServerError> {
+    let incoming = futures_util::stream::unfold(listener, |l| async move {
+        let r = l.accept().await.map(|(s, _)| s);
+        Some((r, l))
+    });
+    let router = router_with_health(obs, Server::builder()).await;
+    router.serve_with_incoming_shutdown(incoming, shutdown).await?;
+    Ok(())
+}
+
+/// Who may connect to a plaintext TCP listener.
+pub type PeerCheck = Arc<dyn Fn(IpAddr) -> bool + Send + Sync>;
+
+/// Serves on TCP until `shutdown`. With `tls` everyone may connect (TLS, or mTLS when client
+/// CAs are set, decides); without it, only peers `allowed` accepts.
+pub async fn serve_tcp(
+    obs: Arc<Observer>,
+    listener: TcpListener,
+    tls: Option<ServerTlsConfig>,
+    allowed: PeerCheck,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServerError> {
+    let check = tls.is_none();
+    let incoming = futures_util::stream::unfold(
+        (listener, allowed),
+        move |(l, allowed)| async move {
+            loop {
+                match l.accept().await {
+                    Ok((s, peer)) if !check || allowed(canonical(peer)) => {
+                        // Flows stream in small messages; do not hold them back.
+                        let _ = s.set_nodelay(true);
+                        return Some((Ok(s), (l, allowed)));
+                    }
+                    Ok((_, peer)) => {
+                        tracing::warn!(%peer, "refused a Hubble connection from outside the cluster (no TLS configured)");
+                    }
+                    Err(e) => return Some((Err(e), (l, allowed))),
+                }
+            }
+        },
+    );
+    let mut builder = Server::builder();
+    if let Some(tls) = tls {
+        builder = builder.tls_config(tls)?;
+    }
+    let router = router_with_health(obs, builder).await;
+    router.serve_with_incoming_shutdown(incoming, shutdown).await?;
+    Ok(())
+}
+
+/// IPv4 peers on a dual-stack socket arrive as `::ffff:a.b.c.d`.
+fn canonical(peer: SocketAddr) -> IpAddr {
+    match peer.ip() {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
+        ip => ip,
+    }
+}

@@ -1,0 +1,137 @@
+//! The Hubble Observer of a real agent through a gRPC client generated from our protos (what a
+//! client built from Cilium's protos sees), and the `hubble` binary against it.
+
+use std::path::PathBuf;
+
+use agent_core::hubble::proto::flow::AgentEventType;
+use agent_core::hubble::proto::observer::observer_client::ObserverClient;
+use agent_core::hubble::proto::observer::{
+    GetAgentEventsRequest, GetFlowsRequest, GetNodesRequest, ServerStatusRequest,
+};
+use tonic::transport::{Channel, Endpoint};
+
+use crate::harness::{Agent, SEED_VM1, bin, stderr, stdout};
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
+}
+
+async fn connect(socket: PathBuf) -> Channel {
+    Endpoint::from_static("http://localhost")
+        .connect_with_connector(tower::service_fn(move |_| {
+            let socket = socket.clone();
+            async move {
+                let s = tokio::net::UnixStream::connect(socket).await?;
+                Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(s))
+            }
+        }))
+        .await
+        .expect("connect to hubble.sock")
+}
+
+fn hubble_socket(agent: &Agent) -> PathBuf {
+    agent.socket().with_file_name("hubble.sock")
+}
+
+#[test]
+fn observer_answers_a_generated_grpc_client() {
+    let agent = Agent::start(SEED_VM1);
+    let socket = hubble_socket(&agent);
+    runtime().block_on(async move {
+        let channel = connect(socket).await;
+
+        let mut health = tonic_health::pb::health_client::HealthClient::new(channel.clone());
+        let check = health
+            .check(tonic_health::pb::HealthCheckRequest {
+                service: "hubble.server.Observer".into(),
+            })
+            .await
+            .expect("health check")
+            .into_inner();
+        assert_eq!(
+            check.status,
+            tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+        );
+
+        let mut client = ObserverClient::new(channel);
+        let status =
+            client.server_status(ServerStatusRequest {}).await.expect("status").into_inner();
+        assert_eq!(status.max_flows, 4095, "hubble.eventBufferCapacity default");
+        assert!(status.uptime_ns > 0);
+        assert_eq!(status.version, env!("CARGO_PKG_VERSION"));
+
+        let err = client
+            .get_flows(GetFlowsRequest { first: true, follow: true, ..Default::default() })
+            .await
+            .expect_err("first with follow is refused");
+        assert_eq!(err.code(), tonic::Code::InvalidArgument);
+        assert!(err.message().contains("first cannot be specified with follow"), "{err:?}");
+
+        // No datapath here: no flows, and the stream ends.
+        let mut flows = client
+            .get_flows(GetFlowsRequest { number: 20, ..Default::default() })
+            .await
+            .expect("get flows")
+            .into_inner();
+        assert!(flows.message().await.expect("stream").is_none());
+
+        let mut events = client
+            .get_agent_events(GetAgentEventsRequest { number: 10, ..Default::default() })
+            .await
+            .expect("agent events")
+            .into_inner();
+        let first = events.message().await.expect("stream").expect("agent started event");
+        let ev = first.agent_event.expect("event");
+        assert_eq!(ev.r#type, AgentEventType::AgentStarted as i32);
+        assert_eq!(first.node_name, "vm-cluster/vm1");
+
+        let nodes = client.get_nodes(GetNodesRequest {}).await.expect("nodes").into_inner().nodes;
+        let names: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
+        assert!(names.contains(&"vm-cluster/vm1"), "{names:?}");
+        assert!(names.contains(&"vm-cluster/192.168.1.11"), "{names:?}");
+    });
+}
+
+#[test]
+fn hubble_status_and_list_nodes_against_the_agent() {
+    let agent = Agent::start(SEED_VM1);
+    let server = format!("unix://{}", hubble_socket(&agent).display());
+    let out = std::process::Command::new(bin("hubble"))
+        .args(["status", "--server", &server])
+        .output()
+        .expect("run hubble");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("Healthcheck (via "), "{text}");
+    assert!(text.contains(": Ok\n"), "{text}");
+    assert!(text.contains("Current/Max Flows: 0/4,095 (0.00%)"), "{text}");
+    assert!(text.contains("Flows/s: 0.00"), "{text}");
+
+    let out = std::process::Command::new(bin("hubble"))
+        .args(["list", "nodes", "--server", &server])
+        .output()
+        .expect("run hubble");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("NAME"), "{text}");
+    assert!(text.contains("vm-cluster/vm1"), "{text}");
+    assert!(text.contains("Connected"), "{text}");
+
+    // `cilium status` shows the Hubble line.
+    let out = agent.cilium(&["status"]);
+    let text = stdout(&out);
+    let line = text.lines().find(|l| l.starts_with("Hubble:")).unwrap_or_default();
+    assert!(line.contains("Ok") && line.contains("Current/Max Flows: 0/4095"), "{text}");
+}
+
+#[test]
+fn no_agent_is_a_clear_error() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let server = format!("unix://{}", dir.path().join("hubble.sock").display());
+    let out = std::process::Command::new(bin("hubble"))
+        .args(["observe", "--server", &server])
+        .output()
+        .expect("run hubble");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("hubble.sock"), "{}", stderr(&out));
+}

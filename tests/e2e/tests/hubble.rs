@@ -1,0 +1,170 @@
+//! Hubble on the netns VMs: allowed, denied and audited connections as `hubble observe` shows
+//! them, with the seed's `--type trace-audit`, filters, `--follow` and JSON that round-trips.
+
+use std::io::BufRead;
+use std::time::Duration;
+
+use agent_core::hubble::proto::observer::GetFlowsResponse;
+use testbed::{SEED_VMS, seed_cluster, sweep_stale, unique_prefix, wait_for};
+
+const POLICY: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/policies/frontend-to-backend.yaml");
+
+fn lines(out: &std::process::Output) -> Vec<String> {
+    String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
+}
+
+fn json_lines(vm: &testbed::Vm, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut argv = vec!["hubble", "observe"];
+    argv.extend_from_slice(args);
+    argv.extend_from_slice(&["-o", "json"]);
+    let out = vm.run(&argv).expect("hubble observe");
+    lines(&out)
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn allowed_denied_and_audited_flows() {
+    sweep_stale();
+    let mut tb = seed_cluster(
+        &unique_prefix(),
+        SEED_VMS,
+        &[("vm1", &[("app", "frontend")]), ("vm2", &[("app", "backend")])],
+    )
+    .expect("cluster");
+    let (vm1, vm2, vm3) = (tb.vm("vm1").clone(), tb.vm("vm2").clone(), tb.vm("vm3").clone());
+    tb.spawn("vm2", &["python3", "-m", "http.server", "8080", "--bind", "192.168.1.11"])
+        .expect("server");
+    wait_for("the server", Duration::from_secs(10), || vm2.http_ok("http://192.168.1.11:8080/"))
+        .expect("up");
+    vm2.run(&["cilium", "policy", "apply", POLICY]).expect("apply");
+    assert!(vm1.http_ok("http://192.168.1.11:8080/"), "frontend allowed");
+    assert!(!vm3.http_ok("http://192.168.1.11:8080/"), "vm3 denied");
+
+    // Allowed: the seed's example line, 192.168.1.10:<port> -> 192.168.1.11:8080 FORWARDED.
+    let flows = json_lines(&vm2, &["--last", "1000", "--to-port", "8080"]);
+    let allowed = flows.iter().rev().find(|f| {
+        f["flow"]["IP"]["source"] == "192.168.1.10"
+            && f["flow"]["verdict"] == "FORWARDED"
+            && f["flow"]["event_type"]["type"] == 5
+    });
+    let allowed = allowed.unwrap_or_else(|| panic!("an allowed policy verdict: {flows:#?}"));
+    assert_eq!(allowed["flow"]["l4"]["TCP"]["destination_port"], 8080);
+    assert_eq!(allowed["flow"]["traffic_direction"], "INGRESS");
+    assert_eq!(allowed["flow"]["destination"]["identity"], 1, "the host");
+    assert_eq!(allowed["flow"]["node_name"], "vm-cluster/vm2");
+    assert_eq!(allowed["node_name"], "vm-cluster/vm2");
+    assert_eq!(allowed["flow"]["Summary"], "TCP Flags: SYN");
+    assert!(
+        allowed["flow"]["source"]["labels"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|x| x == "node:app=frontend")),
+        "source identity carries vm1's labels: {allowed}\nidentities: {}\nnodes: {}\nlog: {}",
+        vm2.cilium_json(&["identity", "list"]).map(|v| v.to_string()).unwrap_or_default(),
+        vm2.cilium_json(&["node", "list"]).map(|v| v.to_string()).unwrap_or_default(),
+        tb.agent_log("vm2"),
+    );
+    // Denied.
+    let drops =
+        json_lines(&vm2, &["--last", "1000", "--verdict", "DROPPED", "--from-ip", "192.168.1.12"]);
+    assert!(!drops.is_empty(), "vm3's SYNs are dropped");
+    for d in &drops {
+        assert_eq!(d["flow"]["verdict"], "DROPPED");
+        assert_eq!(d["flow"]["IP"]["source"], "192.168.1.12");
+        assert_eq!(d["flow"]["drop_reason_desc"], "POLICY_DENIED");
+        assert_eq!(d["flow"]["drop_reason"], 133);
+    }
+    // Compact output, as an operator reads it.
+    let out = vm2
+        .run(&[
+            "hubble",
+            "observe",
+            "--last",
+            "1000",
+            "--from-ip",
+            "192.168.1.10",
+            "--to-port",
+            "8080",
+        ])
+        .expect("compact");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines().any(|l| l.contains(": 192.168.1.10:")
+            && l.contains(
+                " -> 192.168.1.11:8080 (host) policy-verdict:L3-L4 INGRESS ALLOWED (TCP Flags: SYN)"
+            )),
+        "{text}"
+    );
+
+    // Audit: follow the stream, switch audit on, let vm3 through.
+    let mut follow = vm2
+        .command(&["hubble", "observe", "--follow", "--type", "trace-audit", "-o", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("follow");
+    let reader = std::thread::spawn({
+        let stdout = follow.stdout.take().expect("stdout");
+        move || {
+            std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .find(|l| l.contains("192.168.1.12"))
+        }
+    });
+    vm2.run(&["cilium", "config", "set", "PolicyAuditMode", "true"]).expect("audit on");
+    wait_for("an audited connection", Duration::from_secs(10), || {
+        vm3.http_ok("http://192.168.1.11:8080/")
+    })
+    .expect("audit lets it pass");
+    let line = reader.join().expect("reader").expect("--follow streamed the audited flow");
+    let _ = follow.kill();
+    let _ = follow.wait();
+    let v: serde_json::Value = serde_json::from_str(&line).expect("json");
+    assert_eq!(v["flow"]["verdict"], "AUDIT", "{line}");
+    assert_eq!(v["flow"]["event_type"]["type"], 5, "a policy verdict: {line}");
+
+    // `--type trace-audit` shows exactly the audited flows.
+    let audited = json_lines(&vm2, &["--last", "1000", "--type", "trace-audit"]);
+    assert!(!audited.is_empty());
+    assert!(audited.iter().all(|f| f["flow"]["verdict"] == "AUDIT"), "{audited:#?}");
+    let all = json_lines(&vm2, &["--all"]);
+    let n_audit = all.iter().filter(|f| f["flow"]["verdict"] == "AUDIT").count();
+    assert_eq!(audited.len(), n_audit, "no audited flow is missing");
+
+    // JSON lines parse into the proto types and print back identically.
+    let out = vm2.run(&["hubble", "observe", "--last", "50", "-o", "json"]).expect("json");
+    for l in lines(&out) {
+        let msg: GetFlowsResponse = serde_json::from_str(&l).unwrap_or_else(|e| panic!("{e}: {l}"));
+        let again = serde_json::to_value(&msg).expect("serialize");
+        let orig: serde_json::Value = serde_json::from_str(&l).expect("json");
+        assert_eq!(again, orig);
+    }
+
+    // Metrics count the flows by type and verdict.
+    let metrics = vm2.run(&["curl", "-s", "http://127.0.0.1:9962/metrics"]).expect("metrics");
+    let text = String::from_utf8_lossy(&metrics.stdout);
+    assert!(
+        text.lines().any(|l| l.starts_with("hubble_flows_processed_total{")
+            && l.contains("type=\"Drop\"")
+            && l.contains("verdict=\"DROPPED\"")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("hubble_flows_processed_total{")
+                && l.contains("verdict=\"AUDIT\""))
+    );
+
+    // The status and node list reach the other VMs' agents.
+    let out = vm2.run(&["hubble", "list", "nodes"]).expect("nodes");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for n in ["vm-cluster/vm1", "vm-cluster/vm2", "vm-cluster/vm3"] {
+        assert!(text.contains(n), "{text}");
+    }
+    let out =
+        vm1.run(&["hubble", "status", "--server", "192.168.1.11:4244"]).expect("remote status");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Current/Max Flows:"));
+}
