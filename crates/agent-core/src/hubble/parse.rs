@@ -333,15 +333,48 @@ fn icmp6_name(t: u8, c: u8) -> String {
     }
 }
 
-/// A random (version 4) UUID, as flows carry one.
+/// A random (version 4) UUID, as flows carry one. Ids only need to be unique, not secret: a
+/// per-thread generator seeded from the OS avoids a syscall per flow.
 pub fn uuid_v4() -> String {
+    use std::cell::Cell;
+    thread_local! {
+        static STATE: Cell<u64> = Cell::new({
+            let mut seed = [0u8; 8];
+            // Without OS randomness, the clock still makes restarts differ.
+            if getrandom::fill(&mut seed).is_err() {
+                let t = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default();
+                seed = (t.as_nanos() as u64).to_le_bytes();
+            }
+            u64::from_le_bytes(seed) | 1
+        });
+    }
+    // splitmix64: two outputs give the 128 bits.
+    let next = || {
+        STATE.with(|s| {
+            let mut z = s.get().wrapping_add(0x9e37_79b9_7f4a_7c15);
+            s.set(z);
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        })
+    };
     let mut b = [0u8; 16];
-    // Without randomness a constant-looking id is still a valid id; flows never fail on it.
-    let _ = getrandom::fill(&mut b);
+    b[..8].copy_from_slice(&next().to_le_bytes());
+    b[8..].copy_from_slice(&next().to_le_bytes());
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(36);
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    out
 }
 
 #[cfg(test)]
