@@ -1,6 +1,8 @@
 //! `cargo xtask kernels`: fetches the Debian kernels the BPF suite also runs on (Linux 6.1, the
 //! distribution's, and the 6.12 backport) into `target/kernels/<version>/vmlinuz`, with
-//! `apt-get download` (no installation, nothing in /boot).
+//! `apt-get download` (no installation, nothing in /boot). The modules the guest tests load
+//! (WireGuard and what it needs, veth) go to `target/kernels/<version>/modules/`, uncompressed,
+//! with `load-order` listing them dependencies first.
 
 use std::path::Path;
 use std::process::Command;
@@ -46,7 +48,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(&dest)?;
     for pkg in packages()? {
         let dir = dest.join(pkg.trim_start_matches("linux-image-"));
-        if dir.join("vmlinuz").exists() {
+        if dir.join("vmlinuz").exists() && dir.join("modules/load-order").exists() {
             println!("{pkg}: already in {}", dir.display());
             continue;
         }
@@ -66,10 +68,111 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
             .context("no vmlinuz in the package")?;
         std::fs::create_dir_all(&dir)?;
         std::fs::copy(&vmlinuz, dir.join("vmlinuz"))?;
+        extract_modules(&unpacked, &dir.join("modules"))?;
         std::fs::remove_dir_all(&tmp)?;
         println!("{pkg}: {}", dir.join("vmlinuz").display());
     }
     Ok(())
+}
+
+/// Modules the guest tests load, with their dependencies: WireGuard, veth for the VMs, and
+/// clsact + cls_bpf for the datapath's tc attachment below Linux 6.6 (a real host loads them on
+/// demand; the guest has no modprobe).
+const GUEST_MODULES: [&str; 4] = ["wireguard", "veth", "sch_ingress", "cls_bpf"];
+
+/// Copies [`GUEST_MODULES`] and their dependencies out of an unpacked image package. The package
+/// has no `modules.dep` (depmod writes it at install time), so dependencies come from each
+/// module's own `depends=` in `.modinfo`.
+fn extract_modules(unpacked: &Path, dest: &Path) -> anyhow::Result<()> {
+    let base = ["lib/modules", "usr/lib/modules"]
+        .iter()
+        .filter_map(|d| std::fs::read_dir(unpacked.join(d)).ok())
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.join("kernel").is_dir())
+        .context("no lib/modules/<version>/kernel in the package")?;
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![base.join("kernel")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Some(name) = module_name(&path) {
+                files.insert(name, path);
+            }
+        }
+    }
+    let mut order: Vec<(String, Vec<u8>)> = Vec::new();
+    fn visit(
+        name: &str,
+        files: &std::collections::BTreeMap<String, std::path::PathBuf>,
+        order: &mut Vec<(String, Vec<u8>)>,
+    ) -> anyhow::Result<()> {
+        if order.iter().any(|(n, _)| n == name) {
+            return Ok(());
+        }
+        let path =
+            files.get(name).with_context(|| format!("module {name} is not in the package"))?;
+        let data = read_module(path)?;
+        for dep in depends(&data) {
+            visit(&dep, files, order)?;
+        }
+        order.push((name.to_string(), data));
+        Ok(())
+    }
+    for want in GUEST_MODULES {
+        visit(want, &files, &mut order)?;
+    }
+    std::fs::create_dir_all(dest)?;
+    for (name, data) in &order {
+        std::fs::write(dest.join(format!("{name}.ko")), data)?;
+    }
+    let names: Vec<&str> = order.iter().map(|(n, _)| n.as_str()).collect();
+    std::fs::write(dest.join("load-order"), names.join("\n") + "\n")?;
+    Ok(())
+}
+
+/// `foo-bar.ko.xz` -> `foo_bar` (the kernel treats `-` and `_` alike in module names).
+fn module_name(path: &Path) -> Option<String> {
+    let file = path.file_name()?.to_str()?;
+    let stem = file.split(".ko").next().filter(|_| file.contains(".ko"))?;
+    Some(stem.replace('-', "_"))
+}
+
+/// A module's contents, uncompressed (busybox insmod wants them plain).
+fn read_module(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let name = path.to_string_lossy();
+    let tool = if name.ends_with(".xz") {
+        "xz"
+    } else if name.ends_with(".zst") {
+        "zstd"
+    } else {
+        return Ok(std::fs::read(path)?);
+    };
+    let out = Command::new(tool)
+        .arg("-dc")
+        .arg(path)
+        .output()
+        .with_context(|| format!("{tool} is needed to unpack {name}"))?;
+    if !out.status.success() {
+        bail!("{tool} -dc {name} failed");
+    }
+    Ok(out.stdout)
+}
+
+/// The `depends=` list of a module's `.modinfo`.
+fn depends(module: &[u8]) -> Vec<String> {
+    let key = b"depends=";
+    let Some(start) = module.windows(key.len()).position(|w| w == key) else { return Vec::new() };
+    let rest = &module[start + key.len()..];
+    let end = rest.iter().position(|b| *b == 0).unwrap_or(rest.len());
+    String::from_utf8_lossy(&rest[..end])
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.replace('-', "_"))
+        .collect()
 }
 
 fn tempdir(base: &Path, name: &str) -> anyhow::Result<std::path::PathBuf> {

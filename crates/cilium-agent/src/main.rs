@@ -70,6 +70,8 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         agent_core::datapath::uninstall(&c.bpf_pin_dir(), &c.devices)
             .context("removing the datapath")?;
         agent_core::wireguard::routing::uninstall();
+        // The kernel backend's link outlives the agent; the userspace one is gone with it.
+        let _ = agent_core::wireguard::routing::delete_link(agent_core::wireguard::IFNAME);
         let _ = writeln!(
             std::io::stdout(),
             "Removed the datapath pinned under {}",

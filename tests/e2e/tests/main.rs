@@ -5,5 +5,6 @@ mod ansible;
 mod encryption;
 mod foundation;
 mod hubble;
+mod kernel_wireguard;
 mod metrics;
 mod policy;

@@ -7,9 +7,11 @@
 //! 3. the device `cilium_wg0` with its UAPI socket (`wg show cilium_wg0` works);
 //! 4. peers and routes as announcements bring their public keys.
 //!
-//! The userspace backend (GotaTun: TUN + WireGuard protocol) runs everywhere; it is what
-//! `backend: auto` picks until the kernel backend exists.
+//! Two backends behind the same operations: the kernel's WireGuard, configured over netlink
+//! (`kernel`), and GotaTun in the agent (TUN + WireGuard protocol, `userspace`), which runs
+//! everywhere. `auto` picks the kernel's when the module is there.
 
+pub mod kernel;
 pub mod keys;
 pub mod routing;
 
@@ -58,9 +60,17 @@ pub struct PeerSpec {
     pub port: u16,
 }
 
+/// The device behind `cilium_wg0`.
+enum Backend {
+    /// GotaTun in this process.
+    Userspace(Device<DefaultDeviceTransports>),
+    /// The kernel's WireGuard.
+    Kernel(kernel::KernelDevice),
+}
+
 /// The running WireGuard subsystem.
 pub struct WireGuard {
-    device: Device<DefaultDeviceTransports>,
+    backend: Backend,
     key: Mutex<KeyPair>,
     key_path: PathBuf,
     mtu: u32,
@@ -75,6 +85,7 @@ pub struct WireGuard {
 impl std::fmt::Debug for WireGuard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WireGuard")
+            .field("backend", &self.backend_name())
             .field("mtu", &self.mtu)
             .field("strict", &self.strict)
             .finish_non_exhaustive()
@@ -100,29 +111,19 @@ pub struct Options {
     pub devices: Vec<String>,
 }
 
-fn kernel_module_present() -> bool {
-    std::path::Path::new("/sys/module/wireguard").exists()
-}
-
 impl WireGuard {
     /// Starts encryption.
     pub async fn start(o: &Options) -> Result<WireGuard, WireguardError> {
-        match o.backend.as_str() {
-            "kernel" => {
-                return Err(WireguardError::Backend(if kernel_module_present() {
-                    "encryption.backend: kernel is not implemented yet; use auto or userspace"
-                        .into()
-                } else {
-                    "encryption.backend: kernel needs the wireguard kernel module, which this kernel does not have; use auto or userspace".into()
-                }));
+        let use_kernel = match o.backend.as_str() {
+            "kernel" if !kernel::available() => {
+                return Err(WireguardError::Backend(
+                    "encryption.backend: kernel needs the wireguard kernel module, which this kernel does not have; use auto or userspace".into(),
+                ));
             }
-            "auto" if kernel_module_present() => {
-                tracing::info!(
-                    "the kernel has WireGuard, but the kernel backend is not implemented yet: using the userspace backend"
-                );
-            }
-            _ => {}
-        }
+            "kernel" => true,
+            "auto" => kernel::available(),
+            _ => false,
+        };
         routing::install_rules()?;
         if o.strict {
             for ip in &o.configured_peers {
@@ -135,26 +136,35 @@ impl WireGuard {
                 o.devices.iter().filter_map(|d| routing::device_mtu(d)).min().unwrap_or(1500);
             lowest.saturating_sub(routing::OVERHEAD_V6).max(1280)
         });
-        let dev_err = |e: String| WireguardError::Device(e);
-        let uapi = UapiServer::default_unix_socket(IFNAME, None, None)
-            .map_err(|e| dev_err(e.to_string()))?;
-        let device = gotatun::device::build()
-            .with_default_udp()
-            .create_tun(IFNAME)
-            .map_err(|e| dev_err(e.to_string()))?
-            .with_private_key(key.secret.clone())
-            .with_listen_port(crate::WIREGUARD_PORT)
-            .with_fwmark(routing::WG_MARK)
-            .with_uapi(uapi)
-            // Without peers there is no connection to run; the first peers resume it.
-            .suspended(true)
-            .build()
-            .await
-            .map_err(|e| dev_err(e.to_string()))?;
+        let backend = match use_kernel {
+            true => {
+                let secret = key.secret.to_bytes();
+                match kernel::KernelDevice::create(
+                    IFNAME,
+                    secret,
+                    crate::WIREGUARD_PORT,
+                    routing::WG_MARK,
+                )
+                .await
+                {
+                    Ok(dev) => Backend::Kernel(dev),
+                    Err(e) if o.backend == "auto" => {
+                        tracing::warn!(error = %e, "the kernel WireGuard backend failed; using the userspace backend");
+                        Backend::Userspace(userspace_device(&key).await?)
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            false => Backend::Userspace(userspace_device(&key).await?),
+        };
         routing::link_up(IFNAME, mtu)?;
-        tracing::info!(interface = IFNAME, mtu, public_key = %key.public_b64(), strict = o.strict, "WireGuard is up");
+        let backend_name = match &backend {
+            Backend::Kernel(_) => "kernel",
+            Backend::Userspace(_) => "userspace",
+        };
+        tracing::info!(interface = IFNAME, backend = backend_name, mtu, public_key = %key.public_b64(), strict = o.strict, "WireGuard is up");
         Ok(WireGuard {
-            device,
+            backend,
             key: Mutex::new(key),
             key_path: keys::key_path(&o.state_dir),
             mtu,
@@ -167,6 +177,14 @@ impl WireGuard {
             rotated: Mutex::new(None),
             running: std::sync::atomic::AtomicBool::new(false),
         })
+    }
+
+    /// `kernel` or `userspace`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Kernel(_) => "kernel",
+            Backend::Userspace(_) => "userspace",
+        }
     }
 
     fn key(&self) -> KeyPair {
@@ -200,22 +218,13 @@ impl WireGuard {
         if next == prev {
             return Ok(());
         }
-        let mut wg_peers = Vec::new();
-        for p in next.values() {
-            let Some(pk) = keys::parse_public(&p.public_key) else { continue };
-            let endpoint = p
-                .ips
+        let endpoint = |p: &PeerSpec| {
+            p.ips
                 .iter()
                 .find(|ip| ip.is_ipv4())
                 .or(p.ips.first())
-                .map(|ip| SocketAddr::new(*ip, p.port));
-            let mut peer = Peer::new(pk).with_allowed_ips(p.ips.iter().map(|ip| host_network(*ip)));
-            if let Some(e) = endpoint {
-                peer = peer.with_endpoint(e);
-            }
-            peer.keepalive = Some(25);
-            wg_peers.push(peer);
-        }
+                .map(|ip| SocketAddr::new(*ip, p.port))
+        };
         let added: Vec<_> = next
             .values()
             .filter(|p| prev.get(&p.name).is_none_or(|q| q.public_key != p.public_key))
@@ -226,24 +235,60 @@ impl WireGuard {
             .filter(|p| next.get(&p.name).is_none_or(|n| n.public_key != p.public_key))
             .filter_map(|p| keys::parse_public(&p.public_key))
             .collect();
-        self.device
-            .write(async |w| {
-                for pk in &stale {
-                    w.remove_peer(pk).await;
+        match &self.backend {
+            Backend::Kernel(dev) => {
+                let peers: Vec<kernel::PeerConfig> = next
+                    .values()
+                    .filter_map(|p| {
+                        Some(kernel::PeerConfig {
+                            public_key: keys::parse_public(&p.public_key)?.to_bytes(),
+                            endpoint: endpoint(p),
+                            allowed_ips: p.ips.clone(),
+                            keepalive: KEEPALIVE,
+                        })
+                    })
+                    .collect();
+                let stale: Vec<[u8; 32]> = stale.iter().map(|k| k.to_bytes()).collect();
+                // Setting a keepalive on a new peer makes the kernel send one at once, which
+                // starts the handshake.
+                dev.update_peers(&stale, &peers).await?;
+            }
+            Backend::Userspace(device) => {
+                let mut wg_peers = Vec::new();
+                for p in next.values() {
+                    let Some(pk) = keys::parse_public(&p.public_key) else { continue };
+                    let mut peer =
+                        Peer::new(pk).with_allowed_ips(p.ips.iter().map(|ip| host_network(*ip)));
+                    if let Some(e) = endpoint(p) {
+                        peer = peer.with_endpoint(e);
+                    }
+                    peer.keepalive = Some(KEEPALIVE);
+                    wg_peers.push(peer);
                 }
-                w.add_or_update_peers(wg_peers).await;
-            })
-            .await
-            .map_err(|e| WireguardError::Device(e.to_string()))?;
-        if !next.is_empty() && !self.running.swap(true, std::sync::atomic::Ordering::SeqCst) {
-            self.device.resume().await.map_err(|e| WireguardError::Device(e.to_string()))?;
-        }
-        // A new peer, or one we just restarted for, gets a handshake now rather than when the
-        // old session times out (which, after a restart, would black-hole traffic for minutes).
-        for pk in &added {
-            let _ =
-                tokio::time::timeout(Duration::from_millis(200), self.device.force_handshake(pk))
+                device
+                    .write(async |w| {
+                        for pk in &stale {
+                            w.remove_peer(pk).await;
+                        }
+                        w.add_or_update_peers(wg_peers).await;
+                    })
+                    .await
+                    .map_err(|e| WireguardError::Device(e.to_string()))?;
+                if !next.is_empty() && !self.running.swap(true, std::sync::atomic::Ordering::SeqCst)
+                {
+                    device.resume().await.map_err(|e| WireguardError::Device(e.to_string()))?;
+                }
+                // A new peer, or one we just restarted for, gets a handshake now rather than
+                // when the old session times out (which, after a restart, would black-hole
+                // traffic for minutes).
+                for pk in &added {
+                    let _ = tokio::time::timeout(
+                        Duration::from_millis(200),
+                        device.force_handshake(pk),
+                    )
                     .await;
+                }
+            }
         }
         for p in next.values() {
             for ip in &p.ips {
@@ -266,26 +311,10 @@ impl WireGuard {
     /// A new key pair: stored, installed; the caller re-announces. Returns the new index.
     pub async fn rotate(&self) -> Result<u64, WireguardError> {
         let next = KeyPair::generate(self.key().index + 1)?;
-        // A new key rebuilds the connection; suspending first releases the UDP port so the
-        // rebuilt socket can bind it again.
-        self.device.suspend().await;
-        let set = self.device.set_private_key(next.secret.clone()).await;
-        // The old socket's tasks end asynchronously: retry the bind until the port is free.
-        let deadline = std::time::Instant::now() + Duration::from_secs(3);
-        let resumed = loop {
-            match self.device.resume().await {
-                Err(e)
-                    if std::time::Instant::now() < deadline && e.to_string().contains("in use") =>
-                {
-                    // A failed resume leaves the device marked resumed but without a
-                    // connection: suspend again so that the next resume really sets one up.
-                    self.device.suspend().await;
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-                other => break other,
-            }
-        };
-        set.and(resumed).map_err(|e| WireguardError::Device(e.to_string()))?;
+        match &self.backend {
+            Backend::Kernel(dev) => dev.set_private_key(next.secret.to_bytes()).await?,
+            Backend::Userspace(device) => rotate_userspace(device, &next).await?,
+        }
         next.store(&self.key_path)?;
         let index = next.index;
         tracing::info!(public_key = %next.public_b64(), index, "WireGuard key rotated");
@@ -305,24 +334,47 @@ impl WireGuard {
         *self.rotated.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Every peer of the device with its counters.
+    async fn peer_states(&self) -> Vec<kernel::PeerState> {
+        match &self.backend {
+            Backend::Kernel(dev) => dev.peers().await.unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "reading the WireGuard device");
+                Vec::new()
+            }),
+            Backend::Userspace(device) => device
+                .peers()
+                .await
+                .iter()
+                .map(|s| kernel::PeerState {
+                    public_key: *s.peer.public_key.as_bytes(),
+                    endpoint: s.peer.endpoint,
+                    allowed_ips: s.peer.allowed_ips.iter().map(ToString::to_string).collect(),
+                    last_handshake: s.stats.last_handshake,
+                    rx_bytes: s.stats.rx_bytes as u64,
+                    tx_bytes: s.stats.tx_bytes as u64,
+                })
+                .collect(),
+        }
+    }
+
     /// Status in Cilium's model, with peers.
     pub async fn status(&self) -> WireguardStatus {
-        let stats = self.device.peers().await;
         let now = SystemTime::now();
-        let peers: Vec<WireguardPeer> = stats
-            .iter()
+        let peers: Vec<WireguardPeer> = self
+            .peer_states()
+            .await
+            .into_iter()
             .map(|s| WireguardPeer {
-                public_key: keys::b64(s.peer.public_key.as_bytes()),
-                endpoint: s.peer.endpoint.map(|e| e.to_string()).unwrap_or_default(),
+                public_key: keys::b64(&s.public_key),
+                endpoint: s.endpoint.map(|e| e.to_string()).unwrap_or_default(),
                 last_handshake_time: s
-                    .stats
                     .last_handshake
                     .and_then(|d| now.checked_sub(d))
                     .map(rfc3339)
                     .unwrap_or_else(|| "0001-01-01T00:00:00.000Z".into()),
-                allowed_ips: s.peer.allowed_ips.iter().map(ToString::to_string).collect(),
-                transfer_rx: s.stats.rx_bytes as u64,
-                transfer_tx: s.stats.tx_bytes as u64,
+                allowed_ips: s.allowed_ips,
+                transfer_rx: s.rx_bytes,
+                transfer_tx: s.tx_bytes,
             })
             .collect();
         WireguardStatus {
@@ -339,13 +391,62 @@ impl WireGuard {
 
     /// Last handshakes by public key, for progress of a rotation.
     pub async fn handshakes(&self) -> Vec<(String, Option<Duration>)> {
-        self.device
-            .peers()
+        self.peer_states()
             .await
-            .iter()
-            .map(|s| (keys::b64(s.peer.public_key.as_bytes()), s.stats.last_handshake))
+            .into_iter()
+            .map(|s| (keys::b64(&s.public_key), s.last_handshake))
             .collect()
     }
+}
+
+/// Keepalive interval of every peer, in seconds.
+const KEEPALIVE: u16 = 25;
+
+/// The userspace device, suspended until the first peers arrive.
+async fn userspace_device(
+    key: &KeyPair,
+) -> Result<Device<DefaultDeviceTransports>, WireguardError> {
+    let dev_err = |e: String| WireguardError::Device(e);
+    let uapi =
+        UapiServer::default_unix_socket(IFNAME, None, None).map_err(|e| dev_err(e.to_string()))?;
+    gotatun::device::build()
+        .with_default_udp()
+        .create_tun(IFNAME)
+        .map_err(|e| dev_err(e.to_string()))?
+        .with_private_key(key.secret.clone())
+        .with_listen_port(crate::WIREGUARD_PORT)
+        .with_fwmark(routing::WG_MARK)
+        .with_uapi(uapi)
+        // Without peers there is no connection to run; the first peers resume it.
+        .suspended(true)
+        .build()
+        .await
+        .map_err(|e| dev_err(e.to_string()))
+}
+
+/// Installs a new key in the userspace device.
+async fn rotate_userspace(
+    device: &Device<DefaultDeviceTransports>,
+    next: &KeyPair,
+) -> Result<(), WireguardError> {
+    // A new key rebuilds the connection; suspending first releases the UDP port so the
+    // rebuilt socket can bind it again.
+    device.suspend().await;
+    let set = device.set_private_key(next.secret.clone()).await;
+    // The old socket's tasks end asynchronously: retry the bind until the port is free.
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    let resumed = loop {
+        match device.resume().await {
+            Err(e) if std::time::Instant::now() < deadline && e.to_string().contains("in use") => {
+                // A failed resume leaves the device marked resumed but without a
+                // connection: suspend again so that the next resume really sets one up.
+                device.suspend().await;
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            other => break other,
+        }
+    };
+    set.and(resumed).map_err(|e| WireguardError::Device(e.to_string()))
 }
 
 fn host_network(ip: IpAddr) -> ipnetwork::IpNetwork {

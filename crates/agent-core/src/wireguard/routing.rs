@@ -135,3 +135,13 @@ pub fn device_mtu(dev: &str) -> Option<u32> {
 pub const OVERHEAD_V4: u32 = 60;
 /// See [`OVERHEAD_V4`].
 pub const OVERHEAD_V6: u32 = 80;
+
+/// Creates a kernel WireGuard link (loads the module on demand).
+pub fn add_wireguard_link(dev: &str) -> Result<(), RoutingError> {
+    ip(&["link", "add", "dev", dev, "type", "wireguard"]).map(|_| ())
+}
+
+/// Deletes a link.
+pub fn delete_link(dev: &str) -> Result<(), RoutingError> {
+    ip(&["link", "del", "dev", dev]).map(|_| ())
+}
