@@ -47,10 +47,23 @@ impl Agent {
 
     /// Same, with extra environment variables.
     pub fn start_with(config: &str, env: &[(&str, &str)]) -> Agent {
+        Self::start_full(config, env, |_| Vec::new())
+    }
+
+    /// Same, letting the test prepare files in the agent's directory and add flags (later
+    /// `--set`s win over the harness's).
+    pub fn start_full(
+        config: &str,
+        env: &[(&str, &str)],
+        prepare: impl FnOnce(&Path) -> Vec<String>,
+    ) -> Agent {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(dir.path().join("config.yaml"), config).expect("write config");
+        let extra = prepare(dir.path());
         let mut agent = Agent { dir, child: None };
-        let child = agent.command(env).spawn().expect("spawn cilium-agent");
+        let mut cmd = agent.command(env);
+        cmd.args(&extra);
+        let child = cmd.spawn().expect("spawn cilium-agent");
         agent.child = Some(child);
         agent.wait_ready();
         agent

@@ -135,3 +135,127 @@ fn no_agent_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("hubble.sock"), "{}", stderr(&out));
 }
+
+fn openssl(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("openssl")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("openssl is needed (CI installs it)");
+    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A CA, a server certificate for `name` and a client certificate, all PEM, in `dir`.
+fn make_pki(dir: &std::path::Path, name: &str) {
+    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    let mut args = vec!["req", "-x509"];
+    args.extend(ec);
+    args.extend(["-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=test-ca"]);
+    openssl(dir, &args);
+    for (who, ext) in [
+        ("server", format!("subjectAltName=DNS:{name}\nextendedKeyUsage=serverAuth\n")),
+        ("client", "subjectAltName=DNS:client.test\nextendedKeyUsage=clientAuth\n".to_string()),
+    ] {
+        std::fs::write(dir.join(format!("{who}.ext")), ext).expect("ext");
+        let mut args = vec!["req"];
+        args.extend(ec);
+        let key = format!("{who}.key");
+        let csr = format!("{who}.csr");
+        let subj = format!("/CN={who}");
+        args.extend(["-keyout", &key, "-out", &csr, "-subj", &subj]);
+        openssl(dir, &args);
+        let crt = format!("{who}.crt");
+        let ext = format!("{who}.ext");
+        openssl(
+            dir,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                &csr,
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                &crt,
+                "-days",
+                "1",
+                "-extfile",
+                &ext,
+            ],
+        );
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+#[test]
+fn tcp_listener_with_mutual_tls() {
+    let port = free_port();
+    let name = "vm1.vm-cluster.hubble-grpc.cilium.io";
+    let agent = Agent::start_full(SEED_VM1, &[], |dir| {
+        make_pki(dir, name);
+        let p = |f: &str| dir.join(f).display().to_string();
+        vec![
+            "--set".into(),
+            format!("hubble.listenAddress=127.0.0.1:{port}"),
+            "--set".into(),
+            format!("hubble.tls.certFile={}", p("server.crt")),
+            "--set".into(),
+            format!("hubble.tls.keyFile={}", p("server.key")),
+            "--set".into(),
+            format!("hubble.tls.clientCAFiles={}", p("ca.crt")),
+        ]
+    });
+    let dir = agent.socket().parent().and_then(|p| p.parent()).expect("dir").to_path_buf();
+    let f = |n: &str| dir.join(n).display().to_string();
+    let server = format!("tls://127.0.0.1:{port}");
+    let hubble = |extra: &[String]| {
+        let mut args: Vec<String> = vec![
+            "status".into(),
+            "--server".into(),
+            server.clone(),
+            "--timeout".into(),
+            "10s".into(),
+        ];
+        args.extend_from_slice(extra);
+        std::process::Command::new(bin("hubble")).args(&args).output().expect("run hubble")
+    };
+    let ok = hubble(&[
+        "--tls-ca-cert-files".into(),
+        f("ca.crt"),
+        "--tls-server-name".into(),
+        name.into(),
+        "--tls-client-cert-file".into(),
+        f("client.crt"),
+        "--tls-client-key-file".into(),
+        f("client.key"),
+    ]);
+    assert!(
+        ok.status.success(),
+        "with a client certificate: {}\nlog:\n{}",
+        stderr(&ok),
+        agent.log()
+    );
+    assert!(stdout(&ok).contains("Current/Max Flows:"), "{}", stdout(&ok));
+    let no_client = hubble(&[
+        "--tls-ca-cert-files".into(),
+        f("ca.crt"),
+        "--tls-server-name".into(),
+        name.into(),
+    ]);
+    assert!(!no_client.status.success(), "mutual TLS refuses a client without a certificate");
+    let plaintext = std::process::Command::new(bin("hubble"))
+        .args(["status", "--server", &format!("127.0.0.1:{port}"), "--timeout", "5s"])
+        .output()
+        .expect("run hubble");
+    assert!(!plaintext.status.success(), "a plaintext client gets nothing from a TLS listener");
+    let out = agent.cilium(&["status"]);
+    let line =
+        stdout(&out).lines().find(|l| l.starts_with("Hubble:")).unwrap_or_default().to_string();
+    assert!(!line.contains("without TLS"), "{line}");
+}

@@ -168,3 +168,32 @@ fn allowed_denied_and_audited_flows() {
         vm1.run(&["hubble", "status", "--server", "192.168.1.11:4244"]).expect("remote status");
     assert!(String::from_utf8_lossy(&out.stdout).contains("Current/Max Flows:"));
 }
+
+#[test]
+fn plaintext_hubble_port_refuses_machines_outside_the_cluster() {
+    sweep_stale();
+    // vm4 is on the same network but no cluster member.
+    let vms = [SEED_VMS[0], SEED_VMS[1], ("vm4", "192.168.1.20/24")];
+    let mut tb =
+        testbed::seed_cluster_with(&unique_prefix(), &vms, &["vm1", "vm2"], &[]).expect("cluster");
+    let (vm2, vm4) = (tb.vm("vm2").clone(), tb.vm("vm4").clone());
+    let status = |vm: &testbed::Vm| {
+        vm.exec(&["hubble", "status", "--server", "192.168.1.10:4244", "--timeout", "5s"])
+            .expect("run hubble")
+    };
+    let member = status(&vm2);
+    assert!(
+        member.status.success(),
+        "a cluster node reads flows: {}",
+        String::from_utf8_lossy(&member.stderr)
+    );
+    let stranger = status(&vm4);
+    assert!(!stranger.status.success(), "a machine outside the cluster gets nothing");
+    wait_for("the refusal in vm1's log", Duration::from_secs(5), || {
+        tb.agent_log("vm1").contains("refused a Hubble connection from outside the cluster")
+    })
+    .expect("logged");
+    let out = tb.vm("vm1").run(&["cilium", "status"]).expect("status");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("without TLS (cluster nodes only)"), "{text}");
+}
