@@ -174,7 +174,7 @@ fn plaintext_hubble_port_refuses_machines_outside_the_cluster() {
     sweep_stale();
     // vm4 is on the same network but no cluster member.
     let vms = [SEED_VMS[0], SEED_VMS[1], ("vm4", "192.168.1.20/24")];
-    let mut tb =
+    let tb =
         testbed::seed_cluster_with(&unique_prefix(), &vms, &["vm1", "vm2"], &[]).expect("cluster");
     let (vm2, vm4) = (tb.vm("vm2").clone(), tb.vm("vm4").clone());
     let status = |vm: &testbed::Vm| {
