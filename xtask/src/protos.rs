@@ -56,3 +56,258 @@ pub fn generated(root: &Path) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
     out.sort();
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Field and enum numbers of Cilium's protos (v1.19), from the compatibility fact sheet: a
+    /// client generated from Cilium's files must decode what we send and vice versa.
+    const FIELDS: &[(&str, &str, i32)] = &[
+        ("flow.Flow", "time", 1),
+        ("flow.Flow", "uuid", 34),
+        ("flow.Flow", "emitter", 41),
+        ("flow.Flow", "verdict", 2),
+        ("flow.Flow", "drop_reason", 3),
+        ("flow.Flow", "auth_type", 35),
+        ("flow.Flow", "ethernet", 4),
+        ("flow.Flow", "IP", 5),
+        ("flow.Flow", "l4", 6),
+        ("flow.Flow", "source", 8),
+        ("flow.Flow", "destination", 9),
+        ("flow.Flow", "Type", 10),
+        ("flow.Flow", "node_name", 11),
+        ("flow.Flow", "node_labels", 37),
+        ("flow.Flow", "source_names", 13),
+        ("flow.Flow", "destination_names", 14),
+        ("flow.Flow", "l7", 15),
+        ("flow.Flow", "reply", 16),
+        ("flow.Flow", "event_type", 19),
+        ("flow.Flow", "source_service", 20),
+        ("flow.Flow", "destination_service", 21),
+        ("flow.Flow", "traffic_direction", 22),
+        ("flow.Flow", "policy_match_type", 23),
+        ("flow.Flow", "trace_observation_point", 24),
+        ("flow.Flow", "trace_reason", 36),
+        ("flow.Flow", "drop_reason_desc", 25),
+        ("flow.Flow", "is_reply", 26),
+        ("flow.Flow", "debug_capture_point", 27),
+        ("flow.Flow", "interface", 28),
+        ("flow.Flow", "proxy_port", 29),
+        ("flow.Flow", "trace_context", 30),
+        ("flow.Flow", "sock_xlate_point", 31),
+        ("flow.Flow", "socket_cookie", 32),
+        ("flow.Flow", "cgroup_id", 33),
+        ("flow.Flow", "Summary", 100000),
+        ("flow.Flow", "egress_allowed_by", 21001),
+        ("flow.Flow", "ingress_allowed_by", 21002),
+        ("flow.Flow", "egress_denied_by", 21004),
+        ("flow.Flow", "ingress_denied_by", 21005),
+        ("flow.Flow", "policy_log", 21006),
+        ("flow.Layer4", "TCP", 1),
+        ("flow.Layer4", "UDP", 2),
+        ("flow.Layer4", "ICMPv4", 3),
+        ("flow.Layer4", "ICMPv6", 4),
+        ("flow.Layer4", "SCTP", 5),
+        ("flow.Layer4", "VRRP", 6),
+        ("flow.Layer4", "IGMP", 7),
+        ("flow.TCP", "flags", 3),
+        ("flow.TCPFlags", "FIN", 1),
+        ("flow.TCPFlags", "SYN", 2),
+        ("flow.TCPFlags", "ACK", 5),
+        ("flow.TCPFlags", "NS", 9),
+        ("flow.IP", "ipVersion", 3),
+        ("flow.IP", "encrypted", 4),
+        ("flow.IP", "source_xlated", 5),
+        ("flow.Endpoint", "ID", 1),
+        ("flow.Endpoint", "identity", 2),
+        ("flow.Endpoint", "cluster_name", 7),
+        ("flow.Endpoint", "namespace", 3),
+        ("flow.Endpoint", "labels", 4),
+        ("flow.Endpoint", "pod_name", 5),
+        ("flow.Endpoint", "workloads", 6),
+        ("flow.Layer7", "dns", 100),
+        ("flow.Layer7", "http", 101),
+        ("flow.CiliumEventType", "sub_type", 2),
+        ("flow.EventTypeFilter", "match_sub_type", 2),
+        ("flow.EventTypeFilter", "sub_type", 3),
+        ("flow.FlowFilter", "uuid", 29),
+        ("flow.FlowFilter", "source_ip", 1),
+        ("flow.FlowFilter", "source_ip_xlated", 34),
+        ("flow.FlowFilter", "source_pod", 2),
+        ("flow.FlowFilter", "destination_ip", 3),
+        ("flow.FlowFilter", "destination_pod", 4),
+        ("flow.FlowFilter", "verdict", 5),
+        ("flow.FlowFilter", "event_type", 6),
+        ("flow.FlowFilter", "source_fqdn", 7),
+        ("flow.FlowFilter", "destination_fqdn", 8),
+        ("flow.FlowFilter", "http_status_code", 9),
+        ("flow.FlowFilter", "source_label", 10),
+        ("flow.FlowFilter", "destination_label", 11),
+        ("flow.FlowFilter", "protocol", 12),
+        ("flow.FlowFilter", "source_port", 13),
+        ("flow.FlowFilter", "destination_port", 14),
+        ("flow.FlowFilter", "reply", 15),
+        ("flow.FlowFilter", "source_service", 16),
+        ("flow.FlowFilter", "destination_service", 17),
+        ("flow.FlowFilter", "dns_query", 18),
+        ("flow.FlowFilter", "source_identity", 19),
+        ("flow.FlowFilter", "destination_identity", 20),
+        ("flow.FlowFilter", "http_method", 21),
+        ("flow.FlowFilter", "http_path", 22),
+        ("flow.FlowFilter", "tcp_flags", 23),
+        ("flow.FlowFilter", "node_name", 24),
+        ("flow.FlowFilter", "ip_version", 25),
+        ("flow.FlowFilter", "source_workload", 26),
+        ("flow.FlowFilter", "destination_workload", 27),
+        ("flow.FlowFilter", "trace_id", 28),
+        ("flow.FlowFilter", "traffic_direction", 30),
+        ("flow.FlowFilter", "http_url", 31),
+        ("flow.FlowFilter", "http_header", 32),
+        ("flow.FlowFilter", "drop_reason_desc", 33),
+        ("flow.FlowFilter", "interface", 35),
+        ("flow.FlowFilter", "node_labels", 36),
+        ("flow.FlowFilter", "source_cluster_name", 37),
+        ("flow.FlowFilter", "destination_cluster_name", 38),
+        ("flow.FlowFilter", "ip_trace_id", 39),
+        ("flow.FlowFilter", "encrypted", 40),
+        ("flow.FlowFilter", "experimental", 999),
+        ("flow.LostEvent", "source", 1),
+        ("flow.LostEvent", "num_events_lost", 2),
+        ("flow.LostEvent", "cpu", 3),
+        ("flow.LostEvent", "first", 4),
+        ("flow.LostEvent", "last", 5),
+        ("observer.GetFlowsRequest", "number", 1),
+        ("observer.GetFlowsRequest", "first", 9),
+        ("observer.GetFlowsRequest", "follow", 3),
+        ("observer.GetFlowsRequest", "blacklist", 5),
+        ("observer.GetFlowsRequest", "whitelist", 6),
+        ("observer.GetFlowsRequest", "since", 7),
+        ("observer.GetFlowsRequest", "until", 8),
+        ("observer.GetFlowsRequest", "field_mask", 10),
+        ("observer.GetFlowsRequest", "experimental", 999),
+        ("observer.GetFlowsResponse", "flow", 1),
+        ("observer.GetFlowsResponse", "node_status", 2),
+        ("observer.GetFlowsResponse", "lost_events", 3),
+        ("observer.GetFlowsResponse", "node_name", 1000),
+        ("observer.GetFlowsResponse", "time", 1001),
+        ("observer.GetAgentEventsRequest", "number", 1),
+        ("observer.GetAgentEventsRequest", "follow", 2),
+        ("observer.GetAgentEventsRequest", "since", 7),
+        ("observer.GetAgentEventsRequest", "until", 8),
+        ("observer.GetAgentEventsRequest", "first", 9),
+        ("observer.GetAgentEventsResponse", "agent_event", 1),
+        ("observer.GetAgentEventsResponse", "node_name", 1000),
+        ("observer.GetAgentEventsResponse", "time", 1001),
+        ("observer.ServerStatusResponse", "num_flows", 1),
+        ("observer.ServerStatusResponse", "max_flows", 2),
+        ("observer.ServerStatusResponse", "seen_flows", 3),
+        ("observer.ServerStatusResponse", "uptime_ns", 4),
+        ("observer.ServerStatusResponse", "num_connected_nodes", 5),
+        ("observer.ServerStatusResponse", "num_unavailable_nodes", 6),
+        ("observer.ServerStatusResponse", "unavailable_nodes", 7),
+        ("observer.ServerStatusResponse", "version", 8),
+        ("observer.ServerStatusResponse", "flows_rate", 9),
+        ("observer.GetNodesResponse", "nodes", 1),
+        ("observer.Node", "name", 1),
+        ("observer.Node", "version", 2),
+        ("observer.Node", "address", 3),
+        ("observer.Node", "state", 4),
+        ("observer.Node", "tls", 5),
+        ("observer.Node", "uptime_ns", 6),
+        ("observer.Node", "num_flows", 7),
+        ("observer.Node", "max_flows", 8),
+        ("observer.Node", "seen_flows", 9),
+        ("observer.TLS", "enabled", 1),
+        ("observer.TLS", "server_name", 2),
+        ("relay.NodeStatusEvent", "state_change", 1),
+        ("relay.NodeStatusEvent", "node_names", 2),
+        ("relay.NodeStatusEvent", "message", 3),
+    ];
+
+    const ENUMS: &[(&str, &str, i32)] = &[
+        ("flow.Verdict", "VERDICT_UNKNOWN", 0),
+        ("flow.Verdict", "FORWARDED", 1),
+        ("flow.Verdict", "DROPPED", 2),
+        ("flow.Verdict", "ERROR", 3),
+        ("flow.Verdict", "AUDIT", 4),
+        ("flow.Verdict", "REDIRECTED", 5),
+        ("flow.Verdict", "TRACED", 6),
+        ("flow.Verdict", "TRANSLATED", 7),
+        ("flow.TrafficDirection", "INGRESS", 1),
+        ("flow.TrafficDirection", "EGRESS", 2),
+        ("flow.IPVersion", "IPv4", 1),
+        ("flow.IPVersion", "IPv6", 2),
+        ("flow.FlowType", "L3_L4", 1),
+        ("flow.FlowType", "L7", 2),
+        ("flow.FlowType", "SOCK", 3),
+        ("flow.TraceObservationPoint", "TO_ENDPOINT", 101),
+        ("flow.TraceObservationPoint", "FROM_ENDPOINT", 5),
+        ("flow.TraceObservationPoint", "FROM_NETWORK", 10),
+        ("flow.TraceObservationPoint", "TO_NETWORK", 11),
+        ("flow.TraceObservationPoint", "FROM_CRYPTO", 12),
+        ("flow.TraceObservationPoint", "TO_CRYPTO", 13),
+        ("flow.DropReason", "POLICY_DENIED", 133),
+        ("flow.DropReason", "POLICY_DENY", 181),
+        ("flow.DropReason", "AUTH_REQUIRED", 189),
+        ("flow.DropReason", "UNENCRYPTED_TRAFFIC", 195),
+        ("flow.DropReason", "TTL_EXCEEDED", 196),
+        ("flow.DropReason", "DROP_PUNT_PROXY", 205),
+        ("flow.LostEventSource", "PERF_EVENT_RING_BUFFER", 1),
+        ("flow.LostEventSource", "OBSERVER_EVENTS_QUEUE", 2),
+        ("flow.LostEventSource", "HUBBLE_RING_BUFFER", 3),
+        ("flow.AgentEventType", "AGENT_STARTED", 2),
+        ("flow.AgentEventType", "POLICY_UPDATED", 3),
+        ("flow.AgentEventType", "POLICY_DELETED", 4),
+        ("flow.AgentEventType", "IPCACHE_UPSERTED", 9),
+        ("flow.AgentEventType", "IPCACHE_DELETED", 10),
+        ("flow.DebugCapturePoint", "DBG_CAPTURE_DELIVERY", 4),
+        ("flow.TraceReason", "REPLY", 3),
+        ("relay.NodeState", "NODE_CONNECTED", 1),
+        ("relay.NodeState", "NODE_UNAVAILABLE", 2),
+        ("relay.NodeState", "NODE_GONE", 3),
+        ("relay.NodeState", "NODE_ERROR", 4),
+    ];
+
+    #[test]
+    fn numbers_match_ciliums_protos() {
+        let root = crate::generate::root();
+        let proto_dir = root.join(PROTO_DIR);
+        let files: Vec<PathBuf> = FILES.iter().map(|f| proto_dir.join(f)).collect();
+        let fds = protox::compile(&files, [&proto_dir]).expect("protos compile");
+        let mut fields = std::collections::BTreeMap::new();
+        let mut enums = std::collections::BTreeMap::new();
+        for file in &fds.file {
+            let pkg = file.package();
+            for m in &file.message_type {
+                for f in &m.field {
+                    fields
+                        .insert((format!("{pkg}.{}", m.name()), f.name().to_string()), f.number());
+                }
+            }
+            for e in &file.enum_type {
+                for v in &e.value {
+                    enums.insert((format!("{pkg}.{}", e.name()), v.name().to_string()), v.number());
+                }
+            }
+        }
+        for (msg, field, number) in FIELDS {
+            let got = fields.get(&(msg.to_string(), field.to_string()));
+            assert_eq!(got, Some(number), "{msg}.{field}");
+        }
+        for (en, value, number) in ENUMS {
+            let got = enums.get(&(en.to_string(), value.to_string()));
+            assert_eq!(got, Some(number), "{en}.{value}");
+        }
+        let service = fds
+            .file
+            .iter()
+            .flat_map(|f| f.service.iter().map(move |s| (f.package(), s)))
+            .find(|(pkg, s)| *pkg == "observer" && s.name() == "Observer")
+            .map(|(_, s)| s.method.iter().map(|m| m.name().to_string()).collect::<Vec<_>>())
+            .expect("observer.Observer");
+        for rpc in ["GetFlows", "GetAgentEvents", "GetNodes", "GetNamespaces", "ServerStatus"] {
+            assert!(service.iter().any(|m| m == rpc), "observer.Observer/{rpc}");
+        }
+    }
+}
