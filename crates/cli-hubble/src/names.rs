@@ -3,25 +3,8 @@
 //! `pkg/monitor/api` and `pkg/identity`; the CLI needs them both to print flows and to parse
 //! `--type` and `--identity`.
 
-/// Monitor message types (`event_type.type` of a flow).
-pub mod msg {
-    /// A packet drop.
-    pub const DROP: i32 = 1;
-    /// A debug message.
-    pub const DEBUG: i32 = 2;
-    /// A packet capture (debug capture point).
-    pub const CAPTURE: i32 = 3;
-    /// A forwarded packet seen at an observation point.
-    pub const TRACE: i32 = 4;
-    /// A policy decision on a new connection.
-    pub const POLICY_VERDICT: i32 = 5;
-    /// A socket-level translation.
-    pub const TRACE_SOCK: i32 = 7;
-    /// An L7 access log record.
-    pub const L7: i32 = 129;
-    /// An agent notification.
-    pub const AGENT: i32 = 130;
-}
+/// Monitor message types (`event_type.type` of a flow), shared with the agent's parser.
+pub use agent_core::hubble::parse::message_type as msg;
 
 /// `--type` names and their monitor message types, in the order `--help` lists them.
 pub const EVENT_TYPES: &[(&str, i32)] = &[

@@ -15,6 +15,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod guest;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};

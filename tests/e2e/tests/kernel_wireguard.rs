@@ -6,50 +6,18 @@
 //! `tcpdump` and an HTTP request saw, and the test checks it.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-use testbed::{TEST_SECRET, built_binaries, seed_config};
-
-fn sh(script: &str) -> std::process::Output {
-    Command::new("sh").args(["-c", script]).output().expect("sh")
-}
-
-fn kernels() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/kernels");
-    let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.join("vmlinuz").exists() && p.join("modules/load-order").exists())
-        .collect();
-    out.sort();
-    out
-}
+use testbed::{TEST_SECRET, built_binaries, guest, seed_config};
 
 /// Where a host tool lives (its libraries come along).
 fn which(tool: &str) -> PathBuf {
-    let out = sh(&format!("command -v {tool}"));
+    let out = std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .expect("sh");
     let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
     assert!(!path.is_empty(), "{tool} is needed on the host (CI installs it)");
     PathBuf::from(path)
-}
-
-fn copy_with_libs(root: &Path, exe: &Path, name: &str) {
-    std::fs::copy(exe, root.join("bin").join(name))
-        .unwrap_or_else(|e| panic!("copying {}: {e}", exe.display()));
-    let ldd = sh(&format!("ldd {}", exe.display()));
-    for lib in
-        String::from_utf8_lossy(&ldd.stdout).split_whitespace().filter(|w| w.starts_with('/'))
-    {
-        let dest = root.join(lib.trim_start_matches('/'));
-        if dest.exists() {
-            continue;
-        }
-        std::fs::create_dir_all(dest.parent().expect("parent")).expect("mkdir");
-        std::fs::copy(lib, &dest).unwrap_or_else(|e| panic!("copying {lib}: {e}"));
-    }
 }
 
 /// The script the guest runs as init. It only reports (lines starting with `KWG-`); the test
@@ -149,120 +117,58 @@ tail -n 40 /vm1/agent.log /vm2/agent.log
 poweroff -f
 "#;
 
-fn initramfs(dir: &Path, modules: &Path) -> PathBuf {
-    let root = dir.join("root");
-    for d in ["bin", "proc", "sys", "dev", "tmp", "run", "etc", "modules", "var"] {
-        std::fs::create_dir_all(root.join(d)).expect("mkdir");
-    }
-    std::os::unix::fs::symlink("../run", root.join("var/run")).expect("symlink");
-    std::fs::copy("/bin/busybox", root.join("bin/busybox"))
-        .expect("busybox-static is needed: apt-get install busybox-static");
-    for applet in [
+fn initramfs(dir: &Path, modules: &Path) -> anyhow::Result<PathBuf> {
+    let applets = [
         "sh", "mount", "umount", "poweroff", "cat", "echo", "sleep", "kill", "grep", "awk", "sed",
-        "tail", "mkdir", "insmod", "chmod",
-    ] {
-        std::os::unix::fs::symlink("busybox", root.join("bin").join(applet)).expect("symlink");
-    }
+        "tail", "mkdir", "insmod", "chmod", "wc", "head",
+    ];
+    let root = guest::root(dir, &applets)?;
+    std::os::unix::fs::symlink("../run", root.join("var/run"))?;
     let bins = built_binaries();
-    copy_with_libs(&root, &bins.join("cilium-agent"), "cilium-agent");
-    copy_with_libs(&root, &bins.join("cilium"), "cilium");
+    guest::copy_with_libs(&root, &bins.join("cilium-agent"), "bin/cilium-agent")?;
+    guest::copy_with_libs(&root, &bins.join("cilium"), "bin/cilium")?;
     // Debian's static busybox crashes in httpd/wget here; our own tiny client and server.
-    copy_with_libs(&root, Path::new(env!("CARGO_BIN_EXE_kwg-http")), "kwg-http");
+    guest::copy_with_libs(&root, Path::new(env!("CARGO_BIN_EXE_kwg-http")), "bin/kwg-http")?;
     for tool in ["ip", "wg", "tcpdump"] {
-        copy_with_libs(&root, &which(tool), tool);
+        guest::copy_with_libs(&root, &which(tool), &format!("bin/{tool}"))?;
     }
     // Debian's tcpdump drops privileges to user `tcpdump`.
     std::fs::write(
         root.join("etc/passwd"),
         "root:x:0:0:root:/:/bin/sh\ntcpdump:x:100:100::/:/bin/false\n",
-    )
-    .expect("passwd");
-    std::fs::write(root.join("etc/group"), "root:x:0:\ntcpdump:x:100:\n").expect("group");
-    for entry in std::fs::read_dir(modules).expect("modules") {
-        let p = entry.expect("entry").path();
-        std::fs::copy(&p, root.join("modules").join(p.file_name().expect("name"))).expect("copy");
+    )?;
+    std::fs::write(root.join("etc/group"), "root:x:0:\ntcpdump:x:100:\n")?;
+    std::fs::create_dir_all(root.join("modules"))?;
+    for entry in std::fs::read_dir(modules)? {
+        let p = entry?.path();
+        if let Some(name) = p.file_name() {
+            std::fs::copy(&p, root.join("modules").join(name))?;
+        }
     }
     let nodes = ["192.168.1.10", "192.168.1.11"];
     for vm in ["vm1", "vm2"] {
         let etc = root.join(vm).join("etc");
-        std::fs::create_dir_all(&etc).expect("mkdir");
+        std::fs::create_dir_all(&etc)?;
         let config = seed_config(vm, &nodes, &[]).replace(
             "encryption:\n  enabled: true\n",
             "encryption:\n  enabled: true\n  backend: kernel\n",
         );
-        std::fs::write(etc.join("config.yaml"), config).expect("config");
+        std::fs::write(etc.join("config.yaml"), config)?;
+        use std::os::unix::fs::PermissionsExt;
         let secret = etc.join("cluster-secret");
-        std::fs::write(&secret, format!("{TEST_SECRET}\n")).expect("secret");
-        sh(&format!("chmod 600 {}", secret.display()));
+        std::fs::write(&secret, format!("{TEST_SECRET}\n"))?;
+        std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600))?;
     }
-    std::fs::write(root.join("init"), INIT).expect("init");
-    sh(&format!("chmod +x {}", root.join("init").display()));
-    let img = dir.join("initrd.gz");
-    let pack = sh(&format!(
-        "cd {} && find . | cpio -o -H newc --quiet | gzip -1 > {}",
-        root.display(),
-        img.display()
-    ));
-    assert!(pack.status.success(), "packing: {}", String::from_utf8_lossy(&pack.stderr));
-    img
-}
-
-fn boot(kernel: &Path, initrd: &Path) -> String {
-    let log = initrd.with_extension("log");
-    let mut child = Command::new("qemu-system-x86_64")
-        .args(["-machine", "q35,accel=tcg", "-cpu", "max", "-m", "1536", "-smp", "2"])
-        .args(["-nographic", "-no-reboot"])
-        .arg("-kernel")
-        .arg(kernel)
-        .arg("-initrd")
-        .arg(initrd)
-        .args(["-append", "console=ttyS0 panic=-1 quiet"])
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&log).expect("log"))
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("qemu-system-x86_64 is needed: apt-get install qemu-system-x86");
-    let deadline = Instant::now() + Duration::from_secs(900);
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            break;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "the guest did not finish:\n{}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    std::fs::read_to_string(&log).unwrap_or_default()
+    guest::pack(&root, INIT)
 }
 
 #[test]
 fn seed_two_vms_with_the_kernel_backend_in_debian_kernels() {
-    if kernels().len() < 2 {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let st = Command::new(cargo)
-            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-            .args(["run", "--quiet", "-p", "xtask", "--", "kernels"])
-            .status()
-            .expect("cargo");
-        assert!(st.success(), "`cargo xtask kernels` failed");
-    }
-    let kernels = kernels();
-    assert!(
-        kernels.len() >= 2,
-        "the kernels and their modules are missing: run `cargo xtask kernels`"
-    );
-    for k in kernels {
+    for k in guest::kernels().expect("kernels") {
         let dir = tempfile::tempdir().expect("tempdir");
-        let initrd = initramfs(dir.path(), &k.join("modules"));
-        let out = boot(&k.join("vmlinuz"), &initrd);
-        let value = |key: &str| {
-            out.lines().find_map(|l| l.find(key).map(|i| l[i + key.len()..].trim().to_string()))
-        };
+        let initrd = initramfs(dir.path(), &k.join("modules")).expect("initramfs");
+        let out = guest::boot(&k.join("vmlinuz"), &initrd, 1536).expect("boot");
+        let value = |key: &str| guest::value(&out, key);
         let release = value("KWG-KERNEL ").unwrap_or_default();
         let ctx = format!("on {release} ({}):\n{out}", k.display());
         assert!(out.contains("KWG-DONE"), "the guest script did not finish {ctx}");

@@ -238,6 +238,26 @@ struct Selection {
 }
 
 impl Selection {
+    /// A request's selectors; `until` does not apply when following, as upstream.
+    fn new(
+        number: u64,
+        first: bool,
+        follow: bool,
+        since: Option<Timestamp>,
+        until: Option<Timestamp>,
+    ) -> Result<Self, Status> {
+        if first && follow {
+            return Err(Status::invalid_argument("first cannot be specified with follow"));
+        }
+        Ok(Self {
+            number,
+            first,
+            follow,
+            since: since.map(|t| t.unix_nanos()),
+            until: if follow { None } else { until.map(|t| t.unix_nanos()) },
+        })
+    }
+
     fn in_window(&self, t: u64) -> bool {
         self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t <= u)
     }
@@ -259,13 +279,6 @@ impl Selection {
             v
         }
     }
-}
-
-fn check_selection(first: bool, follow: bool) -> Result<(), Status> {
-    if first && follow {
-        return Err(Status::invalid_argument("first cannot be specified with follow"));
-    }
-    Ok(())
 }
 
 /// Streams `sel` of `ring` into `tx`, then follows it when asked; `keep` filters, `lost` makes
@@ -324,17 +337,9 @@ impl observer_server::Observer for Service {
         request: Request<GetFlowsRequest>,
     ) -> Result<Response<Self::GetFlowsStream>, Status> {
         let req = request.into_inner();
-        check_selection(req.first, req.follow)?;
+        let sel = Selection::new(req.number, req.first, req.follow, req.since, req.until)?;
         let filters = FlowFilters::compile(&req.whitelist, &req.blacklist)
             .map_err(|e| Status::invalid_argument(e.to_string()))?;
-        let sel = Selection {
-            number: req.number,
-            first: req.first,
-            follow: req.follow,
-            since: req.since.map(|t| t.unix_nanos()),
-            // Upstream ignores `until` when following.
-            until: if req.follow { None } else { req.until.map(|t| t.unix_nanos()) },
-        };
         let (tx, rx) = mpsc::channel(CLIENT_QUEUE);
         let obs = self.0.clone();
         tokio::spawn(async move {
@@ -358,14 +363,7 @@ impl observer_server::Observer for Service {
         request: Request<GetAgentEventsRequest>,
     ) -> Result<Response<Self::GetAgentEventsStream>, Status> {
         let req = request.into_inner();
-        check_selection(req.first, req.follow)?;
-        let sel = Selection {
-            number: req.number,
-            first: req.first,
-            follow: req.follow,
-            since: req.since.map(|t| t.unix_nanos()),
-            until: if req.follow { None } else { req.until.map(|t| t.unix_nanos()) },
-        };
+        let sel = Selection::new(req.number, req.first, req.follow, req.since, req.until)?;
         let (tx, rx) = mpsc::channel(CLIENT_QUEUE);
         let obs = self.0.clone();
         tokio::spawn(async move {

@@ -27,8 +27,8 @@ pub mod message_type {
     pub const POLICY_VERDICT: i32 = 5;
     /// Socket-level translation.
     pub const TRACE_SOCK: i32 = 7;
-    /// L7 access log.
-    pub const ACCESS_LOG: i32 = 129;
+    /// An L7 access log record.
+    pub const L7: i32 = 129;
     /// Agent notifications.
     pub const AGENT: i32 = 130;
 }
