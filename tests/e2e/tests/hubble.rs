@@ -98,30 +98,42 @@ fn allowed_denied_and_audited_flows() {
         "{text}"
     );
 
-    // Audit: follow the stream, switch audit on, let vm3 through.
+    // Audit: follow the stream, switch audit on, let vm3 through. `--last` as well, so an
+    // audited flow recorded before the client subscribed is not missed.
     let mut follow = vm2
-        .command(&["hubble", "observe", "--follow", "--type", "trace-audit", "-o", "json"])
+        .command(&[
+            "hubble",
+            "observe",
+            "--last",
+            "100",
+            "--follow",
+            "--type",
+            "trace-audit",
+            "-o",
+            "json",
+        ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("follow");
-    let reader = std::thread::spawn({
-        let stdout = follow.stdout.take().expect("stdout");
-        move || {
-            std::io::BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-                .find(|l| l.contains("192.168.1.12"))
-        }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = follow.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        let found = std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find(|l| l.contains("192.168.1.12"));
+        let _ = tx.send(found);
     });
     vm2.run(&["cilium", "config", "set", "PolicyAuditMode", "true"]).expect("audit on");
     wait_for("an audited connection", Duration::from_secs(10), || {
         vm3.http_ok("http://192.168.1.11:8080/")
     })
     .expect("audit lets it pass");
-    let line = reader.join().expect("reader").expect("--follow streamed the audited flow");
+    let line = rx.recv_timeout(Duration::from_secs(30));
     let _ = follow.kill();
     let _ = follow.wait();
+    let line = line.ok().flatten().expect("--follow streamed the audited flow");
     let v: serde_json::Value = serde_json::from_str(&line).expect("json");
     assert_eq!(v["flow"]["verdict"], "AUDIT", "{line}");
     assert_eq!(v["flow"]["event_type"]["type"], 5, "a policy verdict: {line}");
