@@ -47,6 +47,18 @@ pub fn connect_latency(
     String::from_utf8_lossy(&out.stdout).trim().parse().context("latency")
 }
 
+/// ICMP echo round trip in milliseconds: the average of `count` pings 10 ms apart.
+pub fn ping_latency(tb: &Testbed, client: &str, ip: &str, count: u32) -> anyhow::Result<f64> {
+    let out =
+        tb.vm(client).run(&["ping", "-n", "-q", "-c", &count.to_string(), "-i", "0.01", ip])?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    // `rtt min/avg/max/mdev = 0.031/0.045/0.120/0.010 ms`
+    text.lines()
+        .find_map(|l| l.split_once(" = ").filter(|(k, _)| k.contains("min/avg")))
+        .and_then(|(_, v)| v.split('/').nth(1)?.parse().ok())
+        .with_context(|| format!("no round trip in ping's output: {text}"))
+}
+
 /// Resident memory of the process listening on the agent's socket in `vm`, in MiB.
 pub fn agent_rss_mib(tb: &Testbed, vm: &str) -> anyhow::Result<f64> {
     let out = tb.vm(vm).run(&[

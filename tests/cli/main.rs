@@ -15,5 +15,7 @@ mod hubble;
 mod packaging;
 /// Garbage and abuse on the API socket.
 mod robustness;
+/// The cluster secret: refusals at start, generated secrets.
+mod secret;
 /// `cilium status`.
 mod status;

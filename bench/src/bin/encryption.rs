@@ -1,4 +1,4 @@
-//! `bench/encryption`: iperf3 throughput and TCP connect latency between two VMs, in one run,
+//! `bench/encryption`: iperf3 throughput, ping and TCP connect latency between two VMs, in one run,
 //! over: the plain veth, our encrypted path, `wireguard-go` (Debian package) and
 //! `boringtun-cli` (crates.io), the references set up the same way (one tunnel, MTU 1420).
 //! Prints each as a ratio to plain, and ours against each reference.
@@ -14,6 +14,7 @@ const SECONDS: u32 = 5;
 struct Result {
     name: &'static str,
     gbps: f64,
+    ping_ms: f64,
     latency_ms: f64,
 }
 
@@ -28,9 +29,12 @@ fn measure(tb: &mut Testbed, name: &'static str, server_ip: &str) -> anyhow::Res
         v2.exec(&["python3", "-c", &probe]).is_ok_and(|o| o.status.success())
     })?;
     let latency_ms = bench::connect_latency(tb, "vm2", server_ip, 5300, 50)?;
+    let ping_ms = bench::ping_latency(tb, "vm2", server_ip, 100)?;
     let gbps = bench::iperf(tb, "vm2", server_ip, SECONDS)?;
-    println!("    {name:<14} {gbps:>7.2} Gbit/s   {latency_ms:>7.3} ms connect");
-    Ok(Result { name, gbps, latency_ms })
+    println!(
+        "    {name:<14} {gbps:>7.2} Gbit/s   {ping_ms:>7.3} ms ping   {latency_ms:>7.3} ms connect"
+    );
+    Ok(Result { name, gbps, ping_ms, latency_ms })
 }
 
 fn keypair(vm: &testbed::Vm) -> anyhow::Result<(String, String)> {
@@ -103,9 +107,12 @@ fn main() -> anyhow::Result<()> {
     bench::require("iperf3", "apt-get install iperf3")?;
     bench::require("wg", "apt-get install wireguard-tools")?;
     bench::require("wireguard-go", "apt-get install wireguard-go")?;
+    bench::require("ping", "apt-get install iputils-ping")?;
     let bt = boringtun()?;
     sweep_stale();
-    println!("iperf3 TCP, {SECONDS} s, vm2 -> vm1; TCP connect latency, median of 50");
+    println!(
+        "iperf3 TCP, {SECONDS} s, vm2 -> vm1; ping, average of 100; TCP connect, median of 50"
+    );
     let mut results = Vec::new();
 
     let mut tb = Testbed::create(&unique_prefix(), VMS, built_binaries())?;
@@ -142,19 +149,26 @@ fn main() -> anyhow::Result<()> {
     drop(tb);
 
     let plain = &results[0];
-    println!("ratios to plain (throughput, latency):");
+    println!("ratios to plain (throughput, ping, connect):");
     for r in &results[1..] {
         println!(
-            "    {:<14} {:>6.3} x   {:>6.2} x",
+            "    {:<14} {:>6.3} x   {:>6.2} x   {:>6.2} x",
             r.name,
             r.gbps / plain.gbps,
+            r.ping_ms / plain.ping_ms,
             r.latency_ms / plain.latency_ms
         );
     }
     let ours = &results[1];
-    println!("ours against each reference (throughput; > 1 is faster):");
+    println!("ours against each reference (throughput: > 1 is faster; latency: < 1 is faster):");
     for r in &results[2..] {
-        println!("    vs {:<11} {:>6.3} x", r.name, ours.gbps / r.gbps);
+        println!(
+            "    vs {:<11} {:>6.3} x   ping {:>5.2} x   connect {:>5.2} x",
+            r.name,
+            ours.gbps / r.gbps,
+            ours.ping_ms / r.ping_ms,
+            ours.latency_ms / r.latency_ms
+        );
     }
     Ok(())
 }

@@ -33,6 +33,8 @@ pub mod datapath;
 #[cfg(feature = "agent")]
 pub mod fsutil;
 #[cfg(feature = "agent")]
+pub mod health;
+#[cfg(feature = "agent")]
 pub mod identity;
 #[cfg(feature = "agent")]
 pub mod logging;

@@ -4,23 +4,32 @@
 use std::time::Duration;
 
 use testbed::{
-    SEED_VMS, TEST_SECRET, Testbed, built_binaries, seed_cluster, seed_config, sweep_stale,
-    unique_prefix, wait_for,
+    SEED_VMS, TEST_SECRET, Testbed, built_binaries, seed_cluster, seed_cluster_with, seed_config,
+    sweep_stale, unique_prefix, wait_for,
 };
 
 /// Captures on `vm`'s eth0 (packets with `peer`) into a file while `during` runs; returns the
 /// decoded lines.
 fn capture(tb: &mut Testbed, vm: &str, peer: &str, during: impl FnOnce()) -> Vec<String> {
+    capture_on(tb, vm, "eth0", &format!("host {peer}"), during)
+}
+
+/// Captures on `vm`'s `device` with a tcpdump `filter` while `during` runs; returns the
+/// decoded lines.
+fn capture_on(
+    tb: &mut Testbed,
+    vm: &str,
+    device: &str,
+    filter: &str,
+    during: impl FnOnce(),
+) -> Vec<String> {
     let v = tb.vm(vm).clone();
-    let file = tb.helper_file(&format!("{vm}.pcap"), "").expect("file");
+    let file = tb.helper_file(&format!("{vm}-{device}.pcap"), "").expect("file");
     let _ = std::fs::remove_file(&file);
     let path = file.to_str().expect("utf-8").to_string();
-    let mut dump = tb
-        .spawn_child(
-            vm,
-            &["tcpdump", "-i", "eth0", "-nn", "--immediate-mode", "-U", "-w", &path, "host", peer],
-        )
-        .expect("tcpdump");
+    let mut argv = vec!["tcpdump", "-i", device, "-nn", "--immediate-mode", "-U", "-w", &path];
+    argv.extend(filter.split_whitespace());
+    let mut dump = tb.spawn_child(vm, &argv).expect("tcpdump");
     wait_for("tcpdump to start", Duration::from_secs(10), || {
         std::fs::metadata(&file).is_ok_and(|m| m.len() >= 24)
     })
@@ -78,6 +87,60 @@ fn seed_two_vms_are_encrypted_on_the_wire() {
         !wg.contains("private key: ") || wg.contains("private key: (hidden)"),
         "never the private key: {wg}"
     );
+
+    // The tunnel's MTU leaves room for WireGuard over IPv4 (60 bytes) on the 1500-byte veth,
+    // and TCP to the peer is clamped to fit one tunnel packet.
+    let link = String::from_utf8_lossy(
+        &vm1.run(&["ip", "link", "show", "cilium_wg0"]).expect("ip link").stdout,
+    )
+    .into_owned();
+    assert!(link.contains("mtu 1440"), "{link}");
+    let routes = String::from_utf8_lossy(
+        &vm1.run(&["ip", "route", "show", "table", "2005"]).expect("ip route").stdout,
+    )
+    .into_owned();
+    assert!(
+        routes.lines().any(|l| l.starts_with("192.168.1.11 dev cilium_wg0")
+            && l.contains("mtu 1440")
+            && l.contains("advmss 1400")),
+        "{routes}"
+    );
+    let syns = capture_on(&mut tb, "vm1", "cilium_wg0", "tcp port 8080", || {
+        assert!(vm2.http_ok("http://192.168.1.10:8080/"));
+    });
+    let handshake: Vec<&String> = syns.iter().filter(|l| l.contains("Flags [S")).collect();
+    assert!(
+        handshake.len() >= 2 && handshake.iter().all(|l| l.contains("mss 1400")),
+        "both SYNs offer an MSS that fits the tunnel: {syns:#?}"
+    );
+    // A transfer far larger than any window crosses the tunnel whole.
+    let big = tb.helper_file("big.bin", "").expect("file");
+    vm1.run(&["sh", "-c", &format!("head -c 20000000 /dev/urandom > {}", big.display())])
+        .expect("big file");
+    let dir = big.parent().expect("testbed dir").to_str().expect("utf-8").to_string();
+    tb.spawn(
+        "vm1",
+        &["python3", "-m", "http.server", "8081", "--bind", "192.168.1.10", "-d", &dir],
+    )
+    .expect("file server");
+    wait_for("the file server", Duration::from_secs(10), || {
+        vm2.http_ok("http://192.168.1.10:8081/")
+    })
+    .expect("file server up");
+    let got = vm2
+        .run(&[
+            "curl",
+            "-sS",
+            "--max-time",
+            "60",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{size_download}",
+            "http://192.168.1.10:8081/big.bin",
+        ])
+        .expect("download");
+    assert_eq!(String::from_utf8_lossy(&got.stdout), "20000000");
 
     // cilium's views.
     let status = vm1.cilium_json(&["status"]).expect("status");
@@ -155,6 +218,46 @@ fn wrong_secret_never_becomes_a_peer_and_late_joiners_are_picked_up() {
 }
 
 #[test]
+fn a_vm_the_others_do_not_list_joins_without_a_restart() {
+    sweep_stale();
+    // vm1 and vm2 list only each other; vm3 arrives later and lists all three.
+    let mut tb =
+        seed_cluster_with(&unique_prefix(), SEED_VMS, &["vm1", "vm2"], &[]).expect("cluster");
+    let (vm1, vm2, vm3) = (tb.vm("vm1").clone(), tb.vm("vm2").clone(), tb.vm("vm3").clone());
+    tb.spawn("vm1", &["python3", "-m", "http.server", "8080", "--bind", "192.168.1.10"])
+        .expect("server");
+    let all = ["192.168.1.10", "192.168.1.11", "192.168.1.12"];
+    tb.start_agent("vm3", &seed_config("vm3", &all, &[])).expect("vm3");
+    for vm in [&vm1, &vm2] {
+        wait_for("vm3 to be a reachable peer", Duration::from_secs(30), || {
+            vm.cilium_json(&["status"]).is_ok_and(|s| {
+                s["encryption"]["wireguard"]["interfaces"][0]["peer-count"] == 2
+                    && s["cluster"]["nodes"].as_array().is_some_and(|n| {
+                        n.iter().any(|n| {
+                            n["name"] == "vm3"
+                                && n["source"] == "announcement"
+                                && n["health"]["state"] == "Reachable"
+                        })
+                    })
+            })
+        })
+        .expect("vm3 picked up");
+    }
+    let list = String::from_utf8_lossy(&vm1.run(&["cilium", "node", "list"]).expect("list").stdout)
+        .into_owned();
+    assert!(list.lines().any(|l| l.starts_with("vm3") && l.contains("192.168.1.12")), "{list}");
+    wait_for("vm3's tunnel to vm1", Duration::from_secs(20), || {
+        vm3.http_ok("http://192.168.1.10:8080/")
+    })
+    .expect("vm3 reaches vm1");
+    let lines = capture(&mut tb, "vm1", "192.168.1.12", || {
+        assert!(vm3.http_ok("http://192.168.1.10:8080/"));
+    });
+    let other: Vec<&String> = lines.iter().filter(|l| !l.contains(".51871: UDP")).collect();
+    assert!(!lines.is_empty() && other.is_empty(), "only WireGuard with the newcomer: {lines:#?}");
+}
+
+#[test]
 fn a_dead_backend_leaks_nothing() {
     sweep_stale();
     let mut tb = seed_cluster(&unique_prefix(), &SEED_VMS[..2], &[]).expect("cluster");
@@ -172,6 +275,16 @@ fn a_dead_backend_leaks_nothing() {
     });
     let plaintext: Vec<&String> = lines.iter().filter(|l| l.contains(".8080")).collect();
     assert!(plaintext.is_empty(), "not one plaintext packet to the peer: {plaintext:#?}");
+    // vm1's probes through the tunnel get no answer: vm2 is Unreachable there.
+    let vm1 = tb.vm("vm1").clone();
+    wait_for("vm1 to see vm2 unreachable", Duration::from_secs(40), || {
+        vm1.cilium_json(&["status"]).is_ok_and(|s| {
+            s["cluster"]["nodes"].as_array().is_some_and(|n| {
+                n.iter().any(|n| n["name"] == "vm2" && n["health"]["state"] == "Unreachable")
+            })
+        })
+    })
+    .expect("unreachable");
 }
 
 #[test]

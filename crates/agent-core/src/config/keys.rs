@@ -89,6 +89,12 @@ pub const KEYS: &[KeyDef] = &[
     ),
     key("cluster.id", Uint { min: 0, max: 255 }, Scalar("0"), "numeric cluster ID (0-255)"),
     key(
+        "cluster.port",
+        Uint { min: 1, max: 65534 },
+        Scalar("4240"),
+        "TCP port of node announcements (the next port carries them through the tunnel)",
+    ),
+    key(
         "cluster.secretFile",
         Path,
         Scalar("/etc/cilium/cluster-secret"),
@@ -111,6 +117,12 @@ pub const KEYS: &[KeyDef] = &[
         Duration { min_ms: 60_000 },
         NoDefault,
         "rotate the WireGuard key this often (e.g. 12h)",
+    ),
+    key(
+        "encryption.strictMode",
+        Bool,
+        Scalar("true"),
+        "never send plaintext to a peer: block traffic to it while its tunnel is not up",
     ),
     key(
         "encryption.backend",

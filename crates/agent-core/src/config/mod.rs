@@ -329,13 +329,20 @@ fn build(
         node_encryption: boolean("encryption.nodeEncryption"),
         key_rotation: duration("encryption.keyRotation"),
         backend: string("encryption.backend").unwrap_or_else(|| "auto".into()),
-        strict: values
-            .get("encryption.strictMode")
-            .is_none_or(|(v, _)| matches!(v, Typed::Bool(true))),
+        strict: boolean("encryption.strictMode"),
     };
     if encryption.node_encryption && !encryption.enabled {
         warnings.push(
             "encryption.nodeEncryption has no effect while encryption.enabled is false".into(),
+        );
+    }
+    // On a VM the host's own traffic is the workload: encrypting less would leak it.
+    if encryption.enabled
+        && !encryption.node_encryption
+        && origin("encryption.nodeEncryption") != Origin::Default
+    {
+        warnings.push(
+            "encryption.nodeEncryption: false is ignored: on a VM the host's traffic is the workload's, and it is always encrypted".into(),
         );
     }
     if values.contains_key("consul.address") {

@@ -152,18 +152,15 @@ impl Agent {
             .or_else(|| self.local_ips().first().copied());
         let mut out = vec![obs.local_node(local_ip.map(addr).unwrap_or_default(), tls)];
         let cluster = &self.config().cluster_name;
-        let records = self.membership().map(|m| (m.clone(), m.nodes()));
+        let records = self.membership().map(|m| m.nodes()).unwrap_or_default();
         for n in self.remote_nodes() {
-            let rec = records.as_ref().and_then(|(m, recs)| {
-                recs.iter()
-                    .find(|r| r.announcement.name == n.name)
-                    .map(|r| (m.is_reachable(r), r.announcement.version.clone()))
-            });
-            let (state, version) = match rec {
-                Some((true, v)) => (NodeState::NodeConnected, v),
-                Some((false, v)) => (NodeState::NodeUnavailable, v),
-                None => (NodeState::NodeUnavailable, String::new()),
+            let rec = records.iter().find(|r| r.announcement.name == n.name);
+            let Some(ip) = n.ips.first().copied() else { continue };
+            let state = match self.peer_health(ip, rec).state.as_str() {
+                "Reachable" => NodeState::NodeConnected,
+                _ => NodeState::NodeUnavailable,
             };
+            let version = rec.map(|r| r.announcement.version.clone()).unwrap_or_default();
             out.push(Node {
                 name: node_name(cluster, &n.name),
                 version,

@@ -181,16 +181,7 @@ pub async fn run(
         membership_tasks.push(tokio::spawn(policydir::watch(agent.clone(), dir.clone())));
     }
     if let (Some(period), Some(_)) = (config.encryption.key_rotation, agent.wireguard()) {
-        let a = agent.clone();
-        membership_tasks.push(tokio::spawn(async move {
-            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
-            loop {
-                tick.tick().await;
-                if let Err(e) = a.rotate_key().await {
-                    tracing::error!(error = %e, "scheduled key rotation");
-                }
-            }
-        }));
+        membership_tasks.push(tokio::spawn(rotate_keys(agent.clone(), period)));
     }
     tracing::debug!(node = agent.node_name(), "agent state built");
     let reader = ring.map(|ring| {
@@ -386,12 +377,11 @@ async fn start_membership(
         nonce: String::new(),
     };
     let peers = c.nodes.iter().map(|n| n.ip).filter(|ip| !local_ips.contains(ip)).collect();
-    let interval = Duration::from_secs(2);
     let m = Arc::new(Membership::new(
         secret,
         local,
         c.cluster_port,
-        interval,
+        ANNOUNCE_INTERVAL,
         Box::new(StaticDiscovery { peers }),
         Some(c.state_dir.join("nodes.json")),
     ));
@@ -432,12 +422,46 @@ async fn start_membership(
             }
         }
     });
-    Ok(vec![
+    let mut tasks = vec![sync];
+    if let Some(interval) = c.health_interval {
+        let health = Arc::new(crate::health::Health::new(interval));
+        agent.set_health(health.clone());
+        tasks.push(tokio::spawn(health.run(m.clone())));
+    }
+    tasks.extend([
         tokio::spawn(m.clone().serve(listener)),
         tokio::spawn(m.clone().serve(tunnel_listener)),
         tokio::spawn(m.announce_loop()),
-        sync,
-    ])
+    ]);
+    Ok(tasks)
+}
+
+/// How often a node re-announces itself (it also does at once when its labels or key change):
+/// membership changes reach the others within seconds, whatever the health-probe interval.
+const ANNOUNCE_INTERVAL: Duration = Duration::from_secs(2);
+
+/// Rotates the WireGuard key when it is `period` old. The schedule follows the key's own
+/// age, so it holds across agent restarts and restarts after a manual `cilium encryption
+/// rotate`, and `cilium encryption key` can show when the next rotation is due.
+async fn rotate_keys(agent: Arc<Agent>, period: Duration) {
+    // Re-checked at least this often, so a manual rotation moves the schedule.
+    const RECHECK: Duration = Duration::from_secs(30);
+    let mut failures = 0u32;
+    loop {
+        let Some(wg) = agent.wireguard() else { return };
+        let due = wg.key_created() + period;
+        match due.duration_since(std::time::SystemTime::now()) {
+            Ok(wait) => tokio::time::sleep(wait.min(RECHECK)).await,
+            Err(_) => match agent.rotate_key().await {
+                Ok(_) => failures = 0,
+                Err(e) => {
+                    failures += 1;
+                    tracing::error!(error = %e, failures, "scheduled key rotation");
+                    tokio::time::sleep(RECHECK * failures.min(10)).await;
+                }
+            },
+        }
+    }
 }
 
 fn make_dir(path: &Path, mode: u32) -> Result<(), DaemonError> {

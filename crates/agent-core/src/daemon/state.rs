@@ -55,6 +55,7 @@ pub struct Agent {
     policy: Mutex<PolicyState>,
     enforcement: std::sync::atomic::AtomicU32,
     membership: std::sync::OnceLock<Arc<Membership>>,
+    health: std::sync::OnceLock<Arc<crate::health::Health>>,
     wireguard: std::sync::OnceLock<Arc<WireGuard>>,
     wireguard_error: std::sync::OnceLock<String>,
     pub(super) hubble: std::sync::OnceLock<Arc<crate::hubble::observer::Observer>>,
@@ -126,6 +127,7 @@ impl Agent {
             policy: Mutex::new(policy),
             enforcement: std::sync::atomic::AtomicU32::new(inherited),
             membership: std::sync::OnceLock::new(),
+            health: std::sync::OnceLock::new(),
             wireguard: std::sync::OnceLock::new(),
             wireguard_error: std::sync::OnceLock::new(),
             hubble: std::sync::OnceLock::new(),
@@ -275,6 +277,16 @@ impl Agent {
     /// WireGuard, when encryption runs.
     pub fn wireguard(&self) -> Option<&Arc<WireGuard>> {
         self.wireguard.get()
+    }
+
+    /// Attaches health checking (once, at start).
+    pub fn set_health(&self, h: Arc<crate::health::Health>) {
+        let _ = self.health.set(h);
+    }
+
+    /// Health checking, when enabled.
+    pub fn health(&self) -> Option<&Arc<crate::health::Health>> {
+        self.health.get()
     }
 
     /// The membership subsystem, when the cluster secret allows one.
@@ -491,15 +503,23 @@ impl Agent {
     }
 
     fn cluster_status(&self) -> ClusterStatus {
-        let records = self.membership().map(|m| (m.clone(), m.nodes()));
+        let records = self.membership().map(|m| m.nodes()).unwrap_or_default();
+        let mut matched = vec![false; records.len()];
         let mut nodes = Vec::new();
         let mut self_listed = false;
+        let mut reachable = (0, 0);
+        let mut count = |h: &NodeHealth| {
+            reachable.1 += 1;
+            reachable.0 += usize::from(h.state == "Reachable");
+        };
         for n in &self.config.nodes {
             let local = self.local_ips.contains(&n.ip);
             self_listed |= local;
-            let record = records
-                .as_ref()
-                .and_then(|(_, rs)| rs.iter().find(|r| r.announcement.ips.contains(&n.ip)));
+            let index = records.iter().position(|r| r.announcement.ips.contains(&n.ip));
+            let record = index.map(|i| {
+                matched[i] = true;
+                &records[i]
+            });
             let name = match (&n.name, local, record) {
                 (Some(name), _, _) => name.clone(),
                 (None, true, _) => self.node_name.clone(),
@@ -509,22 +529,26 @@ impl Agent {
             let health = if local {
                 NodeHealth { state: "Reachable".into(), latency_ns: None, local: true }
             } else {
-                match (records.as_ref(), record) {
-                    (None, _) => {
-                        NodeHealth { state: "Unknown".into(), latency_ns: None, local: false }
-                    }
-                    (Some((m, _)), Some(r)) if m.is_reachable(r) => NodeHealth {
-                        state: "Reachable".into(),
-                        latency_ns: r.rtt.map(|d| d.as_nanos() as u64),
-                        local: false,
-                    },
-                    _ => NodeHealth { state: "Unreachable".into(), latency_ns: None, local: false },
-                }
+                let h = self.peer_health(n.ip, record);
+                count(&h);
+                h
             };
             nodes.push(NodeElement {
                 name,
                 source: if record.is_some() { "announcement" } else { "config" }.into(),
                 primary_address: Some(addressing(n.ip)),
+                health: Some(health),
+            });
+        }
+        // VMs that joined without being in our `nodes:` list.
+        for (r, _) in records.iter().zip(&matched).filter(|(_, m)| !**m) {
+            let Some(ip) = r.announcement.ips.first().copied() else { continue };
+            let health = self.peer_health(ip, Some(r));
+            count(&health);
+            nodes.push(NodeElement {
+                name: r.announcement.name.clone(),
+                source: "announcement".into(),
+                primary_address: Some(addressing(ip)),
                 health: Some(health),
             });
         }
@@ -543,17 +567,60 @@ impl Agent {
                 },
             );
         }
-        let health = match self.membership() {
-            Some(m) => Status::new(
+        let health = match (self.membership(), self.health()) {
+            (Some(m), Some(h)) => Status::new(
                 state::OK,
-                format!("announcements every node, {} rejected", m.rejected()),
+                format!(
+                    "{}/{} reachable (Probe interval: {}), {} announcements rejected",
+                    reachable.0,
+                    reachable.1,
+                    crate::config::format_duration(h.interval()),
+                    m.rejected()
+                ),
             ),
-            None => Status::new(state::DISABLED, "no cluster secret: node announcements are off"),
+            (Some(m), None) => Status::new(
+                state::DISABLED,
+                format!("healthChecking.enabled is false; {} announcements rejected", m.rejected()),
+            ),
+            (None, _) => {
+                Status::new(state::DISABLED, "no cluster secret: node announcements are off")
+            }
         };
         ClusterStatus {
             cilium_health: Some(health),
             nodes,
             self_: format!("{}/{}", self.config.cluster_name, self.node_name),
+        }
+    }
+
+    /// A remote node's health: the latest probe through its tunnel when health checking is
+    /// on, else whether its announcements still arrive.
+    pub(super) fn peer_health(
+        &self,
+        ip: IpAddr,
+        record: Option<&crate::nodes::NodeRecord>,
+    ) -> NodeHealth {
+        let node = |state: &str, latency: Option<std::time::Duration>| NodeHealth {
+            state: state.into(),
+            latency_ns: latency.map(|d| d.as_nanos() as u64),
+            local: false,
+        };
+        let Some(m) = self.membership() else { return node("Unknown", None) };
+        match self.health() {
+            Some(h) => {
+                let probe = record
+                    .map_or(&[ip][..], |r| &r.announcement.ips[..])
+                    .iter()
+                    .chain(std::iter::once(&ip))
+                    .find_map(|ip| h.latest(*ip));
+                match probe.map(|p| p.outcome) {
+                    Some(crate::health::Outcome::Reachable(rtt)) => node("Reachable", Some(rtt)),
+                    Some(crate::health::Outcome::Unreachable(_)) => node("Unreachable", None),
+                    None => node("Unknown", None),
+                }
+            }
+            None if record.is_some_and(|r| m.is_reachable(r)) => node("Reachable", None),
+            None => node("Unreachable", None),
         }
     }
 

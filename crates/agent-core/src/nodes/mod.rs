@@ -1,11 +1,12 @@
 //! Cluster membership: the registry of the other VMs, filled by signed announcements
 //! exchanged over TCP (port [`crate::CLUSTER_PORT`]) with every node of the static `nodes:`
-//! list.
+//! list and every node that announced itself to us.
 //!
 //! Every interval, and at once when something local changes (labels, WireGuard key), the
-//! agent connects to each configured peer, sends its announcement and reads the peer's in
-//! return: one round trip tells both sides about each other and measures latency. Anything
-//! that does not verify is rejected, logged and counted; nothing unsigned ever becomes a peer.
+//! agent connects to each peer, sends its announcement and reads the peer's in return: one
+//! round trip tells both sides about each other. Anything that does not verify is rejected,
+//! logged and counted; nothing unsigned ever becomes a peer. Reachability and latency are
+//! the health subsystem's ([`crate::health`]), measured through the tunnel.
 //! Discovery sits behind [`Discovery`] so that an etcd source can take the static list's place.
 
 pub mod announce;
@@ -56,8 +57,6 @@ pub struct NodeRecord {
     pub announcement: Announcement,
     /// When it was last heard from.
     pub last_seen: Instant,
-    /// Round trip of our last exchange with it.
-    pub rtt: Option<Duration>,
 }
 
 /// The membership subsystem.
@@ -102,10 +101,8 @@ impl Membership {
             for a in
                 known.into_iter().filter(|a| a.cluster == local.cluster && a.name != local.name)
             {
-                registry.insert(
-                    a.name.clone(),
-                    NodeRecord { announcement: a, last_seen: long_ago, rtt: None },
-                );
+                registry
+                    .insert(a.name.clone(), NodeRecord { announcement: a, last_seen: long_ago });
             }
         }
         Membership {
@@ -160,7 +157,7 @@ impl Membership {
         announce::seal(&self.secret, &a)
     }
 
-    fn accept(&self, line: &str, from: IpAddr, rtt: Option<Duration>) -> Result<(), Rejected> {
+    fn accept(&self, line: &str, from: IpAddr) -> Result<(), Rejected> {
         let result = self.guard.lock().unwrap_or_else(|p| p.into_inner()).open(
             &self.secret,
             &self.cluster,
@@ -186,11 +183,10 @@ impl Membership {
             old.nonce.clone_from(&a.nonce);
             old != a
         });
-        let rtt = rtt.or_else(|| reg.get(&a.name).and_then(|r| r.rtt));
         if changed {
             tracing::info!(node = a.name, ips = ?a.ips, labels = ?a.labels, "node joined or changed");
         }
-        reg.insert(a.name.clone(), NodeRecord { announcement: a, last_seen: Instant::now(), rtt });
+        reg.insert(a.name.clone(), NodeRecord { announcement: a, last_seen: Instant::now() });
         let known: Vec<Announcement> = reg.values().map(|r| r.announcement.clone()).collect();
         drop(reg);
         if changed {
@@ -224,7 +220,7 @@ impl Membership {
             return;
         }
         // Only peers that proved they hold the secret hear about us.
-        if self.accept(line.trim_end(), peer.ip(), None).is_ok() {
+        if self.accept(line.trim_end(), peer.ip()).is_ok() {
             let reply = self.sealed_local() + "\n";
             let _ = w.write_all(reply.as_bytes()).await;
         }
@@ -234,13 +230,31 @@ impl Membership {
     /// that in steady state nothing but WireGuard is on the wire, else over the marked
     /// plaintext port that bootstraps the tunnel.
     async fn exchange(&self, ip: IpAddr) -> Result<(), String> {
-        match self
-            .exchange_on(ip, self.port.wrapping_add(1), false, Duration::from_millis(700))
-            .await
-        {
-            Ok(()) => Ok(()),
-            Err(_) => self.exchange_on(ip, self.port, true, EXCHANGE_TIMEOUT).await,
+        match self.probe(ip, Duration::from_millis(700)).await {
+            Ok(_) => Ok(()),
+            Err(_) => self.exchange_on(ip, self.port, true, EXCHANGE_TIMEOUT).await.map(|_| ()),
         }
+    }
+
+    /// One exchange over the path applications use (the tunnel, when encryption is on; never
+    /// the marked bootstrap port): its round trip, or why it failed. Health probes use it.
+    pub async fn probe(&self, ip: IpAddr, timeout: Duration) -> Result<Duration, String> {
+        self.exchange_on(ip, self.port.wrapping_add(1), false, timeout).await
+    }
+
+    /// Every peer to talk to: the discovered ones, and nodes that announced themselves
+    /// without being listed (a VM that joined later), by their first address.
+    pub fn peer_addresses(&self) -> Vec<IpAddr> {
+        let mut out = self.discovery.peers();
+        let reg = self.registry.lock().unwrap_or_else(|p| p.into_inner());
+        for r in reg.values() {
+            if !r.announcement.ips.iter().any(|ip| out.contains(ip))
+                && let Some(ip) = r.announcement.ips.first()
+            {
+                out.push(*ip);
+            }
+        }
+        out
     }
 
     async fn exchange_on(
@@ -249,7 +263,7 @@ impl Membership {
         port: u16,
         marked: bool,
         connect_timeout: Duration,
-    ) -> Result<(), String> {
+    ) -> Result<Duration, String> {
         let start = Instant::now();
         let addr = SocketAddr::new(ip, port);
         let socket = if marked {
@@ -276,13 +290,15 @@ impl Membership {
                 "the peer closed the connection (does it have the same cluster secret?)".into()
             );
         }
-        self.accept(reply.trim_end(), ip, Some(start.elapsed())).map_err(|e| e.to_string())
+        let rtt = start.elapsed();
+        self.accept(reply.trim_end(), ip).map_err(|e| e.to_string())?;
+        Ok(rtt)
     }
 
     /// Announces to every peer each interval, and at once when woken.
     pub async fn announce_loop(self: std::sync::Arc<Self>) {
         loop {
-            let peers = self.discovery.peers();
+            let peers = self.peer_addresses();
             let exchanges = peers.into_iter().map(|ip| {
                 let me = self.clone();
                 async move {

@@ -73,7 +73,7 @@ pub struct WireGuard {
     backend: Backend,
     key: Mutex<KeyPair>,
     key_path: PathBuf,
-    mtu: u32,
+    mtu: Mtu,
     strict: bool,
     src4: Option<IpAddr>,
     src6: Option<IpAddr>,
@@ -131,11 +131,9 @@ impl WireGuard {
             }
         }
         let key = KeyPair::load_or_create(&keys::key_path(&o.state_dir))?;
-        let mtu = o.mtu.unwrap_or_else(|| {
-            let lowest =
-                o.devices.iter().filter_map(|d| routing::device_mtu(d)).min().unwrap_or(1500);
-            lowest.saturating_sub(routing::OVERHEAD_V6).max(1280)
-        });
+        let device_mtu =
+            o.devices.iter().filter_map(|d| routing::device_mtu(d)).min().unwrap_or(1500);
+        let mtu = o.mtu.map_or_else(|| Mtu::Derived(device_mtu), Mtu::Fixed);
         let backend = match use_kernel {
             true => {
                 let secret = key.secret.to_bytes();
@@ -157,12 +155,12 @@ impl WireGuard {
             }
             false => Backend::Userspace(userspace_device(&key).await?),
         };
-        routing::link_up(IFNAME, mtu)?;
+        routing::link_up(IFNAME, mtu.link())?;
         let backend_name = match &backend {
             Backend::Kernel(_) => "kernel",
             Backend::Userspace(_) => "userspace",
         };
-        tracing::info!(interface = IFNAME, backend = backend_name, mtu, public_key = %key.public_b64(), strict = o.strict, "WireGuard is up");
+        tracing::info!(interface = IFNAME, backend = backend_name, mtu = mtu.link(), public_key = %key.public_b64(), strict = o.strict, "WireGuard is up");
         Ok(WireGuard {
             backend,
             key: Mutex::new(key),
@@ -197,9 +195,9 @@ impl WireGuard {
         (k.public_b64(), k.index)
     }
 
-    /// MTU of the tunnel.
+    /// MTU of the tunnel device.
     pub fn mtu(&self) -> u32 {
-        self.mtu
+        self.mtu.link()
     }
 
     /// Strict mode on.
@@ -291,9 +289,10 @@ impl WireGuard {
             }
         }
         for p in next.values() {
+            let route_mtu = self.mtu.route(endpoint(p).is_none_or(|e| e.is_ipv4()));
             for ip in &p.ips {
                 let src = if ip.is_ipv4() { self.src4 } else { self.src6 };
-                routing::add_peer(IFNAME, *ip, src, self.mtu, self.strict)?;
+                routing::add_peer(IFNAME, *ip, src, route_mtu, self.strict)?;
             }
         }
         for p in prev.values().filter(|p| !next.contains_key(&p.name)) {
@@ -327,6 +326,11 @@ impl WireGuard {
     pub fn key_info(&self) -> (String, String, u64, u64) {
         let k = self.key();
         (k.public_b64(), k.fingerprint(), k.index, k.created)
+    }
+
+    /// When the current key was made.
+    pub fn key_created(&self) -> SystemTime {
+        std::time::UNIX_EPOCH + Duration::from_secs(self.key().created)
     }
 
     /// When the last rotation happened.
@@ -399,6 +403,39 @@ impl WireGuard {
     }
 }
 
+/// The tunnel's MTU: set by the operator (`mtu:`), or derived from the devices' so that an
+/// encrypted packet never exceeds them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mtu {
+    /// `mtu:` of the config, for the device and every route.
+    Fixed(u32),
+    /// The lowest MTU of the devices the tunnel's packets leave by.
+    Derived(u32),
+}
+
+impl Mtu {
+    /// The device's MTU: the largest inner packet any peer can take, which is one whose
+    /// WireGuard packets travel over IPv4.
+    fn link(self) -> u32 {
+        match self {
+            Mtu::Fixed(m) => m,
+            Mtu::Derived(dev) => dev.saturating_sub(routing::OVERHEAD_V4).max(1280),
+        }
+    }
+
+    /// The MTU of the routes to a peer whose endpoint is IPv4 (or IPv6): the device's minus
+    /// the exact overhead of that outer family, never above the device's own.
+    fn route(self, outer_v4: bool) -> u32 {
+        match self {
+            Mtu::Fixed(m) => m,
+            Mtu::Derived(dev) => {
+                let overhead = if outer_v4 { routing::OVERHEAD_V4 } else { routing::OVERHEAD_V6 };
+                dev.saturating_sub(overhead).max(1280).min(self.link())
+            }
+        }
+    }
+}
+
 /// Keepalive interval of every peer, in seconds.
 const KEEPALIVE: u16 = 25;
 
@@ -458,3 +495,19 @@ fn host_network(ip: IpAddr) -> ipnetwork::IpNetwork {
 pub use crate::api::time::format as rfc3339;
 /// Parses [`rfc3339`].
 pub use crate::api::time::parse as parse_rfc3339;
+
+#[cfg(test)]
+mod tests {
+    use super::Mtu;
+
+    #[test]
+    fn mtu_takes_the_exact_overhead_of_the_outer_family() {
+        let m = Mtu::Derived(1500);
+        assert_eq!(m.link(), 1440);
+        assert_eq!(m.route(true), 1440, "20 IPv4 + 8 UDP + 32 WireGuard");
+        assert_eq!(m.route(false), 1420, "40 IPv6 + 8 UDP + 32 WireGuard");
+        assert_eq!(Mtu::Derived(1300).route(false), 1280, "IPv6's minimum");
+        assert_eq!(Mtu::Fixed(1418).route(false), 1418, "the operator's value wins");
+        assert_eq!(Mtu::Fixed(1418).link(), 1418);
+    }
+}

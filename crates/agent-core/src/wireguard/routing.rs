@@ -64,6 +64,10 @@ pub fn install_rules() -> Result<(), RoutingError> {
 }
 
 /// Routes `peer` through `dev` (with `src` as source and `mtu`), plus the fail-closed route.
+///
+/// The route's `advmss` clamps the MSS this host offers on TCP connections to the peer to
+/// what fits in one tunnel packet, and the path MTU bounds what it sends: neither side of a
+/// connection through the tunnel ever needs fragmentation or PMTU discovery to work.
 pub fn add_peer(
     dev: &str,
     peer: IpAddr,
@@ -73,8 +77,11 @@ pub fn add_peer(
 ) -> Result<(), RoutingError> {
     let f = family(&peer);
     let dst = peer.to_string();
+    let advmss = mss(mtu, peer.is_ipv4()).to_string();
     let mtu = mtu.to_string();
-    let mut args = vec![f, "route", "replace", &dst, "dev", dev, "table", TABLE, "mtu", &mtu];
+    let mut args = vec![
+        f, "route", "replace", &dst, "dev", dev, "table", TABLE, "mtu", &mtu, "advmss", &advmss,
+    ];
     let src_s = src.map(|s| s.to_string());
     if let Some(s) = &src_s {
         args.extend_from_slice(&["src", s]);
@@ -129,6 +136,11 @@ pub fn link_up(dev: &str, mtu: u32) -> Result<(), RoutingError> {
 /// MTU of a device, from sysfs.
 pub fn device_mtu(dev: &str) -> Option<u32> {
     std::fs::read_to_string(format!("/sys/class/net/{dev}/mtu")).ok()?.trim().parse().ok()
+}
+
+/// The TCP MSS that fits a packet of `mtu` bytes: the inner IP header (20 or 40) and TCP's 20.
+pub fn mss(mtu: u32, v4: bool) -> u32 {
+    mtu.saturating_sub(if v4 { 40 } else { 60 })
 }
 
 /// WireGuard's overhead over IPv4 (20 IP + 8 UDP + 32 WireGuard) and IPv6 (40 + 8 + 32).

@@ -1,0 +1,120 @@
+//! Node health: every `healthChecking.interval`, each known peer is probed over the path its
+//! traffic takes, which with encryption on is the WireGuard tunnel, never the plaintext
+//! bootstrap port. A node is Reachable when its latest probe got a signed answer; the round
+//! trip of that probe is its latency.
+//!
+//! Membership keeps a node known (its announcements may still arrive over the bootstrap
+//! port); health says whether the path applications use works. The two differ exactly when an
+//! operator needs to know: a tunnel that does not come up.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::nodes::Membership;
+
+/// Longest a single probe may take, whatever the interval.
+const MAX_PROBE_TIME: Duration = Duration::from_secs(3);
+
+/// The outcome of the latest probe of one address.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// A signed answer, after this round trip.
+    Reachable(Duration),
+    /// No (valid) answer.
+    Unreachable(String),
+}
+
+/// A probe result and when it was taken.
+#[derive(Debug, Clone)]
+pub struct Probe {
+    /// When the probe finished.
+    pub at: Instant,
+    /// What it found.
+    pub outcome: Outcome,
+}
+
+/// The health subsystem: results of the latest probe per peer address.
+#[derive(Debug)]
+pub struct Health {
+    interval: Duration,
+    results: Mutex<BTreeMap<IpAddr, Probe>>,
+}
+
+impl Health {
+    /// Health checking every `interval`.
+    pub fn new(interval: Duration) -> Health {
+        Health { interval, results: Mutex::new(BTreeMap::new()) }
+    }
+
+    /// The probe interval.
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    /// The latest probe of `ip`, unless it is too old to mean anything (the prober stalled).
+    pub fn latest(&self, ip: IpAddr) -> Option<Probe> {
+        let results = self.results.lock().unwrap_or_else(|p| p.into_inner());
+        results.get(&ip).filter(|p| p.at.elapsed() < self.interval * 3 + MAX_PROBE_TIME).cloned()
+    }
+
+    fn record(&self, ip: IpAddr, outcome: Outcome) {
+        let mut results = self.results.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(prev) = results.get(&ip)
+            && std::mem::discriminant(&prev.outcome) != std::mem::discriminant(&outcome)
+        {
+            match &outcome {
+                Outcome::Reachable(rtt) => tracing::info!(peer = %ip, ?rtt, "node reachable"),
+                Outcome::Unreachable(why) => {
+                    tracing::warn!(peer = %ip, reason = why.as_str(), "node unreachable")
+                }
+            }
+        }
+        results.insert(ip, Probe { at: Instant::now(), outcome });
+    }
+
+    /// Probes every peer membership knows of each interval, and at once when membership
+    /// changes (a node joined or got a new key: its tunnel is worth checking now).
+    pub async fn run(self: Arc<Self>, membership: Arc<Membership>) {
+        let mut changes = membership.subscribe();
+        let mut tick = tokio::time::interval(self.interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let timeout = self.interval.min(MAX_PROBE_TIME);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                r = changes.changed() => if r.is_err() { return },
+            }
+            let probes = membership.peer_addresses().into_iter().map(|ip| {
+                let m = membership.clone();
+                async move { (ip, m.probe(ip, timeout).await) }
+            });
+            for (ip, result) in futures_util::future::join_all(probes).await {
+                self.record(
+                    ip,
+                    match result {
+                        Ok(rtt) => Outcome::Reachable(rtt),
+                        Err(e) => Outcome::Unreachable(e),
+                    },
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_results_expire() {
+        let h = Health::new(Duration::from_millis(1));
+        let ip: IpAddr = "192.168.1.11".parse().expect("ip");
+        h.record(ip, Outcome::Reachable(Duration::from_micros(250)));
+        assert!(matches!(h.latest(ip), Some(Probe { outcome: Outcome::Reachable(_), .. })));
+        h.results.lock().expect("lock").get_mut(&ip).expect("probe").at =
+            Instant::now() - Duration::from_secs(10);
+        assert!(h.latest(ip).is_none(), "a stalled prober reports nothing");
+    }
+}
