@@ -375,6 +375,7 @@ async fn start_membership(
         version: env!("CARGO_PKG_VERSION").to_string(),
         timestamp: 0,
         nonce: String::new(),
+        bootstrap: false,
     };
     let peers = c.nodes.iter().map(|n| n.ip).filter(|ip| !local_ips.contains(ip)).collect();
     let m = Arc::new(Membership::new(
@@ -429,8 +430,8 @@ async fn start_membership(
         tasks.push(tokio::spawn(health.run(m.clone())));
     }
     tasks.extend([
-        tokio::spawn(m.clone().serve(listener)),
-        tokio::spawn(m.clone().serve(tunnel_listener)),
+        tokio::spawn(m.clone().serve(listener, true)),
+        tokio::spawn(m.clone().serve(tunnel_listener, false)),
         tokio::spawn(m.announce_loop()),
     ]);
     Ok(tasks)

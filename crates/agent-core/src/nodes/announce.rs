@@ -48,6 +48,10 @@ pub struct Announcement {
     pub timestamp: u64,
     /// 16 random bytes, hex.
     pub nonce: String,
+    /// Sent over the plaintext bootstrap port: carries what a tunnel needs and no labels
+    /// (the receiver keeps the ones it learned through the tunnel).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bootstrap: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -261,6 +265,7 @@ mod tests {
             key_index: 0,
             version: "0.1.0".into(),
             timestamp: ts,
+            bootstrap: false,
             nonce: nonce(),
         }
     }

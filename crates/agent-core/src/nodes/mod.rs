@@ -150,10 +150,17 @@ impl Membership {
         rec.last_seen.elapsed() < self.interval * MISSED_INTERVALS
     }
 
-    fn sealed_local(&self) -> String {
+    /// This node's announcement, signed. Over the plaintext `bootstrap` port of an encrypted
+    /// cluster it leaves the labels out: the wire sees what a tunnel needs (public keys,
+    /// addresses), and the rest only ever travels encrypted.
+    fn sealed_local(&self, bootstrap: bool) -> String {
         let mut a = self.local.lock().unwrap_or_else(|p| p.into_inner()).clone();
         a.timestamp = announce::now_ms();
         a.nonce = announce::nonce();
+        if bootstrap && !a.wg_public_key.is_empty() {
+            a.labels.clear();
+            a.bootstrap = true;
+        }
         announce::seal(&self.secret, &a)
     }
 
@@ -164,7 +171,7 @@ impl Membership {
             line,
             announce::now_ms(),
         );
-        let a = match result {
+        let mut a = match result {
             Ok(a) => a,
             Err(e) => {
                 self.rejected.fetch_add(1, Ordering::Relaxed);
@@ -177,6 +184,10 @@ impl Membership {
             return Ok(());
         }
         let mut reg = self.registry.lock().unwrap_or_else(|p| p.into_inner());
+        if a.bootstrap {
+            a.labels = reg.get(&a.name).map(|r| r.announcement.labels.clone()).unwrap_or_default();
+            a.bootstrap = false;
+        }
         let changed = reg.get(&a.name).is_none_or(|r| {
             let mut old = r.announcement.clone();
             old.timestamp = a.timestamp;
@@ -201,18 +212,20 @@ impl Membership {
         Ok(())
     }
 
-    /// Serves peers' announcements on `listener` until the task is dropped.
-    pub async fn serve(self: std::sync::Arc<Self>, listener: TcpListener) {
+    /// Serves peers' announcements on `listener` (the plaintext `bootstrap` port or the one
+    /// reached through the tunnel) until the task is dropped.
+    pub async fn serve(self: std::sync::Arc<Self>, listener: TcpListener, bootstrap: bool) {
         loop {
             let Ok((stream, peer)) = listener.accept().await else { continue };
             let me = self.clone();
             tokio::spawn(async move {
-                let _ = tokio::time::timeout(EXCHANGE_TIMEOUT, me.answer(stream, peer)).await;
+                let answer = me.answer(stream, peer, bootstrap);
+                let _ = tokio::time::timeout(EXCHANGE_TIMEOUT, answer).await;
             });
         }
     }
 
-    async fn answer(&self, stream: TcpStream, peer: SocketAddr) {
+    async fn answer(&self, stream: TcpStream, peer: SocketAddr, bootstrap: bool) {
         let (r, mut w) = stream.into_split();
         let mut reader = BufReader::new(r).take(MAX_LINE as u64);
         let mut line = String::new();
@@ -221,7 +234,7 @@ impl Membership {
         }
         // Only peers that proved they hold the secret hear about us.
         if self.accept(line.trim_end(), peer.ip()).is_ok() {
-            let reply = self.sealed_local() + "\n";
+            let reply = self.sealed_local(bootstrap) + "\n";
             let _ = w.write_all(reply.as_bytes()).await;
         }
     }
@@ -277,7 +290,7 @@ impl Membership {
             .await
             .map_err(|_| "connect timed out".to_string())?
             .map_err(|e| e.to_string())?;
-        let line = self.sealed_local() + "\n";
+        let line = self.sealed_local(marked) + "\n";
         stream.write_all(line.as_bytes()).await.map_err(|e| e.to_string())?;
         let mut reader = BufReader::new(stream).take(MAX_LINE as u64);
         let mut reply = String::new();
@@ -352,4 +365,49 @@ pub async fn bind(port: u16, marked: bool) -> std::io::Result<TcpListener> {
         s.listen(128)
     };
     listen(false).or_else(|_| listen(true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn membership(name: &str, labels: &[(&str, &str)], secret: &Secret) -> Membership {
+        let local = Announcement {
+            cluster: "vm-cluster".into(),
+            name: name.into(),
+            ips: vec!["192.168.1.10".parse().expect("ip")],
+            labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            wg_public_key: "a2V5".into(),
+            wg_port: crate::WIREGUARD_PORT,
+            key_index: 0,
+            version: "0".into(),
+            timestamp: 0,
+            nonce: String::new(),
+            bootstrap: false,
+        };
+        let discovery = Box::new(StaticDiscovery { peers: Vec::new() });
+        Membership::new(secret.clone(), local, 4240, Duration::from_secs(2), discovery, None)
+    }
+
+    #[test]
+    fn labels_never_cross_the_plaintext_bootstrap_port() {
+        let secret = Secret::from_base64(&Secret::generate().expect("rng")).expect("secret");
+        let vm1 = membership("vm1", &[("app", "backend")], &secret);
+        let vm2 = membership("vm2", &[], &secret);
+        let from: IpAddr = "192.168.1.10".parse().expect("ip");
+
+        let plaintext = vm1.sealed_local(true);
+        assert!(!plaintext.contains("backend"), "{plaintext}");
+        vm2.accept(&plaintext, from).expect("valid");
+        assert!(vm2.nodes()[0].announcement.labels.is_empty(), "nothing learned yet");
+
+        // Through the tunnel the labels arrive; a later bootstrap exchange keeps them.
+        vm2.accept(&vm1.sealed_local(false), from).expect("valid");
+        let labels = || vm2.nodes()[0].announcement.labels.clone();
+        assert_eq!(labels().get("app").map(String::as_str), Some("backend"));
+        let before = *vm2.subscribe().borrow();
+        vm2.accept(&vm1.sealed_local(true), from).expect("valid");
+        assert_eq!(labels().get("app").map(String::as_str), Some("backend"));
+        assert_eq!(*vm2.subscribe().borrow(), before, "not a membership change");
+    }
 }
