@@ -41,7 +41,7 @@ Kubernetes:              Disabled
 Host firewall:           Disabled
 Cilium:                  Ok   [..]
 Encryption:              Disabled
-Hubble:                  Ok   Current/Max Flows: 0/4095 (0.00%), Flows/s: [..]
+Hubble:                  Ok   Current/Max Flows: 0/4095 (0.00%), Flows/s: [..]   Metrics: Disabled
 Controller Status:       0/0 healthy
 Global Identity Range:   min 65792, max 131071
 Cluster health:          Probe disabled

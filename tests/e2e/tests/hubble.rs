@@ -98,42 +98,58 @@ fn allowed_denied_and_audited_flows() {
         "{text}"
     );
 
-    // Audit: follow the stream, switch audit on, let vm3 through. `--last` as well, so an
-    // audited flow recorded before the client subscribed is not missed.
+    // `--follow` streams flows as they happen: a live tail of vm3's traffic (no --last, so
+    // nothing recorded before it subscribed can satisfy it).
     let mut follow = vm2
-        .command(&[
-            "hubble",
-            "observe",
-            "--last",
-            "100",
-            "--follow",
-            "--type",
-            "trace-audit",
-            "-o",
-            "json",
-        ])
+        .command(&["hubble", "observe", "--follow", "--from-ip", "192.168.1.12", "-o", "json"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("follow");
-    let (tx, rx) = std::sync::mpsc::channel();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
     let stdout = follow.stdout.take().expect("stdout");
     std::thread::spawn(move || {
-        let found = std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .find(|l| l.contains("192.168.1.12"));
-        let _ = tx.send(found);
+        for l in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(l).is_err() {
+                return;
+            }
+        }
     });
+    // Until the stream is live, vm3's denied attempts are what it shows.
+    let mut live = false;
+    for _ in 0..20 {
+        assert!(!vm3.http_ok("http://192.168.1.11:8080/"), "still denied");
+        let wait = std::time::Instant::now() + Duration::from_secs(1);
+        while let Some(left) = wait.checked_duration_since(std::time::Instant::now()) {
+            match rx.recv_timeout(left) {
+                Ok(l) if l.contains("\"DROPPED\"") => live = true,
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        if live {
+            break;
+        }
+    }
+    assert!(live, "--follow streamed vm3's denied attempt as it happened");
+    // Switch audit on and let vm3 through: the audited verdict arrives on the same stream.
     vm2.run(&["cilium", "config", "set", "PolicyAuditMode", "true"]).expect("audit on");
     wait_for("an audited connection", Duration::from_secs(10), || {
         vm3.http_ok("http://192.168.1.11:8080/")
     })
     .expect("audit lets it pass");
-    let line = rx.recv_timeout(Duration::from_secs(30));
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let mut line = None;
+    while line.is_none() && std::time::Instant::now() < deadline {
+        if let Ok(l) = rx.recv_timeout(Duration::from_millis(500))
+            && l.contains("\"AUDIT\"")
+        {
+            line = Some(l);
+        }
+    }
     let _ = follow.kill();
     let _ = follow.wait();
-    let line = line.ok().flatten().expect("--follow streamed the audited flow");
+    let line = line.expect("--follow streamed the audited flow");
     let v: serde_json::Value = serde_json::from_str(&line).expect("json");
     assert_eq!(v["flow"]["verdict"], "AUDIT", "{line}");
     assert_eq!(v["flow"]["event_type"]["type"], 5, "a policy verdict: {line}");

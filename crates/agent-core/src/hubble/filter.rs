@@ -28,6 +28,12 @@ pub enum FilterError {
     /// An HTTP status that is neither `NNN` nor `N+`.
     #[error("invalid HTTP status code filter {0:?}")]
     HttpStatus(String),
+    /// A regular expression that does not compile.
+    #[error("invalid {0} filter {1:?}: {2}")]
+    Regex(&'static str, String, String),
+    /// An L7 field combined with event types that can never be L7 flows.
+    #[error("filtering by {0} requires the event type filter to only match 'l7' events")]
+    NeedsL7(&'static str),
     /// A field this server cannot evaluate.
     #[error("{0} filters are not supported by this server")]
     Unsupported(&'static str),
@@ -148,6 +154,7 @@ fn compile(ff: &FlowFilter) -> Result<Compiled, FilterError> {
         p.push(Box::new(move |f| v.iter().any(|t| event_type_matches(t, f))));
     }
     if !ff.http_status_code.is_empty() {
+        require_l7_events(ff, "http status code")?;
         let mut codes = Vec::new();
         for s in &ff.http_status_code {
             codes.push(parse_status(s)?);
@@ -174,30 +181,16 @@ fn compile(ff: &FlowFilter) -> Result<Compiled, FilterError> {
         p.push(Box::new(move |f| f.is_reply.as_ref().is_some_and(|r| v.contains(&r.value))));
     }
     if !ff.dns_query.is_empty() {
-        // We produce no DNS flows; a DNS filter matches none of ours rather than erroring,
-        // so a query shared with L7-capable servers still works.
-        p.push(Box::new(|f| {
-            matches!(
-                f.l7.as_ref().and_then(|l| l.record.as_ref()),
-                Some(super::proto::flow::layer7::Record::Dns(_))
-            )
+        // Our datapath makes no DNS flows, but flows read from files or relayed from Cilium
+        // carry them: match as upstream does, a regular expression on the query.
+        let queries = regexes("DNS query", &ff.dns_query)?;
+        p.push(Box::new(move |f| {
+            dns(f).is_some_and(|d| queries.iter().any(|q| q.is_match(&d.query)))
         }));
     }
     identity_filter(&mut p, &ff.source_identity, |f| f.source.as_ref());
     identity_filter(&mut p, &ff.destination_identity, |f| f.destination.as_ref());
-    if !ff.http_method.is_empty()
-        || !ff.http_path.is_empty()
-        || !ff.http_url.is_empty()
-        || !ff.http_header.is_empty()
-    {
-        // Only HTTP flows can match; we have no L7 visibility, so none do.
-        p.push(Box::new(|f| {
-            matches!(
-                f.l7.as_ref().and_then(|l| l.record.as_ref()),
-                Some(super::proto::flow::layer7::Record::Http(_))
-            )
-        }));
-    }
+    http_filters(&mut p, ff)?;
     if !ff.tcp_flags.is_empty() {
         let v = ff.tcp_flags.clone();
         p.push(Box::new(move |f| match f.l4.as_ref().and_then(|l| l.protocol.as_ref()) {
@@ -225,7 +218,8 @@ fn compile(ff: &FlowFilter) -> Result<Compiled, FilterError> {
         }));
     }
     if !ff.ip_trace_id.is_empty() {
-        p.push(Box::new(|_| false));
+        let v = ff.ip_trace_id.clone();
+        p.push(Box::new(move |f| f.ip_trace_id.as_ref().is_some_and(|t| v.contains(&t.trace_id))));
     }
     if !ff.encrypted.is_empty() {
         let v = ff.encrypted.clone();
@@ -349,6 +343,113 @@ fn port_filter(p: &mut Vec<Pred>, list: &[String], source: bool) -> Result<(), F
         ports.iter().any(|want| u32::from(*want) == port)
     }));
     Ok(())
+}
+
+/// Cilium's monitor message type of L7 (access log) events.
+const MESSAGE_TYPE_ACCESS_LOG: i32 = 129;
+
+/// As upstream: an HTTP field next to event types that exclude L7 is a mistake, not an empty
+/// result.
+fn require_l7_events(ff: &FlowFilter, what: &'static str) -> Result<(), FilterError> {
+    if ff.event_type.is_empty() || ff.event_type.iter().any(|t| t.r#type == MESSAGE_TYPE_ACCESS_LOG)
+    {
+        Ok(())
+    } else {
+        Err(FilterError::NeedsL7(what))
+    }
+}
+
+fn regexes(what: &'static str, patterns: &[String]) -> Result<Vec<regex::Regex>, FilterError> {
+    patterns
+        .iter()
+        .map(|p| {
+            regex::Regex::new(p).map_err(|e| FilterError::Regex(what, p.clone(), e.to_string()))
+        })
+        .collect()
+}
+
+fn http(f: &Flow) -> Option<&super::proto::flow::Http> {
+    match f.l7.as_ref()?.record.as_ref()? {
+        super::proto::flow::layer7::Record::Http(h) => Some(h),
+        _ => None,
+    }
+}
+
+fn dns(f: &Flow) -> Option<&super::proto::flow::Dns> {
+    match f.l7.as_ref()?.record.as_ref()? {
+        super::proto::flow::layer7::Record::Dns(d) => Some(d),
+        _ => None,
+    }
+}
+
+/// HTTP method (case-insensitive), path and URL (regular expressions) and headers (exact
+/// key and value), with upstream's semantics.
+fn http_filters(p: &mut Vec<Pred>, ff: &FlowFilter) -> Result<(), FilterError> {
+    if !ff.http_method.is_empty() {
+        require_l7_events(ff, "http method")?;
+        let methods = ff.http_method.clone();
+        p.push(Box::new(move |f| {
+            http(f).is_some_and(|h| {
+                !h.method.is_empty() && methods.iter().any(|m| m.eq_ignore_ascii_case(&h.method))
+            })
+        }));
+    }
+    if !ff.http_path.is_empty() {
+        require_l7_events(ff, "http path")?;
+        let paths = regexes("http path", &ff.http_path)?;
+        p.push(Box::new(move |f| {
+            http(f)
+                .and_then(|h| request_path(&h.url))
+                .is_some_and(|path| paths.iter().any(|r| r.is_match(&path)))
+        }));
+    }
+    if !ff.http_url.is_empty() {
+        require_l7_events(ff, "http url")?;
+        let urls = regexes("http url", &ff.http_url)?;
+        p.push(Box::new(move |f| {
+            http(f).is_some_and(|h| !h.url.is_empty() && urls.iter().any(|r| r.is_match(&h.url)))
+        }));
+    }
+    if !ff.http_header.is_empty() {
+        require_l7_events(ff, "http header")?;
+        let want: Vec<(String, String)> =
+            ff.http_header.iter().map(|h| (h.key.clone(), h.value.clone())).collect();
+        p.push(Box::new(move |f| {
+            http(f).is_some_and(|h| {
+                h.headers
+                    .iter()
+                    .any(|have| want.iter().any(|(k, v)| *k == have.key && *v == have.value))
+            })
+        }));
+    }
+    Ok(())
+}
+
+/// The decoded path of a request URI (`http://host/a%20b?q` or `/a%20b?q` -> `/a b`); `None`
+/// for what is not a request URI, which no path filter matches.
+fn request_path(url: &str) -> Option<String> {
+    let rest = match url.split_once("://") {
+        Some((scheme, rest)) if !scheme.is_empty() && !scheme.contains('/') => {
+            rest.find('/').map_or("", |i| &rest[i..])
+        }
+        _ if url.starts_with('/') => url,
+        _ => return None,
+    };
+    let raw = rest.split(['?', '#']).next().unwrap_or("");
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = raw.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 fn event_type_matches(t: &EventTypeFilter, f: &Flow) -> bool {
@@ -756,5 +857,95 @@ mod tests {
             ..Default::default()
         };
         assert!(matches!(FlowFilters::compile(&[ff], &[]), Err(FilterError::Unsupported(_))));
+    }
+
+    fn l7_flow() -> Flow {
+        use crate::hubble::proto::flow::{Http, HttpHeader, Layer7, layer7};
+        Flow {
+            l7: Some(Layer7 {
+                r#type: 1,
+                record: Some(layer7::Record::Http(Http {
+                    code: 200,
+                    method: "GET".into(),
+                    url: "http://192.168.1.11:8080/api/v1%2Fitems?id=7".into(),
+                    protocol: "HTTP/1.1".into(),
+                    headers: vec![HttpHeader { key: "x-user".into(), value: "alice".into() }],
+                })),
+                ..Default::default()
+            }),
+            event_type: Some(CiliumEventType { r#type: MESSAGE_TYPE_ACCESS_LOG, sub_type: 0 }),
+            ..flow()
+        }
+    }
+
+    fn l7(ff: FlowFilter) -> bool {
+        FlowFilters::compile(&[ff], &[]).expect("compiles").matches(&l7_flow())
+    }
+
+    #[test]
+    fn http_fields_match_their_values_not_just_the_type() {
+        let method = |m: &str| FlowFilter { http_method: vec![m.into()], ..Default::default() };
+        assert!(l7(method("get")), "case-insensitive, as upstream");
+        assert!(!l7(method("POST")));
+        assert!(!one(method("GET")), "an L3/L4 flow has no method");
+        let path = |p: &str| FlowFilter { http_path: vec![p.into()], ..Default::default() };
+        assert!(l7(path("^/api/v1/items$")), "the decoded path, without the query");
+        assert!(!l7(path("id=7")));
+        let url = |u: &str| FlowFilter { http_url: vec![u.into()], ..Default::default() };
+        assert!(l7(url(r"id=\d+$")));
+        assert!(!l7(url("^https://")));
+        let header = |k: &str, v: &str| FlowFilter {
+            http_header: vec![crate::hubble::proto::flow::HttpHeader {
+                key: k.into(),
+                value: v.into(),
+            }],
+            ..Default::default()
+        };
+        assert!(l7(header("x-user", "alice")));
+        assert!(!l7(header("x-user", "bob")));
+        assert!(matches!(
+            FlowFilters::compile(&[path("(")], &[]),
+            Err(FilterError::Regex("http path", _, _))
+        ));
+        let trace_only = FlowFilter {
+            event_type: vec![EventTypeFilter { r#type: 4, ..Default::default() }],
+            ..method("GET")
+        };
+        assert_eq!(
+            FlowFilters::compile(&[trace_only], &[]).err(),
+            Some(FilterError::NeedsL7("http method"))
+        );
+    }
+
+    #[test]
+    fn dns_queries_and_ip_trace_ids() {
+        use crate::hubble::proto::flow::{Dns, IpTraceId, Layer7, layer7};
+        let dns = Flow {
+            l7: Some(Layer7 {
+                record: Some(layer7::Record::Dns(Dns {
+                    query: "db.vm-cluster.example.".into(),
+                    ..Default::default()
+                })),
+                ..Default::default()
+            }),
+            ip_trace_id: Some(IpTraceId { trace_id: 42, ip_option_type: 136 }),
+            ..flow()
+        };
+        let q = |s: &str| FlowFilter { dns_query: vec![s.into()], ..Default::default() };
+        let m = |ff| FlowFilters::compile(&[ff], &[]).expect("compiles").matches(&dns);
+        assert!(m(q(r"^db\.")));
+        assert!(!m(q("^web")));
+        assert!(!one(q(".*")), "no DNS record, no match");
+        assert!(m(FlowFilter { ip_trace_id: vec![42], ..Default::default() }));
+        assert!(!m(FlowFilter { ip_trace_id: vec![7], ..Default::default() }));
+    }
+
+    #[test]
+    fn request_paths() {
+        assert_eq!(request_path("/a%20b?x=1").as_deref(), Some("/a b"));
+        assert_eq!(request_path("http://h:80").as_deref(), Some(""));
+        assert_eq!(request_path("http://h/x#frag").as_deref(), Some("/x"));
+        assert_eq!(request_path("relative/path"), None);
+        assert_eq!(request_path("/bad%zz"), None);
     }
 }

@@ -264,6 +264,7 @@ impl Selection {
 
     /// Picks the initial events from a snapshot: a window, then the first or last `number`
     /// of those that pass `keep`. Zero means all (unless following, where it means none).
+    /// As upstream, `since` sets where reading starts, so with it `number` counts forward.
     fn pick<T: Timed>(&self, items: &[Arc<T>], keep: impl Fn(&T) -> bool) -> Vec<Arc<T>> {
         let ok = |e: &&Arc<T>| self.in_window(e.time_ns()) && keep(e);
         let n = match self.number {
@@ -271,7 +272,7 @@ impl Selection {
             0 => usize::MAX,
             n => usize::try_from(n).unwrap_or(usize::MAX),
         };
-        if self.first {
+        if self.first || self.since.is_some() {
             items.iter().filter(ok).take(n).cloned().collect()
         } else {
             let mut v: Vec<Arc<T>> = items.iter().rev().filter(ok).take(n).cloned().collect();
@@ -463,6 +464,17 @@ mod tests {
             GetFlowsRequest {
                 since: Some(Timestamp::from_unix_nanos(2_000_000_000)),
                 until: Some(Timestamp::from_unix_nanos(3_000_000_000)),
+                ..Default::default()
+            },
+        )
+        .await;
+        assert_eq!(srcs(&got), ["10.0.0.1", "10.0.0.2"]);
+        // `since` is where reading starts: a count takes the first ones after it.
+        let got = collect(
+            &s,
+            GetFlowsRequest {
+                number: 2,
+                since: Some(Timestamp::from_unix_nanos(2_000_000_000)),
                 ..Default::default()
             },
         )

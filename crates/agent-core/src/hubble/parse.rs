@@ -178,7 +178,9 @@ impl Enrichment {
                     4 => TraceReason::Related,
                     _ => TraceReason::Unknown,
                 } as i32;
-                flow.is_reply = Some(pbjson_types::BoolValue { value: ev.ct_state == 3 });
+                // As upstream: known only when conntrack gave the datapath a reason.
+                flow.is_reply = (ev.ct_state != 0)
+                    .then_some(pbjson_types::BoolValue { value: ev.ct_state == 3 });
                 flow.reply = ev.ct_state == 3;
             }
             EventKind::PolicyVerdict => {
@@ -190,7 +192,10 @@ impl Enrichment {
                     flow.drop_reason = code;
                     flow.drop_reason_desc = code as i32;
                 }
-                flow.is_reply = Some(pbjson_types::BoolValue { value: false });
+                // A passing verdict is for a connection's first packet, so not a reply; of a
+                // dropped packet nobody knows (upstream leaves it unset too).
+                flow.is_reply = (verdict != Verdict::Dropped)
+                    .then_some(pbjson_types::BoolValue { value: false });
                 let by = self.policies(ev.rule_id);
                 match (verdict == Verdict::Dropped, ev.ingress) {
                     (false, true) => flow.ingress_allowed_by = by,
@@ -466,6 +471,17 @@ mod tests {
             enrichment().flow(&e).trace_observation_point,
             TraceObservationPoint::ToEndpoint as i32
         );
+        e.ct_state = 0;
+        assert!(enrichment().flow(&e).is_reply.is_none(), "no conntrack reason: unknown");
+    }
+
+    #[test]
+    fn denied_policy_verdicts_do_not_claim_a_direction() {
+        let mut e = ev(EventKind::PolicyVerdict);
+        e.verdict = 2;
+        let f = enrichment().flow(&e);
+        assert_eq!(f.verdict, Verdict::Dropped as i32);
+        assert!(f.is_reply.is_none(), "as upstream: unknown for a dropped verdict");
     }
 
     #[test]

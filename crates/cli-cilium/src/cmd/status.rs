@@ -139,9 +139,10 @@ fn full(s: &StatusResponse, args: &StatusArgs) -> String {
         line(&mut out, "Encryption", format!("{}   {detail}", state_word(&e.mode)));
     }
     if let Some(h) = &s.hubble {
+        // Upstream's layout: `<state>[ <msg>]`, then the flow counters and the metrics server.
         let mut v = state_word(&h.state);
         if !h.msg.is_empty() {
-            v = format!("{v}   {}", h.msg);
+            v = format!("{v} {}", h.msg);
         }
         if let Some(o) = &h.observer {
             let pct = if o.max_flows > 0 {
@@ -153,6 +154,8 @@ fn full(s: &StatusResponse, args: &StatusArgs) -> String {
             if let Some(secs) = go_duration_secs(&o.uptime).filter(|s| *s > 0.0) {
                 v = format!("{v}, Flows/s: {:.2}", o.seen_flows as f64 / secs);
             }
+            // Hubble's own metrics server: ours are on the agent's Prometheus port instead.
+            v = format!("{v}   Metrics: {}", state_word("Disabled"));
         }
         line(&mut out, "Hubble", v);
     }

@@ -38,14 +38,16 @@ pub fn replay(
     let filters = FlowFilters::compile(&req.whitelist, &req.blacklist)?;
     let n = req.number;
     let bounded = n != 0 && n != u64::MAX;
-    let last = bounded && !req.first;
+    // As the server: `since` is where reading starts, so a count runs forward from it.
+    let forward = req.first || req.since.is_some();
+    let last = bounded && !forward;
     if last && n > MAX_LAST_FROM_FILE {
         return Err(InputError::TooMany(n));
     }
     let mut ring: VecDeque<GetFlowsResponse> = VecDeque::new();
     let mut returned = 0u64;
     for line in input.lines() {
-        if bounded && req.first && returned >= n {
+        if bounded && forward && returned >= n {
             break;
         }
         let line = line?;

@@ -105,6 +105,7 @@ pub fn flow_type(f: &Flow) -> String {
             Some(layer7::Record::Dns(d)) => {
                 format!("dns-{kind} {}", clean(&d.observation_source))
             }
+            Some(layer7::Record::Kafka(_)) => format!("kafka-{kind}"),
             None => format!("l7-{kind}"),
         };
     }
@@ -187,7 +188,11 @@ fn policy_list(policies: &[Policy]) -> String {
 
 /// The flow's summary, plus the authentication type when there is one.
 pub fn summary(f: &Flow, p: Palette) -> String {
-    let mut s = clean(&f.summary);
+    let mut s = match f.ip_trace_id.as_ref().filter(|t| t.trace_id != 0) {
+        Some(t) => format!("IP Trace ID: {}; ", t.trace_id),
+        None => String::new(),
+    };
+    s.push_str(&clean(&f.summary));
     match AuthType::try_from(f.auth_type) {
         Ok(AuthType::Disabled) => {}
         Ok(AuthType::TestAlwaysFail) => {

@@ -158,3 +158,23 @@ fn output_names() {
     assert_eq!(Output::parse("tab"), Ok(Output::Table));
     assert!(Output::parse("yaml").is_err());
 }
+
+#[test]
+fn kafka_types_and_ip_trace_ids_print_as_upstream() {
+    use agent_core::hubble::proto::flow::{Flow, IpTraceId, Kafka, Layer7, layer7};
+    let f = Flow {
+        l7: Some(Layer7 {
+            r#type: 1,
+            record: Some(layer7::Record::Kafka(Kafka {
+                topic: "orders".into(),
+                ..Default::default()
+            })),
+            ..Default::default()
+        }),
+        ip_trace_id: Some(IpTraceId { trace_id: 42, ip_option_type: 136 }),
+        summary: "TCP Flags: ACK".into(),
+        ..Default::default()
+    };
+    assert_eq!(flow::flow_type(&f), "kafka-request");
+    assert_eq!(flow::summary(&f, Palette(false)), "IP Trace ID: 42; TCP Flags: ACK");
+}

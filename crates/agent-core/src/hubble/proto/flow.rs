@@ -21,6 +21,8 @@ pub struct Flow {
     pub ip: ::core::option::Option<Ip>,
     #[prost(message, optional, tag = "6")]
     pub l4: ::core::option::Option<Layer4>,
+    #[prost(message, optional, tag = "39")]
+    pub tunnel: ::core::option::Option<Tunnel>,
     #[prost(message, optional, tag = "8")]
     pub source: ::core::option::Option<Endpoint>,
     #[prost(message, optional, tag = "9")]
@@ -54,6 +56,10 @@ pub struct Flow {
     pub trace_observation_point: i32,
     #[prost(enumeration = "TraceReason", tag = "36")]
     pub trace_reason: i32,
+    #[prost(message, optional, tag = "38")]
+    pub file: ::core::option::Option<FileInfo>,
+    #[prost(message, optional, tag = "40")]
+    pub ip_trace_id: ::core::option::Option<IpTraceId>,
     #[prost(enumeration = "DropReason", tag = "25")]
     pub drop_reason_desc: i32,
     #[prost(message, optional, tag = "26")]
@@ -85,6 +91,88 @@ pub struct Flow {
     pub ingress_denied_by: ::prost::alloc::vec::Vec<Policy>,
     #[prost(string, repeated, tag = "21006")]
     pub policy_log: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    #[prost(message, optional, tag = "21007")]
+    pub aggregate: ::core::option::Option<Aggregate>,
+}
+/// Where in the datapath's sources a drop happened.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct FileInfo {
+    #[prost(string, tag = "1")]
+    pub name: ::prost::alloc::string::String,
+    #[prost(uint32, tag = "2")]
+    pub line: u32,
+}
+/// The outer headers of an encapsulated packet.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct Tunnel {
+    #[prost(enumeration = "tunnel::Protocol", tag = "1")]
+    pub protocol: i32,
+    #[prost(message, optional, tag = "2")]
+    pub ip: ::core::option::Option<Ip>,
+    #[prost(message, optional, tag = "3")]
+    pub l4: ::core::option::Option<Layer4>,
+    #[prost(uint32, tag = "4")]
+    pub vni: u32,
+}
+/// Nested message and enum types in `Tunnel`.
+pub mod tunnel {
+    #[derive(
+        Clone,
+        Copy,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        ::prost::Enumeration
+    )]
+    #[repr(i32)]
+    pub enum Protocol {
+        Unknown = 0,
+        Vxlan = 1,
+        Geneve = 2,
+    }
+    impl Protocol {
+        /// String value of the enum field names used in the ProtoBuf definition.
+        ///
+        /// The values are not transformed in any way and thus are considered stable
+        /// (if the ProtoBuf definition does not change) and safe for programmatic use.
+        pub fn as_str_name(&self) -> &'static str {
+            match self {
+                Self::Unknown => "UNKNOWN",
+                Self::Vxlan => "VXLAN",
+                Self::Geneve => "GENEVE",
+            }
+        }
+        /// Creates an enum from field names used in the ProtoBuf definition.
+        pub fn from_str_name(value: &str) -> ::core::option::Option<Self> {
+            match value {
+                "UNKNOWN" => Some(Self::Unknown),
+                "VXLAN" => Some(Self::Vxlan),
+                "GENEVE" => Some(Self::Geneve),
+                _ => None,
+            }
+        }
+    }
+}
+/// A trace ID the sender put in an IP option.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct IpTraceId {
+    #[prost(uint64, tag = "1")]
+    pub trace_id: u64,
+    #[prost(uint32, tag = "2")]
+    pub ip_option_type: u32,
+}
+/// Counts of the flows an exporter folded into this one.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct Aggregate {
+    #[prost(uint32, tag = "1")]
+    pub ingress_flow_count: u32,
+    #[prost(uint32, tag = "2")]
+    pub egress_flow_count: u32,
+    #[prost(uint32, tag = "3")]
+    pub unknown_direction_flow_count: u32,
 }
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct Emitter {
@@ -124,7 +212,7 @@ pub struct Layer7 {
     pub r#type: i32,
     #[prost(uint64, tag = "2")]
     pub latency_ns: u64,
-    #[prost(oneof = "layer7::Record", tags = "100, 101")]
+    #[prost(oneof = "layer7::Record", tags = "100, 101, 102")]
     pub record: ::core::option::Option<layer7::Record>,
 }
 /// Nested message and enum types in `Layer7`.
@@ -135,7 +223,23 @@ pub mod layer7 {
         Dns(super::Dns),
         #[prost(message, tag = "101")]
         Http(super::Http),
+        #[prost(message, tag = "102")]
+        Kafka(super::Kafka),
     }
+}
+/// Kept for flows of older Cilium releases, which still carry it.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct Kafka {
+    #[prost(int32, tag = "1")]
+    pub error_code: i32,
+    #[prost(int32, tag = "2")]
+    pub api_version: i32,
+    #[prost(string, tag = "3")]
+    pub api_key: ::prost::alloc::string::String,
+    #[prost(int32, tag = "4")]
+    pub correlation_id: i32,
+    #[prost(string, tag = "5")]
+    pub topic: ::prost::alloc::string::String,
 }
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct TraceContext {

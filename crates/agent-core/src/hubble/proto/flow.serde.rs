@@ -401,6 +401,144 @@ impl<'de> serde::Deserialize<'de> for AgentEventUnknown {
         deserializer.deserialize_struct("flow.AgentEventUnknown", FIELDS, GeneratedVisitor)
     }
 }
+impl serde::Serialize for Aggregate {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        use serde::ser::SerializeStruct;
+        let mut len = 0;
+        if self.ingress_flow_count != 0 {
+            len += 1;
+        }
+        if self.egress_flow_count != 0 {
+            len += 1;
+        }
+        if self.unknown_direction_flow_count != 0 {
+            len += 1;
+        }
+        let mut struct_ser = serializer.serialize_struct("flow.Aggregate", len)?;
+        if self.ingress_flow_count != 0 {
+            struct_ser.serialize_field("ingress_flow_count", &self.ingress_flow_count)?;
+        }
+        if self.egress_flow_count != 0 {
+            struct_ser.serialize_field("egress_flow_count", &self.egress_flow_count)?;
+        }
+        if self.unknown_direction_flow_count != 0 {
+            struct_ser.serialize_field("unknown_direction_flow_count", &self.unknown_direction_flow_count)?;
+        }
+        struct_ser.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Aggregate {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "ingress_flow_count",
+            "ingressFlowCount",
+            "egress_flow_count",
+            "egressFlowCount",
+            "unknown_direction_flow_count",
+            "unknownDirectionFlowCount",
+        ];
+
+        #[allow(clippy::enum_variant_names)]
+        enum GeneratedField {
+            IngressFlowCount,
+            EgressFlowCount,
+            UnknownDirectionFlowCount,
+            __SkipField__,
+        }
+        impl<'de> serde::Deserialize<'de> for GeneratedField {
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                struct GeneratedVisitor;
+
+                impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+                    type Value = GeneratedField;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
+                    }
+
+                    #[allow(unused_variables)]
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
+                    where
+                        E: serde::de::Error,
+                    {
+                        match value {
+                            "ingressFlowCount" | "ingress_flow_count" => Ok(GeneratedField::IngressFlowCount),
+                            "egressFlowCount" | "egress_flow_count" => Ok(GeneratedField::EgressFlowCount),
+                            "unknownDirectionFlowCount" | "unknown_direction_flow_count" => Ok(GeneratedField::UnknownDirectionFlowCount),
+                            _ => Ok(GeneratedField::__SkipField__),
+                        }
+                    }
+                }
+                deserializer.deserialize_identifier(GeneratedVisitor)
+            }
+        }
+        struct GeneratedVisitor;
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = Aggregate;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct flow.Aggregate")
+            }
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Aggregate, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
+            {
+                let mut ingress_flow_count__ = None;
+                let mut egress_flow_count__ = None;
+                let mut unknown_direction_flow_count__ = None;
+                while let Some(k) = map_.next_key()? {
+                    match k {
+                        GeneratedField::IngressFlowCount => {
+                            if ingress_flow_count__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("ingressFlowCount"));
+                            }
+                            ingress_flow_count__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
+                        }
+                        GeneratedField::EgressFlowCount => {
+                            if egress_flow_count__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("egressFlowCount"));
+                            }
+                            egress_flow_count__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
+                        }
+                        GeneratedField::UnknownDirectionFlowCount => {
+                            if unknown_direction_flow_count__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("unknownDirectionFlowCount"));
+                            }
+                            unknown_direction_flow_count__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Aggregate {
+                    ingress_flow_count: ingress_flow_count__.unwrap_or_default(),
+                    egress_flow_count: egress_flow_count__.unwrap_or_default(),
+                    unknown_direction_flow_count: unknown_direction_flow_count__.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("flow.Aggregate", FIELDS, GeneratedVisitor)
+    }
+}
 impl serde::Serialize for AuthType {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -2059,6 +2197,120 @@ impl<'de> serde::Deserialize<'de> for EventTypeFilter {
         deserializer.deserialize_struct("flow.EventTypeFilter", FIELDS, GeneratedVisitor)
     }
 }
+impl serde::Serialize for FileInfo {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        use serde::ser::SerializeStruct;
+        let mut len = 0;
+        if !self.name.is_empty() {
+            len += 1;
+        }
+        if self.line != 0 {
+            len += 1;
+        }
+        let mut struct_ser = serializer.serialize_struct("flow.FileInfo", len)?;
+        if !self.name.is_empty() {
+            struct_ser.serialize_field("name", &self.name)?;
+        }
+        if self.line != 0 {
+            struct_ser.serialize_field("line", &self.line)?;
+        }
+        struct_ser.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for FileInfo {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "name",
+            "line",
+        ];
+
+        #[allow(clippy::enum_variant_names)]
+        enum GeneratedField {
+            Name,
+            Line,
+            __SkipField__,
+        }
+        impl<'de> serde::Deserialize<'de> for GeneratedField {
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                struct GeneratedVisitor;
+
+                impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+                    type Value = GeneratedField;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
+                    }
+
+                    #[allow(unused_variables)]
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
+                    where
+                        E: serde::de::Error,
+                    {
+                        match value {
+                            "name" => Ok(GeneratedField::Name),
+                            "line" => Ok(GeneratedField::Line),
+                            _ => Ok(GeneratedField::__SkipField__),
+                        }
+                    }
+                }
+                deserializer.deserialize_identifier(GeneratedVisitor)
+            }
+        }
+        struct GeneratedVisitor;
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = FileInfo;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct flow.FileInfo")
+            }
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<FileInfo, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
+            {
+                let mut name__ = None;
+                let mut line__ = None;
+                while let Some(k) = map_.next_key()? {
+                    match k {
+                        GeneratedField::Name => {
+                            if name__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            name__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::Line => {
+                            if line__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("line"));
+                            }
+                            line__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FileInfo {
+                    name: name__.unwrap_or_default(),
+                    line: line__.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("flow.FileInfo", FIELDS, GeneratedVisitor)
+    }
+}
 impl serde::Serialize for Flow {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -2092,6 +2344,9 @@ impl serde::Serialize for Flow {
             len += 1;
         }
         if self.l4.is_some() {
+            len += 1;
+        }
+        if self.tunnel.is_some() {
             len += 1;
         }
         if self.source.is_some() {
@@ -2142,6 +2397,12 @@ impl serde::Serialize for Flow {
         if self.trace_reason != 0 {
             len += 1;
         }
+        if self.file.is_some() {
+            len += 1;
+        }
+        if self.ip_trace_id.is_some() {
+            len += 1;
+        }
         if self.drop_reason_desc != 0 {
             len += 1;
         }
@@ -2187,6 +2448,9 @@ impl serde::Serialize for Flow {
         if !self.policy_log.is_empty() {
             len += 1;
         }
+        if self.aggregate.is_some() {
+            len += 1;
+        }
         let mut struct_ser = serializer.serialize_struct("flow.Flow", len)?;
         if let Some(v) = self.time.as_ref() {
             struct_ser.serialize_field("time", v)?;
@@ -2218,6 +2482,9 @@ impl serde::Serialize for Flow {
         }
         if let Some(v) = self.l4.as_ref() {
             struct_ser.serialize_field("l4", v)?;
+        }
+        if let Some(v) = self.tunnel.as_ref() {
+            struct_ser.serialize_field("tunnel", v)?;
         }
         if let Some(v) = self.source.as_ref() {
             struct_ser.serialize_field("source", v)?;
@@ -2275,6 +2542,12 @@ impl serde::Serialize for Flow {
                 .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.trace_reason)))?;
             struct_ser.serialize_field("trace_reason", &v)?;
         }
+        if let Some(v) = self.file.as_ref() {
+            struct_ser.serialize_field("file", v)?;
+        }
+        if let Some(v) = self.ip_trace_id.as_ref() {
+            struct_ser.serialize_field("ip_trace_id", v)?;
+        }
         if self.drop_reason_desc != 0 {
             let v = DropReason::try_from(self.drop_reason_desc)
                 .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.drop_reason_desc)))?;
@@ -2330,6 +2603,9 @@ impl serde::Serialize for Flow {
         if !self.policy_log.is_empty() {
             struct_ser.serialize_field("policy_log", &self.policy_log)?;
         }
+        if let Some(v) = self.aggregate.as_ref() {
+            struct_ser.serialize_field("aggregate", v)?;
+        }
         struct_ser.end()
     }
 }
@@ -2351,6 +2627,7 @@ impl<'de> serde::Deserialize<'de> for Flow {
             "ethernet",
             "IP",
             "l4",
+            "tunnel",
             "source",
             "destination",
             "Type",
@@ -2378,6 +2655,9 @@ impl<'de> serde::Deserialize<'de> for Flow {
             "traceObservationPoint",
             "trace_reason",
             "traceReason",
+            "file",
+            "ip_trace_id",
+            "ipTraceId",
             "drop_reason_desc",
             "dropReasonDesc",
             "is_reply",
@@ -2406,6 +2686,7 @@ impl<'de> serde::Deserialize<'de> for Flow {
             "ingressDeniedBy",
             "policy_log",
             "policyLog",
+            "aggregate",
         ];
 
         #[allow(clippy::enum_variant_names)]
@@ -2419,6 +2700,7 @@ impl<'de> serde::Deserialize<'de> for Flow {
             Ethernet,
             Ip,
             L4,
+            Tunnel,
             Source,
             Destination,
             Type,
@@ -2435,6 +2717,8 @@ impl<'de> serde::Deserialize<'de> for Flow {
             PolicyMatchType,
             TraceObservationPoint,
             TraceReason,
+            File,
+            IpTraceId,
             DropReasonDesc,
             IsReply,
             DebugCapturePoint,
@@ -2450,6 +2734,7 @@ impl<'de> serde::Deserialize<'de> for Flow {
             EgressDeniedBy,
             IngressDeniedBy,
             PolicyLog,
+            Aggregate,
             __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
@@ -2481,6 +2766,7 @@ impl<'de> serde::Deserialize<'de> for Flow {
                             "ethernet" => Ok(GeneratedField::Ethernet),
                             "IP" => Ok(GeneratedField::Ip),
                             "l4" => Ok(GeneratedField::L4),
+                            "tunnel" => Ok(GeneratedField::Tunnel),
                             "source" => Ok(GeneratedField::Source),
                             "destination" => Ok(GeneratedField::Destination),
                             "Type" => Ok(GeneratedField::Type),
@@ -2497,6 +2783,8 @@ impl<'de> serde::Deserialize<'de> for Flow {
                             "policyMatchType" | "policy_match_type" => Ok(GeneratedField::PolicyMatchType),
                             "traceObservationPoint" | "trace_observation_point" => Ok(GeneratedField::TraceObservationPoint),
                             "traceReason" | "trace_reason" => Ok(GeneratedField::TraceReason),
+                            "file" => Ok(GeneratedField::File),
+                            "ipTraceId" | "ip_trace_id" => Ok(GeneratedField::IpTraceId),
                             "dropReasonDesc" | "drop_reason_desc" => Ok(GeneratedField::DropReasonDesc),
                             "isReply" | "is_reply" => Ok(GeneratedField::IsReply),
                             "debugCapturePoint" | "debug_capture_point" => Ok(GeneratedField::DebugCapturePoint),
@@ -2512,6 +2800,7 @@ impl<'de> serde::Deserialize<'de> for Flow {
                             "egressDeniedBy" | "egress_denied_by" => Ok(GeneratedField::EgressDeniedBy),
                             "ingressDeniedBy" | "ingress_denied_by" => Ok(GeneratedField::IngressDeniedBy),
                             "policyLog" | "policy_log" => Ok(GeneratedField::PolicyLog),
+                            "aggregate" => Ok(GeneratedField::Aggregate),
                             _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
@@ -2540,6 +2829,7 @@ impl<'de> serde::Deserialize<'de> for Flow {
                 let mut ethernet__ = None;
                 let mut ip__ = None;
                 let mut l4__ = None;
+                let mut tunnel__ = None;
                 let mut source__ = None;
                 let mut destination__ = None;
                 let mut r#type__ = None;
@@ -2556,6 +2846,8 @@ impl<'de> serde::Deserialize<'de> for Flow {
                 let mut policy_match_type__ = None;
                 let mut trace_observation_point__ = None;
                 let mut trace_reason__ = None;
+                let mut file__ = None;
+                let mut ip_trace_id__ = None;
                 let mut drop_reason_desc__ = None;
                 let mut is_reply__ = None;
                 let mut debug_capture_point__ = None;
@@ -2571,6 +2863,7 @@ impl<'de> serde::Deserialize<'de> for Flow {
                 let mut egress_denied_by__ = None;
                 let mut ingress_denied_by__ = None;
                 let mut policy_log__ = None;
+                let mut aggregate__ = None;
                 while let Some(k) = map_.next_key()? {
                     match k {
                         GeneratedField::Time => {
@@ -2628,6 +2921,12 @@ impl<'de> serde::Deserialize<'de> for Flow {
                                 return Err(serde::de::Error::duplicate_field("l4"));
                             }
                             l4__ = map_.next_value()?;
+                        }
+                        GeneratedField::Tunnel => {
+                            if tunnel__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tunnel"));
+                            }
+                            tunnel__ = map_.next_value()?;
                         }
                         GeneratedField::Source => {
                             if source__.is_some() {
@@ -2727,6 +3026,18 @@ impl<'de> serde::Deserialize<'de> for Flow {
                             }
                             trace_reason__ = Some(map_.next_value::<TraceReason>()? as i32);
                         }
+                        GeneratedField::File => {
+                            if file__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("file"));
+                            }
+                            file__ = map_.next_value()?;
+                        }
+                        GeneratedField::IpTraceId => {
+                            if ip_trace_id__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("ipTraceId"));
+                            }
+                            ip_trace_id__ = map_.next_value()?;
+                        }
                         GeneratedField::DropReasonDesc => {
                             if drop_reason_desc__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("dropReasonDesc"));
@@ -2823,6 +3134,12 @@ impl<'de> serde::Deserialize<'de> for Flow {
                             }
                             policy_log__ = Some(map_.next_value()?);
                         }
+                        GeneratedField::Aggregate => {
+                            if aggregate__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("aggregate"));
+                            }
+                            aggregate__ = map_.next_value()?;
+                        }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -2838,6 +3155,7 @@ impl<'de> serde::Deserialize<'de> for Flow {
                     ethernet: ethernet__,
                     ip: ip__,
                     l4: l4__,
+                    tunnel: tunnel__,
                     source: source__,
                     destination: destination__,
                     r#type: r#type__.unwrap_or_default(),
@@ -2854,6 +3172,8 @@ impl<'de> serde::Deserialize<'de> for Flow {
                     policy_match_type: policy_match_type__.unwrap_or_default(),
                     trace_observation_point: trace_observation_point__.unwrap_or_default(),
                     trace_reason: trace_reason__.unwrap_or_default(),
+                    file: file__,
+                    ip_trace_id: ip_trace_id__,
                     drop_reason_desc: drop_reason_desc__.unwrap_or_default(),
                     is_reply: is_reply__,
                     debug_capture_point: debug_capture_point__.unwrap_or_default(),
@@ -2869,6 +3189,7 @@ impl<'de> serde::Deserialize<'de> for Flow {
                     egress_denied_by: egress_denied_by__.unwrap_or_default(),
                     ingress_denied_by: ingress_denied_by__.unwrap_or_default(),
                     policy_log: policy_log__.unwrap_or_default(),
+                    aggregate: aggregate__,
                 })
             }
         }
@@ -4895,6 +5216,126 @@ impl<'de> serde::Deserialize<'de> for IpCacheNotification {
         deserializer.deserialize_struct("flow.IPCacheNotification", FIELDS, GeneratedVisitor)
     }
 }
+impl serde::Serialize for IpTraceId {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        use serde::ser::SerializeStruct;
+        let mut len = 0;
+        if self.trace_id != 0 {
+            len += 1;
+        }
+        if self.ip_option_type != 0 {
+            len += 1;
+        }
+        let mut struct_ser = serializer.serialize_struct("flow.IPTraceID", len)?;
+        if self.trace_id != 0 {
+            #[allow(clippy::needless_borrow)]
+            #[allow(clippy::needless_borrows_for_generic_args)]
+            struct_ser.serialize_field("trace_id", ToString::to_string(&self.trace_id).as_str())?;
+        }
+        if self.ip_option_type != 0 {
+            struct_ser.serialize_field("ip_option_type", &self.ip_option_type)?;
+        }
+        struct_ser.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for IpTraceId {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "trace_id",
+            "traceId",
+            "ip_option_type",
+            "ipOptionType",
+        ];
+
+        #[allow(clippy::enum_variant_names)]
+        enum GeneratedField {
+            TraceId,
+            IpOptionType,
+            __SkipField__,
+        }
+        impl<'de> serde::Deserialize<'de> for GeneratedField {
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                struct GeneratedVisitor;
+
+                impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+                    type Value = GeneratedField;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
+                    }
+
+                    #[allow(unused_variables)]
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
+                    where
+                        E: serde::de::Error,
+                    {
+                        match value {
+                            "traceId" | "trace_id" => Ok(GeneratedField::TraceId),
+                            "ipOptionType" | "ip_option_type" => Ok(GeneratedField::IpOptionType),
+                            _ => Ok(GeneratedField::__SkipField__),
+                        }
+                    }
+                }
+                deserializer.deserialize_identifier(GeneratedVisitor)
+            }
+        }
+        struct GeneratedVisitor;
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = IpTraceId;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct flow.IPTraceID")
+            }
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<IpTraceId, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
+            {
+                let mut trace_id__ = None;
+                let mut ip_option_type__ = None;
+                while let Some(k) = map_.next_key()? {
+                    match k {
+                        GeneratedField::TraceId => {
+                            if trace_id__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("traceId"));
+                            }
+                            trace_id__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
+                        }
+                        GeneratedField::IpOptionType => {
+                            if ip_option_type__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("ipOptionType"));
+                            }
+                            ip_option_type__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(IpTraceId {
+                    trace_id: trace_id__.unwrap_or_default(),
+                    ip_option_type: ip_option_type__.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("flow.IPTraceID", FIELDS, GeneratedVisitor)
+    }
+}
 impl serde::Serialize for IpVersion {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -4967,6 +5408,179 @@ impl<'de> serde::Deserialize<'de> for IpVersion {
             }
         }
         deserializer.deserialize_any(GeneratedVisitor)
+    }
+}
+impl serde::Serialize for Kafka {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        use serde::ser::SerializeStruct;
+        let mut len = 0;
+        if self.error_code != 0 {
+            len += 1;
+        }
+        if self.api_version != 0 {
+            len += 1;
+        }
+        if !self.api_key.is_empty() {
+            len += 1;
+        }
+        if self.correlation_id != 0 {
+            len += 1;
+        }
+        if !self.topic.is_empty() {
+            len += 1;
+        }
+        let mut struct_ser = serializer.serialize_struct("flow.Kafka", len)?;
+        if self.error_code != 0 {
+            struct_ser.serialize_field("error_code", &self.error_code)?;
+        }
+        if self.api_version != 0 {
+            struct_ser.serialize_field("api_version", &self.api_version)?;
+        }
+        if !self.api_key.is_empty() {
+            struct_ser.serialize_field("api_key", &self.api_key)?;
+        }
+        if self.correlation_id != 0 {
+            struct_ser.serialize_field("correlation_id", &self.correlation_id)?;
+        }
+        if !self.topic.is_empty() {
+            struct_ser.serialize_field("topic", &self.topic)?;
+        }
+        struct_ser.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Kafka {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "error_code",
+            "errorCode",
+            "api_version",
+            "apiVersion",
+            "api_key",
+            "apiKey",
+            "correlation_id",
+            "correlationId",
+            "topic",
+        ];
+
+        #[allow(clippy::enum_variant_names)]
+        enum GeneratedField {
+            ErrorCode,
+            ApiVersion,
+            ApiKey,
+            CorrelationId,
+            Topic,
+            __SkipField__,
+        }
+        impl<'de> serde::Deserialize<'de> for GeneratedField {
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                struct GeneratedVisitor;
+
+                impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+                    type Value = GeneratedField;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
+                    }
+
+                    #[allow(unused_variables)]
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
+                    where
+                        E: serde::de::Error,
+                    {
+                        match value {
+                            "errorCode" | "error_code" => Ok(GeneratedField::ErrorCode),
+                            "apiVersion" | "api_version" => Ok(GeneratedField::ApiVersion),
+                            "apiKey" | "api_key" => Ok(GeneratedField::ApiKey),
+                            "correlationId" | "correlation_id" => Ok(GeneratedField::CorrelationId),
+                            "topic" => Ok(GeneratedField::Topic),
+                            _ => Ok(GeneratedField::__SkipField__),
+                        }
+                    }
+                }
+                deserializer.deserialize_identifier(GeneratedVisitor)
+            }
+        }
+        struct GeneratedVisitor;
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = Kafka;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct flow.Kafka")
+            }
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Kafka, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
+            {
+                let mut error_code__ = None;
+                let mut api_version__ = None;
+                let mut api_key__ = None;
+                let mut correlation_id__ = None;
+                let mut topic__ = None;
+                while let Some(k) = map_.next_key()? {
+                    match k {
+                        GeneratedField::ErrorCode => {
+                            if error_code__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("errorCode"));
+                            }
+                            error_code__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
+                        }
+                        GeneratedField::ApiVersion => {
+                            if api_version__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("apiVersion"));
+                            }
+                            api_version__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
+                        }
+                        GeneratedField::ApiKey => {
+                            if api_key__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("apiKey"));
+                            }
+                            api_key__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::CorrelationId => {
+                            if correlation_id__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("correlationId"));
+                            }
+                            correlation_id__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
+                        }
+                        GeneratedField::Topic => {
+                            if topic__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("topic"));
+                            }
+                            topic__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Kafka {
+                    error_code: error_code__.unwrap_or_default(),
+                    api_version: api_version__.unwrap_or_default(),
+                    api_key: api_key__.unwrap_or_default(),
+                    correlation_id: correlation_id__.unwrap_or_default(),
+                    topic: topic__.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("flow.Kafka", FIELDS, GeneratedVisitor)
     }
 }
 impl serde::Serialize for L7FlowType {
@@ -5260,6 +5874,9 @@ impl serde::Serialize for Layer7 {
                 layer7::Record::Http(v) => {
                     struct_ser.serialize_field("http", v)?;
                 }
+                layer7::Record::Kafka(v) => {
+                    struct_ser.serialize_field("kafka", v)?;
+                }
             }
         }
         struct_ser.end()
@@ -5277,6 +5894,7 @@ impl<'de> serde::Deserialize<'de> for Layer7 {
             "latencyNs",
             "dns",
             "http",
+            "kafka",
         ];
 
         #[allow(clippy::enum_variant_names)]
@@ -5285,6 +5903,7 @@ impl<'de> serde::Deserialize<'de> for Layer7 {
             LatencyNs,
             Dns,
             Http,
+            Kafka,
             __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
@@ -5311,6 +5930,7 @@ impl<'de> serde::Deserialize<'de> for Layer7 {
                             "latencyNs" | "latency_ns" => Ok(GeneratedField::LatencyNs),
                             "dns" => Ok(GeneratedField::Dns),
                             "http" => Ok(GeneratedField::Http),
+                            "kafka" => Ok(GeneratedField::Kafka),
                             _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
@@ -5361,6 +5981,13 @@ impl<'de> serde::Deserialize<'de> for Layer7 {
                                 return Err(serde::de::Error::duplicate_field("http"));
                             }
                             record__ = map_.next_value::<::std::option::Option<_>>()?.map(layer7::Record::Http)
+;
+                        }
+                        GeneratedField::Kafka => {
+                            if record__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("kafka"));
+                            }
+                            record__ = map_.next_value::<::std::option::Option<_>>()?.map(layer7::Record::Kafka)
 ;
                         }
                         GeneratedField::__SkipField__ => {
@@ -7275,6 +7902,230 @@ impl<'de> serde::Deserialize<'de> for TrafficDirection {
                     "TRAFFIC_DIRECTION_UNKNOWN" => Ok(TrafficDirection::Unknown),
                     "INGRESS" => Ok(TrafficDirection::Ingress),
                     "EGRESS" => Ok(TrafficDirection::Egress),
+                    _ => Err(serde::de::Error::unknown_variant(value, FIELDS)),
+                }
+            }
+        }
+        deserializer.deserialize_any(GeneratedVisitor)
+    }
+}
+impl serde::Serialize for Tunnel {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        use serde::ser::SerializeStruct;
+        let mut len = 0;
+        if self.protocol != 0 {
+            len += 1;
+        }
+        if self.ip.is_some() {
+            len += 1;
+        }
+        if self.l4.is_some() {
+            len += 1;
+        }
+        if self.vni != 0 {
+            len += 1;
+        }
+        let mut struct_ser = serializer.serialize_struct("flow.Tunnel", len)?;
+        if self.protocol != 0 {
+            let v = tunnel::Protocol::try_from(self.protocol)
+                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.protocol)))?;
+            struct_ser.serialize_field("protocol", &v)?;
+        }
+        if let Some(v) = self.ip.as_ref() {
+            struct_ser.serialize_field("IP", v)?;
+        }
+        if let Some(v) = self.l4.as_ref() {
+            struct_ser.serialize_field("l4", v)?;
+        }
+        if self.vni != 0 {
+            struct_ser.serialize_field("vni", &self.vni)?;
+        }
+        struct_ser.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Tunnel {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "protocol",
+            "IP",
+            "l4",
+            "vni",
+        ];
+
+        #[allow(clippy::enum_variant_names)]
+        enum GeneratedField {
+            Protocol,
+            Ip,
+            L4,
+            Vni,
+            __SkipField__,
+        }
+        impl<'de> serde::Deserialize<'de> for GeneratedField {
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                struct GeneratedVisitor;
+
+                impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+                    type Value = GeneratedField;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
+                    }
+
+                    #[allow(unused_variables)]
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
+                    where
+                        E: serde::de::Error,
+                    {
+                        match value {
+                            "protocol" => Ok(GeneratedField::Protocol),
+                            "IP" => Ok(GeneratedField::Ip),
+                            "l4" => Ok(GeneratedField::L4),
+                            "vni" => Ok(GeneratedField::Vni),
+                            _ => Ok(GeneratedField::__SkipField__),
+                        }
+                    }
+                }
+                deserializer.deserialize_identifier(GeneratedVisitor)
+            }
+        }
+        struct GeneratedVisitor;
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = Tunnel;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct flow.Tunnel")
+            }
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Tunnel, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
+            {
+                let mut protocol__ = None;
+                let mut ip__ = None;
+                let mut l4__ = None;
+                let mut vni__ = None;
+                while let Some(k) = map_.next_key()? {
+                    match k {
+                        GeneratedField::Protocol => {
+                            if protocol__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("protocol"));
+                            }
+                            protocol__ = Some(map_.next_value::<tunnel::Protocol>()? as i32);
+                        }
+                        GeneratedField::Ip => {
+                            if ip__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("IP"));
+                            }
+                            ip__ = map_.next_value()?;
+                        }
+                        GeneratedField::L4 => {
+                            if l4__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("l4"));
+                            }
+                            l4__ = map_.next_value()?;
+                        }
+                        GeneratedField::Vni => {
+                            if vni__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("vni"));
+                            }
+                            vni__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Tunnel {
+                    protocol: protocol__.unwrap_or_default(),
+                    ip: ip__,
+                    l4: l4__,
+                    vni: vni__.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("flow.Tunnel", FIELDS, GeneratedVisitor)
+    }
+}
+impl serde::Serialize for tunnel::Protocol {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        let variant = match self {
+            Self::Unknown => "UNKNOWN",
+            Self::Vxlan => "VXLAN",
+            Self::Geneve => "GENEVE",
+        };
+        serializer.serialize_str(variant)
+    }
+}
+impl<'de> serde::Deserialize<'de> for tunnel::Protocol {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "UNKNOWN",
+            "VXLAN",
+            "GENEVE",
+        ];
+
+        struct GeneratedVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = tunnel::Protocol;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(formatter, "expected one of: {:?}", &FIELDS)
+            }
+
+            fn visit_i64<E>(self, v: i64) -> std::result::Result<Self::Value, E>
+            where
+                E: serde::de::Error,
+            {
+                i32::try_from(v)
+                    .ok()
+                    .and_then(|x| x.try_into().ok())
+                    .ok_or_else(|| {
+                        serde::de::Error::invalid_value(serde::de::Unexpected::Signed(v), &self)
+                    })
+            }
+
+            fn visit_u64<E>(self, v: u64) -> std::result::Result<Self::Value, E>
+            where
+                E: serde::de::Error,
+            {
+                i32::try_from(v)
+                    .ok()
+                    .and_then(|x| x.try_into().ok())
+                    .ok_or_else(|| {
+                        serde::de::Error::invalid_value(serde::de::Unexpected::Unsigned(v), &self)
+                    })
+            }
+
+            fn visit_str<E>(self, value: &str) -> std::result::Result<Self::Value, E>
+            where
+                E: serde::de::Error,
+            {
+                match value {
+                    "UNKNOWN" => Ok(tunnel::Protocol::Unknown),
+                    "VXLAN" => Ok(tunnel::Protocol::Vxlan),
+                    "GENEVE" => Ok(tunnel::Protocol::Geneve),
                     _ => Err(serde::de::Error::unknown_variant(value, FIELDS)),
                 }
             }
