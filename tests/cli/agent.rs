@@ -134,3 +134,46 @@ impl Drop for Guard {
 fn scopeguard(c: std::process::Child) -> Guard {
     Guard(c)
 }
+
+/// What systemd would read from `NOTIFY_SOCKET`, until `until` has been seen or 10 s passed.
+fn notifications(sock: &std::os::unix::net::UnixDatagram, until: &str, seen: &mut Vec<String>) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut buf = [0u8; 512];
+    while !seen.iter().any(|m| m.contains(until)) && std::time::Instant::now() < deadline {
+        if let Ok(n) = sock.recv(&mut buf) {
+            seen.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+        }
+    }
+    assert!(seen.iter().any(|m| m.contains(until)), "no {until} in {seen:?}");
+}
+
+#[test]
+fn tells_systemd_it_is_ready_and_feeds_the_watchdog() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("notify");
+    let sock = std::os::unix::net::UnixDatagram::bind(&path).expect("notify socket");
+    sock.set_read_timeout(Some(std::time::Duration::from_millis(100))).expect("timeout");
+    let path_s = path.to_str().expect("utf-8");
+    // A 400 ms watchdog: pinged every 200 ms while the agent works.
+    let mut agent =
+        Agent::start_with("", &[("NOTIFY_SOCKET", path_s), ("WATCHDOG_USEC", "400000")]);
+    let mut seen = Vec::new();
+    notifications(&sock, "READY=1", &mut seen);
+    assert!(agent.cilium(&["status", "--brief"]).status.success(), "ready means the API answers");
+    let pings_after_ready = |seen: &[String]| {
+        seen.iter()
+            .skip_while(|m| !m.contains("READY=1"))
+            .filter(|m| m.contains("WATCHDOG=1"))
+            .count()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while pings_after_ready(&seen) < 3 && std::time::Instant::now() < deadline {
+        let mut buf = [0u8; 512];
+        if let Ok(n) = sock.recv(&mut buf) {
+            seen.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+        }
+    }
+    assert!(pings_after_ready(&seen) >= 3, "watchdog pings: {seen:?}");
+    assert!(agent.stop().success());
+    notifications(&sock, "STOPPING=1", &mut seen);
+}

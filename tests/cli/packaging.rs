@@ -169,3 +169,41 @@ fn deb_installs_the_expected_files() {
     assert!(status.contains("Status: install ok installed"), "{status}");
     assert!(status.contains("/etc/cilium/config.yaml"), "conffile:\n{status}");
 }
+
+#[test]
+fn systemd_unit_verifies_and_keeps_what_the_agent_needs() {
+    let unit =
+        std::fs::read_to_string(repo_root().join("deploy/systemd/cilium.service")).expect("unit");
+    for line in [
+        "Type=notify",
+        "WatchdogSec=30s",
+        "Restart=on-failure",
+        "RestartPreventExitStatus=2",
+        "LimitNOFILE=65536",
+    ] {
+        assert!(unit.lines().any(|l| l == line), "{line} missing");
+    }
+    let caps = unit
+        .lines()
+        .find_map(|l| l.strip_prefix("CapabilityBoundingSet="))
+        .expect("a capability bounding set");
+    for cap in ["CAP_NET_ADMIN", "CAP_BPF", "CAP_SYS_ADMIN", "CAP_PERFMON"] {
+        assert!(caps.split_whitespace().any(|c| c == cap), "{cap} missing from {caps}");
+    }
+    // systemd's own checker, offline, on the unit with the binaries where this build has them.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("cilium.service");
+    std::fs::write(&file, unit.replace("/usr/local/bin", &bin_dir().display().to_string()))
+        .expect("write");
+    let out = Command::new("systemd-analyze")
+        .args(["verify", "--man=no"])
+        .arg(&file)
+        .output()
+        .expect("systemd-analyze (apt-get install systemd)");
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "systemd-analyze verify: {}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}

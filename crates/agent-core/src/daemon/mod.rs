@@ -193,7 +193,7 @@ pub async fn run(
     let listener = bind_socket(&socket)?;
     tracing::info!(socket = %socket.display(), version = %version_string(), node = agent.node_name(), "cilium-agent ready");
     notify_systemd(&[sd_notify::NotifyState::Ready]);
-    let watchdog = tokio::spawn(feed_watchdog());
+    let watchdog = tokio::spawn(feed_watchdog(agent.clone()));
 
     let app = crate::api::server::router(agent.clone());
     let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
@@ -560,15 +560,33 @@ fn notify_systemd(states: &[sd_notify::NotifyState<'_>]) {
     }
 }
 
-/// Pings systemd's watchdog at half its interval, when the unit sets `WatchdogSec`.
-async fn feed_watchdog() {
-    let mut usec = 0u64;
-    if !sd_notify::watchdog_enabled(false, &mut usec) || usec == 0 {
-        return;
-    }
-    let mut tick = tokio::time::interval(Duration::from_micros(usec / 2));
+/// Pings systemd's watchdog at half its interval, when the unit sets `WatchdogSec`, but only
+/// while the agent works: the runtime schedules this task, and the locks every API call and
+/// policy change takes can be had. A stalled or deadlocked agent stops pinging, and systemd
+/// restarts it.
+async fn feed_watchdog(agent: Arc<Agent>) {
+    let Some(usec) = watchdog_usec() else { return };
+    let period = Duration::from_micros(usec / 2);
+    let mut tick = tokio::time::interval(period);
     loop {
         tick.tick().await;
-        notify_systemd(&[sd_notify::NotifyState::Watchdog]);
+        let a = agent.clone();
+        let probe = tokio::task::spawn_blocking(move || a.responsive());
+        match tokio::time::timeout(period, probe).await {
+            Ok(Ok(())) => notify_systemd(&[sd_notify::NotifyState::Watchdog]),
+            _ => tracing::error!(
+                "the agent's state is locked up; not pinging the watchdog, so systemd restarts it"
+            ),
+        }
+    }
+}
+
+/// The watchdog interval systemd asks for, as libsystemd's `sd_watchdog_enabled` reads it:
+/// `WATCHDOG_USEC`, for this process unless `WATCHDOG_PID` names another.
+fn watchdog_usec() -> Option<u64> {
+    let usec: u64 = std::env::var("WATCHDOG_USEC").ok()?.parse().ok().filter(|u| *u > 0)?;
+    match std::env::var("WATCHDOG_PID") {
+        Ok(pid) if pid.parse::<u32>().ok() != Some(std::process::id()) => None,
+        _ => Some(usec),
     }
 }

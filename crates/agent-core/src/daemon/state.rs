@@ -140,6 +140,14 @@ impl Agent {
         agent
     }
 
+    /// Returns once the locks API calls and policy changes take can be had: the watchdog's
+    /// proof that the agent is not deadlocked.
+    pub fn responsive(&self) {
+        drop(self.policy_state());
+        self.with_datapath(|_| ());
+        drop(self.options.read().unwrap_or_else(|p| p.into_inner()));
+    }
+
     /// The sender the event reader publishes to.
     pub fn event_sender(&self) -> tokio::sync::broadcast::Sender<Arc<DatapathEvent>> {
         self.events.clone()
