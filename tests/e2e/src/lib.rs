@@ -602,6 +602,9 @@ pub fn seed_cluster_with(
     Ok(tb)
 }
 
+/// A `systemctl` for VMs without systemd (see the script); `@STATE@` is its state directory.
+pub const SYSTEMCTL_STAND_IN: &str = include_str!("systemctl.sh");
+
 /// A Python echo server (`python3 echo.py ADDRESS PORT`): one thread per connection.
 pub const ECHO_SERVER: &str = r#"
 import socket, sys, threading

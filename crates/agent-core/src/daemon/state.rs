@@ -92,7 +92,11 @@ impl Agent {
         datapath: DatapathState,
         policy: PolicyState,
     ) -> Self {
-        let node_name = config.node_name.clone().unwrap_or(host_name);
+        // What the others call us comes first: an entry of `nodes:` with one of our addresses
+        // and a name (Ansible writes the inventory names there), else the host name.
+        let listed =
+            config.nodes.iter().find(|n| local_ips.contains(&n.ip)).and_then(|n| n.name.clone());
+        let node_name = config.node_name.clone().or(listed).unwrap_or(host_name);
         let options = RwLock::new(RuntimeOptions::new(
             config.log_level == "debug" || config.log_level == "trace",
             config.policy_audit_mode,
@@ -743,6 +747,17 @@ mod tests {
         let enc = s.encryption.expect("encryption");
         assert_eq!(enc.mode, "Wireguard");
         assert_eq!(s.identity_range.map(|r| r.min_identity), Some((1 << 16) + 256));
+    }
+
+    #[test]
+    fn the_name_in_nodes_beats_the_host_name() {
+        let yaml = "nodes:\n  - {ip: 192.168.1.10, name: vm1}\n  - {ip: 192.168.1.11, name: vm2}\n";
+        let (a, _) = agent(yaml, &["192.168.1.10"]);
+        assert_eq!(a.node_name(), "vm1");
+        let (a, _) = agent(&format!("{yaml}nodeName: db1\n"), &["192.168.1.10"]);
+        assert_eq!(a.node_name(), "db1", "nodeName wins");
+        let (a, _) = agent(yaml, &["10.0.0.1"]);
+        assert_eq!(a.node_name(), "host1", "not listed: the host name");
     }
 
     #[test]

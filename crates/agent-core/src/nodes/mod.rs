@@ -71,6 +71,7 @@ pub struct Membership {
     registry: Mutex<BTreeMap<String, NodeRecord>>,
     guard: Mutex<ReplayGuard>,
     rejected: AtomicU64,
+    name_clash: std::sync::atomic::AtomicBool,
     wake: Notify,
     changed: watch::Sender<u64>,
     snapshot: Option<std::path::PathBuf>,
@@ -115,6 +116,7 @@ impl Membership {
             registry: Mutex::new(registry),
             guard: Mutex::new(ReplayGuard::default()),
             rejected: AtomicU64::new(0),
+            name_clash: std::sync::atomic::AtomicBool::new(false),
             wake: Notify::new(),
             changed,
             snapshot,
@@ -179,8 +181,16 @@ impl Membership {
                 return Err(e);
             }
         };
-        let local_name = self.local.lock().unwrap_or_else(|p| p.into_inner()).name.clone();
+        let (local_name, local_ips) = {
+            let l = self.local.lock().unwrap_or_else(|p| p.into_inner());
+            (l.name.clone(), l.ips.clone())
+        };
         if a.name == local_name {
+            if !a.ips.iter().any(|ip| local_ips.contains(ip))
+                && !self.name_clash.swap(true, Ordering::Relaxed)
+            {
+                tracing::warn!(peer = %from, name = a.name, "another node announces this node's name; give every node its own (nodeName, or names in nodes:)");
+            }
             return Ok(());
         }
         let mut reg = self.registry.lock().unwrap_or_else(|p| p.into_inner());
