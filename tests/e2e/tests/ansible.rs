@@ -11,26 +11,6 @@ use std::time::Duration;
 
 use testbed::{SEED_VMS, TEST_SECRET, Testbed, built_binaries, sweep_stale, unique_prefix};
 
-/// `ansible-playbook` beside the `python3` on PATH (pip's scripts directory), or on PATH.
-fn ansible_playbook() -> PathBuf {
-    let out = Command::new("python3")
-        .args(["-c", "import sys, os; print(os.path.dirname(os.path.realpath(sys.executable)))"])
-        .output()
-        .expect("python3");
-    let beside =
-        PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()).join("ansible-playbook");
-    if beside.exists() {
-        return beside;
-    }
-    let out = Command::new("sh").args(["-c", "command -v ansible-playbook"]).output().expect("sh");
-    let found = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    assert!(
-        !found.is_empty(),
-        "ansible-playbook not found: `python3 -m pip install 'ansible-core>=2.16,<2.18'` (CI does)"
-    );
-    PathBuf::from(found)
-}
-
 struct Run {
     ok: bool,
     changed: u32,
@@ -91,7 +71,7 @@ fn playbook(tb: &Testbed, vm: &str, extra: &[&str]) -> Run {
     );
     let inv = tb.helper_file("inventory.ini", &inventory).expect("inventory");
     let mut argv: Vec<String> = vec![
-        ansible_playbook().display().to_string(),
+        testbed::pip_tool("ansible-playbook", "ansible-core>=2.16,<2.18").display().to_string(),
         "-i".into(),
         inv.display().to_string(),
         format!("{repo}/deploy/ansible/playbook.yml"),
