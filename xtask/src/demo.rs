@@ -63,9 +63,11 @@ pub fn run(root: &Path, keep: bool) -> anyhow::Result<()> {
         vm1.http_ok("http://192.168.1.11:8080/")
     })?;
 
-    bar.set_message("applying the seed's frontend-to-backend policy on vm2");
-    let policy = root.join("deploy/policies/frontend-to-backend.yaml");
-    vm2.run(&["cilium", "policy", "apply", &policy.display().to_string()])?;
+    bar.set_message("applying the seed's policies on vm2: allow-ssh-and-web, frontend-to-backend");
+    for file in ["allow-ssh-and-web.yaml", "frontend-to-backend.yaml"] {
+        let policy = root.join("deploy/policies").join(file);
+        vm2.run(&["cilium", "policy", "apply", &policy.display().to_string()])?;
+    }
     let frontend_ok = vm1.http_ok("http://192.168.1.11:8080/");
     let other_denied = !vm3.http_ok("http://192.168.1.11:8080/");
 
@@ -114,6 +116,25 @@ pub fn run(root: &Path, keep: bool) -> anyhow::Result<()> {
     show(&vm2, "cilium bpf policy get", &["cilium", "bpf", "policy", "get"])?;
     show(&vm2, "cilium bpf metrics list", &["cilium", "bpf", "metrics", "list"])?;
     show(&vm2, "hubble observe --last 20", &["hubble", "observe", "--last", "20"])?;
+    let metrics = String::from_utf8_lossy(
+        &vm2.exec(&["curl", "-s", "http://127.0.0.1:9962/metrics"])?.stdout,
+    )
+    .into_owned();
+    let counters: Vec<&str> = metrics
+        .lines()
+        .filter(|l| {
+            l.starts_with("cilium_forward_count_total") || l.starts_with("cilium_drop_count_total")
+        })
+        .collect();
+    println!(
+        "\n\x1b[1mvm2$ curl -s localhost:9962/metrics | grep -E '^cilium_(forward|drop)_count_total'\x1b[0m"
+    );
+    for l in &counters {
+        println!("{l}");
+    }
+    let policy_drops = counters
+        .iter()
+        .any(|l| l.starts_with("cilium_drop_count_total") && l.contains("Policy denied"));
     println!(
         "\n\x1b[1mvm1$ curl http://192.168.1.11:8080/\x1b[0m   (app=frontend)\n{}",
         if frontend_ok { "200 OK" } else { "FAILED" }
@@ -124,25 +145,35 @@ pub fn run(root: &Path, keep: bool) -> anyhow::Result<()> {
     );
     let plaintext = capture.lines().filter(|l| l.contains(".8080")).count();
     let wireguard = capture.lines().filter(|l| l.contains(".51871: UDP")).count();
+    let other: Vec<&str> = capture.lines().filter(|l| !l.contains(".51871: UDP")).collect();
     println!(
         "\n\x1b[1mvm2$ tcpdump -i eth0 host 192.168.1.10\x1b[0m   (during three curls from vm1)"
     );
     for l in capture.lines().take(6) {
         println!("{l}");
     }
-    println!("... {wireguard} WireGuard packets (UDP 51871), {plaintext} plaintext HTTP packets");
+    println!(
+        "... {wireguard} WireGuard packets (UDP 51871), {plaintext} plaintext HTTP packets, {} others",
+        other.len()
+    );
+    for l in &other {
+        println!("NOT WIREGUARD: {l}");
+    }
 
     if keep {
         tb.keep();
         println!(
-            "\nThe demo keeps running. Enter a VM with:\n  sudo nsenter --net=/var/run/netns/{PREFIX}-vm1 --mount=/run/{PREFIX}/vm1.mnt -- env PATH={}:$PATH bash\nRemove it with: sudo cargo xtask demo cleanup",
+            "\nEnter vm1: sudo nsenter --net=/var/run/netns/{PREFIX}-vm1 --mount=/run/{PREFIX}/vm1.mnt -- env PATH={}:$PATH bash   (remove it all: sudo cargo xtask demo cleanup)",
             bin_dir.display()
         );
     } else {
         println!("\nCleaning up (use --keep to leave the VMs running).");
     }
-    if !frontend_ok || !other_denied || plaintext > 0 || wireguard == 0 {
+    if !frontend_ok || !other_denied || plaintext > 0 || wireguard == 0 || !other.is_empty() {
         bail!("the demo did not behave as the seed promises (see above)");
+    }
+    if !policy_drops {
+        bail!("the metrics do not count vm3's denied connection (see above)");
     }
     Ok(())
 }

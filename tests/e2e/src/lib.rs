@@ -392,7 +392,9 @@ pub fn cleanup(prefix: &str) -> anyhow::Result<()> {
             }
         }
     }
-    // Killed processes must be gone before their namespaces can be freed.
+    // Killed processes must be gone before their namespaces can be freed. One namespace that
+    // will not go must not keep the others (or the mounts) alive: try everything, then report.
+    let mut failed = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(5);
     for ns in &ours {
         while Instant::now() < deadline
@@ -400,7 +402,9 @@ pub fn cleanup(prefix: &str) -> anyhow::Result<()> {
         {
             std::thread::sleep(Duration::from_millis(20));
         }
-        run(&mut cmd("ip", &["netns", "del", ns]))?;
+        if let Err(e) = run(&mut cmd("ip", &["netns", "del", ns])) {
+            failed.push(format!("{e:#}"));
+        }
     }
     let root = Path::new("/run").join(prefix);
     if root.exists() {
@@ -412,9 +416,14 @@ pub fn cleanup(prefix: &str) -> anyhow::Result<()> {
             }
         }
         unmount(&root);
-        fs::remove_dir_all(&root).with_context(|| format!("removing {}", root.display()))?;
+        if let Err(e) = fs::remove_dir_all(&root) {
+            failed.push(format!("removing {}: {e}", root.display()));
+        }
     }
-    Ok(())
+    match failed.is_empty() {
+        true => Ok(()),
+        false => bail!("cleanup of {prefix} left things behind: {}", failed.join("; ")),
+    }
 }
 
 /// Unmounts every mount stacked on `path`: politely while processes of the namespaces still
