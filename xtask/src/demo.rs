@@ -72,34 +72,13 @@ pub fn run(root: &Path, keep: bool) -> anyhow::Result<()> {
     let other_denied = !vm3.http_ok("http://192.168.1.11:8080/");
 
     bar.set_message("capturing vm2's wire while vm1 talks to it");
-    let pcap = tb.helper_file("proof.pcap", "")?;
-    let _ = std::fs::remove_file(&pcap);
-    let pcap_s = pcap.display().to_string();
-    let mut dump = tb.spawn_child(
-        "vm2",
-        &[
-            "tcpdump",
-            "-i",
-            "eth0",
-            "-nn",
-            "--immediate-mode",
-            "-U",
-            "-w",
-            &pcap_s,
-            "host",
-            "192.168.1.10",
-        ],
-    )?;
-    testbed::wait_for("tcpdump", Duration::from_secs(10), || {
-        std::fs::metadata(&pcap).is_ok_and(|m| m.len() >= 24)
-    })?;
-    for _ in 0..3 {
-        vm1.http_ok("http://192.168.1.11:8080/");
-    }
-    let _ = Command::new("kill").args(["-INT", &dump.id().to_string()]).status();
-    let _ = dump.wait();
-    let capture =
-        String::from_utf8_lossy(&vm2.run(&["tcpdump", "-nn", "-r", &pcap_s])?.stdout).into_owned();
+    let capture = tb
+        .capture("vm2", "eth0", "host 192.168.1.10", || {
+            for _ in 0..3 {
+                vm1.http_ok("http://192.168.1.11:8080/");
+            }
+        })?
+        .join("\n");
     bar.finish_and_clear();
 
     let show = |vm: &testbed::Vm, title: &str, argv: &[&str]| -> anyhow::Result<()> {

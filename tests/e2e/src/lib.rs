@@ -271,6 +271,36 @@ impl Testbed {
         Ok(p)
     }
 
+    /// Captures on `vm`'s `device` with a tcpdump `filter` (e.g. `host 192.168.1.11`) while
+    /// `during` runs; returns tcpdump's lines for what it captured.
+    pub fn capture(
+        &self,
+        vm: &str,
+        device: &str,
+        filter: &str,
+        during: impl FnOnce(),
+    ) -> anyhow::Result<Vec<String>> {
+        let v = self.vm(vm).clone();
+        let file = self.helper_file(&format!("{vm}-{device}.pcap"), "")?;
+        let _ = fs::remove_file(&file);
+        let path = path_str(&file)?.to_string();
+        let mut argv = vec!["tcpdump", "-i", device, "-nn", "--immediate-mode", "-U", "-w", &path];
+        argv.extend(filter.split_whitespace());
+        let mut dump = self.spawn_child(vm, &argv)?;
+        let started = wait_for("tcpdump to start", Duration::from_secs(10), || {
+            fs::metadata(&file).is_ok_and(|m| m.len() >= 24)
+        });
+        if started.is_ok() {
+            during();
+        }
+        // SIGINT: tcpdump writes out everything it captured and exits.
+        let _ = Command::new("kill").args(["-INT", &dump.id().to_string()]).status();
+        let _ = dump.wait();
+        started?;
+        let out = v.run(&["tcpdump", "-nn", "-r", &path])?;
+        Ok(String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect())
+    }
+
     /// The log of `vm`'s agent.
     pub fn agent_log(&self, vm: &str) -> String {
         fs::read_to_string(self.root.join(format!("{vm}.log"))).unwrap_or_default()

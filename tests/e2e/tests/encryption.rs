@@ -8,44 +8,20 @@ use testbed::{
     sweep_stale, unique_prefix, wait_for,
 };
 
-/// Captures on `vm`'s eth0 (packets with `peer`) into a file while `during` runs; returns the
-/// decoded lines.
-fn capture(tb: &mut Testbed, vm: &str, peer: &str, during: impl FnOnce()) -> Vec<String> {
+/// Captures on `vm`'s eth0 (packets with `peer`) while `during` runs.
+fn capture(tb: &Testbed, vm: &str, peer: &str, during: impl FnOnce()) -> Vec<String> {
     capture_on(tb, vm, "eth0", &format!("host {peer}"), during)
 }
 
-/// Captures on `vm`'s `device` with a tcpdump `filter` while `during` runs; returns the
-/// decoded lines.
 fn capture_on(
-    tb: &mut Testbed,
+    tb: &Testbed,
     vm: &str,
     device: &str,
     filter: &str,
     during: impl FnOnce(),
 ) -> Vec<String> {
-    let v = tb.vm(vm).clone();
-    let file = tb.helper_file(&format!("{vm}-{device}.pcap"), "").expect("file");
-    let _ = std::fs::remove_file(&file);
-    let path = file.to_str().expect("utf-8").to_string();
-    let mut argv = vec!["tcpdump", "-i", device, "-nn", "--immediate-mode", "-U", "-w", &path];
-    argv.extend(filter.split_whitespace());
-    let mut dump = tb.spawn_child(vm, &argv).expect("tcpdump");
-    wait_for("tcpdump to start", Duration::from_secs(10), || {
-        std::fs::metadata(&file).is_ok_and(|m| m.len() >= 24)
-    })
-    .expect("capturing");
-    during();
-    // SIGINT: tcpdump writes out everything it captured and exits.
-    let _ = std::process::Command::new("kill").args(["-INT", &dump.id().to_string()]).status();
-    let _ = dump.wait();
-    let out = v.run(&["tcpdump", "-nn", "-r", &path]).expect("read capture");
-    let lines: Vec<String> =
-        String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect();
-    eprintln!(
-        "capture on {vm}: {} bytes, {} packets",
-        std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0),
-        lines.len()
-    );
+    let lines = tb.capture(vm, device, filter, during).expect("capture");
+    eprintln!("capture on {vm} {device}: {} packets", lines.len());
     lines
 }
 
@@ -61,7 +37,7 @@ fn seed_two_vms_are_encrypted_on_the_wire() {
     })
     .expect("up");
 
-    let lines = capture(&mut tb, "vm1", "192.168.1.11", || {
+    let lines = capture(&tb, "vm1", "192.168.1.11", || {
         for _ in 0..3 {
             assert!(
                 vm2.http_ok("http://192.168.1.10:8080/"),
@@ -105,7 +81,7 @@ fn seed_two_vms_are_encrypted_on_the_wire() {
             && l.contains("advmss 1400")),
         "{routes}"
     );
-    let syns = capture_on(&mut tb, "vm1", "cilium_wg0", "tcp port 8080", || {
+    let syns = capture_on(&tb, "vm1", "cilium_wg0", "tcp port 8080", || {
         assert!(vm2.http_ok("http://192.168.1.10:8080/"));
     });
     let handshake: Vec<&String> = syns.iter().filter(|l| l.contains("Flags [S")).collect();
@@ -250,7 +226,7 @@ fn a_vm_the_others_do_not_list_joins_without_a_restart() {
         vm3.http_ok("http://192.168.1.10:8080/")
     })
     .expect("vm3 reaches vm1");
-    let lines = capture(&mut tb, "vm1", "192.168.1.12", || {
+    let lines = capture(&tb, "vm1", "192.168.1.12", || {
         assert!(vm3.http_ok("http://192.168.1.10:8080/"));
     });
     let other: Vec<&String> = lines.iter().filter(|l| !l.contains(".51871: UDP")).collect();
@@ -268,7 +244,7 @@ fn a_dead_backend_leaks_nothing() {
         .expect("up");
     // The userspace backend lives in the agent: kill it.
     tb.kill_agent("vm2");
-    let lines = capture(&mut tb, "vm2", "192.168.1.10", || {
+    let lines = capture(&tb, "vm2", "192.168.1.10", || {
         for _ in 0..3 {
             assert!(!vm2.http_ok("http://192.168.1.10:8080/"), "fails closed");
         }

@@ -47,11 +47,46 @@ fn metrics_count_the_traffic() {
     })
     .expect("counted");
     assert_eq!(sample(&scrape(&vm2), denied), before + 5.0, "exactly the five SYNs");
+    let denied_bytes = r#"cilium_drop_bytes_total{reason="Policy denied",direction="INGRESS"}"#;
+    // Bytes are IP lengths: a Linux SYN is 20 (IPv4) + 40 (TCP with MSS, SACK, timestamps and
+    // window scale) bytes.
+    let bytes_before = sample(&scrape(&vm2), denied_bytes);
+    vm3.run(&["python3", "-c", attempts]).expect("attempts");
+    wait_for("the bytes to be counted", Duration::from_secs(5), || {
+        sample(&scrape(&vm2), denied_bytes) >= bytes_before + 300.0
+    })
+    .expect("counted");
+    assert_eq!(sample(&scrape(&vm2), denied_bytes), bytes_before + 300.0, "five SYNs of 60 bytes");
 
+    // Forwarded: every packet of an HTTP exchange from vm1 is counted twice on its way in,
+    // encrypted on eth0 and decrypted on cilium_wg0 (plus whatever else arrived meanwhile).
     let fwd = r#"cilium_forward_count_total{direction="INGRESS"}"#;
-    let before = sample(&scrape(&vm2), fwd);
-    assert!(tb.vm("vm1").http_ok("http://192.168.1.11:8080/"));
-    assert!(sample(&scrape(&vm2), fwd) > before, "forwarded packets counted");
+    let fwd_bytes = r#"cilium_forward_bytes_total{direction="INGRESS"}"#;
+    let (before, bytes_before) = (sample(&scrape(&vm2), fwd), sample(&scrape(&vm2), fwd_bytes));
+    let vm1 = tb.vm("vm1").clone();
+    let seen = tb
+        .capture("vm2", "cilium_wg0", "-Q in tcp port 8080", || {
+            assert!(vm1.http_ok("http://192.168.1.11:8080/"));
+        })
+        .expect("capture");
+    let inner_bytes: f64 = seen
+        .iter()
+        .filter_map(|l| l.rsplit_once("length ")?.1.trim().parse::<f64>().ok())
+        .map(|payload| payload + 52.0)
+        .sum();
+    let (after, bytes_after) = (sample(&scrape(&vm2), fwd), sample(&scrape(&vm2), fwd_bytes));
+    assert!(seen.len() >= 4, "an HTTP exchange: {seen:#?}");
+    assert!(
+        after - before >= 2.0 * seen.len() as f64,
+        "{} packets of the exchange arrived, counted {}",
+        seen.len(),
+        after - before
+    );
+    assert!(
+        bytes_after - bytes_before >= inner_bytes,
+        "at least the exchange's {inner_bytes} bytes, counted {}",
+        bytes_after - bytes_before
+    );
 
     let s = scrape(&vm2);
     for name in [
@@ -64,6 +99,9 @@ fn metrics_count_the_traffic() {
         "cilium_errors_warnings_total",
         "cilium_wireguard_peers",
         "process_resident_memory_bytes",
+        "process_cpu_seconds_total",
+        "process_start_time_seconds",
+        "process_max_fds",
     ] {
         assert!(s.contains(name), "{name} missing from the scrape");
     }

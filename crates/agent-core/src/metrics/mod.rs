@@ -33,6 +33,8 @@ type Labels = Vec<(String, String)>;
 #[derive(Debug, Clone)]
 enum Samples {
     Counter(Vec<(Labels, u64)>),
+    /// A counter of a continuous quantity (CPU seconds).
+    Seconds(Vec<(Labels, f64)>),
     Gauge(Vec<(Labels, f64)>),
 }
 
@@ -62,6 +64,12 @@ impl Collector for Snapshot {
                         ConstCounter::new(*v).encode(m.encode_family(labels)?)?;
                     }
                 }
+                Samples::Seconds(s) => {
+                    let mut m = encoder.encode_descriptor(name, help, None, MetricType::Counter)?;
+                    for (labels, v) in s {
+                        ConstCounter::new(*v).encode(m.encode_family(labels)?)?;
+                    }
+                }
                 Samples::Gauge(s) => {
                     let mut m = encoder.encode_descriptor(name, help, None, MetricType::Gauge)?;
                     for (labels, v) in s {
@@ -78,26 +86,56 @@ fn l(pairs: &[(&str, &str)]) -> Labels {
     pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
-/// Process metrics from /proc/self.
+/// Process metrics from /proc/self, named as every Prometheus client library names them.
 fn process(s: &mut Snapshot) {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name, which may itself hold spaces and parentheses; index 0 is
+    // field 3 of proc(5).
     let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
-    let ticks = 100.0;
-    let cpu = fields.get(11).and_then(|u| u.parse::<f64>().ok()).unwrap_or(0.0)
-        + fields.get(12).and_then(|u| u.parse::<f64>().ok()).unwrap_or(0.0);
-    let rss_pages = fields.get(21).and_then(|r| r.parse::<f64>().ok()).unwrap_or(0.0);
+    let field = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    let sysconf = |v| nix::unistd::sysconf(v).ok().flatten().map(|x| x as f64);
+    let ticks = sysconf(nix::unistd::SysconfVar::CLK_TCK).unwrap_or(100.0);
+    let page = sysconf(nix::unistd::SysconfVar::PAGE_SIZE).unwrap_or(4096.0);
     let fds = std::fs::read_dir("/proc/self/fd").map(|d| d.count()).unwrap_or(0);
-    s.counter(
+    s.families.push((
         "process_cpu_seconds",
-        "CPU time of the agent in seconds",
-        vec![(vec![], (cpu / ticks) as u64)],
-    );
+        "Total user and system CPU time of the agent in seconds",
+        Samples::Seconds(vec![(vec![], (field(11) + field(12)) / ticks)]),
+    ));
     s.gauge(
         "process_resident_memory_bytes",
-        "Resident memory of the agent",
-        vec![(vec![], rss_pages * 4096.0)],
+        "Resident memory of the agent in bytes",
+        vec![(vec![], field(21) * page)],
+    );
+    s.gauge(
+        "process_virtual_memory_bytes",
+        "Virtual memory of the agent in bytes",
+        vec![(vec![], field(20))],
     );
     s.gauge("process_open_fds", "Open file descriptors of the agent", vec![(vec![], fds as f64)]);
+    if let Some(max) = max_open_files() {
+        s.gauge("process_max_fds", "Limit of open file descriptors", vec![(vec![], max)]);
+    }
+    if let Some(boot) = boot_time() {
+        s.gauge(
+            "process_start_time_seconds",
+            "Start time of the agent since the Unix epoch in seconds",
+            vec![(vec![], boot + field(19) / ticks)],
+        );
+    }
+}
+
+/// The soft limit on open files, from /proc/self/limits.
+fn max_open_files() -> Option<f64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line.split_whitespace().nth(3)?.parse().ok()
+}
+
+/// When the machine booted, in seconds since the epoch (`btime` of /proc/stat).
+fn boot_time() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    stat.lines().find_map(|l| l.strip_prefix("btime "))?.trim().parse().ok()
 }
 
 /// Gathers a scrape's snapshot.
@@ -141,7 +179,7 @@ pub async fn snapshot(agent: &Agent) -> Snapshot {
         "Policy changes, by outcome",
         vec![
             (l(&[("outcome", "success")]), changes_ok),
-            (l(&[("outcome", "failure")]), changes_failed),
+            (l(&[("outcome", "fail")]), changes_failed),
         ],
     );
     let status = agent.status();
