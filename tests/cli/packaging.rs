@@ -111,7 +111,18 @@ fn deb_installs_the_expected_files() {
     let info = Command::new("dpkg-deb").args(["--info", &deb]).output().expect("dpkg-deb");
     let info = stdout(&info);
     assert!(info.contains("Package: cilium-vm"), "{info}");
-    assert!(info.contains("Depends: iproute2"), "{info}");
+    assert!(info.contains("Depends: libc6 (>= 2."), "{info}");
+    assert!(info.contains(", iproute2"), "{info}");
+    // The maintainer scripts run as root on every install and upgrade: lint them.
+    let control = dir.path().join("control");
+    let out = Command::new("dpkg-deb").arg("-e").arg(&deb).arg(&control).output().expect("-e");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lint = Command::new("shellcheck")
+        .arg(control.join("postinst"))
+        .arg(control.join("postrm"))
+        .output()
+        .expect("shellcheck (apt-get install shellcheck; CI does)");
+    assert!(lint.status.success(), "shellcheck: {}", stdout(&lint));
 
     // Install into a throwaway root with dpkg itself (its own database there).
     let root = dir.path().join("root");

@@ -115,7 +115,8 @@ pub fn run(root: &Path, req: &Request) -> anyhow::Result<PathBuf> {
             .args(["-c", "find . -type f -printf '%P\\0' | LC_ALL=C sort -z | xargs -0 md5sum"]),
     )?;
     write(&debian.join("md5sums"), &format!("{md5sums}\n"), 0o644)?;
-    write(&debian.join("control"), &control(version, &arch, size_kib), 0o644)?;
+    let glibc = glibc_needed(&bin_dir)?;
+    write(&debian.join("control"), &control(version, &arch, size_kib, &glibc), 0o644)?;
     write(&debian.join("conffiles"), "/etc/cilium/config.yaml\n", 0o644)?;
     write(&debian.join("postinst"), POSTINST, 0o755)?;
     write(&debian.join("postrm"), POSTRM, 0o755)?;
@@ -135,14 +136,38 @@ pub fn run(root: &Path, req: &Request) -> anyhow::Result<PathBuf> {
     Ok(deb)
 }
 
-fn control(version: &str, arch: &str, size_kib: u64) -> String {
+/// The newest glibc symbol version the binaries link against (what dpkg-shlibdeps would
+/// derive `libc6 (>= ...)` from), e.g. `2.34`.
+fn glibc_needed(bin_dir: &Path) -> anyhow::Result<String> {
+    let mut newest = (2u32, 17u32);
+    for name in ["cilium-agent", "cilium", "hubble"] {
+        let bytes = std::fs::read(bin_dir.join(name))?;
+        let tag = b"GLIBC_2.";
+        let mut i = 0;
+        while let Some(pos) = bytes[i..].windows(tag.len()).position(|w| w == tag) {
+            let start = i + pos + tag.len();
+            let digits: String = bytes[start..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .map(|&b| b as char)
+                .collect();
+            if let Ok(minor) = digits.parse::<u32>() {
+                newest = newest.max((2, minor));
+            }
+            i = start;
+        }
+    }
+    Ok(format!("{}.{}", newest.0, newest.1))
+}
+
+fn control(version: &str, arch: &str, size_kib: u64, glibc: &str) -> String {
     format!(
         "Package: {PACKAGE}\n\
          Version: {version}\n\
          Architecture: {arch}\n\
          Maintainer: cilium-vm maintainers <maintainers@cilium-vm.invalid>\n\
          Installed-Size: {size_kib}\n\
-         Depends: iproute2\n\
+         Depends: libc6 (>= {glibc}), iproute2\n\
          Recommends: wireguard-tools\n\
          Conflicts: cilium\n\
          Section: net\n\
@@ -164,10 +189,17 @@ fn copyright() -> String {
 }
 
 // The unit is not enabled on install: the agent needs a configuration and a cluster secret
-// first (README, "Install"). Under `dpkg --root` (DPKG_ROOT set) there is no systemd to tell.
+// first (README, "Install"). An upgrade restarts a running agent, so the new binaries take
+// over at once (pinned maps keep enforcing meanwhile). The `cilium` group may use the API
+// socket without root. Under `dpkg --root` (DPKG_ROOT set) there is no system to change.
 const POSTINST: &str = "#!/bin/sh\nset -e\n\
-    if [ \"$1\" = configure ] && [ -z \"${DPKG_ROOT:-}\" ] && [ -d /run/systemd/system ]; then\n\
-    \tsystemctl daemon-reload || true\nfi\n";
+    if [ \"$1\" = configure ] && [ -z \"${DPKG_ROOT:-}\" ]; then\n\
+    \tif ! getent group cilium >/dev/null; then groupadd --system cilium || true; fi\n\
+    \tif [ -d /run/systemd/system ]; then\n\
+    \t\tsystemctl daemon-reload || true\n\
+    \t\tif [ -n \"$2\" ]; then systemctl try-restart cilium.service || true; fi\n\
+    \tfi\n\
+    fi\n";
 
 const POSTRM: &str = "#!/bin/sh\nset -e\n\
     if [ -z \"${DPKG_ROOT:-}\" ] && [ -d /run/systemd/system ]; then\n\
