@@ -280,30 +280,75 @@ impl Testbed {
         filter: &str,
         during: impl FnOnce(),
     ) -> anyhow::Result<Vec<String>> {
-        let v = self.vm(vm).clone();
+        let capture = self.start_capture(vm, device, filter)?;
+        during();
+        capture.finish()
+    }
+
+    /// Starts capturing on `vm`'s `device`, returning once tcpdump records; [`Capture::finish`]
+    /// stops it and reads what it saw.
+    pub fn start_capture(&self, vm: &str, device: &str, filter: &str) -> anyhow::Result<Capture> {
         let file = self.helper_file(&format!("{vm}-{device}.pcap"), "")?;
         let _ = fs::remove_file(&file);
         let path = path_str(&file)?.to_string();
         let mut argv = vec!["tcpdump", "-i", device, "-nn", "--immediate-mode", "-U", "-w", &path];
         argv.extend(filter.split_whitespace());
-        let mut dump = self.spawn_child(vm, &argv)?;
-        let started = wait_for("tcpdump to start", Duration::from_secs(10), || {
-            fs::metadata(&file).is_ok_and(|m| m.len() >= 24)
-        });
-        if started.is_ok() {
-            during();
-        }
-        // SIGINT: tcpdump writes out everything it captured and exits.
-        let _ = Command::new("kill").args(["-INT", &dump.id().to_string()]).status();
-        let _ = dump.wait();
-        started?;
-        let out = v.run(&["tcpdump", "-nn", "-r", &path])?;
-        Ok(String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect())
+        let child = self.spawn_child(vm, &argv)?;
+        let capture = Capture { vm: self.vm(vm).clone(), child: Some(child), file };
+        wait_for("tcpdump to start", Duration::from_secs(10), || {
+            fs::metadata(&capture.file).is_ok_and(|m| m.len() >= 24)
+        })?;
+        Ok(capture)
     }
 
     /// The log of `vm`'s agent.
     pub fn agent_log(&self, vm: &str) -> String {
         fs::read_to_string(self.root.join(format!("{vm}.log"))).unwrap_or_default()
+    }
+}
+
+/// A running tcpdump (see [`Testbed::start_capture`]); stopped when finished or dropped.
+pub struct Capture {
+    vm: Vm,
+    child: Option<Child>,
+    file: PathBuf,
+}
+
+impl std::fmt::Debug for Capture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Capture").field("vm", &self.vm.name).field("file", &self.file).finish()
+    }
+}
+
+impl Capture {
+    /// Stops tcpdump and returns its lines for what it captured.
+    pub fn finish(self) -> anyhow::Result<Vec<String>> {
+        self.finish_with(&[])
+    }
+
+    /// Like [`Capture::finish`], reading the capture with extra tcpdump `flags` (`-A` shows
+    /// the payloads).
+    pub fn finish_with(mut self, flags: &[&str]) -> anyhow::Result<Vec<String>> {
+        self.stop();
+        let mut argv = vec!["tcpdump", "-nn"];
+        argv.extend_from_slice(flags);
+        argv.extend(["-r", path_str(&self.file)?]);
+        let out = self.vm.run(&argv)?;
+        Ok(String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect())
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            // SIGINT: tcpdump writes out everything it captured and exits.
+            let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 

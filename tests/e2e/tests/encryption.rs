@@ -261,6 +261,23 @@ fn a_dead_backend_leaks_nothing() {
         })
     })
     .expect("unreachable");
+
+    // The agent starting again, with a client hammering the peer all along: the tunnel comes
+    // back, and at no point of the start does a plaintext packet leave.
+    let hammer = "while true; do curl -s -o /dev/null -m 0.3 http://192.168.1.10:8080/; done";
+    let mut client = tb.spawn_child("vm2", &["sh", "-c", hammer]).expect("client");
+    let capture = tb.start_capture("vm2", "eth0", "host 192.168.1.10").expect("capture");
+    tb.restart_agent("vm2").expect("restart");
+    wait_for("the tunnel after the restart", Duration::from_secs(20), || {
+        vm2.http_ok("http://192.168.1.10:8080/")
+    })
+    .expect("back");
+    let lines = capture.finish().expect("capture");
+    let _ = client.kill();
+    let _ = client.wait();
+    let plaintext: Vec<&String> = lines.iter().filter(|l| l.contains(".8080")).collect();
+    assert!(plaintext.is_empty(), "plaintext while the agent started: {plaintext:#?}");
+    assert!(lines.iter().any(|l| l.contains(".51871: UDP")), "the tunnel is back: {lines:#?}");
 }
 
 #[test]
@@ -294,6 +311,7 @@ fn an_open_connection_survives_key_rotation() {
     tb.spawn("vm2", &["python3", &session, "192.168.1.10", "9000", &log]).expect("session");
     let count = || std::fs::read_to_string(&log).map(|s| s.lines().count()).unwrap_or(0);
     wait_for("the session", Duration::from_secs(10), || count() > 5).expect("session");
+    let capture = tb.start_capture("vm2", "eth0", "host 192.168.1.10").expect("capture");
     for vm in [&vm1, &vm2, &vm1] {
         let out = vm.run(&["cilium", "encryption", "rotate", "--timeout", "20s"]).expect("rotate");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Peers updated: 1/1"));
@@ -303,5 +321,16 @@ fn an_open_connection_survives_key_rotation() {
         })
         .expect("survives");
     }
+    let lines = capture.finish_with(&["-A"]).expect("capture");
+    // The session's packets are WireGuard's throughout. The new public key reaches a peer
+    // whose tunnel still expects the old one over the bootstrap port: public data only.
+    let headers: Vec<&String> = lines.iter().filter(|l| l.contains(" IP ")).collect();
+    let stray: Vec<&&String> =
+        headers.iter().filter(|l| !l.contains(".51871: UDP") && !l.contains(".4240")).collect();
+    assert!(stray.is_empty(), "only WireGuard and bootstrap announcements: {stray:#?}");
+    assert!(
+        !lines.iter().any(|l| l.contains("production") || l.contains("ping ")),
+        "no label and no session data in plaintext: {lines:#?}"
+    );
     assert_eq!(vm1.cilium_json(&["encryption", "key"]).expect("key")["key-index"], 2);
 }
