@@ -296,6 +296,28 @@ fn input_file_from_stdin_is_filtered_locally() {
 }
 
 #[test]
+fn field_mask_keeps_only_the_named_fields() {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_hubble"));
+    c.args(["observe", "-o", "json", "--field-mask", "verdict,IP.source", "--input-file"])
+        .arg(golden("json.txt"));
+    let out = run(c);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> =
+        text(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    assert!(!lines.is_empty());
+    for l in lines.iter().filter(|l| l.get("flow").is_some()) {
+        let mut keys: Vec<&String> = l["flow"].as_object().expect("flow").keys().collect();
+        keys.sort();
+        assert_eq!(keys, ["IP", "verdict"], "{l}");
+        assert_eq!(l["flow"]["IP"].as_object().map(|o| o.len()), Some(1), "{l}");
+    }
+    let mut c = Command::new(env!("CARGO_BIN_EXE_hubble"));
+    c.args(["observe", "--field-mask", "verdict", "--input-file"]).arg(golden("json.txt"));
+    let out = run(c);
+    assert!(!out.status.success(), "compact output with a field mask is an error, as upstream");
+}
+
+#[test]
 fn table_output_replays_a_file() {
     let mut c = Command::new(env!("CARGO_BIN_EXE_hubble"));
     c.args(["observe", "-o", "table", "--input-file"]).arg(golden("json.txt"));

@@ -3,10 +3,12 @@
 //! - `proto`: generated messages and gRPC stubs (wire-compatible with Cilium's protos);
 //! - `timestamp`: `google.protobuf.Timestamp` with Go's JSON text;
 //! - `filter`: whitelist/blacklist evaluation, for the server and for `--input-file`;
+//! - `fieldmask`: the fields a request keeps of each flow;
 //! - `parse`: datapath events to flows;
 //! - `ring`: the buffer of recent flows;
 //! - `observer` and `server` (agent only): the Observer service and its listeners.
 
+pub mod fieldmask;
 pub mod filter;
 pub mod parse;
 pub mod proto;

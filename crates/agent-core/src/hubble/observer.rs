@@ -341,6 +341,9 @@ impl observer_server::Observer for Service {
         let sel = Selection::new(req.number, req.first, req.follow, req.since, req.until)?;
         let filters = FlowFilters::compile(&req.whitelist, &req.blacklist)
             .map_err(|e| Status::invalid_argument(e.to_string()))?;
+        let paths = req.field_mask.map(|m| m.paths).unwrap_or_default();
+        let mask = crate::hubble::fieldmask::FieldMask::new(&paths)
+            .map_err(|e| Status::invalid_argument(e.to_string()))?;
         let (tx, rx) = mpsc::channel(CLIENT_QUEUE);
         let obs = self.0.clone();
         tokio::spawn(async move {
@@ -350,7 +353,13 @@ impl observer_server::Observer for Service {
                 sel,
                 // Loss notices pass every filter: a client must know its view has gaps.
                 |e: &FlowEntry| e.flow().is_none_or(|f| filters.matches(f)),
-                |e: &FlowEntry| e.resp.clone(),
+                |e: &FlowEntry| match (&mask, &e.resp.response_types) {
+                    (Some(m), Some(ResponseTypes::Flow(f))) => GetFlowsResponse {
+                        response_types: Some(ResponseTypes::Flow(m.apply(f))),
+                        ..e.resp.clone()
+                    },
+                    _ => e.resp.clone(),
+                },
                 |n| Some(lost_response(&node, LostEventSource::HubbleRingBuffer, n)),
                 tx,
             )

@@ -5,6 +5,7 @@
 use std::collections::VecDeque;
 use std::io::{self, BufRead};
 
+use agent_core::hubble::fieldmask::{FieldMask, InvalidPath};
 use agent_core::hubble::filter::{FilterError, FlowFilters};
 use agent_core::hubble::proto::flow::Flow;
 use agent_core::hubble::proto::observer::GetFlowsRequest;
@@ -19,6 +20,9 @@ pub enum InputError {
     /// The filters do not compile.
     #[error(transparent)]
     Filter(#[from] FilterError),
+    /// A field mask path that names no field.
+    #[error(transparent)]
+    FieldMask(#[from] InvalidPath),
     /// `--last` too large to keep in memory.
     #[error("--last must be <= 1_000_000, got {0}")]
     TooMany(u64),
@@ -36,6 +40,15 @@ pub fn replay(
     mut warn: impl FnMut(&str),
 ) -> Result<(), InputError> {
     let filters = FlowFilters::compile(&req.whitelist, &req.blacklist)?;
+    let paths = req.field_mask.as_ref().map(|m| m.paths.clone()).unwrap_or_default();
+    let mask = FieldMask::new(&paths)?;
+    let mut emit = |res: &GetFlowsResponse| match (&mask, &res.response_types) {
+        (Some(m), Some(ResponseTypes::Flow(f))) => emit(&GetFlowsResponse {
+            response_types: Some(ResponseTypes::Flow(m.apply(f))),
+            ..res.clone()
+        }),
+        _ => emit(res),
+    };
     let n = req.number;
     let bounded = n != 0 && n != u64::MAX;
     // As the server: `since` is where reading starts, so a count runs forward from it.
