@@ -32,7 +32,7 @@ complete -c hubble -n "__fish_hubble_needs_command" -l tls-server-name -d 'Name 
 complete -c hubble -n "__fish_hubble_needs_command" -l timeout -d 'How long to wait for the connection' -r
 complete -c hubble -n "__fish_hubble_needs_command" -l request-timeout -d 'How long to wait for an answer to a single request (status, list nodes)' -r
 complete -c hubble -n "__fish_hubble_needs_command" -l tls -d 'Use TLS to connect to the server (implied by a tls:// address)'
-complete -c hubble -n "__fish_hubble_needs_command" -l tls-allow-insecure -d 'Skip verifying the server\'s certificate (not supported by this client: pass --tls-ca-cert-files)'
+complete -c hubble -n "__fish_hubble_needs_command" -l tls-allow-insecure -d 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)'
 complete -c hubble -n "__fish_hubble_needs_command" -s D -l debug -d 'Print debug messages'
 complete -c hubble -n "__fish_hubble_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hubble -n "__fish_hubble_needs_command" -s V -l version -d 'Print version'
@@ -135,7 +135,7 @@ complete -c hubble -n "__fish_hubble_using_subcommand observe; and not __fish_se
 complete -c hubble -n "__fish_hubble_using_subcommand observe; and not __fish_seen_subcommand_from flows help" -l print-raw-filters -d 'Print the allowlist and denylist the filter flags make, then exit'
 complete -c hubble -n "__fish_hubble_using_subcommand observe; and not __fish_seen_subcommand_from flows help" -s s -l silent-errors -d 'Do not print warnings and node-status messages'
 complete -c hubble -n "__fish_hubble_using_subcommand observe; and not __fish_seen_subcommand_from flows help" -l tls -d 'Use TLS to connect to the server (implied by a tls:// address)'
-complete -c hubble -n "__fish_hubble_using_subcommand observe; and not __fish_seen_subcommand_from flows help" -l tls-allow-insecure -d 'Skip verifying the server\'s certificate (not supported by this client: pass --tls-ca-cert-files)'
+complete -c hubble -n "__fish_hubble_using_subcommand observe; and not __fish_seen_subcommand_from flows help" -l tls-allow-insecure -d 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)'
 complete -c hubble -n "__fish_hubble_using_subcommand observe; and not __fish_seen_subcommand_from flows help" -s D -l debug -d 'Print debug messages'
 complete -c hubble -n "__fish_hubble_using_subcommand observe; and not __fish_seen_subcommand_from flows help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hubble -n "__fish_hubble_using_subcommand observe; and not __fish_seen_subcommand_from flows help" -s V -l version -d 'Print version'
@@ -234,7 +234,7 @@ complete -c hubble -n "__fish_hubble_using_subcommand observe; and __fish_seen_s
 complete -c hubble -n "__fish_hubble_using_subcommand observe; and __fish_seen_subcommand_from flows" -l print-raw-filters -d 'Print the allowlist and denylist the filter flags make, then exit'
 complete -c hubble -n "__fish_hubble_using_subcommand observe; and __fish_seen_subcommand_from flows" -s s -l silent-errors -d 'Do not print warnings and node-status messages'
 complete -c hubble -n "__fish_hubble_using_subcommand observe; and __fish_seen_subcommand_from flows" -l tls -d 'Use TLS to connect to the server (implied by a tls:// address)'
-complete -c hubble -n "__fish_hubble_using_subcommand observe; and __fish_seen_subcommand_from flows" -l tls-allow-insecure -d 'Skip verifying the server\'s certificate (not supported by this client: pass --tls-ca-cert-files)'
+complete -c hubble -n "__fish_hubble_using_subcommand observe; and __fish_seen_subcommand_from flows" -l tls-allow-insecure -d 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)'
 complete -c hubble -n "__fish_hubble_using_subcommand observe; and __fish_seen_subcommand_from flows" -s D -l debug -d 'Print debug messages'
 complete -c hubble -n "__fish_hubble_using_subcommand observe; and __fish_seen_subcommand_from flows" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hubble -n "__fish_hubble_using_subcommand observe; and __fish_seen_subcommand_from flows" -s V -l version -d 'Print version'
@@ -254,7 +254,7 @@ complete -c hubble -n "__fish_hubble_using_subcommand status" -l tls-server-name
 complete -c hubble -n "__fish_hubble_using_subcommand status" -l timeout -d 'How long to wait for the connection' -r
 complete -c hubble -n "__fish_hubble_using_subcommand status" -l request-timeout -d 'How long to wait for an answer to a single request (status, list nodes)' -r
 complete -c hubble -n "__fish_hubble_using_subcommand status" -l tls -d 'Use TLS to connect to the server (implied by a tls:// address)'
-complete -c hubble -n "__fish_hubble_using_subcommand status" -l tls-allow-insecure -d 'Skip verifying the server\'s certificate (not supported by this client: pass --tls-ca-cert-files)'
+complete -c hubble -n "__fish_hubble_using_subcommand status" -l tls-allow-insecure -d 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)'
 complete -c hubble -n "__fish_hubble_using_subcommand status" -s D -l debug -d 'Print debug messages'
 complete -c hubble -n "__fish_hubble_using_subcommand status" -s h -l help -d 'Print help'
 complete -c hubble -n "__fish_hubble_using_subcommand status" -s V -l version -d 'Print version'
@@ -266,7 +266,7 @@ complete -c hubble -n "__fish_hubble_using_subcommand list; and not __fish_seen_
 complete -c hubble -n "__fish_hubble_using_subcommand list; and not __fish_seen_subcommand_from nodes node help" -l timeout -d 'How long to wait for the connection' -r
 complete -c hubble -n "__fish_hubble_using_subcommand list; and not __fish_seen_subcommand_from nodes node help" -l request-timeout -d 'How long to wait for an answer to a single request (status, list nodes)' -r
 complete -c hubble -n "__fish_hubble_using_subcommand list; and not __fish_seen_subcommand_from nodes node help" -l tls -d 'Use TLS to connect to the server (implied by a tls:// address)'
-complete -c hubble -n "__fish_hubble_using_subcommand list; and not __fish_seen_subcommand_from nodes node help" -l tls-allow-insecure -d 'Skip verifying the server\'s certificate (not supported by this client: pass --tls-ca-cert-files)'
+complete -c hubble -n "__fish_hubble_using_subcommand list; and not __fish_seen_subcommand_from nodes node help" -l tls-allow-insecure -d 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)'
 complete -c hubble -n "__fish_hubble_using_subcommand list; and not __fish_seen_subcommand_from nodes node help" -s D -l debug -d 'Print debug messages'
 complete -c hubble -n "__fish_hubble_using_subcommand list; and not __fish_seen_subcommand_from nodes node help" -s h -l help -d 'Print help'
 complete -c hubble -n "__fish_hubble_using_subcommand list; and not __fish_seen_subcommand_from nodes node help" -s V -l version -d 'Print version'
@@ -284,7 +284,7 @@ complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subc
 complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subcommand_from nodes" -l timeout -d 'How long to wait for the connection' -r
 complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subcommand_from nodes" -l request-timeout -d 'How long to wait for an answer to a single request (status, list nodes)' -r
 complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subcommand_from nodes" -l tls -d 'Use TLS to connect to the server (implied by a tls:// address)'
-complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subcommand_from nodes" -l tls-allow-insecure -d 'Skip verifying the server\'s certificate (not supported by this client: pass --tls-ca-cert-files)'
+complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subcommand_from nodes" -l tls-allow-insecure -d 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)'
 complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subcommand_from nodes" -s D -l debug -d 'Print debug messages'
 complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subcommand_from nodes" -s h -l help -d 'Print help'
 complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subcommand_from nodes" -s V -l version -d 'Print version'
@@ -299,7 +299,7 @@ complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subc
 complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subcommand_from node" -l timeout -d 'How long to wait for the connection' -r
 complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subcommand_from node" -l request-timeout -d 'How long to wait for an answer to a single request (status, list nodes)' -r
 complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subcommand_from node" -l tls -d 'Use TLS to connect to the server (implied by a tls:// address)'
-complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subcommand_from node" -l tls-allow-insecure -d 'Skip verifying the server\'s certificate (not supported by this client: pass --tls-ca-cert-files)'
+complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subcommand_from node" -l tls-allow-insecure -d 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)'
 complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subcommand_from node" -s D -l debug -d 'Print debug messages'
 complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subcommand_from node" -s h -l help -d 'Print help'
 complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subcommand_from node" -s V -l version -d 'Print version'
@@ -313,7 +313,7 @@ complete -c hubble -n "__fish_hubble_using_subcommand version" -l tls-server-nam
 complete -c hubble -n "__fish_hubble_using_subcommand version" -l timeout -d 'How long to wait for the connection' -r
 complete -c hubble -n "__fish_hubble_using_subcommand version" -l request-timeout -d 'How long to wait for an answer to a single request (status, list nodes)' -r
 complete -c hubble -n "__fish_hubble_using_subcommand version" -l tls -d 'Use TLS to connect to the server (implied by a tls:// address)'
-complete -c hubble -n "__fish_hubble_using_subcommand version" -l tls-allow-insecure -d 'Skip verifying the server\'s certificate (not supported by this client: pass --tls-ca-cert-files)'
+complete -c hubble -n "__fish_hubble_using_subcommand version" -l tls-allow-insecure -d 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)'
 complete -c hubble -n "__fish_hubble_using_subcommand version" -s D -l debug -d 'Print debug messages'
 complete -c hubble -n "__fish_hubble_using_subcommand version" -s h -l help -d 'Print help'
 complete -c hubble -n "__fish_hubble_using_subcommand version" -s V -l version -d 'Print version'
@@ -325,7 +325,7 @@ complete -c hubble -n "__fish_hubble_using_subcommand completion" -l tls-server-
 complete -c hubble -n "__fish_hubble_using_subcommand completion" -l timeout -d 'How long to wait for the connection' -r
 complete -c hubble -n "__fish_hubble_using_subcommand completion" -l request-timeout -d 'How long to wait for an answer to a single request (status, list nodes)' -r
 complete -c hubble -n "__fish_hubble_using_subcommand completion" -l tls -d 'Use TLS to connect to the server (implied by a tls:// address)'
-complete -c hubble -n "__fish_hubble_using_subcommand completion" -l tls-allow-insecure -d 'Skip verifying the server\'s certificate (not supported by this client: pass --tls-ca-cert-files)'
+complete -c hubble -n "__fish_hubble_using_subcommand completion" -l tls-allow-insecure -d 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)'
 complete -c hubble -n "__fish_hubble_using_subcommand completion" -s D -l debug -d 'Print debug messages'
 complete -c hubble -n "__fish_hubble_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c hubble -n "__fish_hubble_using_subcommand completion" -s V -l version -d 'Print version'

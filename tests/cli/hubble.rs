@@ -249,6 +249,18 @@ fn tcp_listener_with_mutual_tls() {
         name.into(),
     ]);
     assert!(!no_client.status.success(), "mutual TLS refuses a client without a certificate");
+    // --tls-allow-insecure: no CA, no server name, still the client's certificate.
+    let insecure = hubble(&[
+        "--tls-allow-insecure".into(),
+        "--tls-client-cert-file".into(),
+        f("client.crt"),
+        "--tls-client-key-file".into(),
+        f("client.key"),
+    ]);
+    assert!(insecure.status.success(), "--tls-allow-insecure: {}", stderr(&insecure));
+    let unverified = hubble(&[]);
+    assert!(!unverified.status.success(), "without a CA and without the flag, TLS refuses");
+    assert!(stderr(&unverified).contains("--tls-ca-cert-files"), "{}", stderr(&unverified));
     let plaintext = std::process::Command::new(bin("hubble"))
         .args(["status", "--server", &format!("127.0.0.1:{port}"), "--timeout", "5s"])
         .output()

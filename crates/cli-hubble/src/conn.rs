@@ -35,8 +35,8 @@ pub struct ServerArgs {
     #[arg(long, env = "HUBBLE_TLS", global = true, help_heading = "Server")]
     pub tls: bool,
 
-    /// Skip verifying the server's certificate (not supported by this client: pass
-    /// --tls-ca-cert-files)
+    /// Allow connecting to a server whose certificate chain and name are not verified (the
+    /// connection is encrypted, but anyone could be answering)
     #[arg(long, env = "HUBBLE_TLS_ALLOW_INSECURE", global = true, help_heading = "Server")]
     pub tls_allow_insecure: bool,
 
@@ -326,6 +326,9 @@ pub async fn connect(args: &ServerArgs) -> Result<Conn, ConnError> {
             }
             Endpoint::from_shared(format!("unix://{}", path.display())).map_err(invalid)?
         }
+        Target::Tcp { host, port, tls } if (*tls || args.tls) && args.tls_allow_insecure => {
+            return connect_insecure(args, host, *port, shown).await;
+        }
         Target::Tcp { host, port, tls } => {
             let tls = *tls || args.tls;
             let scheme = if tls { "https" } else { "http" };
@@ -348,34 +351,64 @@ pub async fn connect(args: &ServerArgs) -> Result<Conn, ConnError> {
     let channel = match connect {
         Ok(Ok(c)) => c,
         Ok(Err(e)) => return Err(ConnError::Connect { target: shown, detail: chain(&e) }),
-        Err(_) => {
-            return Err(ConnError::Connect {
-                target: shown,
-                detail: format!(
-                    "timed out after {}",
-                    crate::timefmt::go_duration(
-                        u64::try_from(args.timeout.as_nanos()).unwrap_or(u64::MAX),
-                    )
-                ),
-            });
+        Err(_) => return Err(timed_out(shown, args.timeout)),
+    };
+    Ok(Conn { channel, target: shown, request_timeout: args.request_timeout })
+}
+
+/// A connection that did not come up within `--timeout`, as the Go CLI words it.
+fn timed_out(target: String, timeout: Duration) -> ConnError {
+    let ns = u64::try_from(timeout.as_nanos()).unwrap_or(u64::MAX);
+    ConnError::Connect {
+        target,
+        detail: format!("timed out after {}", crate::timefmt::go_duration(ns)),
+    }
+}
+
+/// `--tls-allow-insecure`: TLS of our own (see [`crate::insecure`]) under a plain endpoint.
+async fn connect_insecure(
+    args: &ServerArgs,
+    host: &str,
+    port: u16,
+    shown: String,
+) -> Result<Conn, ConnError> {
+    let read = |path: &PathBuf| {
+        std::fs::read(path).map_err(|source| ConnError::ReadFile { path: path.clone(), source })
+    };
+    let identity = match (&args.tls_client_cert_file, &args.tls_client_key_file) {
+        (Some(cert), Some(key)) => Some((read(cert)?, read(key)?)),
+        (None, None) => None,
+        _ => {
+            return Err(ConnError::TlsConfig(
+                "--tls-client-cert-file and --tls-client-key-file go together".into(),
+            ));
         }
+    };
+    let config = crate::insecure::client_config(
+        identity.as_ref().map(|(c, k)| (c.as_slice(), k.as_slice())),
+    )
+    .map_err(|e| ConnError::TlsConfig(format!("TLS: {e}")))?;
+    let authority =
+        if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") };
+    let endpoint = Endpoint::from_shared(format!("http://{authority}"))
+        .map_err(|e| ConnError::InvalidServer { server: args.server.clone(), reason: chain(&e) })?
+        .connect_timeout(args.timeout);
+    let name = args.tls_server_name.clone().unwrap_or_else(|| host.to_string());
+    let connect = crate::insecure::connect(endpoint, host.to_string(), port, name, config);
+    let channel = match tokio::time::timeout(args.timeout, connect).await {
+        Ok(Ok(c)) => c,
+        Ok(Err(e)) => return Err(ConnError::Connect { target: shown, detail: chain(&e) }),
+        Err(_) => return Err(timed_out(shown, args.timeout)),
     };
     Ok(Conn { channel, target: shown, request_timeout: args.request_timeout })
 }
 
 fn tls_config(args: &ServerArgs, host: &str) -> Result<ClientTlsConfig, ConnError> {
-    if args.tls_allow_insecure {
-        return Err(ConnError::TlsConfig(
-            "--tls-allow-insecure is not supported by this client; pass the server's CA with \
-             --tls-ca-cert-files"
-                .into(),
-        ));
-    }
     if args.tls_ca_cert_files.is_empty() {
         // This build carries no system trust store, and Hubble servers use a private CA anyway.
         return Err(ConnError::TlsConfig(
             "TLS needs --tls-ca-cert-files: the CA certificates that signed the server's \
-             certificate"
+             certificate (or --tls-allow-insecure to skip verifying it)"
                 .into(),
         ));
     }

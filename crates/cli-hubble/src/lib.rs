@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 pub mod conn;
+mod insecure;
 mod jsonout;
 pub mod list;
 pub mod names;
