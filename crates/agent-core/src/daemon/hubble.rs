@@ -24,6 +24,8 @@ use crate::hubble::timestamp::Timestamp;
 
 /// How stale the identity/name view used for new flows may get.
 const ENRICHMENT_TTL: Duration = Duration::from_secs(1);
+/// How often the datapath's count of events lost to a full ring buffer is looked at.
+const LOSS_CHECK: Duration = Duration::from_secs(1);
 
 impl Agent {
     /// Notes that identities, node names or rules may have changed.
@@ -279,10 +281,28 @@ async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>) {
     let mut rx = a.subscribe_events();
     let mut seen = a.generation();
     let mut view = a.hubble_enrichment();
+    // The datapath's count outlives agent restarts (pinned maps): only new losses are news.
+    let datapath_lost = |a: &Agent| a.with_datapath(|d| d.lost_events().ok()).flatten();
+    let mut lost_before = datapath_lost(&a);
     drop(a);
     let mut refreshed = Instant::now();
+    let mut losses = tokio::time::interval(LOSS_CHECK);
     loop {
-        let ev = match rx.recv().await {
+        let ev = tokio::select! {
+            ev = rx.recv() => ev,
+            _ = losses.tick() => {
+                let Some(a) = agent.upgrade() else { return };
+                let now = datapath_lost(&a);
+                if let (Some(now), Some(before)) = (now, lost_before)
+                    && now > before
+                {
+                    obs.push_lost(LostEventSource::PerfEventRingBuffer, now - before);
+                }
+                lost_before = now.or(lost_before);
+                continue;
+            }
+        };
+        let ev = match ev {
             Ok(ev) => ev,
             Err(RecvError::Lagged(n)) => {
                 obs.push_lost(LostEventSource::ObserverEventsQueue, n);

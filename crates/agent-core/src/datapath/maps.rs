@@ -211,6 +211,14 @@ impl Datapath {
             .collect()
     }
 
+    /// Events the programs could not put in the full ring buffer, since the maps were made.
+    pub fn lost_events(&self) -> Result<u64, DatapathError> {
+        let m: PerCpuArray<_, MetricsValue> =
+            PerCpuArray::try_from(self.map(names::METRICS)?).map_err(map_err(names::METRICS))?;
+        let per_cpu = m.get(&bpf_progs::METRICS_LOST_EVENTS, 0).map_err(map_err(names::METRICS))?;
+        Ok(per_cpu.iter().map(|v| v.count).sum())
+    }
+
     /// Sums of the metrics map: (reason, egress?) -> (packets, bytes).
     pub fn metrics(&self) -> Result<Vec<(u8, bool, u64, u64)>, DatapathError> {
         let m: PerCpuArray<_, MetricsValue> =

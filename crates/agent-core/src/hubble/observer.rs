@@ -80,7 +80,8 @@ pub struct Observer {
     nodes: NodeSource,
     /// `hubble_flows_processed_total` by (type, subtype, verdict).
     processed: Mutex<BTreeMap<(&'static str, &'static str, &'static str), u64>>,
-    lost: AtomicU64,
+    /// Lost before the ring, by source: [observer queue, datapath ring buffer].
+    lost: [AtomicU64; 2],
 }
 
 impl std::fmt::Debug for Observer {
@@ -106,7 +107,7 @@ impl Observer {
             started: Instant::now(),
             nodes,
             processed: Mutex::new(BTreeMap::new()),
-            lost: AtomicU64::new(0),
+            lost: [AtomicU64::new(0), AtomicU64::new(0)],
         }
     }
 
@@ -127,7 +128,8 @@ impl Observer {
 
     /// Records that `n` events never reached the observer (its intake fell behind).
     pub fn push_lost(&self, source: LostEventSource, n: u64) {
-        self.lost.fetch_add(n, Ordering::Relaxed);
+        let slot = usize::from(source == LostEventSource::PerfEventRingBuffer);
+        self.lost[slot].fetch_add(n, Ordering::Relaxed);
         let now = Timestamp::now();
         self.flows.push(FlowEntry {
             time_ns: now.unix_nanos(),
@@ -172,9 +174,12 @@ impl Observer {
         g.iter().map(|(k, v)| (*k, *v)).collect()
     }
 
-    /// Events lost before they reached the ring.
-    pub fn lost(&self) -> u64 {
-        self.lost.load(Ordering::Relaxed)
+    /// Events lost before they reached the ring, by source (the metrics' label values).
+    pub fn lost(&self) -> [(&'static str, u64); 2] {
+        [
+            ("observer_events_queue", self.lost[0].load(Ordering::Relaxed)),
+            ("perf_event_ring_buffer", self.lost[1].load(Ordering::Relaxed)),
+        ]
     }
 
     /// This node's entry for `GetNodes`.

@@ -253,7 +253,7 @@ pub async fn snapshot(agent: &Agent) -> Snapshot {
         s.counter(
             "hubble_lost_events",
             "Events lost before reaching Hubble's ring buffer",
-            vec![(l(&[("source", "observer_events_queue")]), h.lost())],
+            h.lost().into_iter().map(|(source, n)| (l(&[("source", source)]), n)).collect(),
         );
     }
     s.counter(
