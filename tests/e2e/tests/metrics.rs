@@ -108,24 +108,78 @@ fn metrics_count_the_traffic() {
     assert_eq!(sample(&s, "cilium_unreachable_nodes{}"), 0.0);
     assert_eq!(sample(&s, "cilium_wireguard_peers{}"), 2.0);
 
-    // The Grafana dashboard only queries series this scrape has.
-    let dashboard = dashboard_metrics();
+    // The Grafana dashboard only queries series, and groups by labels, this scrape has.
+    let series = |name: &str| -> Vec<&str> {
+        s.lines()
+            .filter(|l| l.strip_prefix(name).is_some_and(|rest| rest.starts_with(['{', ' '])))
+            .collect()
+    };
+    let queries = dashboard_queries();
+    let dashboard = dashboard_metrics(&queries);
     assert!(dashboard.len() >= 15, "dashboard queries found: {dashboard:?}");
     for name in &dashboard {
-        let exported = s.lines().any(|l| {
-            l.strip_prefix(name.as_str()).is_some_and(|rest| rest.starts_with(['{', ' ']))
-        });
-        assert!(exported, "the dashboard queries {name}, which the agent does not export");
+        assert!(
+            !series(name).is_empty(),
+            "the dashboard queries {name}, which the agent does not export"
+        );
+    }
+    for q in &queries {
+        let metrics = dashboard_metrics(std::slice::from_ref(q));
+        for label in query_labels(q) {
+            // Prometheus adds these when it scrapes.
+            if ["instance", "job"].contains(&label.as_str()) {
+                continue;
+            }
+            let has = metrics
+                .iter()
+                .any(|m| series(m).iter().any(|l| l.contains(&format!("{label}=\""))));
+            assert!(has, "the dashboard uses label {label} of {metrics:?}, which has none: {q}");
+        }
     }
 }
 
-/// Every metric name in the dashboard's queries (`expr` and variable `definition`s).
-fn dashboard_metrics() -> std::collections::BTreeSet<String> {
+/// The labels a query groups by (`by (a, b)`) or selects on (`{a="x"}`).
+fn query_labels(q: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = q;
+    while let Some(i) = rest.find("by (") {
+        let after = &rest[i + 4..];
+        let end = after.find(')').unwrap_or(after.len());
+        out.extend(after[..end].split(',').map(|l| l.trim().to_string()));
+        rest = &after[end..];
+    }
+    let mut rest = q;
+    while let Some(i) = rest.find('{') {
+        let after = &rest[i + 1..];
+        let end = after.find('}').unwrap_or(after.len());
+        for matcher in after[..end].split(',') {
+            let name: String = matcher
+                .trim()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                out.push(name);
+            }
+        }
+        rest = &after[end..];
+    }
+    out.retain(|l| !l.is_empty());
+    out
+}
+
+/// The dashboard's queries (`expr` and variable `definition`s).
+fn dashboard_queries() -> Vec<String> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/grafana/cilium-vm-agent.json");
     let text = std::fs::read_to_string(path).expect("dashboard");
     let json: serde_json::Value = serde_json::from_str(&text).expect("the dashboard is valid JSON");
     let mut queries = Vec::new();
     collect_queries(&json, &mut queries);
+    queries
+}
+
+/// Every metric name in `queries`.
+fn dashboard_metrics(queries: &[String]) -> std::collections::BTreeSet<String> {
     let mut names = std::collections::BTreeSet::new();
     for q in queries {
         for token in q.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
