@@ -73,7 +73,7 @@ pub fn run(root: &Path, keep: bool) -> anyhow::Result<()> {
 
     bar.set_message("capturing vm2's wire while vm1 talks to it");
     let capture = tb
-        .capture("vm2", "eth0", "host 192.168.1.10", || {
+        .capture("vm2", "eth0", "ip host 192.168.1.10", || {
             for _ in 0..3 {
                 vm1.http_ok("http://192.168.1.11:8080/");
             }
@@ -126,7 +126,7 @@ pub fn run(root: &Path, keep: bool) -> anyhow::Result<()> {
     let wireguard = capture.lines().filter(|l| l.contains(".51871: UDP")).count();
     let other: Vec<&str> = capture.lines().filter(|l| !l.contains(".51871: UDP")).collect();
     println!(
-        "\n\x1b[1mvm2$ tcpdump -i eth0 host 192.168.1.10\x1b[0m   (during three curls from vm1)"
+        "\n\x1b[1mvm2$ tcpdump -i eth0 ip host 192.168.1.10\x1b[0m   (during three curls from vm1)"
     );
     for l in capture.lines().take(6) {
         println!("{l}");

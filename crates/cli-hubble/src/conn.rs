@@ -332,12 +332,8 @@ pub async fn connect(args: &ServerArgs) -> Result<Conn, ConnError> {
         Target::Tcp { host, port, tls } => {
             let tls = *tls || args.tls;
             let scheme = if tls { "https" } else { "http" };
-            let authority = if host.contains(':') {
-                format!("[{host}]:{port}")
-            } else {
-                format!("{host}:{port}")
-            };
-            let ep = Endpoint::from_shared(format!("{scheme}://{authority}")).map_err(invalid)?;
+            let ep = Endpoint::from_shared(format!("{scheme}://{}", authority(host, *port)))
+                .map_err(invalid)?;
             if tls {
                 ep.tls_config(tls_config(args, host)?)
                     .map_err(|e| ConnError::TlsConfig(format!("TLS: {}", chain(&e))))?
@@ -372,25 +368,12 @@ async fn connect_insecure(
     port: u16,
     shown: String,
 ) -> Result<Conn, ConnError> {
-    let read = |path: &PathBuf| {
-        std::fs::read(path).map_err(|source| ConnError::ReadFile { path: path.clone(), source })
-    };
-    let identity = match (&args.tls_client_cert_file, &args.tls_client_key_file) {
-        (Some(cert), Some(key)) => Some((read(cert)?, read(key)?)),
-        (None, None) => None,
-        _ => {
-            return Err(ConnError::TlsConfig(
-                "--tls-client-cert-file and --tls-client-key-file go together".into(),
-            ));
-        }
-    };
+    let identity = client_identity(args)?;
     let config = crate::insecure::client_config(
         identity.as_ref().map(|(c, k)| (c.as_slice(), k.as_slice())),
     )
     .map_err(|e| ConnError::TlsConfig(format!("TLS: {e}")))?;
-    let authority =
-        if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") };
-    let endpoint = Endpoint::from_shared(format!("http://{authority}"))
+    let endpoint = Endpoint::from_shared(format!("http://{}", authority(host, port)))
         .map_err(|e| ConnError::InvalidServer { server: args.server.clone(), reason: chain(&e) })?
         .connect_timeout(args.timeout);
     let name = args.tls_server_name.clone().unwrap_or_else(|| host.to_string());
@@ -412,24 +395,38 @@ fn tls_config(args: &ServerArgs, host: &str) -> Result<ClientTlsConfig, ConnErro
                 .into(),
         ));
     }
-    let read = |path: &PathBuf| {
-        std::fs::read(path).map_err(|source| ConnError::ReadFile { path: path.clone(), source })
-    };
     let mut cfg = ClientTlsConfig::new()
         .domain_name(args.tls_server_name.clone().unwrap_or_else(|| host.to_string()));
     for path in &args.tls_ca_cert_files {
-        cfg = cfg.ca_certificate(Certificate::from_pem(read(path)?));
+        cfg = cfg.ca_certificate(Certificate::from_pem(read_file(path)?));
     }
-    match (&args.tls_client_cert_file, &args.tls_client_key_file) {
-        (Some(cert), Some(key)) => cfg = cfg.identity(Identity::from_pem(read(cert)?, read(key)?)),
-        (None, None) => {}
-        _ => {
-            return Err(ConnError::TlsConfig(
-                "--tls-client-cert-file and --tls-client-key-file go together".into(),
-            ));
-        }
+    if let Some((cert, key)) = client_identity(args)? {
+        cfg = cfg.identity(Identity::from_pem(cert, key));
     }
     Ok(cfg)
+}
+
+fn read_file(path: &PathBuf) -> Result<Vec<u8>, ConnError> {
+    std::fs::read(path).map_err(|source| ConnError::ReadFile { path: path.clone(), source })
+}
+
+/// A client certificate and its key, PEM.
+type PemIdentity = (Vec<u8>, Vec<u8>);
+
+/// The client certificate and key for mutual TLS, when both are given.
+fn client_identity(args: &ServerArgs) -> Result<Option<PemIdentity>, ConnError> {
+    match (&args.tls_client_cert_file, &args.tls_client_key_file) {
+        (Some(cert), Some(key)) => Ok(Some((read_file(cert)?, read_file(key)?))),
+        (None, None) => Ok(None),
+        _ => Err(ConnError::TlsConfig(
+            "--tls-client-cert-file and --tls-client-key-file go together".into(),
+        )),
+    }
+}
+
+/// `host:port`, with IPv6 addresses in brackets.
+fn authority(host: &str, port: u16) -> String {
+    if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") }
 }
 
 #[cfg(test)]

@@ -88,6 +88,8 @@ pub async fn connect(
         let (tls, host, server_name) = (tls.clone(), host.clone(), server_name.clone());
         async move {
             let tcp = tokio::net::TcpStream::connect((host.as_str(), port)).await?;
+            // As tonic's own connector: streamed flows must not wait for Nagle.
+            tcp.set_nodelay(true)?;
             let name = ServerName::try_from(server_name)
                 .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
             let stream = tls.connect(name, tcp).await?;

@@ -55,8 +55,8 @@ case "$verb" in
         if running; then echo active; exit 0; else echo inactive; exit 3; fi ;;
     enable) [ -f "$file" ] || exit 1; touch "$STATE/$unit.enabled" ;;
     disable) rm -f "$STATE/$unit.enabled" ;;
-    start) start ;;
+    start) start || exit 1 ;;
     stop) stop ;;
-    restart) stop; start; echo "$unit" >> "$STATE/restarts" ;;
+    restart) stop; start || exit 1; echo "$unit" >> "$STATE/restarts" ;;
     *) echo "systemctl stand-in: $verb is not supported" >&2; exit 1 ;;
 esac

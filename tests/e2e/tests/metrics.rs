@@ -47,16 +47,29 @@ fn metrics_count_the_traffic() {
     })
     .expect("counted");
     assert_eq!(sample(&scrape(&vm2), denied), before + 5.0, "exactly the five SYNs");
+    // Bytes are IP lengths: exactly what arrived, as a capture of the attempts measures it.
     let denied_bytes = r#"cilium_drop_bytes_total{reason="Policy denied",direction="INGRESS"}"#;
-    // Bytes are IP lengths: a Linux SYN is 20 (IPv4) + 40 (TCP with MSS, SACK, timestamps and
-    // window scale) bytes.
-    let bytes_before = sample(&scrape(&vm2), denied_bytes);
+    let (packets_before, bytes_before) =
+        (sample(&scrape(&vm2), denied), sample(&scrape(&vm2), denied_bytes));
+    let seen = tb
+        .start_capture("vm2", "cilium_wg0", "tcp port 8080 and src 192.168.1.12")
+        .expect("capture");
     vm3.run(&["python3", "-c", attempts]).expect("attempts");
+    let ip_lengths: Vec<f64> = seen
+        .finish_with(&["-v"])
+        .expect("capture")
+        .iter()
+        .filter(|l| l.contains("proto TCP"))
+        .filter_map(|l| l.rsplit_once("length ")?.1.trim_end_matches(')').parse().ok())
+        .collect();
+    assert!(!ip_lengths.is_empty(), "the capture saw the attempts");
+    let expected: f64 = ip_lengths.iter().sum();
     wait_for("the bytes to be counted", Duration::from_secs(5), || {
-        sample(&scrape(&vm2), denied_bytes) >= bytes_before + 300.0
+        sample(&scrape(&vm2), denied_bytes) >= bytes_before + expected
     })
     .expect("counted");
-    assert_eq!(sample(&scrape(&vm2), denied_bytes), bytes_before + 300.0, "five SYNs of 60 bytes");
+    assert_eq!(sample(&scrape(&vm2), denied_bytes), bytes_before + expected, "{ip_lengths:?}");
+    assert_eq!(sample(&scrape(&vm2), denied), packets_before + ip_lengths.len() as f64);
 
     // Forwarded: every packet of an HTTP exchange from vm1 is counted twice on its way in,
     // encrypted on eth0 and decrypted on cilium_wg0 (plus whatever else arrived meanwhile).

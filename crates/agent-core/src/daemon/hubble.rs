@@ -282,9 +282,14 @@ async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>) {
     let mut seen = a.generation();
     let mut view = a.hubble_enrichment();
     // The datapath's count outlives agent restarts (pinned maps): only new losses are news.
-    let datapath_lost = |a: &Agent| a.with_datapath(|d| d.lost_events().ok()).flatten();
-    let mut lost_before = datapath_lost(&a);
-    drop(a);
+    // Its lock is the one policy changes hold for long: read it off the reactor.
+    let datapath_lost = |a: Arc<Agent>| async move {
+        tokio::task::spawn_blocking(move || a.with_datapath(|d| d.lost_events().ok()).flatten())
+            .await
+            .ok()
+            .flatten()
+    };
+    let mut lost_before = datapath_lost(a).await;
     let mut refreshed = Instant::now();
     let mut losses = tokio::time::interval(LOSS_CHECK);
     loop {
@@ -292,7 +297,7 @@ async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>) {
             ev = rx.recv() => ev,
             _ = losses.tick() => {
                 let Some(a) = agent.upgrade() else { return };
-                let now = datapath_lost(&a);
+                let now = datapath_lost(a).await;
                 if let (Some(now), Some(before)) = (now, lost_before)
                     && now > before
                 {

@@ -378,6 +378,9 @@ async fn start_membership(
         bootstrap: false,
     };
     let peers = c.nodes.iter().map(|n| n.ip).filter(|ip| !local_ips.contains(ip)).collect();
+    // With encryption on, what travels on port + 1 (labels) may only ever go through the
+    // tunnel; without a working tunnel there is nothing to listen on there.
+    let tunnel = c.encryption.enabled.then(|| crate::wireguard::IFNAME.to_string());
     let m = Arc::new(Membership::new(
         secret,
         local,
@@ -385,14 +388,21 @@ async fn start_membership(
         ANNOUNCE_INTERVAL,
         Box::new(StaticDiscovery { peers }),
         Some(c.state_dir.join("nodes.json")),
+        tunnel.clone(),
     ));
-    let listener = crate::nodes::bind(c.cluster_port, true)
+    let listener = crate::nodes::bind(c.cluster_port, true, None)
         .await
         .map_err(|source| DaemonError::Membership { port: c.cluster_port, source })?;
     let tunnel_port = c.cluster_port.wrapping_add(1);
-    let tunnel_listener = crate::nodes::bind(tunnel_port, false)
-        .await
-        .map_err(|source| DaemonError::Membership { port: tunnel_port, source })?;
+    let tunnel_listener = match (&tunnel, agent.wireguard()) {
+        // WireGuard failed to start: no tunnel, no tunnel port (peers stay blocked).
+        (Some(_), None) => None,
+        _ => Some(
+            crate::nodes::bind(tunnel_port, false, tunnel.as_deref())
+                .await
+                .map_err(|source| DaemonError::Membership { port: tunnel_port, source })?,
+        ),
+    };
     agent.set_membership(m.clone());
     let mut changes = m.subscribe();
     // Restored nodes: tunnels and policy before the first announcement arrives.
@@ -431,9 +441,11 @@ async fn start_membership(
     }
     tasks.extend([
         tokio::spawn(m.clone().serve(listener, true)),
-        tokio::spawn(m.clone().serve(tunnel_listener, false)),
-        tokio::spawn(m.announce_loop()),
+        tokio::spawn(m.clone().announce_loop()),
     ]);
+    if let Some(l) = tunnel_listener {
+        tasks.push(tokio::spawn(m.serve(l, false)));
+    }
     Ok(tasks)
 }
 

@@ -541,10 +541,9 @@ impl Agent {
             let health = if local {
                 NodeHealth { state: "Reachable".into(), latency_ns: None, local: true }
             } else {
-                let h = self.peer_health(n.ip, record);
-                count(&h);
-                h
+                self.peer_health(n.ip, record)
             };
+            count(&health);
             nodes.push(NodeElement {
                 name,
                 source: if record.is_some() { "announcement" } else { "config" }.into(),
@@ -565,6 +564,7 @@ impl Agent {
             });
         }
         if !self_listed {
+            reachable = (reachable.0 + 1, reachable.1 + 1);
             nodes.insert(
                 0,
                 NodeElement {

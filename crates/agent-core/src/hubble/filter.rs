@@ -428,9 +428,18 @@ fn http_filters(p: &mut Vec<Pred>, ff: &FlowFilter) -> Result<(), FilterError> {
 /// The decoded path of a request URI (`http://host/a%20b?q` or `/a%20b?q` -> `/a b`); `None`
 /// for what is not a request URI, which no path filter matches.
 fn request_path(url: &str) -> Option<String> {
+    // RFC 3986: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ).
+    let is_scheme = |s: &str| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    };
     let rest = match url.split_once("://") {
-        Some((scheme, rest)) if !scheme.is_empty() && !scheme.contains('/') => {
-            rest.find('/').map_or("", |i| &rest[i..])
+        Some((scheme, rest)) if is_scheme(scheme) => {
+            // The authority ends at the path, the query or the fragment.
+            match rest.find(['/', '?', '#']) {
+                Some(i) if rest[i..].starts_with('/') => &rest[i..],
+                _ => "",
+            }
         }
         _ if url.starts_with('/') => url,
         _ => return None,
@@ -947,5 +956,7 @@ mod tests {
         assert_eq!(request_path("http://h/x#frag").as_deref(), Some("/x"));
         assert_eq!(request_path("relative/path"), None);
         assert_eq!(request_path("/bad%zz"), None);
+        assert_eq!(request_path("foo?x=http://bar"), None, "not a scheme");
+        assert_eq!(request_path("http://h?x=/y").as_deref(), Some(""), "the query is no path");
     }
 }

@@ -128,8 +128,12 @@ impl Observer {
 
     /// Records that `n` events never reached the observer (its intake fell behind).
     pub fn push_lost(&self, source: LostEventSource, n: u64) {
-        let slot = usize::from(source == LostEventSource::PerfEventRingBuffer);
-        self.lost[slot].fetch_add(n, Ordering::Relaxed);
+        match source {
+            LostEventSource::PerfEventRingBuffer => self.lost[1].fetch_add(n, Ordering::Relaxed),
+            // The others are ours: the queue to the observer (the ring's own overwrites are
+            // reported to each reader, not counted here).
+            _ => self.lost[0].fetch_add(n, Ordering::Relaxed),
+        };
         let now = Timestamp::now();
         self.flows.push(FlowEntry {
             time_ns: now.unix_nanos(),

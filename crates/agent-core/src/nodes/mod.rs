@@ -28,6 +28,8 @@ pub use announce::{Announcement, Rejected, ReplayGuard, Secret, SecretError};
 const MISSED_INTERVALS: u32 = 3;
 /// Longest announcement line accepted.
 const MAX_LINE: usize = 64 * 1024;
+/// How long a node that is not in `nodes:` is remembered without a word from it.
+const UNLISTED_TTL: Duration = Duration::from_secs(300);
 /// Time allowed for one exchange.
 const EXCHANGE_TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -75,12 +77,14 @@ pub struct Membership {
     wake: Notify,
     changed: watch::Sender<u64>,
     snapshot: Option<std::path::PathBuf>,
+    tunnel: Option<String>,
 }
 
 impl Membership {
     /// A membership for `local` (its `timestamp` and `nonce` are refreshed on every send).
     /// `snapshot` keeps the registry across restarts, so tunnels come back before the first
-    /// announcements do.
+    /// announcements do. With `tunnel` (the WireGuard device, when encryption is on), the
+    /// exchanges on port + 1, which carry labels, are pinned to it.
     pub fn new(
         secret: Secret,
         local: Announcement,
@@ -88,6 +92,7 @@ impl Membership {
         interval: Duration,
         discovery: Box<dyn Discovery>,
         snapshot: Option<std::path::PathBuf>,
+        tunnel: Option<String>,
     ) -> Membership {
         let (changed, _) = watch::channel(0);
         let mut registry = BTreeMap::new();
@@ -120,6 +125,7 @@ impl Membership {
             wake: Notify::new(),
             changed,
             snapshot,
+            tunnel,
         }
     }
 
@@ -198,28 +204,74 @@ impl Membership {
             a.labels = reg.get(&a.name).map(|r| r.announcement.labels.clone()).unwrap_or_default();
             a.bootstrap = false;
         }
-        let changed = reg.get(&a.name).is_none_or(|r| {
+        let mut changed = reg.get(&a.name).is_none_or(|r| {
             let mut old = r.announcement.clone();
             old.timestamp = a.timestamp;
             old.nonce.clone_from(&a.nonce);
             old != a
         });
+        // The same machine under another name (renamed, or a name taken from `nodes:` after an
+        // upgrade): one record, or its addresses and key would be two peers.
+        let same_machine: Vec<String> = reg
+            .iter()
+            .filter(|(name, r)| {
+                **name != a.name
+                    && (r.announcement.ips.iter().any(|ip| a.ips.contains(ip))
+                        || (!a.wg_public_key.is_empty()
+                            && r.announcement.wg_public_key == a.wg_public_key))
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        for old in same_machine {
+            tracing::info!(old, new = a.name, "node renamed");
+            reg.remove(&old);
+            changed = true;
+        }
         if changed {
             tracing::info!(node = a.name, ips = ?a.ips, labels = ?a.labels, "node joined or changed");
         }
         reg.insert(a.name.clone(), NodeRecord { announcement: a, last_seen: Instant::now() });
-        let known: Vec<Announcement> = reg.values().map(|r| r.announcement.clone()).collect();
-        drop(reg);
         if changed {
-            if let Some(path) = &self.snapshot
-                && let Ok(bytes) = serde_json::to_vec(&known)
-                && let Err(e) = crate::fsutil::atomic_write(path, &bytes, 0o600)
-            {
-                tracing::warn!(error = %e, "saving the node registry");
-            }
-            self.changed.send_modify(|g| *g += 1);
+            self.commit(reg);
         }
         Ok(())
+    }
+
+    /// Saves the registry and tells the subscribers it changed.
+    fn commit(&self, reg: std::sync::MutexGuard<'_, BTreeMap<String, NodeRecord>>) {
+        let known: Vec<Announcement> = reg.values().map(|r| r.announcement.clone()).collect();
+        drop(reg);
+        if let Some(path) = &self.snapshot
+            && let Ok(bytes) = serde_json::to_vec(&known)
+            && let Err(e) = crate::fsutil::atomic_write(path, &bytes, 0o600)
+        {
+            tracing::warn!(error = %e, "saving the node registry");
+        }
+        self.changed.send_modify(|g| *g += 1);
+    }
+
+    /// Forgets nodes that joined without being listed and have not been heard from for
+    /// [`UNLISTED_TTL`]: a VM that left for good stops being a peer. Listed nodes stay (their
+    /// tunnels come back when they do).
+    fn expire_unlisted(&self) {
+        let listed = self.discovery.peers();
+        let mut reg = self.registry.lock().unwrap_or_else(|p| p.into_inner());
+        let gone: Vec<String> = reg
+            .iter()
+            .filter(|(_, r)| {
+                !r.announcement.ips.iter().any(|ip| listed.contains(ip))
+                    && r.last_seen.elapsed() > UNLISTED_TTL
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        if gone.is_empty() {
+            return;
+        }
+        for name in &gone {
+            tracing::info!(node = name, "node left: not heard from, and not in nodes:");
+            reg.remove(name);
+        }
+        self.commit(reg);
     }
 
     /// Serves peers' announcements on `listener` (the plaintext `bootstrap` port or the one
@@ -260,9 +312,11 @@ impl Membership {
     }
 
     /// One exchange over the path applications use (the tunnel, when encryption is on; never
-    /// the marked bootstrap port): its round trip, or why it failed. Health probes use it.
+    /// the marked bootstrap port), all of it within `timeout`: its round trip, or why it
+    /// failed. Health probes use it.
     pub async fn probe(&self, ip: IpAddr, timeout: Duration) -> Result<Duration, String> {
-        self.exchange_on(ip, self.port.wrapping_add(1), false, timeout).await
+        let exchange = self.exchange_on(ip, self.port.wrapping_add(1), false, timeout);
+        tokio::time::timeout(timeout, exchange).await.map_err(|_| "timed out".to_string())?
     }
 
     /// Every peer to talk to: the discovered ones, and nodes that announced themselves
@@ -291,10 +345,8 @@ impl Membership {
         let addr = SocketAddr::new(ip, port);
         let socket = if marked {
             marked_socket(ip.is_ipv4()).map_err(|e| e.to_string())?
-        } else if ip.is_ipv4() {
-            tokio::net::TcpSocket::new_v4().map_err(|e| e.to_string())?
         } else {
-            tokio::net::TcpSocket::new_v6().map_err(|e| e.to_string())?
+            tunnel_socket(ip.is_ipv4(), self.tunnel.as_deref()).map_err(|e| e.to_string())?
         };
         let mut stream = tokio::time::timeout(connect_timeout, socket.connect(addr))
             .await
@@ -321,6 +373,7 @@ impl Membership {
     /// Announces to every peer each interval, and at once when woken.
     pub async fn announce_loop(self: std::sync::Arc<Self>) {
         loop {
+            self.expire_unlisted();
             let peers = self.peer_addresses();
             let exchanges = peers.into_iter().map(|ip| {
                 let me = self.clone();
@@ -353,18 +406,25 @@ fn marked_socket(v4: bool) -> std::io::Result<tokio::net::TcpSocket> {
     Ok(s)
 }
 
+/// A socket for port + 1: with encryption on, bound to the WireGuard device, so that what it
+/// says (labels) goes through the tunnel or nowhere: without a route to the peer through the
+/// tunnel, the kernel still sends it into `cilium_wg0`, where WireGuard drops what it has no
+/// peer for, never out of a plaintext device.
+fn tunnel_socket(v4: bool, device: Option<&str>) -> std::io::Result<tokio::net::TcpSocket> {
+    let s = if v4 { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    if let Some(dev) = device {
+        s.bind_device(Some(dev.as_bytes()))?;
+    }
+    Ok(s)
+}
+
 /// Binds a membership listener on every address. With `marked`, accepted connections
 /// inherit the mark, so the answers take the same plaintext path as the questions (the
-/// bootstrap port); without, answers are routed like any traffic: through the tunnel.
-pub async fn bind(port: u16, marked: bool) -> std::io::Result<TcpListener> {
+/// bootstrap port); without, answers are routed like any traffic, and with `tunnel` the
+/// listener only hears connections that came through the WireGuard device.
+pub async fn bind(port: u16, marked: bool, tunnel: Option<&str>) -> std::io::Result<TcpListener> {
     let listen = |v4: bool| -> std::io::Result<TcpListener> {
-        let s = if marked {
-            marked_socket(v4)?
-        } else if v4 {
-            tokio::net::TcpSocket::new_v4()?
-        } else {
-            tokio::net::TcpSocket::new_v6()?
-        };
+        let s = if marked { marked_socket(v4)? } else { tunnel_socket(v4, tunnel)? };
         s.set_reuseaddr(true)?;
         let addr: SocketAddr = if v4 {
             ([0, 0, 0, 0], port).into()
@@ -396,7 +456,31 @@ mod tests {
             bootstrap: false,
         };
         let discovery = Box::new(StaticDiscovery { peers: Vec::new() });
-        Membership::new(secret.clone(), local, 4240, Duration::from_secs(2), discovery, None)
+        Membership::new(secret.clone(), local, 4240, Duration::from_secs(2), discovery, None, None)
+    }
+
+    #[test]
+    fn a_renamed_node_is_one_record_and_unlisted_silent_nodes_expire() {
+        let secret = Secret::from_base64(&Secret::generate().expect("rng")).expect("secret");
+        let old = membership("host-a", &[], &secret);
+        let new = membership("vm1", &[], &secret);
+        let vm2 = membership("vm2", &[], &secret);
+        let from: IpAddr = "192.168.1.10".parse().expect("ip");
+        vm2.accept(&old.sealed_local(false), from).expect("valid");
+        vm2.accept(&new.sealed_local(false), from).expect("valid");
+        let names: Vec<String> = vm2.nodes().into_iter().map(|r| r.announcement.name).collect();
+        assert_eq!(names, ["vm1"], "the same addresses under a new name replace the old record");
+
+        // vm1 is not in vm2's (empty) nodes: list; silent for long, it is forgotten.
+        vm2.expire_unlisted();
+        assert_eq!(vm2.nodes().len(), 1, "heard from just now");
+        if let Some(r) = vm2.registry.lock().expect("lock").get_mut("vm1") {
+            r.last_seen = Instant::now() - UNLISTED_TTL - Duration::from_secs(1);
+        }
+        let before = *vm2.subscribe().borrow();
+        vm2.expire_unlisted();
+        assert!(vm2.nodes().is_empty());
+        assert_ne!(*vm2.subscribe().borrow(), before, "peers and policy hear of it");
     }
 
     #[test]

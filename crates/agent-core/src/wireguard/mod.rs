@@ -18,7 +18,7 @@ pub mod routing;
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use gotatun::device::uapi::UapiServer;
@@ -134,6 +134,14 @@ impl WireGuard {
         let device_mtu =
             o.devices.iter().filter_map(|d| routing::device_mtu(d)).min().unwrap_or(1500);
         let mtu = o.mtu.map_or_else(|| Mtu::Derived(device_mtu), Mtu::Fixed);
+        if o.mtu.is_none() && device_mtu < 1280 + routing::OVERHEAD_V6 {
+            // IPv6 needs 1280 inside the tunnel; below this the tunnel's packets outgrow the
+            // device and rely on fragmentation.
+            tracing::warn!(
+                device_mtu,
+                "the devices' MTU leaves less than IPv6's 1280 bytes inside the tunnel; raise it, or set mtu:"
+            );
+        }
         let backend = match use_kernel {
             true => {
                 let secret = key.secret.to_bytes();
@@ -205,8 +213,34 @@ impl WireGuard {
         self.strict
     }
 
-    /// Makes the device's peers and the routes match `peers`.
-    pub async fn sync_peers(&self, peers: Vec<PeerSpec>) -> Result<(), WireguardError> {
+    /// Makes the device's peers and the routes match `peers`, then starts handshakes with the
+    /// new ones. The handshakes run on their own: a peer that does not answer never holds up
+    /// the routes of the others.
+    pub async fn sync_peers(self: &Arc<Self>, peers: Vec<PeerSpec>) -> Result<(), WireguardError> {
+        let added = self.set_peers(peers).await?;
+        if !added.is_empty() && matches!(self.backend, Backend::Userspace(_)) {
+            let me = self.clone();
+            tokio::spawn(async move { me.force_handshakes(added).await });
+        }
+        Ok(())
+    }
+
+    /// A new peer, or one we just restarted for, gets a handshake now rather than when the old
+    /// session times out (which, after a restart, would black-hole traffic for minutes). The
+    /// kernel starts one by itself when a peer gets its keepalive.
+    async fn force_handshakes(&self, keys: Vec<gotatun::x25519::PublicKey>) {
+        let Backend::Userspace(device) = &self.backend else { return };
+        for pk in &keys {
+            let _ = tokio::time::timeout(Duration::from_secs(1), device.force_handshake(pk)).await;
+        }
+    }
+
+    /// Makes the device's peers and the routes match `peers`; returns the peers whose key is
+    /// new to the device.
+    async fn set_peers(
+        &self,
+        peers: Vec<PeerSpec>,
+    ) -> Result<Vec<gotatun::x25519::PublicKey>, WireguardError> {
         let next: BTreeMap<String, PeerSpec> = peers
             .into_iter()
             .filter(|p| keys::parse_public(&p.public_key).is_some())
@@ -214,7 +248,7 @@ impl WireGuard {
             .collect();
         let prev = self.peers.lock().unwrap_or_else(|p| p.into_inner()).clone();
         if next == prev {
-            return Ok(());
+            return Ok(Vec::new());
         }
         let endpoint = |p: &PeerSpec| {
             p.ips
@@ -276,16 +310,6 @@ impl WireGuard {
                 {
                     device.resume().await.map_err(|e| WireguardError::Device(e.to_string()))?;
                 }
-                // A new peer, or one we just restarted for, gets a handshake now rather than
-                // when the old session times out (which, after a restart, would black-hole
-                // traffic for minutes).
-                for pk in &added {
-                    let _ = tokio::time::timeout(
-                        Duration::from_millis(200),
-                        device.force_handshake(pk),
-                    )
-                    .await;
-                }
             }
         }
         for p in next.values() {
@@ -302,9 +326,13 @@ impl WireGuard {
                     routing::block_peer(*ip)?;
                 }
             }
+            tracing::info!(peer = p.name, "WireGuard peer removed");
+        }
+        for p in next.values().filter(|p| prev.get(&p.name) != Some(p)) {
+            tracing::info!(peer = p.name, ips = ?p.ips, public_key = p.public_key, "WireGuard peer set");
         }
         *self.peers.lock().unwrap_or_else(|p| p.into_inner()) = next;
-        Ok(())
+        Ok(added)
     }
 
     /// A new key pair: stored, installed; the caller re-announces. Returns the new index.
