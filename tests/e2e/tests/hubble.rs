@@ -98,6 +98,30 @@ fn allowed_denied_and_audited_flows() {
         "{text}"
     );
 
+    // The seed's example shape: `192.168.1.10:54321 -> 192.168.1.11:8080 ... FORWARDED`, the
+    // traced packets of the allowed connection.
+    let out = vm2
+        .run(&[
+            "hubble",
+            "observe",
+            "--last",
+            "1000",
+            "--type",
+            "trace",
+            "--from-ip",
+            "192.168.1.10",
+            "--to-port",
+            "8080",
+        ])
+        .expect("compact traces");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines().any(|l| l.contains(": 192.168.1.10:")
+            && l.contains(" -> 192.168.1.11:8080 (host) ")
+            && l.contains(" FORWARDED (TCP Flags: SYN)")),
+        "{text}"
+    );
+
     // `--follow` streams flows as they happen: a live tail of vm3's traffic (no --last, so
     // nothing recorded before it subscribed can satisfy it).
     let mut follow = vm2
