@@ -177,6 +177,27 @@ pub fn cilium_at(socket: &Path, args: &[&str]) -> Output {
         .expect("run cilium")
 }
 
+/// Runs `cmd`, which must exit by itself (an agent that refuses to start): its output, or a
+/// panic once it is still running after 10 s (it is killed first, so nothing lingers).
+pub fn must_exit(mut cmd: Command) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().expect("wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("output");
+            panic!("it kept running instead of refusing: {}", stderr(&out));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
 /// Standard output as text.
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

@@ -227,8 +227,8 @@ fn docker_entrypoint_without_a_secret_refuses_with_how_to_make_one() {
     let missing = dir.path().join("no-secret");
     let secret_env = missing.to_str().expect("utf-8");
     let run_dir = dir.path().join("run");
-    let mut child = Command::new("sh")
-        .arg(entrypoint())
+    let mut cmd = Command::new("sh");
+    cmd.arg(entrypoint())
         .env_clear()
         .env("PATH", format!("{}:/usr/bin:/bin", bin_dir().display()))
         .env("CILIUM_CONFIG_DIR", dir.path().join("etc"))
@@ -240,20 +240,8 @@ fn docker_entrypoint_without_a_secret_refuses_with_how_to_make_one() {
             ("CILIUM_CLUSTER_NAME", "vm-cluster"),
             ("CILIUM_ENCRYPTION_ENABLED", "true"),
             ("CILIUM_HOST_FIREWALL_ENABLED", "false"),
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("entrypoint");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while child.try_wait().expect("wait").is_none() {
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("the agent started without a secret");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().expect("output");
+        ]);
+    let out = must_exit(cmd);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("cilium encryption generate-secret"), "{}", stderr(&out));
     assert!(!run_dir.join("cilium.sock").exists());

@@ -3,8 +3,7 @@
 //! `cilium encryption generate-secret` prints is one the agent takes.
 
 use std::os::unix::fs::PermissionsExt;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use crate::harness::*;
 
@@ -13,8 +12,8 @@ use crate::harness::*;
 /// is killed, and the test fails).
 fn start_encrypted(dir: &std::path::Path, secret: &std::path::Path) -> std::process::Output {
     std::fs::write(dir.join("config.yaml"), "encryption:\n  enabled: true\n").expect("config");
-    let mut child = Command::new(bin("cilium-agent"))
-        .arg("--config-dir")
+    let mut cmd = Command::new(bin("cilium-agent"));
+    cmd.arg("--config-dir")
         .arg(dir)
         .arg("--run-dir")
         .arg(dir.join("run"))
@@ -23,21 +22,8 @@ fn start_encrypted(dir: &std::path::Path, secret: &std::path::Path) -> std::proc
         .arg("--set")
         .arg(format!("cluster.secretFile={}", secret.display()))
         .arg("--set")
-        .arg("hostFirewall.enabled=false")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run cilium-agent");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while child.try_wait().expect("wait").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let out = child.wait_with_output().expect("output");
-            panic!("the agent started instead of refusing: {}", stderr(&out));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().expect("output")
+        .arg("hostFirewall.enabled=false");
+    must_exit(cmd)
 }
 
 #[test]
