@@ -84,8 +84,10 @@ fn seed_allow_ssh_and_web_and_deny_over_allow() {
         tb.spawn("vm1", &["python3", "-m", "http.server", port, "--bind", "192.168.1.10"])
             .expect("server");
     }
+    // Every server must listen before the policy goes in: a port not yet bound answers with a
+    // reset, which would read as a policy drop.
     wait_for("servers on vm1", Duration::from_secs(10), || {
-        vm1.http_ok("http://192.168.1.10:8080/")
+        ["22", "80", "8080"].iter().all(|p| vm1.http_ok(&format!("http://192.168.1.10:{p}/")))
     })
     .expect("up");
     vm1.run(&["cilium", "policy", "apply", &policy("allow-ssh-and-web.yaml")]).expect("apply");

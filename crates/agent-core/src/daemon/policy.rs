@@ -199,7 +199,15 @@ impl Agent {
         } else {
             bpf_progs::IPC_F_NODE
         };
+        // Policy entries go in before the ipcache points an address at a new identity: a node
+        // whose labels changed gets its new identity's allows first, so no new connection of
+        // it meets an identity the policy map does not know yet.
         let result = self.with_datapath(|dp| -> Result<(), crate::datapath::DatapathError> {
+            for (k, v) in &next.entries {
+                if prev.entries.get(k) != Some(v) {
+                    dp.policy_upsert(&entry_key(k), entry_value(v))?;
+                }
+            }
             for (ip, id) in &node_ips {
                 if st.node_ipcache.get(ip) != Some(id) {
                     let prefix = if ip.is_ipv4() { 32 } else { 128 };
@@ -217,11 +225,6 @@ impl Agent {
                         cidr.len,
                         IpcacheValue { identity: *id, flags: 0 },
                     )?;
-                }
-            }
-            for (k, v) in &next.entries {
-                if prev.entries.get(k) != Some(v) {
-                    dp.policy_upsert(&entry_key(k), entry_value(v))?;
                 }
             }
             Ok(())

@@ -546,7 +546,9 @@ impl Agent {
             count(&health);
             nodes.push(NodeElement {
                 name,
-                source: if record.is_some() { "announcement" } else { "config" }.into(),
+                // Where the node's membership comes from: the operator listed it, whatever
+                // its announcements later told us about it.
+                source: "config".into(),
                 primary_address: Some(addressing(n.ip)),
                 health: Some(health),
             });

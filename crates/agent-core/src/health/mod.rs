@@ -1,7 +1,8 @@
 //! Node health: every `healthChecking.interval`, each known peer is probed over the path its
 //! traffic takes, which with encryption on is the WireGuard tunnel, never the plaintext
-//! bootstrap port. A node is Reachable when its latest probe got a signed answer; the round
-//! trip of that probe is its latency.
+//! bootstrap port. Like cilium-health with its ICMP failure threshold, a probe round sends up
+//! to [`ATTEMPTS`] exchanges to a node and one signed answer makes it Reachable, with that
+//! exchange's round trip as its latency: one late answer on a busy machine is not an outage.
 //!
 //! Membership keeps a node known (its announcements may still arrive over the bootstrap
 //! port); health says whether the path applications use works. The two differ exactly when an
@@ -16,6 +17,9 @@ use crate::nodes::Membership;
 
 /// Longest a single probe may take, whatever the interval.
 const MAX_PROBE_TIME: Duration = Duration::from_secs(3);
+/// Exchanges per node and round before it counts as unreachable (Cilium's
+/// `health-check-icmp-failure-threshold` defaults to 3 as well).
+pub const ATTEMPTS: u32 = 3;
 
 /// The outcome of the latest probe of one address.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,7 +60,10 @@ impl Health {
     /// The latest probe of `ip`, unless it is too old to mean anything (the prober stalled).
     pub fn latest(&self, ip: IpAddr) -> Option<Probe> {
         let results = self.results.lock().unwrap_or_else(|p| p.into_inner());
-        results.get(&ip).filter(|p| p.at.elapsed() < self.interval * 3 + MAX_PROBE_TIME).cloned()
+        results
+            .get(&ip)
+            .filter(|p| p.at.elapsed() < self.interval * 3 + MAX_PROBE_TIME * ATTEMPTS)
+            .cloned()
     }
 
     fn record(&self, ip: IpAddr, outcome: Outcome) {
@@ -88,7 +95,16 @@ impl Health {
             }
             let probes = membership.peer_addresses().into_iter().map(|ip| {
                 let m = membership.clone();
-                async move { (ip, m.probe(ip, timeout).await) }
+                async move {
+                    let mut result = m.probe(ip, timeout).await;
+                    for _ in 1..ATTEMPTS {
+                        if result.is_ok() {
+                            break;
+                        }
+                        result = m.probe(ip, timeout).await;
+                    }
+                    (ip, result)
+                }
             });
             for (ip, result) in futures_util::future::join_all(probes).await {
                 self.record(

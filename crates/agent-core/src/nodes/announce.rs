@@ -202,6 +202,47 @@ pub fn seal(secret: &Secret, a: &Announcement) -> String {
     serde_json::to_string(&env).unwrap_or_default()
 }
 
+/// Checks what only the line itself can tell: the MAC (constant-time), the cluster and the
+/// clock skew. Needs no shared state, so concurrent exchanges verify in parallel.
+pub fn verify(
+    secret: &Secret,
+    cluster: &str,
+    line: &str,
+    now: u64,
+) -> Result<Announcement, Rejected> {
+    let env: Envelope =
+        serde_json::from_str(line).map_err(|e| Rejected::Malformed(e.to_string()))?;
+    let tag = unhex(&env.mac).ok_or(Rejected::BadSignature)?;
+    let mut mac = secret.mac();
+    mac.update(env.body.as_bytes());
+    mac.verify_slice(&tag).map_err(|_| Rejected::BadSignature)?;
+    let a: Announcement =
+        serde_json::from_str(&env.body).map_err(|e| Rejected::Malformed(e.to_string()))?;
+    if a.cluster != cluster {
+        return Err(Rejected::OtherCluster(a.cluster));
+    }
+    let skew = a.timestamp as i64 - now as i64;
+    if skew.unsigned_abs() > MAX_SKEW.as_millis() as u64 {
+        return Err(Rejected::Stale(skew / 1000));
+    }
+    Ok(a)
+}
+
+/// How a verified announcement relates to what was accepted before from the same node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// Newer than anything accepted from that node: its state is the node's state now.
+    Current,
+    /// Authentic and never seen, but signed before one already accepted: two exchanges with
+    /// the same node crossed. It proves the node answered; its state is not applied, or an
+    /// older key or label set could come back.
+    Outdated,
+}
+
+/// Most nonces remembered; past it the oldest go first. Only holders of the secret can add
+/// any, and a nonce older than the skew window is refused by its timestamp anyway.
+const MAX_NONCES: usize = 65_536;
+
 /// Remembers what was accepted, to refuse replays.
 #[derive(Debug, Default)]
 pub struct ReplayGuard {
@@ -210,39 +251,46 @@ pub struct ReplayGuard {
 }
 
 impl ReplayGuard {
-    /// Verifies a line and returns the announcement, or why it was rejected.
+    /// Admits a verified announcement once: a nonce seen within twice the skew window is a
+    /// replay (a recording can be no older than the window, or [`verify`] refuses it).
+    pub fn admit(&mut self, a: &Announcement, now: u64) -> Result<Freshness, Rejected> {
+        let window = 2 * MAX_SKEW.as_millis() as u64;
+        if self.nonces.len() >= MAX_NONCES {
+            self.nonces.retain(|_, t| now.saturating_sub(*t) < window);
+        }
+        if let Some(seen) = self.nonces.get(&a.nonce) {
+            if now.saturating_sub(*seen) < window {
+                return Err(Rejected::Replayed);
+            }
+        }
+        if self.nonces.len() >= MAX_NONCES {
+            // Still full of fresh nonces: forget the oldest rather than grow without bound.
+            if let Some(oldest) =
+                self.nonces.iter().min_by_key(|(_, t)| **t).map(|(n, _)| n.clone())
+            {
+                self.nonces.remove(&oldest);
+            }
+        }
+        self.nonces.insert(a.nonce.clone(), now);
+        let last = self.last.entry(a.name.clone()).or_insert(0);
+        if a.timestamp < *last {
+            return Ok(Freshness::Outdated);
+        }
+        *last = a.timestamp;
+        Ok(Freshness::Current)
+    }
+
+    /// [`verify`] then [`ReplayGuard::admit`].
     pub fn open(
         &mut self,
         secret: &Secret,
         cluster: &str,
         line: &str,
         now: u64,
-    ) -> Result<Announcement, Rejected> {
-        let env: Envelope =
-            serde_json::from_str(line).map_err(|e| Rejected::Malformed(e.to_string()))?;
-        let tag = unhex(&env.mac).ok_or(Rejected::BadSignature)?;
-        let mut mac = secret.mac();
-        mac.update(env.body.as_bytes());
-        mac.verify_slice(&tag).map_err(|_| Rejected::BadSignature)?;
-        let a: Announcement =
-            serde_json::from_str(&env.body).map_err(|e| Rejected::Malformed(e.to_string()))?;
-        if a.cluster != cluster {
-            return Err(Rejected::OtherCluster(a.cluster));
-        }
-        let skew = a.timestamp as i64 - now as i64;
-        if skew.unsigned_abs() > MAX_SKEW.as_millis() as u64 {
-            return Err(Rejected::Stale(skew / 1000));
-        }
-        let window = 2 * MAX_SKEW.as_millis() as u64;
-        self.nonces.retain(|_, t| now.saturating_sub(*t) < window);
-        if self.nonces.contains_key(&a.nonce)
-            || self.last.get(&a.name).is_some_and(|t| a.timestamp < *t)
-        {
-            return Err(Rejected::Replayed);
-        }
-        self.nonces.insert(a.nonce.clone(), now);
-        self.last.insert(a.name.clone(), a.timestamp);
-        Ok(a)
+    ) -> Result<(Announcement, Freshness), Rejected> {
+        let a = verify(secret, cluster, line, now)?;
+        let f = self.admit(&a, now)?;
+        Ok((a, f))
     }
 }
 
@@ -276,7 +324,8 @@ mod tests {
         let now = now_ms();
         let mut guard = ReplayGuard::default();
         let line = seal(&s, &ann(now));
-        assert_eq!(guard.open(&s, "vm-cluster", &line, now).expect("valid").name, "vm2");
+        let (a, fresh) = guard.open(&s, "vm-cluster", &line, now).expect("valid");
+        assert_eq!((a.name.as_str(), fresh), ("vm2", Freshness::Current));
         assert_eq!(guard.open(&s, "vm-cluster", &line, now), Err(Rejected::Replayed));
         assert_eq!(
             guard.open(&secret(), "vm-cluster", &seal(&s, &ann(now)), now),
@@ -290,11 +339,14 @@ mod tests {
             guard.open(&s, "vm-cluster", &seal(&s, &ann(now - 120_000)), now),
             Err(Rejected::Stale(_))
         ));
-        // An older announcement of the same node, with a fresh nonce: replay of a recording.
+        // An older announcement of the same node that was never seen (two exchanges crossed):
+        // authentic, so not a failure, but its state must not replace the newer one.
+        let older = seal(&s, &ann(now - 1000));
         assert_eq!(
-            guard.open(&s, "vm-cluster", &seal(&s, &ann(now - 1000)), now),
-            Err(Rejected::Replayed)
+            guard.open(&s, "vm-cluster", &older, now).map(|(_, f)| f),
+            Ok(Freshness::Outdated)
         );
+        assert_eq!(guard.open(&s, "vm-cluster", &older, now), Err(Rejected::Replayed));
         // Tampering with the body breaks the MAC.
         let tampered = line.replace("backend", "frontend");
         assert_eq!(guard.open(&s, "vm-cluster", &tampered, now), Err(Rejected::BadSignature));

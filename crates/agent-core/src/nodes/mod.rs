@@ -22,7 +22,7 @@ use tokio::net::{TcpListener, TcpStream};
 
 use tokio::sync::{Notify, watch};
 
-pub use announce::{Announcement, Rejected, ReplayGuard, Secret, SecretError};
+pub use announce::{Announcement, Freshness, Rejected, ReplayGuard, Secret, SecretError};
 
 /// A node is unreachable after this many intervals without a valid announcement.
 const MISSED_INTERVALS: u32 = 3;
@@ -173,14 +173,22 @@ impl Membership {
     }
 
     fn accept(&self, line: &str, from: IpAddr) -> Result<(), Rejected> {
-        let result = self.guard.lock().unwrap_or_else(|p| p.into_inner()).open(
-            &self.secret,
-            &self.cluster,
-            line,
-            announce::now_ms(),
-        );
+        let now = announce::now_ms();
+        // The MAC is checked before any lock is taken: exchanges verify in parallel.
+        let result = announce::verify(&self.secret, &self.cluster, line, now).and_then(|a| {
+            let fresh = self.guard.lock().unwrap_or_else(|p| p.into_inner()).admit(&a, now)?;
+            Ok((a, fresh))
+        });
         let mut a = match result {
-            Ok(a) => a,
+            Ok((a, Freshness::Current)) => a,
+            Ok((a, Freshness::Outdated)) => {
+                // Crossed with a newer exchange: the node answered, its state is already known.
+                let mut reg = self.registry.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some(r) = reg.get_mut(&a.name) {
+                    r.last_seen = Instant::now();
+                }
+                return Ok(());
+            }
             Err(e) => {
                 self.rejected.fetch_add(1, Ordering::Relaxed);
                 tracing::warn!(peer = %from, reason = %e, "rejected a node announcement");
@@ -481,6 +489,28 @@ mod tests {
         vm2.expire_unlisted();
         assert!(vm2.nodes().is_empty());
         assert_ne!(*vm2.subscribe().borrow(), before, "peers and policy hear of it");
+    }
+
+    #[test]
+    fn crossed_exchanges_are_answers_not_replays() {
+        // A health probe and an announcement to the same node run at once; the node signs its
+        // two answers a moment apart and they arrive in the other order.
+        let secret = Secret::from_base64(&Secret::generate().expect("rng")).expect("secret");
+        let vm1 = membership("vm1", &[("app", "old")], &secret);
+        let vm2 = membership("vm2", &[], &secret);
+        let from: IpAddr = "192.168.1.10".parse().expect("ip");
+        let earlier = vm1.sealed_local(false);
+        std::thread::sleep(Duration::from_millis(2));
+        vm1.update_local(|a| {
+            a.labels.insert("app".into(), "new".into());
+        });
+        let later = vm1.sealed_local(false);
+        vm2.accept(&later, from).expect("valid");
+        vm2.accept(&earlier, from).expect("an authentic answer, if an older one");
+        assert_eq!(vm2.rejected(), 0);
+        let labels = vm2.nodes()[0].announcement.labels.clone();
+        assert_eq!(labels.get("app").map(String::as_str), Some("new"), "never rolled back");
+        assert!(matches!(vm2.accept(&earlier, from), Err(Rejected::Replayed)));
     }
 
     #[test]
