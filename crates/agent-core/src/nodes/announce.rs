@@ -258,10 +258,10 @@ impl ReplayGuard {
         if self.nonces.len() >= MAX_NONCES {
             self.nonces.retain(|_, t| now.saturating_sub(*t) < window);
         }
-        if let Some(seen) = self.nonces.get(&a.nonce) {
-            if now.saturating_sub(*seen) < window {
-                return Err(Rejected::Replayed);
-            }
+        if let Some(seen) = self.nonces.get(&a.nonce)
+            && now.saturating_sub(*seen) < window
+        {
+            return Err(Rejected::Replayed);
         }
         if self.nonces.len() >= MAX_NONCES {
             // Still full of fresh nonces: forget the oldest rather than grow without bound.
