@@ -44,6 +44,8 @@ fn per_packet_ns(entries: u32) -> anyhow::Result<f64> {
                     wg_mark: 0,
                     wg_mark_mask: 0,
                     trace_sampling: 1,
+                    wg_port: 51871u16.to_be(),
+                    cluster_port: 4240u16.to_be(),
                 },
                 0,
             )?;

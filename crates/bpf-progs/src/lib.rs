@@ -23,6 +23,12 @@ pub mod programs {
     pub const WG_INGRESS: &str = "hostfw_wg_ingress";
     /// TC egress of `cilium_wg0`.
     pub const WG_EGRESS: &str = "hostfw_wg_egress";
+    /// TC ingress of another device without a link-layer header (tun, ipip, gre, ppp).
+    pub const L3_INGRESS: &str = "hostfw_l3_ingress";
+    /// TC egress of such a device.
+    pub const L3_EGRESS: &str = "hostfw_l3_egress";
+    /// Every program of the object.
+    pub const ALL: &[&str] = &[INGRESS, EGRESS, L3_INGRESS, L3_EGRESS, WG_INGRESS, WG_EGRESS];
 }
 
 /// Map names in the object (also their pin file names).
@@ -35,6 +41,8 @@ pub mod maps {
     pub const POLICY: &str = "cilium_policy";
     /// Connection tracking (LRU hash).
     pub const CT: &str = "cilium_ct";
+    /// Conntrack of connections not yet confirmed (half-open TCP, unreplied flows).
+    pub const CT_PENDING: &str = "cilium_ct_pending";
     /// Ports of fragmented datagrams (LRU hash).
     pub const FRAG: &str = "cilium_frag";
     /// Per-CPU forward/drop counters.
@@ -42,7 +50,7 @@ pub mod maps {
     /// Events ring buffer.
     pub const EVENTS: &str = "cilium_events";
     /// Every map, in display order.
-    pub const ALL: &[&str] = &[CONFIG, IPCACHE, POLICY, CT, FRAG, METRICS, EVENTS];
+    pub const ALL: &[&str] = &[CONFIG, IPCACHE, POLICY, CT, CT_PENDING, FRAG, METRICS, EVENTS];
 }
 
 /// Policy and CT direction: ingress.
@@ -80,6 +88,8 @@ pub mod cfg {
     pub const AUDIT_INGRESS: u32 = 1 << 7;
     /// Default-deny egress only reports (AUDIT).
     pub const AUDIT_EGRESS: u32 = 1 << 8;
+    /// Encryption is on: a node's identity only for packets that came out of `cilium_wg0`.
+    pub const ENCRYPTION: u32 = 1 << 9;
 }
 
 /// `PolicyValue::verdict`: allow.
@@ -115,6 +125,10 @@ pub mod flow_verdict {
 pub mod drop_reason {
     /// No policy allows it (default deny).
     pub const POLICY: u8 = 133;
+    /// One of this host's own addresses as the source of a packet from the wire.
+    pub const INVALID_SIP: u8 = 132;
+    /// Deeper VLAN stacks than QinQ.
+    pub const UNKNOWN_L3: u8 = 139;
     /// Malformed IP header.
     pub const INVALID: u8 = 134;
     /// L4 header missing or truncated.
@@ -146,6 +160,10 @@ pub struct Config {
     pub wg_mark_mask: u32,
     /// Emit one of N trace events.
     pub trace_sampling: u32,
+    /// WireGuard's UDP port, network order.
+    pub wg_port: u16,
+    /// The plaintext bootstrap port of node announcements, network order.
+    pub cluster_port: u16,
 }
 
 /// `cilium_ipcache` key.
@@ -220,9 +238,16 @@ pub struct CtKey {
     pub proto: u8,
     /// 4 or 6.
     pub family: u8,
+    /// [`PATH_PLAIN`] or [`PATH_TUNNEL`]: where the connection's packets pass.
+    pub path: u8,
     /// Zero.
-    pub pad: [u8; 2],
+    pub pad: u8,
 }
+
+/// `CtKey::path` of connections on a plaintext device.
+pub const PATH_PLAIN: u8 = 0;
+/// `CtKey::path` of connections through `cilium_wg0`.
+pub const PATH_TUNNEL: u8 = 1;
 
 /// `cilium_ct` value.
 #[repr(C)]
@@ -279,10 +304,16 @@ pub struct FragKey {
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FragValue {
+    /// Expiry, CLOCK_MONOTONIC nanoseconds.
+    pub expires: u64,
     /// Source port, network order.
     pub sport: u16,
     /// Destination port, network order.
     pub dport: u16,
+    /// The L4 protocol of the first fragment.
+    pub proto: u8,
+    /// Zero.
+    pub pad: [u8; 3],
 }
 
 /// `cilium_metrics` value (per CPU).
@@ -423,7 +454,7 @@ macro_rules! pod {
 }
 
 pod!(
-    Config = 16,
+    Config = 20,
     IpcacheKey = 24,
     IpcacheValue = 8,
     PolicyKey = 12,
@@ -431,7 +462,7 @@ pod!(
     CtKey = 40,
     CtValue = 48,
     FragKey = 40,
-    FragValue = 4,
+    FragValue = 16,
     MetricsValue = 16,
     Event = 80,
     IpcacheData = 20,

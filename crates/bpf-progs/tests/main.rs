@@ -20,6 +20,11 @@ const LOCAL: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 10);
 const PEER: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 11);
 const STRANGER: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 7);
 const PEER_ID: u32 = 4242;
+/// A node reached through the tunnel; see `packet::l3` for the form of the address.
+const NODE: Ipv4Addr = Ipv4Addr::new(8, 0, 1, 11);
+const NODE6: &str = "fd00:0:86dd::11";
+const WG_PORT: u16 = 51871;
+const CLUSTER_PORT: u16 = 4240;
 
 /// A private bpffs instance, so pinned maps of parallel tests never meet. Unmounted on drop.
 struct Bpffs(tempfile::TempDir);
@@ -54,17 +59,23 @@ struct Fw {
 
 impl Fw {
     fn new(flags: u32) -> Fw {
+        Fw::with_ct(flags, None)
+    }
+
+    /// With the conntrack tables sized (established, pending).
+    fn with_ct(flags: u32, ct: Option<(u32, u32)>) -> Fw {
         let euid = std::os::unix::fs::MetadataExt::uid(
             &std::fs::metadata("/proc/self").expect("/proc/self"),
         );
         assert_eq!(euid, 0, "BPF_PROG_TEST_RUN tests need root; CI runs them as root");
         let bpffs = Bpffs::new();
-        let mut ebpf = EbpfLoader::new()
-            .default_map_pin_directory(bpffs.0.path())
-            .load(HOSTFW_OBJ)
-            .expect("loading the object");
-        for name in [programs::INGRESS, programs::EGRESS, programs::WG_INGRESS, programs::WG_EGRESS]
-        {
+        let mut loader = EbpfLoader::new();
+        loader.default_map_pin_directory(bpffs.0.path());
+        if let Some((main, pending)) = ct {
+            loader.map_max_entries(maps::CT, main).map_max_entries(maps::CT_PENDING, pending);
+        }
+        let mut ebpf = loader.load(HOSTFW_OBJ).expect("loading the object");
+        for name in programs::ALL {
             let prog: &mut SchedClassifier =
                 ebpf.program_mut(name).expect("program").try_into().expect("tc program");
             prog.load().unwrap_or_else(|e| panic!("verifier rejected {name}: {e:?}"));
@@ -83,6 +94,8 @@ impl Fw {
             wg_mark: 0xe00,
             wg_mark_mask: 0xf00,
             trace_sampling: 1,
+            wg_port: WG_PORT.to_be(),
+            cluster_port: CLUSTER_PORT.to_be(),
         };
         m.set(0, cfg, 0).expect("set config");
     }
@@ -140,10 +153,21 @@ impl Fw {
         out
     }
 
+    /// Entries of both conntrack tables, established ones first.
     fn ct_entries(&self) -> Vec<(CtKey, CtValue)> {
+        let mut all = self.ct_table(maps::CT);
+        all.extend(self.ct_table(maps::CT_PENDING));
+        all
+    }
+
+    fn ct_table(&self, name: &str) -> Vec<(CtKey, CtValue)> {
         let m: HashMap<_, CtKey, CtValue> =
-            HashMap::try_from(self.ebpf.map(maps::CT).expect("map")).expect("hash");
+            HashMap::try_from(self.ebpf.map(name).expect("map")).expect("hash");
         m.iter().map(|r| r.expect("entry")).collect()
+    }
+
+    fn wg_ingress(&self, frame: &[u8]) -> u32 {
+        self.run_with_mark(programs::WG_INGRESS, &l3(frame), 0)
     }
 }
 
@@ -439,4 +463,237 @@ fn failsafe_beats_deny_and_per_direction_audit() {
     assert_eq!(fw.ingress(&tcp4(PEER, LOCAL, 1, 80, SYN)), OK);
     assert_eq!(verdicts(&fw.events()), vec![flow_verdict::AUDIT]);
     assert_eq!(fw.egress(&tcp4(LOCAL, PEER, 1, 80, SYN)), SHOT, "egress is not in audit mode");
+}
+
+/// Node failsafe entries as the agent writes them: WireGuard and the bootstrap port.
+fn node_failsafe(fw: &mut Fw) {
+    fw.policy(PEER_ID, DIR_INGRESS, 17, WG_PORT, 16, VERDICT_ALLOW, POLICY_F_FAILSAFE, 0);
+    fw.policy(PEER_ID, DIR_INGRESS, 6, CLUSTER_PORT, 16, VERDICT_ALLOW, POLICY_F_FAILSAFE, 0);
+}
+
+#[test]
+fn a_node_address_in_plaintext_is_not_the_node() {
+    let mut fw = Fw::new(cfg::ENFORCE_INGRESS | cfg::ENCRYPTION | cfg::STRICT_ENCRYPT);
+    fw.ipcache(IpAddr::V4(NODE), 32, PEER_ID, IPC_F_NODE | IPC_F_ENCRYPT);
+    fw.policy(PEER_ID, DIR_INGRESS, 17, 9999, 16, VERDICT_ALLOW, 0, 1);
+    node_failsafe(&mut fw);
+    // A LAN host forging the node's address: dropped as unencrypted, and not called the node.
+    assert_eq!(fw.ingress(&udp4(NODE, LOCAL, 5555, 9999)), SHOT);
+    let ev = fw.events();
+    assert_eq!(drops(&ev), vec![drop_reason::UNENCRYPTED]);
+    let d = ev.iter().find(|e| e.kind == event_type::DROP).expect("drop");
+    assert_eq!(d.src_identity, ID_WORLD);
+    // The same datagram out of the tunnel is the node's.
+    assert_eq!(fw.wg_ingress(&udp4(NODE, LOCAL, 5555, 9999)), OK);
+    // The control traffic that has to come in plaintext still does.
+    assert_eq!(fw.ingress(&udp4(NODE, LOCAL, WG_PORT, WG_PORT)), OK);
+    assert_eq!(fw.ingress(&tcp4(NODE, LOCAL, 40000, CLUSTER_PORT, SYN)), OK);
+    // A source port of the control ports proves nothing.
+    assert_eq!(fw.ingress(&udp4(NODE, LOCAL, WG_PORT, 9999)), SHOT);
+    assert_eq!(fw.ingress(&tcp4(NODE, LOCAL, CLUSTER_PORT, 9999, SYN)), SHOT);
+
+    // Strict mode off: the plaintext packet passes as a host of the world, and the rules for
+    // the node do not apply to it.
+    fw.config(cfg::ENFORCE_INGRESS | cfg::ENCRYPTION);
+    fw.events();
+    assert_eq!(fw.ingress(&udp4(NODE, LOCAL, 5556, 9999)), SHOT);
+    let ev = fw.events();
+    assert_eq!(drops(&ev), vec![drop_reason::POLICY]);
+    assert!(ev.iter().all(|e| e.src_identity == ID_WORLD), "{ev:?}");
+    fw.policy(ID_WORLD, DIR_INGRESS, 17, 7777, 16, VERDICT_ALLOW, 0, 2);
+    assert_eq!(fw.ingress(&udp4(NODE, LOCAL, 5556, 7777)), OK);
+
+    // IPv6 alike.
+    let peer6: Ipv6Addr = NODE6.parse().expect("ip");
+    let local6: Ipv6Addr = "fd00::10".parse().expect("ip");
+    fw.config(cfg::ENFORCE_INGRESS | cfg::ENCRYPTION | cfg::STRICT_ENCRYPT);
+    fw.ipcache(IpAddr::V6(peer6), 128, PEER_ID, IPC_F_NODE | IPC_F_ENCRYPT);
+    let udp6 = ipv6(peer6, local6, &[], 17, &udp_hdr(5555, 9999, 8));
+    assert_eq!(fw.ingress(&udp6), SHOT);
+    assert_eq!(fw.wg_ingress(&udp6), OK);
+}
+
+#[test]
+fn this_hosts_own_address_never_arrives_from_the_wire() {
+    let local6: Ipv6Addr = "fd00::10".parse().expect("ip");
+    let mut fw = Fw::new(0);
+    fw.ipcache(IpAddr::V4(LOCAL), 32, ID_HOST, 0);
+    fw.ipcache(IpAddr::V6(local6), 128, ID_HOST, 0);
+    assert_eq!(fw.ingress(&udp4(LOCAL, LOCAL, 1, 9999)), SHOT);
+    assert_eq!(fw.ingress(&ipv6(local6, local6, &[], 17, &udp_hdr(1, 9999, 8))), SHOT);
+    let own_l3 = Ipv4Addr::new(8, 0, 0, 10);
+    fw.ipcache(IpAddr::V4(own_l3), 32, ID_HOST, 0);
+    assert_eq!(fw.wg_ingress(&udp4(own_l3, LOCAL, 1, 9999)), SHOT);
+    assert_eq!(
+        drops(&fw.events()),
+        vec![drop_reason::INVALID_SIP, drop_reason::INVALID_SIP, drop_reason::INVALID_SIP]
+    );
+    // What this host sends is its own.
+    assert_eq!(fw.egress(&udp4(LOCAL, STRANGER, 1, 53)), OK);
+}
+
+#[test]
+fn connections_are_bound_to_the_path_they_opened_on() {
+    let mut fw = Fw::new(cfg::ENFORCE_INGRESS | cfg::ENCRYPTION | cfg::STRICT_ENCRYPT);
+    fw.ipcache(IpAddr::V4(NODE), 32, PEER_ID, IPC_F_NODE | IPC_F_ENCRYPT);
+    fw.policy(PEER_ID, DIR_INGRESS, 6, 22, 16, VERDICT_ALLOW, 0, 1);
+    assert_eq!(fw.wg_ingress(&tcp4(NODE, LOCAL, 40000, 22, SYN)), OK);
+    let ct = fw.ct_entries();
+    assert_eq!(ct.len(), 1);
+    assert_eq!(ct[0].0.path, PATH_TUNNEL);
+    fw.events();
+    // A forged plaintext segment of that connection matches nothing.
+    assert_eq!(fw.ingress(&tcp4(NODE, LOCAL, 40000, 22, ACK)), SHOT);
+    assert_eq!(drops(&fw.events()), vec![drop_reason::UNENCRYPTED]);
+    assert_eq!(fw.wg_ingress(&tcp4(NODE, LOCAL, 40000, 22, ACK)), OK);
+    // A connection this host opened in plaintext (to the world) takes its replies on that path.
+    assert_eq!(fw.egress(&tcp4(LOCAL, STRANGER, 40001, 443, SYN)), OK);
+    assert_eq!(fw.ingress(&tcp4(STRANGER, LOCAL, 443, 40001, SYN | ACK)), OK);
+    // Authenticated packets may use a plaintext entry: connections opened before their tunnel
+    // (strict mode off), and entries an earlier version made, keep working.
+    fw.config(cfg::ENFORCE_INGRESS | cfg::ENCRYPTION);
+    assert_eq!(fw.egress(&tcp4(LOCAL, NODE, 40002, 8080, SYN)), OK);
+    assert_eq!(fw.wg_ingress(&tcp4(NODE, LOCAL, 8080, 40002, SYN | ACK)), OK);
+}
+
+#[test]
+fn only_a_syn_opens_a_tcp_connection_and_confirmed_ones_move_out_of_reach() {
+    let mut fw = Fw::new(cfg::ENFORCE_INGRESS);
+    fw.policy(0, DIR_INGRESS, 6, 80, 16, VERDICT_ALLOW, 0, 1);
+    // Segments without a SYN are judged and leave nothing behind.
+    for flags in [ACK, ACK | 0x08, 0x01, 0x04, SYN | ACK] {
+        assert_eq!(fw.ingress(&tcp4(STRANGER, LOCAL, 40000, 80, flags)), OK);
+    }
+    assert!(fw.ct_entries().is_empty(), "{:?}", fw.ct_entries());
+    // A handshake: pending until the opener acknowledges the reply.
+    assert_eq!(fw.ingress(&tcp4(STRANGER, LOCAL, 40001, 80, SYN)), OK);
+    assert_eq!(fw.egress(&tcp4(LOCAL, STRANGER, 80, 40001, SYN | ACK)), OK);
+    assert_eq!((fw.ct_table(maps::CT).len(), fw.ct_table(maps::CT_PENDING).len()), (0, 1));
+    assert_eq!(fw.ingress(&tcp4(STRANGER, LOCAL, 40001, 80, ACK)), OK);
+    assert_eq!((fw.ct_table(maps::CT).len(), fw.ct_table(maps::CT_PENDING).len()), (1, 0));
+    // Other protocols are confirmed by a reply.
+    assert_eq!(fw.egress(&udp4(LOCAL, STRANGER, 5000, 53)), OK);
+    assert_eq!(fw.ct_table(maps::CT_PENDING).len(), 1);
+    assert_eq!(fw.ingress(&udp4(STRANGER, LOCAL, 53, 5000)), OK);
+    assert_eq!(fw.ct_table(maps::CT).len(), 2);
+}
+
+#[test]
+fn a_syn_flood_cannot_evict_established_connections() {
+    let mut fw = Fw::with_ct(cfg::ENFORCE_INGRESS, Some((64, 64)));
+    fw.policy(0, DIR_INGRESS, 6, 80, 16, VERDICT_ALLOW, 0, 1);
+    // An established connection this host opened: its replies pass only through conntrack.
+    assert_eq!(fw.egress(&tcp4(LOCAL, NODE, 40000, 22, SYN)), OK);
+    assert_eq!(fw.ingress(&tcp4(NODE, LOCAL, 22, 40000, SYN | ACK)), OK);
+    assert_eq!(fw.egress(&tcp4(LOCAL, NODE, 40000, 22, ACK)), OK);
+    // Twenty times the table's size of spoofed SYNs to an open port.
+    for i in 0..1280u32 {
+        let src = Ipv4Addr::from(0x0a00_0000 + i);
+        assert_eq!(fw.ingress(&tcp4(src, LOCAL, 1024 + (i % 60000) as u16, 80, SYN)), OK);
+    }
+    fw.events();
+    assert_eq!(fw.ingress(&tcp4(NODE, LOCAL, 22, 40000, ACK)), OK, "the idle connection lives");
+}
+
+#[test]
+fn icmp_errors_must_quote_a_tracked_connection() {
+    let router = Ipv4Addr::new(198, 51, 100, 1);
+    let mut fw = Fw::new(cfg::ENFORCE_INGRESS);
+    assert_eq!(fw.egress(&udp4(LOCAL, STRANGER, 5000, 53)), OK);
+    let quoted = |sport: u16| udp4(LOCAL, STRANGER, sport, 53)[14..42].to_vec();
+    // A router's "fragmentation needed" about that datagram: related, passes.
+    let error =
+        |sport| ipv4(router, LOCAL, 1, &[], (false, 0, 7), &icmp4_error(3, 4, &quoted(sport)));
+    assert_eq!(fw.ingress(&error(5000)), OK);
+    assert!(fw.events().iter().any(|e| e.ct_state == 4), "traced as related");
+    // One about nothing this host sent meets policy, which denies it.
+    assert_eq!(fw.ingress(&error(5001)), SHOT);
+    assert_eq!(drops(&fw.events()), vec![drop_reason::POLICY]);
+    // A deny rule applies to related errors too.
+    fw.policy(0, DIR_INGRESS, 1, 3, 16, VERDICT_DENY, 0, 3);
+    assert_eq!(fw.ingress(&error(5000)), SHOT);
+    assert_eq!(drops(&fw.events()), vec![drop_reason::POLICY_DENY]);
+    assert!(fw.ct_entries().iter().all(|(k, _)| k.proto != 1), "errors open nothing");
+}
+
+#[test]
+fn neighbour_discovery_passes_only_from_the_link() {
+    let peer6: Ipv6Addr = "fe80::11".parse().expect("ip");
+    let local6: Ipv6Addr = "fe80::10".parse().expect("ip");
+    let far: Ipv6Addr = "2001:db8::1".parse().expect("ip");
+    let fw = Fw::new(cfg::ENFORCE_INGRESS);
+    let ns = |src, hop| ipv6_hop(src, local6, &[], 58, &icmp6(135, &[0u8; 16]), hop);
+    assert_eq!(fw.ingress(&ns(peer6, 255)), OK, "a neighbour solicitation from the link");
+    assert_eq!(fw.ingress(&ns(far, 64)), SHOT, "a routed one is forged");
+    let report = |src, hop| ipv6_hop(src, local6, &[], 58, &icmp6(143, &[]), hop);
+    assert_eq!(fw.ingress(&report(peer6, 1)), OK, "MLDv2 report from a link-local address");
+    assert_eq!(fw.ingress(&report(far, 1)), SHOT);
+    assert_eq!(fw.ingress(&report(peer6, 2)), SHOT);
+}
+
+#[test]
+fn tagged_and_non_ip_frames_get_an_explicit_verdict() {
+    let mut fw = Fw::new(cfg::ENFORCE_INGRESS);
+    fw.policy(0, DIR_INGRESS, 6, 22, 16, VERDICT_ALLOW, 0, 1);
+    // The kernel takes one tag off before tc: a second one (QinQ) is still in the frame.
+    let qinq = |port| tagged(&tcp4(STRANGER, LOCAL, 1, port, SYN), &[(0x8100, 200)]);
+    assert_eq!(fw.ingress(&qinq(22)), OK);
+    assert_eq!(fw.ingress(&qinq(23)), SHOT, "the IP packet inside a tag is judged");
+    let ad = tagged(&tcp4(STRANGER, LOCAL, 1, 23, SYN), &[(0x88a8, 100), (0x8100, 200)]);
+    assert_eq!(fw.ingress(&ad), SHOT);
+    let deep = tagged(&tcp4(STRANGER, LOCAL, 1, 22, SYN), &[(0x8100, 1), (0x8100, 2), (0x8100, 3)]);
+    assert_eq!(fw.ingress(&deep), SHOT, "deeper than QinQ is refused");
+    assert_eq!(
+        drops(&fw.events()),
+        vec![drop_reason::POLICY, drop_reason::POLICY, drop_reason::UNKNOWN_L3]
+    );
+    // LLDP reaches no IP socket.
+    let mut lldp = vec![0x01, 0x80, 0xc2, 0, 0, 0x0e, 2, 0, 0, 0, 0, 1, 0x88, 0xcc];
+    lldp.extend_from_slice(&[0u8; 32]);
+    assert_eq!(fw.ingress(&lldp), OK);
+}
+
+#[test]
+fn devices_without_a_link_layer_are_parsed_from_the_ip_header() {
+    let mut fw = Fw::new(cfg::ENFORCE_INGRESS);
+    fw.policy(0, DIR_INGRESS, 6, 22, 16, VERDICT_ALLOW, 0, 1);
+    let run = |fw: &Fw, port| {
+        fw.run_with_mark(programs::L3_INGRESS, &l3(&tcp4(NODE, LOCAL, 1, port, SYN)), 0)
+    };
+    assert_eq!(run(&fw, 22), OK);
+    assert_eq!(run(&fw, 23), SHOT);
+    let ct = fw.ct_entries();
+    assert_eq!(ct[0].0.path, PATH_PLAIN, "another L3 device is not the tunnel");
+    fw.events();
+}
+
+#[test]
+fn fragment_records_expire_and_ipv6_options_after_the_fragment_header_are_payload() {
+    let mut fw = Fw::new(cfg::ENFORCE_INGRESS);
+    fw.policy(PEER_ID, DIR_INGRESS, 17, 5000, 16, VERDICT_ALLOW, 0, 1);
+    let first = udp_hdr(6000, 5000, 64);
+    assert_eq!(fw.ingress(&ipv4(PEER, LOCAL, 17, &[], (true, 0, 0x1234), &first)), OK);
+    {
+        let mut m: HashMap<_, FragKey, FragValue> =
+            HashMap::try_from(fw.ebpf.map_mut(maps::FRAG).expect("map")).expect("hash");
+        let entries: Vec<(FragKey, FragValue)> = m.iter().map(|r| r.expect("entry")).collect();
+        assert_eq!(entries.len(), 1);
+        let (k, mut v) = entries[0];
+        assert_eq!(v.proto, 17);
+        v.expires = 1;
+        m.insert(k, v, 0).expect("age the record");
+    }
+    assert_eq!(fw.ingress(&ipv4(PEER, LOCAL, 17, &[], (false, 9, 0x1234), &[0u8; 32])), SHOT);
+    assert_eq!(drops(&fw.events()), vec![drop_reason::FRAG_NOT_FOUND]);
+
+    // IPv6: destination options inside the fragmentable part. The later fragment's header
+    // names them as its next header, and what follows is payload.
+    let peer6: Ipv6Addr = "fd00::11".parse().expect("ip");
+    let local6: Ipv6Addr = "fd00::10".parse().expect("ip");
+    fw.ipcache(IpAddr::V6(peer6), 128, PEER_ID, IPC_F_NODE);
+    let opts = vec![1, 4, 0, 0, 0, 0];
+    let first6 = ipv6(peer6, local6, &[(44, frag6(0, true, 99)), (60, opts)], 17, &first);
+    assert_eq!(fw.ingress(&first6), OK);
+    let later6 = ipv6(peer6, local6, &[(44, frag6(12, false, 99))], 60, &[0u8; 32]);
+    assert_eq!(fw.ingress(&later6), OK);
 }

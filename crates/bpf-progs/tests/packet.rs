@@ -74,6 +74,18 @@ pub fn udp4(src: Ipv4Addr, dst: Ipv4Addr, sport: u16, dport: u16) -> Vec<u8> {
 
 /// An IPv6 packet with extension headers given as (type, body); each body is padded to 8 bytes.
 pub fn ipv6(src: Ipv6Addr, dst: Ipv6Addr, ext: &[(u8, Vec<u8>)], proto: u8, l4: &[u8]) -> Vec<u8> {
+    ipv6_hop(src, dst, ext, proto, l4, 64)
+}
+
+/// [`ipv6`] with a hop limit.
+pub fn ipv6_hop(
+    src: Ipv6Addr,
+    dst: Ipv6Addr,
+    ext: &[(u8, Vec<u8>)],
+    proto: u8,
+    l4: &[u8],
+    hop_limit: u8,
+) -> Vec<u8> {
     let mut chain = Vec::new();
     let mut next_types: Vec<u8> = ext.iter().map(|(t, _)| *t).collect();
     next_types.push(proto);
@@ -96,7 +108,7 @@ pub fn ipv6(src: Ipv6Addr, dst: Ipv6Addr, ext: &[(u8, Vec<u8>)], proto: u8, l4: 
     p.extend_from_slice(&[0x60, 0, 0, 0]);
     p.extend_from_slice(&((chain.len() + l4.len()) as u16).to_be_bytes());
     p.push(first);
-    p.push(64);
+    p.push(hop_limit);
     p.extend_from_slice(&src.octets());
     p.extend_from_slice(&dst.octets());
     p.extend_from_slice(&chain);
@@ -110,4 +122,44 @@ pub fn frag6(offset: u16, more: bool, id: u32) -> Vec<u8> {
     let mut b = fo.to_be_bytes().to_vec();
     b.extend_from_slice(&id.to_be_bytes());
     b
+}
+
+/// The packet without its Ethernet header, as a device without a link layer carries it.
+///
+/// BPF_PROG_TEST_RUN derives a tc program's `skb->protocol` from bytes 12-13 as if they were
+/// an Ethernet type, which in an IP header are part of the source address: sources of L3
+/// packets must put the type there (IPv4 `8.0.x.y`, IPv6 `x:x:86dd::`), or the program would
+/// see a non-IP protocol and the test would prove nothing.
+pub fn l3(frame: &[u8]) -> Vec<u8> {
+    let p = frame[14..].to_vec();
+    assert!(
+        p[12..14] == [0x08, 0x00] || p[12..14] == [0x86, 0xdd],
+        "an L3 test packet needs a source address of the form 8.0.x.y or x:x:86dd::"
+    );
+    p
+}
+
+/// `frame` with VLAN tags (TPID, VID) inserted after the MAC addresses, outermost first.
+pub fn tagged(frame: &[u8], tags: &[(u16, u16)]) -> Vec<u8> {
+    let mut p = frame[..12].to_vec();
+    for (tpid, vid) in tags {
+        p.extend_from_slice(&tpid.to_be_bytes());
+        p.extend_from_slice(&vid.to_be_bytes());
+    }
+    p.extend_from_slice(&frame[12..]);
+    p
+}
+
+/// An ICMP (v4) error of `kind`/`code` quoting `quoted` (an IP packet, its first bytes).
+pub fn icmp4_error(kind: u8, code: u8, quoted: &[u8]) -> Vec<u8> {
+    let mut h = vec![kind, code, 0, 0, 0, 0, 0, 0];
+    h.extend_from_slice(quoted);
+    h
+}
+
+/// An ICMPv6 message of `kind` with an 4-byte body of zeros and `rest`.
+pub fn icmp6(kind: u8, rest: &[u8]) -> Vec<u8> {
+    let mut h = vec![kind, 0, 0, 0, 0, 0, 0, 0];
+    h.extend_from_slice(rest);
+    h
 }

@@ -55,4 +55,11 @@ pub(crate) struct Args {
     /// Enforcement stops; the next start builds everything anew.
     #[arg(long, conflicts_with = "validate")]
     pub(crate) cleanup: bool,
+
+    /// Install the tunnel's routing rules and, with strict encryption, block every known peer
+    /// (listed in `nodes:` or in the saved registry), then exit. Run at boot before the network
+    /// is up (the cilium-block-peers unit), so that nothing leaves in plaintext to a peer before
+    /// the agent has started.
+    #[arg(long, conflicts_with_all = ["validate", "cleanup"])]
+    pub(crate) block_peers: bool,
 }

@@ -69,14 +69,39 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         let c = &loaded.config;
         agent_core::datapath::uninstall(&c.bpf_pin_dir(), &c.devices)
             .context("removing the datapath")?;
-        agent_core::wireguard::routing::uninstall();
-        // The kernel backend's link outlives the agent; the userspace one is gone with it.
-        let _ = agent_core::wireguard::routing::delete_link(agent_core::wireguard::IFNAME);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("starting the async runtime")?;
+        runtime
+            .block_on(async {
+                let nl = agent_core::wireguard::routing::Netlink::connect()?;
+                nl.uninstall().await;
+                // The kernel backend's link outlives the agent; the userspace one is gone with it.
+                nl.delete_link(agent_core::wireguard::IFNAME).await
+            })
+            .context("removing the tunnel's routing")?;
         let _ = writeln!(
             std::io::stdout(),
             "Removed the datapath pinned under {}",
             c.bpf_pin_dir().display()
         );
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    if args.block_peers {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("starting the async runtime")?;
+        let c = &loaded.config;
+        let added = runtime.block_on(agent_core::daemon::block_peers(c))?;
+        let what = match (c.encryption.enabled, c.encryption.strict) {
+            (false, _) => "encryption is off: nothing to block".to_string(),
+            (true, false) => "encryption.strictMode is off: routing rules only".to_string(),
+            (true, true) => format!("peers blocked until their tunnels are up ({added} added)"),
+        };
+        let _ = writeln!(std::io::stdout(), "{what}");
         return Ok(ExitCode::SUCCESS);
     }
 

@@ -337,6 +337,12 @@ impl Capture {
         Ok(String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect())
     }
 
+    /// tcpdump's lines for what it captured so far, while it goes on.
+    pub fn seen(&self) -> anyhow::Result<Vec<String>> {
+        let out = self.vm.exec(&["tcpdump", "-nn", "-r", path_str(&self.file)?])?;
+        Ok(String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect())
+    }
+
     fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             // SIGINT: tcpdump writes out everything it captured and exits.

@@ -8,3 +8,4 @@ mod hubble;
 mod kernel_wireguard;
 mod metrics;
 mod policy;
+mod trust;

@@ -216,6 +216,12 @@ pub const KEYS: &[KeyDef] = &[
         Scalar("0.0025"),
         "share of memory for sizing BPF maps",
     ),
+    key(
+        "bpf.ctMax",
+        Uint { min: 4096, max: 1 << 22 },
+        NoDefault,
+        "conntrack entries of established connections (default: from bpf.mapDynamicSizeRatio); unconfirmed ones get a table of a quarter of it",
+    ),
     key("bpf.preallocateMaps", Bool, Scalar("false"), "preallocate BPF map memory"),
     key(
         "bpf.lbAlgorithm",

@@ -110,6 +110,8 @@ pub struct Config {
     pub bpf_preallocate: bool,
     /// Map sizing ratio.
     pub bpf_map_dynamic_size_ratio: f64,
+    /// `bpf.ctMax`: size of the established-connection table, when set.
+    pub bpf_ct_max: Option<u32>,
     /// Health probing interval, when enabled.
     pub health_interval: Option<Duration>,
     /// Trace sampling: one in N.
@@ -419,6 +421,7 @@ fn build(
         etcd_endpoints,
         bpf_root: path("bpf.root", "/sys/fs/bpf"),
         bpf_preallocate: boolean("bpf.preallocateMaps"),
+        bpf_ct_max: uint("bpf.ctMax").map(|n| n as u32),
         bpf_map_dynamic_size_ratio: match get("bpf.mapDynamicSizeRatio") {
             Some(Typed::Float(f)) => *f,
             _ => 0.0025,

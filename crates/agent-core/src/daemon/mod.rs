@@ -104,6 +104,10 @@ pub enum DaemonError {
     /// Hubble's TLS material is unusable.
     #[error("Hubble TLS: {0}")]
     Hubble(String),
+    /// Strict encryption could not block the peers, and nothing else would: running on would
+    /// let traffic to them leave in plaintext.
+    #[error("encryption cannot fail closed: {0}; refusing to run (strictMode: true)")]
+    FailClosed(#[source] crate::wireguard::routing::RoutingError),
     /// Saved state could not be restored.
     #[error("restoring saved state")]
     State(#[source] policy::RestoreError),
@@ -162,7 +166,7 @@ pub async fn run(
         tracing::error!(error = %e, "realizing the restored policies");
     }
     if config.encryption.enabled {
-        start_wireguard(&agent, &addrs).await;
+        start_wireguard(&agent, &addrs).await?;
     }
     let mut membership_tasks = match secret {
         Some(secret) => start_membership(&agent, secret).await?,
@@ -225,16 +229,68 @@ fn warn_unavailable(c: &crate::config::Config) {
     }
 }
 
-/// Starts WireGuard. A failure leaves the agent running (fail closed: in strict mode the
-/// peers stay blocked) and shows in `cilium status`.
-async fn start_wireguard(agent: &Arc<Agent>, addrs: &[(String, IpAddr)]) {
-    use crate::wireguard::{Options, WireGuard};
+/// Every address that must never see plaintext from this node: the listed nodes and the
+/// ones the saved registry knows (VMs that joined unlisted), this node's own aside.
+pub fn known_peer_addresses(c: &crate::config::Config, local: &[IpAddr]) -> Vec<IpAddr> {
+    let mut out: Vec<IpAddr> = c.nodes.iter().map(|n| n.ip).collect();
+    out.extend(crate::nodes::snapshot_addresses(&c.state_dir.join("nodes.json")));
+    out.retain(|ip| !local.contains(ip));
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// `cilium-agent --block-peers`, run at boot before the network is up (the
+/// `cilium-block-peers` unit): the routing rules and, in strict mode, an `unreachable` route
+/// for every known peer, so that nothing an application sends before the agent has started
+/// leaves in plaintext. Returns how many blocks it added.
+pub async fn block_peers(c: &crate::config::Config) -> Result<usize, DaemonError> {
+    if !c.encryption.enabled {
+        return Ok(0);
+    }
+    let local: Vec<IpAddr> = local_addrs().into_iter().map(|(_, ip)| ip).collect();
+    let peers = known_peer_addresses(c, &local);
+    let nl = crate::wireguard::routing::Netlink::connect().map_err(DaemonError::FailClosed)?;
+    crate::wireguard::block_peers(&nl, &peers, c.encryption.strict)
+        .await
+        .map_err(DaemonError::FailClosed)
+}
+
+/// Starts WireGuard. Peers are blocked first (strict mode); when that fails and no datapath
+/// drops plaintext to them either, the agent refuses to run. Any later failure leaves the
+/// agent running with the peers blocked, and shows in `cilium status`.
+async fn start_wireguard(
+    agent: &Arc<Agent>,
+    addrs: &[(String, IpAddr)],
+) -> Result<(), DaemonError> {
+    use crate::wireguard::{Options, WireGuard, routing::Netlink};
     let c = agent.config();
     let local: Vec<IpAddr> = addrs.iter().map(|(_, ip)| *ip).collect();
     let mut devices = c.devices.clone();
     if devices.is_empty() {
         devices = crate::datapath::default_devices(addrs);
     }
+    let peers = known_peer_addresses(c, &local);
+    // The datapath's strict check drops plaintext to listed nodes on its own.
+    let datapath_blocks = c.encryption.strict && agent.with_datapath(|_| ()).is_some();
+    let blocked = match Netlink::connect() {
+        Ok(nl) => crate::wireguard::block_peers(&nl, &peers, c.encryption.strict).await.map(|_| nl),
+        Err(e) => Err(e),
+    };
+    let nl = match blocked {
+        Ok(nl) => nl,
+        Err(e) if datapath_blocks => {
+            tracing::error!(error = %e, "peers could not be blocked by routes; the datapath drops plaintext to them");
+            agent.set_wireguard(Err(e.to_string()));
+            return Ok(());
+        }
+        Err(e) if c.encryption.strict => return Err(DaemonError::FailClosed(e)),
+        Err(e) => {
+            tracing::error!(error = %e, "WireGuard routing could not be set up");
+            agent.set_wireguard(Err(e.to_string()));
+            return Ok(());
+        }
+    };
     let o = Options {
         backend: c.encryption.backend.clone(),
         mtu: c.mtu,
@@ -247,16 +303,16 @@ async fn start_wireguard(agent: &Arc<Agent>, addrs: &[(String, IpAddr)]) {
             .filter(|ip| local.contains(ip))
             .chain(local.iter().copied())
             .collect(),
-        configured_peers: c.nodes.iter().map(|n| n.ip).filter(|ip| !local.contains(ip)).collect(),
         devices,
     };
-    match WireGuard::start(&o).await {
+    let routes: Arc<dyn crate::wireguard::routing::RouteTable> = Arc::new(nl.clone());
+    match WireGuard::start(&o, &nl, routes).await {
         Ok(wg) => {
             agent.set_wireguard(Ok(Arc::new(wg)));
             // Decrypted traffic from peers arrives on cilium_wg0: enforce policy there too.
-            if let Some(Err(e)) =
-                agent.with_datapath(|dp| dp.attach(crate::wireguard::IFNAME, true))
-            {
+            if let Some(Err(e)) = agent.with_datapath(|dp| {
+                dp.attach(crate::wireguard::IFNAME, crate::datapath::Link::Tunnel)
+            }) {
                 tracing::error!(error = %e, "attaching the datapath to cilium_wg0");
             }
         }
@@ -265,6 +321,7 @@ async fn start_wireguard(agent: &Arc<Agent>, addrs: &[(String, IpAddr)]) {
             agent.set_wireguard(Err(e.to_string()));
         }
     }
+    Ok(())
 }
 
 type Ring = aya::maps::RingBuf<aya::maps::MapData>;
@@ -292,22 +349,29 @@ fn load_datapath(
     addrs: &[(String, IpAddr)],
 ) -> Result<(crate::datapath::Datapath, Ring), crate::datapath::DatapathError> {
     use crate::datapath::{Datapath, DatapathError, ctseed, default_devices};
-    let ct = crate::datapath::ct_size(c.bpf_map_dynamic_size_ratio);
+    let ct = c.bpf_ct_max.unwrap_or_else(|| crate::datapath::ct_size(c.bpf_map_dynamic_size_ratio));
     let mut dp = Datapath::load(&c.bpf_root, &c.bpf_pin_dir(), ct)?;
     // Existing connections first, so attaching never cuts one.
     let (sockets, listening) = ctseed::current_sockets();
-    let seeded = dp.seed_conntrack(&sockets, &listening)?;
+    let tunnelled: std::collections::HashSet<IpAddr> = if c.encryption.enabled {
+        c.nodes.iter().map(|n| n.ip).collect()
+    } else {
+        Default::default()
+    };
+    let seeded = dp.seed_conntrack(&sockets, &listening, &tunnelled)?;
     tracing::info!(seeded, "conntrack seeded from existing sockets");
     let prefix = |ip: &IpAddr| if ip.is_ipv4() { 32 } else { 128 };
     for (_, ip) in addrs {
         let v = bpf_progs::IpcacheValue { identity: crate::identity::HOST, flags: 0 };
         dp.ipcache_upsert(*ip, prefix(ip), v)?;
     }
+    // Listed nodes are blocked from the first moment (strict mode), before policy or
+    // membership have run.
+    let strict = c.encryption.enabled && c.encryption.strict;
+    let node_flags = bpf_progs::IPC_F_NODE | if strict { bpf_progs::IPC_F_ENCRYPT } else { 0 };
     for n in c.nodes.iter().filter(|n| !addrs.iter().any(|(_, ip)| *ip == n.ip)) {
-        let v = bpf_progs::IpcacheValue {
-            identity: crate::identity::REMOTE_NODE,
-            flags: bpf_progs::IPC_F_NODE,
-        };
+        let v =
+            bpf_progs::IpcacheValue { identity: crate::identity::REMOTE_NODE, flags: node_flags };
         dp.ipcache_upsert(n.ip, prefix(&n.ip), v)?;
     }
     let devices = if c.devices.is_empty() { default_devices(addrs) } else { c.devices.clone() };
@@ -319,7 +383,12 @@ fn load_datapath(
         });
     }
     for d in &devices {
-        dp.attach(d, false)?;
+        let link = crate::datapath::device_link(d).map_err(|reason| DatapathError::Attach {
+            device: d.clone(),
+            direction: "both",
+            reason,
+        })?;
+        dp.attach(d, link)?;
     }
     let ring = dp.take_events()?;
     Ok((dp, ring))
@@ -411,8 +480,17 @@ async fn start_membership(
     let sync = tokio::spawn(async move {
         while changes.changed().await.is_ok() {
             if let (Some(wg), Some(m)) = (a.wireguard(), a.membership()) {
-                let peers = m
-                    .nodes()
+                let records = m.nodes();
+                let local = a.local_ips();
+                let blocked: Vec<IpAddr> = a
+                    .config()
+                    .nodes
+                    .iter()
+                    .map(|n| n.ip)
+                    .filter(|ip| !local.contains(ip))
+                    .chain(records.iter().flat_map(|r| r.announcement.ips.iter().copied()))
+                    .collect();
+                let peers = records
                     .into_iter()
                     .map(|r| crate::wireguard::PeerSpec {
                         name: r.announcement.name,
@@ -421,7 +499,7 @@ async fn start_membership(
                         port: r.announcement.wg_port,
                     })
                     .collect();
-                if let Err(e) = wg.sync_peers(peers).await {
+                if let Err(e) = wg.sync_peers(peers, blocked).await {
                     tracing::error!(error = %e, "updating WireGuard peers");
                 }
             }

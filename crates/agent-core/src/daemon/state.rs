@@ -184,15 +184,19 @@ impl Agent {
             }
         }
         flags |= self.enforcement_flags();
-        let strict = self.config.encryption.enabled && self.config.encryption.strict;
-        if strict {
-            flags |= bpf_progs::cfg::STRICT_ENCRYPT;
+        if self.config.encryption.enabled {
+            flags |= bpf_progs::cfg::ENCRYPTION;
+            if self.config.encryption.strict {
+                flags |= bpf_progs::cfg::STRICT_ENCRYPT;
+            }
         }
         let cfg = bpf_progs::Config {
             flags,
             wg_mark: crate::wireguard::routing::WG_MARK,
             wg_mark_mask: crate::wireguard::routing::WG_MARK_MASK,
             trace_sampling: self.config.monitor_sampling,
+            wg_port: crate::WIREGUARD_PORT.to_be(),
+            cluster_port: self.config.cluster_port.to_be(),
         };
         match self.with_datapath(|d| d.set_config(cfg)) {
             Some(Err(e)) => Err(ApiError::Internal(e.to_string())),

@@ -178,22 +178,22 @@ pub fn detach(
     Ok(())
 }
 
-/// The devices to attach to when the config names none: the default route's device, else
-/// every device holding one of this host's addresses (VMs on a private network often have no
-/// default route).
+/// Name prefixes of devices that are never the host's own network, as Cilium excludes them:
+/// ours, and the bridges and veths of containers (their traffic is not this host's).
+const EXCLUDED_PREFIXES: &[&str] = &["cilium_", "lxc", "cni", "docker"];
+
+/// The devices filtered when `devices:` is empty: every device with a unicast address that is
+/// not link-local (IPv4 or IPv6, default route or not: another NIC or a VLAN device with an
+/// address receives traffic for this host too), loopback and [`EXCLUDED_PREFIXES`] aside.
 pub fn default_devices(local_addrs: &[(String, std::net::IpAddr)]) -> Vec<String> {
-    if let Ok(route) = std::fs::read_to_string("/proc/net/route") {
-        for line in route.lines().skip(1) {
-            let f: Vec<&str> = line.split_whitespace().collect();
-            if f.len() > 2 && f[1] == "00000000" && f[0] != "lo" {
-                return vec![f[0].to_string()];
-            }
-        }
-    }
     let mut devs: Vec<String> = local_addrs
         .iter()
         .filter(|(dev, ip)| {
-            dev != "lo" && !dev.starts_with("cilium_") && !ip.is_loopback() && !is_link_local(ip)
+            dev != "lo"
+                && !EXCLUDED_PREFIXES.iter().any(|p| dev.starts_with(p))
+                && !ip.is_loopback()
+                && !ip.is_multicast()
+                && !is_link_local(ip)
         })
         .map(|(dev, _)| dev.clone())
         .collect();

@@ -9,7 +9,10 @@ use std::collections::HashSet;
 use std::net::IpAddr;
 
 use aya::maps::HashMap;
-use bpf_progs::{CT_F_SEEDED, CtKey, CtValue, DIR_EGRESS, DIR_INGRESS, addr_bytes, maps as names};
+use bpf_progs::{
+    CT_F_SEEDED, CtKey, CtValue, DIR_EGRESS, DIR_INGRESS, PATH_PLAIN, PATH_TUNNEL, addr_bytes,
+    maps as names,
+};
 
 use super::{Datapath, DatapathError, map_err};
 
@@ -84,10 +87,13 @@ pub fn current_sockets() -> (Vec<Socket>, HashSet<u16>) {
 
 impl Datapath {
     /// Adds conntrack entries for `sockets` that have none yet; returns how many were added.
+    /// Connections with `tunnelled` peers are bound to the tunnel's path (their packets come
+    /// out of `cilium_wg0`), all others to the plain one.
     pub fn seed_conntrack(
         &mut self,
         sockets: &[Socket],
         listening: &HashSet<u16>,
+        tunnelled: &HashSet<IpAddr>,
     ) -> Result<usize, DatapathError> {
         let mut m: HashMap<_, CtKey, CtValue> =
             HashMap::try_from(self.map_mut(names::CT)?).map_err(map_err(names::CT))?;
@@ -112,7 +118,8 @@ impl Datapath {
                 dport: to.1.to_be(),
                 proto: s.proto,
                 family,
-                pad: [0; 2],
+                path: if tunnelled.contains(&s.remote.0) { PATH_TUNNEL } else { PATH_PLAIN },
+                pad: 0,
             };
             let reverse =
                 CtKey { saddr: daddr, daddr: saddr, sport: key.dport, dport: key.sport, ..key };

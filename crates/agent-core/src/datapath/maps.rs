@@ -53,8 +53,13 @@ impl Datapath {
                 out.push((
                     "0".into(),
                     format!(
-                        "flags={:#x} wg_mark={:#x} wg_mark_mask={:#x} trace_sampling={}",
-                        c.flags, c.wg_mark, c.wg_mark_mask, c.trace_sampling
+                        "flags={:#x} wg_mark={:#x} wg_mark_mask={:#x} trace_sampling={} wg_port={} cluster_port={}",
+                        c.flags,
+                        c.wg_mark,
+                        c.wg_mark_mask,
+                        c.trace_sampling,
+                        u16::from_be(c.wg_port),
+                        u16::from_be(c.cluster_port)
                     ),
                 ));
             }
@@ -118,18 +123,20 @@ impl Datapath {
                     ));
                 }
             }
-            names::CT => {
+            names::CT | names::CT_PENDING => {
+                let map = if name == names::CT { names::CT } else { names::CT_PENDING };
                 let m: HashMap<_, CtKey, CtValue> =
-                    HashMap::try_from(self.map(names::CT)?).map_err(map_err(names::CT))?;
+                    HashMap::try_from(self.map(map)?).map_err(map_err(map))?;
                 let now = monotonic_now_ns();
                 for r in m.iter() {
-                    let (k, v) = r.map_err(map_err(names::CT))?;
+                    let (k, v) = r.map_err(map_err(map))?;
                     if v.expires < now {
                         continue;
                     }
                     let s = addr_from_bytes(k.family, &k.saddr);
                     let d = addr_from_bytes(k.family, &k.daddr);
                     let dir = if v.direction == bpf_progs::DIR_EGRESS { "OUT" } else { "IN" };
+                    let path = if k.path == bpf_progs::PATH_TUNNEL { "tunnel" } else { "plain" };
                     let fmt = |ip: std::net::IpAddr, port: u16| match ip {
                         std::net::IpAddr::V6(_) => format!("[{ip}]:{port}"),
                         _ => format!("{ip}:{port}"),
@@ -137,7 +144,7 @@ impl Datapath {
                     out.push((
                         format!("{} {dir} {} -> {}", proto_name(k.proto), fmt(s, u16::from_be(k.sport)), fmt(d, u16::from_be(k.dport))),
                         format!(
-                            "expires={} TxPackets={} TxBytes={} RxPackets={} RxBytes={} TxFlagsSeen={:#04x} RxFlagsSeen={:#04x} Flags={:#x} rule={}",
+                            "expires={} TxPackets={} TxBytes={} RxPackets={} RxBytes={} TxFlagsSeen={:#04x} RxFlagsSeen={:#04x} Flags={:#x} rule={} path={path}",
                             (v.expires - now) / 1_000_000_000,
                             v.packets_fwd,
                             v.bytes_fwd,
@@ -164,7 +171,12 @@ impl Datapath {
                             k.id,
                             proto_name(k.proto)
                         ),
-                        format!("sport={} dport={}", u16::from_be(v.sport), u16::from_be(v.dport)),
+                        format!(
+                            "l4={} sport={} dport={}",
+                            proto_name(v.proto),
+                            u16::from_be(v.sport),
+                            u16::from_be(v.dport)
+                        ),
                     ));
                 }
             }

@@ -108,6 +108,75 @@ pub fn ct_size(ratio: f64) -> u32 {
     entries.clamp(MIN, MAX) as u32
 }
 
+/// The unconfirmed-connection table: a quarter of the established one, at least 4096 entries.
+pub fn pending_size(ct_entries: u32) -> u32 {
+    (ct_entries / 4).max(4096)
+}
+
+/// What a device's frames start with, which decides the programs it gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// An Ethernet header (physical NICs, veth, bridges, VLAN devices, wireless).
+    Ethernet,
+    /// The IP header (tun, ipip, sit, gre, ppp, another WireGuard device).
+    L3,
+    /// `cilium_wg0`: the IP header, and what arrives was authenticated by WireGuard.
+    Tunnel,
+}
+
+/// The link kind of `device` from its ARPHRD type, or why it cannot be filtered.
+pub fn device_link(device: &str) -> Result<Link, String> {
+    let path = format!("/sys/class/net/{device}/type");
+    let kind: u32 = std::fs::read_to_string(&path)
+        .map_err(|e| format!("{path}: {e}"))?
+        .trim()
+        .parse()
+        .map_err(|_| format!("{path}: not a number"))?;
+    match kind {
+        // ARPHRD_ETHER
+        1 => Ok(Link::Ethernet),
+        // ARPHRD_PPP, RAWIP, TUNNEL, TUNNEL6, SIT, IPGRE, IP6GRE, NONE
+        512 | 519 | 768 | 769 | 776 | 778 | 823 | 65534 => Ok(Link::L3),
+        other => Err(format!(
+            "link type {other} is neither Ethernet nor IP-only; leave {device} out of `devices:`"
+        )),
+    }
+}
+
+/// Key and value sizes of every map, as this build's programs read them.
+fn map_layouts() -> [(&'static str, usize, usize); 8] {
+    use std::mem::size_of;
+    [
+        (names::CONFIG, 4, size_of::<BpfConfig>()),
+        (names::IPCACHE, size_of::<bpf_progs::IpcacheKey>(), size_of::<IpcacheValue>()),
+        (names::POLICY, size_of::<bpf_progs::PolicyKey>(), size_of::<PolicyValue>()),
+        (names::CT, size_of::<bpf_progs::CtKey>(), size_of::<bpf_progs::CtValue>()),
+        (names::CT_PENDING, size_of::<bpf_progs::CtKey>(), size_of::<bpf_progs::CtValue>()),
+        (names::FRAG, size_of::<bpf_progs::FragKey>(), size_of::<bpf_progs::FragValue>()),
+        (names::METRICS, 4, size_of::<bpf_progs::MetricsValue>()),
+        (names::EVENTS, 0, 0),
+    ]
+}
+
+/// Unpins maps an earlier version left with another layout, so that this version creates them
+/// anew instead of reading them wrongly (the verifier would refuse the programs). Programs still
+/// attached keep their old maps until they are replaced.
+fn drop_incompatible_pins(pin_dir: &Path) {
+    for (name, key, value) in map_layouts() {
+        let path = pin_dir.join(name);
+        let Ok(info) = aya::maps::MapInfo::from_pin(&path) else { continue };
+        if info.key_size() as usize != key || info.value_size() as usize != value {
+            tracing::warn!(
+                map = name,
+                pinned = format!("{}/{}", info.key_size(), info.value_size()),
+                expected = format!("{key}/{value}"),
+                "a pinned map has an earlier layout: replacing it"
+            );
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
 /// Checks the running kernel against [`MIN_KERNEL`].
 pub fn check_kernel() -> Result<(), DatapathError> {
     if kernel_version() < MIN_KERNEL {
@@ -150,16 +219,20 @@ impl Datapath {
             path: pin_dir.to_path_buf(),
             reason: e.to_string(),
         })?;
-        let ct_entries = aya::maps::MapInfo::from_pin(pin_dir.join(names::CT))
-            .map(|i| i.max_entries())
-            .unwrap_or(ct_entries);
+        drop_incompatible_pins(pin_dir);
+        let pinned_size = |name: &str| {
+            aya::maps::MapInfo::from_pin(pin_dir.join(name)).map(|i| i.max_entries()).ok()
+        };
+        let ct_entries = pinned_size(names::CT).unwrap_or(ct_entries);
+        let pending_entries =
+            pinned_size(names::CT_PENDING).unwrap_or_else(|| pending_size(ct_entries));
         let mut ebpf = EbpfLoader::new()
             .default_map_pin_directory(pin_dir)
             .map_max_entries(names::CT, ct_entries)
+            .map_max_entries(names::CT_PENDING, pending_entries)
             .load(bpf_progs::HOSTFW_OBJ)
             .map_err(|e| DatapathError::Load(format!("{e:#}")))?;
-        for name in [programs::INGRESS, programs::EGRESS, programs::WG_INGRESS, programs::WG_EGRESS]
-        {
+        for name in programs::ALL {
             let prog: &mut SchedClassifier = ebpf
                 .program_mut(name)
                 .ok_or_else(|| DatapathError::Load(format!("program {name} missing")))?
@@ -190,13 +263,13 @@ impl Datapath {
         &self.pin_dir
     }
 
-    /// Attaches ingress and egress programs to `device` (`l3`: no link-layer header, e.g.
-    /// `cilium_wg0`), replacing our previous programs in place.
-    pub fn attach(&mut self, device: &str, l3: bool) -> Result<(), DatapathError> {
-        let (ing, eg) = if l3 {
-            (programs::WG_INGRESS, programs::WG_EGRESS)
-        } else {
-            (programs::INGRESS, programs::EGRESS)
+    /// Attaches ingress and egress programs to `device`, replacing our previous programs in
+    /// place.
+    pub fn attach(&mut self, device: &str, link: Link) -> Result<(), DatapathError> {
+        let (ing, eg) = match link {
+            Link::Ethernet => (programs::INGRESS, programs::EGRESS),
+            Link::L3 => (programs::L3_INGRESS, programs::L3_EGRESS),
+            Link::Tunnel => (programs::WG_INGRESS, programs::WG_EGRESS),
         };
         for (name, t) in [(ing, TcAttachType::Ingress), (eg, TcAttachType::Egress)] {
             let prog: &mut SchedClassifier = self

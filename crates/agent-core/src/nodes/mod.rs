@@ -52,6 +52,16 @@ impl Discovery for StaticDiscovery {
     }
 }
 
+/// The addresses of the nodes in a registry snapshot (`nodes.json`); none when it is missing
+/// or unreadable.
+pub fn snapshot_addresses(path: &std::path::Path) -> Vec<IpAddr> {
+    std::fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Vec<Announcement>>(&b).ok())
+        .map(|known| known.into_iter().flat_map(|a| a.ips).collect())
+        .unwrap_or_default()
+}
+
 /// What the registry knows about one node.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeRecord {

@@ -86,18 +86,19 @@ impl KernelDevice {
         private_key: [u8; 32],
         port: u16,
         fwmark: u32,
+        netlink: &super::routing::Netlink,
     ) -> Result<Self, WireguardError> {
-        match link_kind(ifname) {
+        match netlink.link_kind(ifname).await? {
             Some(kind) if kind == "wireguard" => {
                 tracing::info!(interface = ifname, "adopting the existing kernel WireGuard link");
             }
             Some(other) => {
                 // A leftover of the userspace backend (a TUN) or something else: replace it.
                 tracing::info!(interface = ifname, kind = %other, "replacing a non-WireGuard link");
-                super::routing::delete_link(ifname)?;
-                super::routing::add_wireguard_link(ifname)?;
+                netlink.delete_link(ifname).await?;
+                netlink.add_wireguard_link(ifname).await?;
             }
-            None => super::routing::add_wireguard_link(ifname)?,
+            None => netlink.add_wireguard_link(ifname).await?,
         }
         let (conn, handle, _) = genetlink::new_connection().map_err(dev_err)?;
         tokio::spawn(conn);
@@ -136,7 +137,9 @@ impl KernelDevice {
         self.set(vec![WireguardAttribute::PrivateKey(key)]).await
     }
 
-    /// Removes `stale` peers and adds or updates `peers` (their allowed IPs replaced).
+    /// Removes `stale` peers and adds or updates `peers` (their allowed IPs replaced), in
+    /// messages of at most [`PEERS_PER_MESSAGE`] peers as `wg(8)` splits them: one message
+    /// for hundreds of peers would overflow netlink's 16-bit attribute length.
     pub async fn update_peers(
         &self,
         stale: &[[u8; 32]],
@@ -178,10 +181,10 @@ impl KernelDevice {
             }
             list.push(WireguardPeer(attrs));
         }
-        if list.is_empty() {
-            return Ok(());
+        for chunk in list.chunks(PEERS_PER_MESSAGE) {
+            self.set(vec![WireguardAttribute::Peers(chunk.to_vec())]).await?;
         }
-        self.set(vec![WireguardAttribute::Peers(list)]).await
+        Ok(())
     }
 
     /// The device's peers with their counters.
@@ -247,23 +250,6 @@ impl KernelDevice {
     }
 }
 
-/// The `kind` of an existing link (`wireguard`, `tun`, ...), from `ip -d link`.
-fn link_kind(ifname: &str) -> Option<String> {
-    let out = std::process::Command::new("ip")
-        .args(["-d", "-o", "link", "show", "dev", ifname])
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
-    // `ip -d` prints the kind on the line after the flags, e.g. "... \    wireguard addrgenmode".
-    let kind = if text.contains(" wireguard ") {
-        "wireguard"
-    } else if text.contains(" tun ") {
-        "tun"
-    } else {
-        "other"
-    };
-    Some(kind.to_string())
-}
+/// Peers per SET_DEVICE message: a peer with a handful of allowed IPs takes about 150 bytes,
+/// so a message stays far below the 64 KiB a netlink attribute can hold.
+pub const PEERS_PER_MESSAGE: usize = 64;

@@ -1,11 +1,14 @@
 //! Transparent encryption between the nodes of the cluster with WireGuard.
 //!
 //! Start-up, in order, so that nothing ever leaves in plaintext for a peer:
-//! 1. the policy-routing rules, and (strict mode) an `unreachable` route for every configured
-//!    peer: from here on, traffic to a peer either goes through the tunnel or fails;
+//! 1. (the daemon, before anything here, and at boot `cilium-agent --block-peers`) the
+//!    policy-routing rules and, in strict mode, an `unreachable` route for every known peer:
+//!    from there on, traffic to a peer either goes through the tunnel or fails, whatever
+//!    happens to the steps below;
 //! 2. the key pair (created on first start, kept 0600 in the state directory);
 //! 3. the device `cilium_wg0` with its UAPI socket (`wg show cilium_wg0` works);
-//! 4. peers and routes as announcements bring their public keys.
+//! 4. peers and routes as announcements bring their public keys, the device's peers and
+//!    table 2005 reconciled from the whole set each time (never patched).
 //!
 //! Two backends behind the same operations: the kernel's WireGuard, configured over netlink
 //! (`kernel`), and GotaTun in the agent (TUN + WireGuard protocol, `userspace`), which runs
@@ -75,9 +78,12 @@ pub struct WireGuard {
     key_path: PathBuf,
     mtu: Mtu,
     strict: bool,
-    src4: Option<IpAddr>,
-    src6: Option<IpAddr>,
+    device: routing::TunnelDevice,
+    routes: Arc<dyn routing::RouteTable>,
+    /// The peers of the last sync, by public key.
     peers: Mutex<BTreeMap<String, PeerSpec>>,
+    /// One sync at a time: each derives the whole state, and two interleaved would not.
+    syncing: tokio::sync::Mutex<()>,
     rotated: Mutex<Option<SystemTime>>,
     running: std::sync::atomic::AtomicBool,
 }
@@ -105,15 +111,43 @@ pub struct Options {
     pub state_dir: PathBuf,
     /// Addresses of this node (sources of tunnelled traffic).
     pub local_ips: Vec<IpAddr>,
-    /// Peer addresses from the static list, blocked until their tunnel is up.
-    pub configured_peers: Vec<IpAddr>,
     /// Devices whose MTU bounds the tunnel's.
     pub devices: Vec<String>,
 }
 
+/// Installs the routing rules and, in strict mode, makes sure every address of `peers` is
+/// blocked: what must hold before anything else of encryption is tried, and at boot before
+/// the network is up. It only ever adds: tunnel routes a running kernel backend still has stay
+/// (the first sync reconciles).
+pub async fn block_peers(
+    table: &dyn routing::RouteTable,
+    peers: &[IpAddr],
+    strict: bool,
+) -> Result<usize, routing::RoutingError> {
+    table.install_rules().await?;
+    if !strict {
+        return Ok(0);
+    }
+    let have = table.list().await?;
+    let mut added = 0;
+    for ip in peers {
+        let block = routing::Route::Block { dst: *ip };
+        if !have.contains(&block) {
+            table.replace(&block).await?;
+            added += 1;
+        }
+    }
+    Ok(added)
+}
+
 impl WireGuard {
-    /// Starts encryption.
-    pub async fn start(o: &Options) -> Result<WireGuard, WireguardError> {
+    /// Starts encryption. The caller has blocked the peers ([`block_peers`]): whatever fails
+    /// here leaves them so.
+    pub async fn start(
+        o: &Options,
+        netlink: &routing::Netlink,
+        routes: Arc<dyn routing::RouteTable>,
+    ) -> Result<WireGuard, WireguardError> {
         let use_kernel = match o.backend.as_str() {
             "kernel" if !kernel::available() => {
                 return Err(WireguardError::Backend(
@@ -124,12 +158,6 @@ impl WireGuard {
             "auto" => kernel::available(),
             _ => false,
         };
-        routing::install_rules()?;
-        if o.strict {
-            for ip in &o.configured_peers {
-                routing::block_peer(*ip)?;
-            }
-        }
         let key = KeyPair::load_or_create(&keys::key_path(&o.state_dir))?;
         let device_mtu =
             o.devices.iter().filter_map(|d| routing::device_mtu(d)).min().unwrap_or(1500);
@@ -150,6 +178,7 @@ impl WireGuard {
                     secret,
                     crate::WIREGUARD_PORT,
                     routing::WG_MARK,
+                    netlink,
                 )
                 .await
                 {
@@ -163,7 +192,7 @@ impl WireGuard {
             }
             false => Backend::Userspace(userspace_device(&key).await?),
         };
-        routing::link_up(IFNAME, mtu.link())?;
+        let oif = netlink.link_up(IFNAME, mtu.link()).await?;
         let backend_name = match &backend {
             Backend::Kernel(_) => "kernel",
             Backend::Userspace(_) => "userspace",
@@ -175,11 +204,17 @@ impl WireGuard {
             key_path: keys::key_path(&o.state_dir),
             mtu,
             strict: o.strict,
-            src4: o.local_ips.iter().copied().find(IpAddr::is_ipv4),
-            src6: o.local_ips.iter().copied().find(|ip| {
-                ip.is_ipv6() && !matches!(ip, IpAddr::V6(v) if (v.segments()[0] & 0xffc0) == 0xfe80)
-            }),
+            device: routing::TunnelDevice {
+                oif,
+                src4: o.local_ips.iter().copied().find(IpAddr::is_ipv4),
+                src6: o.local_ips.iter().copied().find(|ip| {
+                    ip.is_ipv6()
+                        && !matches!(ip, IpAddr::V6(v) if (v.segments()[0] & 0xffc0) == 0xfe80)
+                }),
+            },
+            routes,
             peers: Mutex::new(BTreeMap::new()),
+            syncing: tokio::sync::Mutex::new(()),
             rotated: Mutex::new(None),
             running: std::sync::atomic::AtomicBool::new(false),
         })
@@ -213,11 +248,32 @@ impl WireGuard {
         self.strict
     }
 
-    /// Makes the device's peers and the routes match `peers`, then starts handshakes with the
-    /// new ones. The handshakes run on their own: a peer that does not answer never holds up
-    /// the routes of the others.
-    pub async fn sync_peers(self: &Arc<Self>, peers: Vec<PeerSpec>) -> Result<(), WireguardError> {
+    /// Makes the device's peers and table 2005 match `peers`, with every address of `blocked`
+    /// (and of the peers) blocked in strict mode, then starts handshakes with the new peers.
+    /// The handshakes run on their own: a peer that does not answer never holds up the routes
+    /// of the others.
+    pub async fn sync_peers(
+        self: &Arc<Self>,
+        peers: Vec<PeerSpec>,
+        blocked: Vec<IpAddr>,
+    ) -> Result<(), WireguardError> {
+        let _one = self.syncing.lock().await;
         let added = self.set_peers(peers).await?;
+        let tunnelled: Vec<(IpAddr, u32)> = {
+            let peers = self.peers.lock().unwrap_or_else(|p| p.into_inner());
+            peers
+                .values()
+                .flat_map(|p| {
+                    let mtu = self.mtu.route(endpoint(p).is_none_or(|e| e.is_ipv4()));
+                    p.ips.iter().map(move |ip| (*ip, mtu))
+                })
+                .collect()
+        };
+        let want = routing::desired(&tunnelled, &blocked, Some(self.device), self.strict);
+        let changed = routing::reconcile(self.routes.as_ref(), &want).await?;
+        if changed > 0 {
+            tracing::debug!(changed, routes = want.len(), "tunnel routes reconciled");
+        }
         if !added.is_empty() && matches!(self.backend, Backend::Userspace(_)) {
             let me = self.clone();
             tokio::spawn(async move { me.force_handshakes(added).await });
@@ -235,42 +291,54 @@ impl WireGuard {
         }
     }
 
-    /// Makes the device's peers and the routes match `peers`; returns the peers whose key is
-    /// new to the device.
+    /// Makes the device's peers match `peers` (one per key; an address claimed twice goes to
+    /// the first): peers the device has and `peers` lacks are removed, whoever added them.
+    /// Returns the keys new to the device.
     async fn set_peers(
         &self,
         peers: Vec<PeerSpec>,
     ) -> Result<Vec<gotatun::x25519::PublicKey>, WireguardError> {
-        let next: BTreeMap<String, PeerSpec> = peers
-            .into_iter()
-            .filter(|p| keys::parse_public(&p.public_key).is_some())
-            .map(|p| (p.name.clone(), p))
-            .collect();
+        let mut next: BTreeMap<String, PeerSpec> = BTreeMap::new();
+        let mut claimed = std::collections::BTreeSet::new();
+        for mut p in peers.into_iter().filter(|p| keys::parse_public(&p.public_key).is_some()) {
+            p.ips.retain(|ip| claimed.insert(*ip));
+            if !p.ips.is_empty() {
+                next.insert(p.public_key.clone(), p);
+            }
+        }
         let prev = self.peers.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        if next == prev {
+        let on_device: Vec<[u8; 32]> =
+            self.peer_states().await.iter().map(|s| s.public_key).collect();
+        let wanted: std::collections::BTreeSet<[u8; 32]> = next
+            .values()
+            .filter_map(|p| keys::parse_public(&p.public_key))
+            .map(|k| k.to_bytes())
+            .collect();
+        let stale: Vec<[u8; 32]> =
+            on_device.iter().filter(|k| !wanted.contains(*k)).copied().collect();
+        let added: Vec<gotatun::x25519::PublicKey> = next
+            .values()
+            .filter_map(|p| keys::parse_public(&p.public_key))
+            .filter(|k| !on_device.contains(&k.to_bytes()))
+            .collect();
+        // Peers whose addresses or announced endpoint changed, and new ones. An unchanged peer
+        // is left alone: WireGuard may have moved its endpoint to where its packets come from.
+        let changed: Vec<&PeerSpec> = next
+            .values()
+            .filter(|p| {
+                prev.get(&p.public_key) != Some(*p)
+                    || keys::parse_public(&p.public_key)
+                        .is_some_and(|k| !on_device.contains(&k.to_bytes()))
+            })
+            .collect();
+        if stale.is_empty() && changed.is_empty() {
+            *self.peers.lock().unwrap_or_else(|p| p.into_inner()) = next;
             return Ok(Vec::new());
         }
-        let endpoint = |p: &PeerSpec| {
-            p.ips
-                .iter()
-                .find(|ip| ip.is_ipv4())
-                .or(p.ips.first())
-                .map(|ip| SocketAddr::new(*ip, p.port))
-        };
-        let added: Vec<_> = next
-            .values()
-            .filter(|p| prev.get(&p.name).is_none_or(|q| q.public_key != p.public_key))
-            .filter_map(|p| keys::parse_public(&p.public_key))
-            .collect();
-        let stale: Vec<_> = prev
-            .values()
-            .filter(|p| next.get(&p.name).is_none_or(|n| n.public_key != p.public_key))
-            .filter_map(|p| keys::parse_public(&p.public_key))
-            .collect();
         match &self.backend {
             Backend::Kernel(dev) => {
-                let peers: Vec<kernel::PeerConfig> = next
-                    .values()
+                let peers: Vec<kernel::PeerConfig> = changed
+                    .iter()
                     .filter_map(|p| {
                         Some(kernel::PeerConfig {
                             public_key: keys::parse_public(&p.public_key)?.to_bytes(),
@@ -280,14 +348,13 @@ impl WireGuard {
                         })
                     })
                     .collect();
-                let stale: Vec<[u8; 32]> = stale.iter().map(|k| k.to_bytes()).collect();
                 // Setting a keepalive on a new peer makes the kernel send one at once, which
                 // starts the handshake.
                 dev.update_peers(&stale, &peers).await?;
             }
             Backend::Userspace(device) => {
                 let mut wg_peers = Vec::new();
-                for p in next.values() {
+                for p in &changed {
                     let Some(pk) = keys::parse_public(&p.public_key) else { continue };
                     let mut peer =
                         Peer::new(pk).with_allowed_ips(p.ips.iter().map(|ip| host_network(*ip)));
@@ -297,6 +364,8 @@ impl WireGuard {
                     peer.keepalive = Some(KEEPALIVE);
                     wg_peers.push(peer);
                 }
+                let stale: Vec<gotatun::x25519::PublicKey> =
+                    stale.iter().map(|k| gotatun::x25519::PublicKey::from(*k)).collect();
                 device
                     .write(async |w| {
                         for pk in &stale {
@@ -312,23 +381,12 @@ impl WireGuard {
                 }
             }
         }
-        for p in next.values() {
-            let route_mtu = self.mtu.route(endpoint(p).is_none_or(|e| e.is_ipv4()));
-            for ip in &p.ips {
-                let src = if ip.is_ipv4() { self.src4 } else { self.src6 };
-                routing::add_peer(IFNAME, *ip, src, route_mtu, self.strict)?;
-            }
+        for k in &stale {
+            let key = keys::b64(k);
+            let name = prev.get(&key).map_or("?", |p| p.name.as_str());
+            tracing::info!(peer = name, public_key = key, "WireGuard peer removed");
         }
-        for p in prev.values().filter(|p| !next.contains_key(&p.name)) {
-            for ip in &p.ips {
-                routing::remove_peer(*ip);
-                if self.strict {
-                    routing::block_peer(*ip)?;
-                }
-            }
-            tracing::info!(peer = p.name, "WireGuard peer removed");
-        }
-        for p in next.values().filter(|p| prev.get(&p.name) != Some(p)) {
+        for p in &changed {
             tracing::info!(peer = p.name, ips = ?p.ips, public_key = p.public_key, "WireGuard peer set");
         }
         *self.peers.lock().unwrap_or_else(|p| p.into_inner()) = next;
@@ -462,6 +520,11 @@ impl Mtu {
             }
         }
     }
+}
+
+/// Where a peer's WireGuard packets go: its first IPv4 address, else its first one.
+fn endpoint(p: &PeerSpec) -> Option<SocketAddr> {
+    p.ips.iter().find(|ip| ip.is_ipv4()).or(p.ips.first()).map(|ip| SocketAddr::new(*ip, p.port))
 }
 
 /// Keepalive interval of every peer, in seconds.

@@ -24,11 +24,17 @@
 
 char _license[] SEC("license") = "Dual BSD/GPL";
 
-#define CT_TCP_SYN_TIMEOUT (60ull * 1000000000ull)
-#define CT_TCP_EST_TIMEOUT (21600ull * 1000000000ull)
-#define CT_TCP_CLOSE_TIMEOUT (10ull * 1000000000ull)
-#define CT_OTHER_TIMEOUT (60ull * 1000000000ull)
-#define FRAG_TIMEOUT (60ull * 1000000000ull)
+#define NSEC 1000000000ull
+/* A half-open TCP connection (SYN seen, handshake not complete) and an unreplied flow of another
+ * protocol live in cilium_ct_pending, away from established connections: a flood of spoofed
+ * SYNs or datagrams can only ever evict other unconfirmed entries. */
+#define CT_TCP_SYN_TIMEOUT (20ull * NSEC)
+#define CT_TCP_EST_TIMEOUT (21600ull * NSEC)
+#define CT_TCP_CLOSE_TIMEOUT (10ull * NSEC)
+#define CT_OTHER_UNREPLIED_TIMEOUT (30ull * NSEC)
+#define CT_OTHER_TIMEOUT (60ull * NSEC)
+/* IPv6's reassembly timeout (RFC 8200), longer than Linux's 30 s for IPv4. */
+#define FRAG_TIMEOUT (60ull * NSEC)
 
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
@@ -37,6 +43,9 @@ char _license[] SEC("license") = "Dual BSD/GPL";
 
 #define IPPROTO_ICMPV6_ 58
 #define IPPROTO_SCTP_ 132
+
+#define ETH_P_8021Q_ 0x8100
+#define ETH_P_8021AD_ 0x88A8
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -72,6 +81,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } cilium_ct SEC(".maps");
 
+/* Sized by the agent (a quarter of cilium_ct); see CT_TCP_SYN_TIMEOUT. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct ct_key);
+	__type(value, struct ct_value);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} cilium_ct_pending SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 8192);
@@ -105,12 +123,15 @@ struct pkt {
 	__u8 daddr[16];
 	__u16 sport;
 	__u16 dport;
+	__u16 l4_off;   /* offset of the L4 header in the packet */
 	__u8 family;
 	__u8 proto;
 	__u8 tcp_flags;
 	__u8 icmp_type;
 	__u8 icmp_code;
 	__u8 has_ports; /* sport/dport are meaningful for CT */
+	__u8 ttl;       /* TTL or hop limit */
+	__u8 pad;
 };
 
 static __always_inline void count(__u32 reason, int dir, __u32 len)
@@ -169,18 +190,20 @@ static __always_inline int drop(struct __sk_buff *skb, const struct pkt *p, int 
 	return TC_ACT_SHOT;
 }
 
-/* Reads the L4 header at `off`; returns 0, or a drop reason. */
-static __always_inline int parse_l4(struct __sk_buff *skb, __u32 off, struct pkt *p)
+/* Reads the L4 header at `off`; returns 0, or a drop reason. `quoted`: the L4 header inside an
+ * ICMP error, of which only 8 bytes are guaranteed (RFC 792), so TCP flags are not read. */
+static __always_inline int parse_l4(struct __sk_buff *skb, __u32 off, struct pkt *p, int quoted)
 {
 	__u8 buf[14];
 
+	p->l4_off = off;
 	switch (p->proto) {
 	case IPPROTO_TCP:
-		if (bpf_skb_load_bytes(skb, off, buf, 14) < 0)
+		if (bpf_skb_load_bytes(skb, off, buf, quoted ? 8 : 14) < 0)
 			return DROP_CT_INVALID_HDR;
 		p->sport = *(__u16 *)&buf[0];
 		p->dport = *(__u16 *)&buf[2];
-		p->tcp_flags = buf[13];
+		p->tcp_flags = quoted ? 0 : buf[13];
 		p->has_ports = 1;
 		return 0;
 	case IPPROTO_UDP:
@@ -215,35 +238,43 @@ static __always_inline int parse_l4(struct __sk_buff *skb, __u32 off, struct pkt
 	}
 }
 
-/* Non-first fragments: find the ports their first fragment carried. */
-static __always_inline int frag_lookup(struct pkt *p, __u32 id)
+static __always_inline void frag_fill_key(struct frag_key *k, const struct pkt *p, __u32 id,
+					  __u8 proto)
+{
+	__builtin_memset(k, 0, sizeof(*k));
+	__builtin_memcpy(k->saddr, p->saddr, 16);
+	__builtin_memcpy(k->daddr, p->daddr, 16);
+	k->id = id;
+	k->proto = proto;
+	k->family = p->family;
+}
+
+/* Non-first fragments: find the protocol and ports their first fragment carried. `proto` is
+ * the key's protocol (see struct frag_key). */
+static __always_inline int frag_lookup(struct pkt *p, __u32 id, __u8 proto)
 {
 	struct frag_key k;
-	__builtin_memset(&k, 0, sizeof(k));
-	__builtin_memcpy(k.saddr, p->saddr, 16);
-	__builtin_memcpy(k.daddr, p->daddr, 16);
-	k.id = id;
-	k.proto = p->proto;
-	k.family = p->family;
+	frag_fill_key(&k, p, id, proto);
 	struct frag_value *v = bpf_map_lookup_elem(&cilium_frag, &k);
-	if (!v)
+	if (!v || v->expires < bpf_ktime_get_ns())
 		return DROP_FRAG_NOT_FOUND;
+	p->proto = v->proto;
 	p->sport = v->sport;
 	p->dport = v->dport;
 	p->has_ports = p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP || p->proto == IPPROTO_SCTP_;
 	return 0;
 }
 
-static __always_inline void frag_record(const struct pkt *p, __u32 id)
+static __always_inline void frag_record(const struct pkt *p, __u32 id, __u8 proto)
 {
 	struct frag_key k;
-	__builtin_memset(&k, 0, sizeof(k));
-	__builtin_memcpy(k.saddr, p->saddr, 16);
-	__builtin_memcpy(k.daddr, p->daddr, 16);
-	k.id = id;
-	k.proto = p->proto;
-	k.family = p->family;
-	struct frag_value v = {.sport = p->sport, .dport = p->dport};
+	frag_fill_key(&k, p, id, proto);
+	struct frag_value v = {
+		.expires = bpf_ktime_get_ns() + FRAG_TIMEOUT,
+		.sport = p->sport,
+		.dport = p->dport,
+		.proto = p->proto,
+	};
 	bpf_map_update_elem(&cilium_frag, &k, &v, BPF_ANY);
 }
 
@@ -259,6 +290,7 @@ static __always_inline int parse_ipv4(struct __sk_buff *skb, __u32 off, struct p
 		return DROP_INVALID;
 	p->family = 4;
 	p->proto = ip.protocol;
+	p->ttl = ip.ttl;
 	__builtin_memcpy(p->saddr, &ip.saddr, 4);
 	__builtin_memcpy(p->daddr, &ip.daddr, 4);
 
@@ -266,12 +298,12 @@ static __always_inline int parse_ipv4(struct __sk_buff *skb, __u32 off, struct p
 	__u16 offset = frag & 0x1fff;
 	int more = frag & 0x2000;
 	if (offset)
-		return frag_lookup(p, ip.id);
-	int err = parse_l4(skb, off + hlen, p);
+		return frag_lookup(p, ip.id, ip.protocol);
+	int err = parse_l4(skb, off + hlen, p, 0);
 	if (err)
 		return err;
 	if (more && p->has_ports)
-		frag_record(p, ip.id);
+		frag_record(p, ip.id, ip.protocol);
 	return 0;
 }
 
@@ -284,6 +316,11 @@ static __always_inline int ipv6_ext_len(__u8 nexthdr, const __u8 *hdr)
 	return (hdr[1] + 1) * 8;
 }
 
+static __always_inline int ipv6_is_ext(__u8 nexthdr)
+{
+	return nexthdr == 0 || nexthdr == 43 || nexthdr == 60 || nexthdr == 44 || nexthdr == 51;
+}
+
 static __always_inline int parse_ipv6(struct __sk_buff *skb, __u32 off, struct pkt *p)
 {
 	struct ipv6hdr ip6;
@@ -292,6 +329,7 @@ static __always_inline int parse_ipv6(struct __sk_buff *skb, __u32 off, struct p
 	if (ip6.version != 6)
 		return DROP_INVALID;
 	p->family = 6;
+	p->ttl = ip6.hop_limit;
 	__builtin_memcpy(p->saddr, &ip6.saddr, 16);
 	__builtin_memcpy(p->daddr, &ip6.daddr, 16);
 
@@ -299,10 +337,11 @@ static __always_inline int parse_ipv6(struct __sk_buff *skb, __u32 off, struct p
 	off += sizeof(ip6);
 	int first_frag = 0;
 	__u32 frag_id = 0;
+	__u8 frag_nh = 0;
 	/* Walk at most 8 extension headers; anything deeper is refused rather than trusted. */
 #pragma unroll
 	for (int i = 0; i < 8; i++) {
-		if (nexthdr != 0 && nexthdr != 43 && nexthdr != 60 && nexthdr != 44 && nexthdr != 51)
+		if (!ipv6_is_ext(nexthdr))
 			goto l4;
 		__u8 hdr[8];
 		if (bpf_skb_load_bytes(skb, off, hdr, 8) < 0)
@@ -310,26 +349,63 @@ static __always_inline int parse_ipv6(struct __sk_buff *skb, __u32 off, struct p
 		if (nexthdr == 44) {
 			__u16 fo = bpf_ntohs(*(__u16 *)&hdr[2]);
 			frag_id = *(__u32 *)&hdr[4];
-			if (fo >> 3) {
-				p->proto = hdr[0];
-				return frag_lookup(p, frag_id);
-			}
+			/* What follows a non-first fragment's header is payload: the headers of the
+			 * fragmentable part (destination options, L4) came in the first fragment. */
+			if (fo >> 3)
+				return frag_lookup(p, frag_id, hdr[0]);
 			first_frag = fo & 1;
+			frag_nh = hdr[0];
 		}
 		off += ipv6_ext_len(nexthdr, hdr);
 		nexthdr = hdr[0];
 	}
-	if (nexthdr == 0 || nexthdr == 43 || nexthdr == 60 || nexthdr == 44 || nexthdr == 51)
+	if (ipv6_is_ext(nexthdr))
 		return DROP_INVALID_EXTHDR;
 l4:
 	p->proto = nexthdr;
 	if (nexthdr == 59) /* no next header */
 		return 0;
-	int err = parse_l4(skb, off, p);
+	int err = parse_l4(skb, off, p, 0);
 	if (err)
 		return err;
 	if (first_frag && p->has_ports)
-		frag_record(p, frag_id);
+		frag_record(p, frag_id, frag_nh);
+	return 0;
+}
+
+/* The packet an ICMP error quotes (its IP header and the first 8 bytes of its L4 header), as
+ * sent. Returns 0 when there is one with ports to look up. Extension headers inside a quoted
+ * IPv6 packet are not walked: such an error relates to nothing and meets policy. */
+static __always_inline int parse_quoted(struct __sk_buff *skb, const struct pkt *p,
+					struct pkt *q)
+{
+	__u32 off = p->l4_off + 8;
+	__builtin_memset(q, 0, sizeof(*q));
+	if (p->family == 4) {
+		struct iphdr ip;
+		if (bpf_skb_load_bytes(skb, off, &ip, sizeof(ip)) < 0)
+			return -1;
+		if (ip.version != 4 || ip.ihl < 5 || (bpf_ntohs(ip.frag_off) & 0x1fff))
+			return -1;
+		q->family = 4;
+		q->proto = ip.protocol;
+		__builtin_memcpy(q->saddr, &ip.saddr, 4);
+		__builtin_memcpy(q->daddr, &ip.daddr, 4);
+		off += ip.ihl * 4;
+	} else {
+		struct ipv6hdr ip6;
+		if (bpf_skb_load_bytes(skb, off, &ip6, sizeof(ip6)) < 0)
+			return -1;
+		if (ip6.version != 6)
+			return -1;
+		q->family = 6;
+		q->proto = ip6.nexthdr;
+		__builtin_memcpy(q->saddr, &ip6.saddr, 16);
+		__builtin_memcpy(q->daddr, &ip6.daddr, 16);
+		off += sizeof(ip6);
+	}
+	if (parse_l4(skb, off, q, 1) || !q->has_ports)
+		return -1;
 	return 0;
 }
 
@@ -365,20 +441,35 @@ static __always_inline struct policy_value *policy_lookup(__u32 identity, int di
 	return bpf_map_lookup_elem(&cilium_policy, &k);
 }
 
-/* Traffic that belongs to existing connections or to the link itself: ICMP errors (so path
- * MTU discovery keeps working), IPv6 neighbour discovery and multicast listener discovery, and
- * IGMP. None of it reaches an application. */
-static __always_inline int icmp_always_allowed(const struct pkt *p)
+static __always_inline int icmp_error(const struct pkt *p)
 {
 	if (p->proto == IPPROTO_ICMP)
 		return p->icmp_type == 3 || p->icmp_type == 11 || p->icmp_type == 12;
-	if (p->proto == IPPROTO_ICMPV6_)
-		return p->icmp_type <= 4 || (p->icmp_type >= 130 && p->icmp_type <= 137) ||
-		       p->icmp_type == 143;
-	return p->proto == IPPROTO_IGMP;
+	return p->proto == IPPROTO_ICMPV6_ && p->icmp_type >= 1 && p->icmp_type <= 4;
 }
 
-static __always_inline void ct_fill_key(struct ct_key *k, const struct pkt *p, int reverse)
+/* The link's own control traffic, which must pass for the link to work and reaches no
+ * application: IPv6 neighbour discovery (hop limit 255 proves it was not routed, RFC 4861),
+ * multicast listener discovery (hop limit 1, from a link-local or the unspecified address,
+ * RFC 3810) and IGMP (TTL 1). */
+static __always_inline int link_control(const struct pkt *p)
+{
+	if (p->proto == IPPROTO_IGMP)
+		return p->ttl == 1;
+	if (p->proto != IPPROTO_ICMPV6_)
+		return 0;
+	if (p->icmp_type >= 133 && p->icmp_type <= 137)
+		return p->ttl == 255;
+	if ((p->icmp_type >= 130 && p->icmp_type <= 132) || p->icmp_type == 143) {
+		int link_local = p->saddr[0] == 0xfe && (p->saddr[1] & 0xc0) == 0x80;
+		__u64 hi = *(__u64 *)&p->saddr[0], lo = *(__u64 *)&p->saddr[8];
+		return p->ttl == 1 && (link_local || (hi == 0 && lo == 0));
+	}
+	return 0;
+}
+
+static __always_inline void ct_fill_key(struct ct_key *k, const struct pkt *p, int reverse,
+					__u8 path)
 {
 	__builtin_memset(k, 0, sizeof(*k));
 	if (!reverse) {
@@ -394,17 +485,76 @@ static __always_inline void ct_fill_key(struct ct_key *k, const struct pkt *p, i
 	}
 	k->proto = p->proto;
 	k->family = p->family;
+	k->path = path;
+}
+
+/* A connection past its handshake: TCP once the opener acknowledged the reply (a spoofed SYN
+ * never gets that far), other protocols once a reply came back. */
+static __always_inline int ct_established(__u8 proto, const struct ct_value *v)
+{
+	if (v->state_flags & CT_F_SEEDED)
+		return 1;
+	if (proto != IPPROTO_TCP)
+		return v->packets_rev > 0;
+	return (v->flags_fwd & TCP_ACK) && (v->flags_rev & TCP_ACK);
 }
 
 static __always_inline __u64 ct_timeout(const struct pkt *p, const struct ct_value *v)
 {
+	int established = ct_established(p->proto, v);
 	if (p->proto != IPPROTO_TCP)
-		return CT_OTHER_TIMEOUT;
+		return established ? CT_OTHER_TIMEOUT : CT_OTHER_UNREPLIED_TIMEOUT;
 	if ((v->state_flags & CT_F_CLOSING) || (p->tcp_flags & (TCP_FIN | TCP_RST)))
 		return CT_TCP_CLOSE_TIMEOUT;
-	if (v->flags_rev & TCP_ACK || v->state_flags & CT_F_SEEDED)
-		return CT_TCP_EST_TIMEOUT;
-	return CT_TCP_SYN_TIMEOUT;
+	return established ? CT_TCP_EST_TIMEOUT : CT_TCP_SYN_TIMEOUT;
+}
+
+/* Where a conntrack entry was found. */
+struct ct_hit {
+	struct ct_value *v;
+	struct ct_key key;
+	int reply;   /* the packet goes against the opener's direction */
+	int pending; /* in cilium_ct_pending */
+};
+
+static __always_inline int ct_find_in(void *map, const struct pkt *p, __u8 path, __u64 now,
+				      struct ct_hit *h)
+{
+	ct_fill_key(&h->key, p, 0, path);
+	struct ct_value *v = bpf_map_lookup_elem(map, &h->key);
+	if (v && v->expires >= now) {
+		h->v = v;
+		h->reply = 0;
+		return 1;
+	}
+	ct_fill_key(&h->key, p, 1, path);
+	v = bpf_map_lookup_elem(map, &h->key);
+	if (v && v->expires >= now) {
+		h->v = v;
+		h->reply = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* The connection `p` belongs to. Packets out of the tunnel are authenticated, so they may also
+ * use entries of the plain path (a connection opened before its tunnel with strict mode off,
+ * and entries of earlier versions); plaintext packets only ever match plaintext connections. */
+static __always_inline int ct_find(const struct pkt *p, __u8 path, __u64 now, struct ct_hit *h)
+{
+	h->pending = 0;
+	if (ct_find_in(&cilium_ct, p, path, now, h))
+		return 1;
+	h->pending = 1;
+	if (ct_find_in(&cilium_ct_pending, p, path, now, h))
+		return 1;
+	if (path != PATH_TUNNEL)
+		return 0;
+	h->pending = 0;
+	if (ct_find_in(&cilium_ct, p, PATH_PLAIN, now, h))
+		return 1;
+	h->pending = 1;
+	return ct_find_in(&cilium_ct_pending, p, PATH_PLAIN, now, h);
 }
 
 static __always_inline int sampled(const struct config *cfg)
@@ -412,7 +562,15 @@ static __always_inline int sampled(const struct config *cfg)
 	return cfg->trace_sampling <= 1 || bpf_get_prandom_u32() % cfg->trace_sampling == 0;
 }
 
-static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, int is_wg)
+/* A packet of a node's plaintext control traffic (WireGuard's handshakes and data, the
+ * signed bootstrap announcements), which has to reach this host before any tunnel exists. */
+static __always_inline int node_control(const struct pkt *p, const struct config *cfg)
+{
+	return (p->proto == IPPROTO_UDP && p->dport == cfg->wg_port) ||
+	       (p->proto == IPPROTO_TCP && p->dport == cfg->cluster_port);
+}
+
+static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, __u8 path)
 {
 	__u32 zero = 0;
 	struct config *cfg = bpf_map_lookup_elem(&cilium_config, &zero);
@@ -424,57 +582,92 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, int is
 	__u32 off = l2 ? ETH_HLEN : 0;
 	__u16 proto = bpf_ntohs(skb->protocol);
 	int err;
+	/* The kernel takes the outer VLAN tag off before tc sees a frame; a second tag (QinQ)
+	 * stays in the data. The IP packet inside is judged here, whatever device would take the
+	 * frame later; deeper stacks are refused. */
+#pragma unroll
+	for (int i = 0; i < 2; i++) {
+		if (!l2 || (proto != ETH_P_8021Q_ && proto != ETH_P_8021AD_))
+			break;
+		__u16 inner;
+		if (bpf_skb_load_bytes(skb, off + 2, &inner, 2) < 0)
+			return drop(skb, &p, dir, DROP_INVALID, ID_UNKNOWN, NULL, cfg);
+		proto = bpf_ntohs(inner);
+		off += 4;
+	}
 	if (proto == ETH_P_IP)
 		err = parse_ipv4(skb, off, &p);
 	else if (proto == ETH_P_IPV6)
 		err = parse_ipv6(skb, off, &p);
+	else if (proto == ETH_P_8021Q_ || proto == ETH_P_8021AD_)
+		err = DROP_UNKNOWN_L3;
 	else
-		return TC_ACT_OK; /* ARP and other non-IP traffic is not ours to judge */
+		/* ARP, LLDP and the other non-IP protocols never reach an IP socket. */
+		return TC_ACT_OK;
 	if (err)
 		return drop(skb, &p, dir, err, ID_UNKNOWN, NULL, cfg);
 
 	__u32 ipc_flags = 0;
 	__u32 peer_id = peer_identity(&p, dir, &ipc_flags);
-	__u8 obs = is_wg ? (dir == DIR_INGRESS ? OBS_FROM_CRYPTO : OBS_TO_CRYPTO)
-			 : (dir == DIR_INGRESS ? OBS_FROM_NETWORK : OBS_TO_NETWORK);
+	/* This host's own addresses never arrive from a wire: such a packet is forged. */
+	if (dir == DIR_INGRESS && peer_id == ID_HOST)
+		return drop(skb, &p, dir, DROP_INVALID_SIP, ID_WORLD, NULL, cfg);
+	__u8 obs = path == PATH_TUNNEL ? (dir == DIR_INGRESS ? OBS_FROM_CRYPTO : OBS_TO_CRYPTO)
+				       : (dir == DIR_INGRESS ? OBS_FROM_NETWORK : OBS_TO_NETWORK);
 
 	/* Strict encryption: nothing leaves a physical device in plaintext for a node that must
 	 * be reached through WireGuard; only WireGuard's own (marked) packets may. */
-	if (!is_wg && dir == DIR_EGRESS && (cfg->flags & CFG_STRICT_ENCRYPT) &&
+	if (path == PATH_PLAIN && dir == DIR_EGRESS && (cfg->flags & CFG_STRICT_ENCRYPT) &&
 	    (ipc_flags & IPC_F_ENCRYPT) && (skb->mark & cfg->wg_mark_mask) != cfg->wg_mark)
 		return drop(skb, &p, dir, DROP_UNENCRYPTED, peer_id, NULL, cfg);
 
 	__u64 now = bpf_ktime_get_ns();
-	struct ct_key key;
-	if (p.has_ports || (p.proto != IPPROTO_ICMP && p.proto != IPPROTO_ICMPV6_)) {
-		ct_fill_key(&key, &p, 0);
-		struct ct_value *ct = bpf_map_lookup_elem(&cilium_ct, &key);
-		int reply = 0;
-		if (!ct || ct->expires < now) {
-			ct_fill_key(&key, &p, 1);
-			ct = bpf_map_lookup_elem(&cilium_ct, &key);
-			reply = 1;
+	struct ct_hit hit;
+	int tracked = p.has_ports || (p.proto != IPPROTO_ICMP && p.proto != IPPROTO_ICMPV6_);
+	if (tracked && ct_find(&p, path, now, &hit)) {
+		struct ct_value *ct = hit.v;
+		__u8 *seen = hit.reply ? &ct->flags_rev : &ct->flags_fwd;
+		__u8 new_flags = p.tcp_flags & ~*seen;
+		if (hit.reply) {
+			__sync_fetch_and_add(&ct->packets_rev, 1);
+			__sync_fetch_and_add(&ct->bytes_rev, skb->len);
+		} else {
+			__sync_fetch_and_add(&ct->packets_fwd, 1);
+			__sync_fetch_and_add(&ct->bytes_fwd, skb->len);
 		}
-		if (ct && ct->expires >= now) {
-			__u8 *seen = reply ? &ct->flags_rev : &ct->flags_fwd;
-			__u8 new_flags = p.tcp_flags & ~*seen;
-			if (reply) {
-				__sync_fetch_and_add(&ct->packets_rev, 1);
-				__sync_fetch_and_add(&ct->bytes_rev, skb->len);
-			} else {
-				__sync_fetch_and_add(&ct->packets_fwd, 1);
-				__sync_fetch_and_add(&ct->bytes_fwd, skb->len);
-			}
-			*seen |= p.tcp_flags;
-			if (p.tcp_flags & (TCP_FIN | TCP_RST))
-				ct->state_flags |= CT_F_CLOSING;
-			ct->expires = now + ct_timeout(&p, ct);
-			count(0, dir, skb->len);
-			if (new_flags && (cfg->flags & CFG_TRACE_NOTIFY) && sampled(cfg))
-				emit(skb, &p, dir, EV_TRACE, obs, FLOW_FORWARDED,
-				     reply ? CT_REPLY : CT_ESTABLISHED, peer_id, NULL);
-			return TC_ACT_OK;
+		*seen |= p.tcp_flags;
+		if (p.tcp_flags & (TCP_FIN | TCP_RST))
+			ct->state_flags |= CT_F_CLOSING;
+		ct->expires = now + ct_timeout(&p, ct);
+		if (hit.pending && ct_established(p.proto, ct)) {
+			/* Confirmed: over to the table a flood cannot reach. */
+			struct ct_value v = *ct;
+			if (bpf_map_update_elem(&cilium_ct, &hit.key, &v, BPF_ANY) == 0)
+				bpf_map_delete_elem(&cilium_ct_pending, &hit.key);
 		}
+		count(0, dir, skb->len);
+		if (new_flags && (cfg->flags & CFG_TRACE_NOTIFY) && sampled(cfg))
+			emit(skb, &p, dir, EV_TRACE, obs, FLOW_FORWARDED,
+			     hit.reply ? CT_REPLY : CT_ESTABLISHED, peer_id, NULL);
+		return TC_ACT_OK;
+	}
+
+	/* Packets that belong to something else: an ICMP error quoting a packet of a tracked
+	 * connection (path MTU discovery needs them), and the link's own control traffic. They
+	 * create no entry, and deny rules still apply to them. */
+	int related = link_control(&p);
+	if (icmp_error(&p)) {
+		struct pkt q;
+		related = !parse_quoted(skb, &p, &q) && ct_find(&q, path, now, &hit);
+	}
+
+	/* A node's identity belongs to what WireGuard authenticated. The same address in
+	 * plaintext is a spoof (strict mode drops it) or, at best, a host of the world. */
+	if (dir == DIR_INGRESS && path == PATH_PLAIN && (ipc_flags & IPC_F_NODE) &&
+	    (cfg->flags & CFG_ENCRYPTION) && !related && !node_control(&p, cfg)) {
+		if (cfg->flags & CFG_STRICT_ENCRYPT)
+			return drop(skb, &p, dir, DROP_UNENCRYPTED, ID_WORLD, NULL, cfg);
+		peer_id = ID_WORLD;
 	}
 
 	/* A new connection: the only place policy is looked up. */
@@ -482,8 +675,7 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, int is
 	__u8 verdict = FLOW_FORWARDED;
 	__u8 reason = 0;
 	struct policy_value *pv = NULL;
-	int related = icmp_always_allowed(&p);
-	if (peer_id != ID_HOST && !related) {
+	if (peer_id != ID_HOST) {
 		struct policy_value *by_id = policy_lookup(peer_id, dir, &p);
 		struct policy_value *any = policy_lookup(0, dir, &p);
 		if (by_id && (by_id->flags & POLICY_F_FAILSAFE))
@@ -502,18 +694,24 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, int is
 			reason = DROP_POLICY_DENY;
 			verdict = (pv->flags & POLICY_F_AUDIT) || (cfg->flags & CFG_AUDIT) ? FLOW_AUDIT
 											    : FLOW_DROPPED;
-		} else if (!pv && enforced) {
+		} else if (!pv && enforced && !related) {
 			__u32 audit = CFG_AUDIT | (dir == DIR_INGRESS ? CFG_AUDIT_INGRESS : CFG_AUDIT_EGRESS);
 			reason = DROP_POLICY;
 			verdict = (cfg->flags & audit) ? FLOW_AUDIT : FLOW_DROPPED;
 		}
 	}
 	if ((cfg->flags & CFG_VERDICT_NOTIFY) && (enforced || pv))
-		emit(skb, &p, dir, EV_POLICY_VERDICT, 0, verdict, CT_NEW, peer_id, pv);
+		emit(skb, &p, dir, EV_POLICY_VERDICT, 0, verdict, related ? CT_RELATED : CT_NEW,
+		     peer_id, pv);
 	if (verdict == FLOW_DROPPED)
 		return drop(skb, &p, dir, reason, peer_id, pv, cfg);
 
-	if (p.has_ports || (p.proto != IPPROTO_ICMP && p.proto != IPPROTO_ICMPV6_)) {
+	/* Only a SYN opens a TCP connection: any other segment without an entry is judged on its
+	 * own and leaves nothing behind, so it cannot fill the table. */
+	int opens = tracked && !related &&
+		    (p.proto != IPPROTO_TCP ||
+		     (p.tcp_flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == TCP_SYN);
+	if (opens) {
 		struct ct_value v;
 		__builtin_memset(&v, 0, sizeof(v));
 		v.packets_fwd = 1;
@@ -523,8 +721,8 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, int is
 		v.rule_id = pv ? pv->rule_id : 0;
 		v.state_flags = verdict == FLOW_AUDIT ? CT_F_AUDITED : 0;
 		v.expires = now + ct_timeout(&p, &v);
-		ct_fill_key(&key, &p, 0);
-		bpf_map_update_elem(&cilium_ct, &key, &v, BPF_ANY);
+		ct_fill_key(&hit.key, &p, 0, path);
+		bpf_map_update_elem(&cilium_ct_pending, &hit.key, &v, BPF_ANY);
 	}
 	count(0, dir, skb->len);
 	if ((cfg->flags & CFG_TRACE_NOTIFY) && sampled(cfg))
@@ -536,24 +734,37 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, int is
 SEC("classifier/hostfw_ingress")
 int hostfw_ingress(struct __sk_buff *skb)
 {
-	return handle(skb, DIR_INGRESS, 1, 0);
+	return handle(skb, DIR_INGRESS, 1, PATH_PLAIN);
 }
 
 SEC("classifier/hostfw_egress")
 int hostfw_egress(struct __sk_buff *skb)
 {
-	return handle(skb, DIR_EGRESS, 1, 0);
+	return handle(skb, DIR_EGRESS, 1, PATH_PLAIN);
 }
 
-/* cilium_wg0 has no link-layer header. */
+/* Devices without a link-layer header (tun, ipip, gre, ppp, another WireGuard). */
+SEC("classifier/hostfw_l3_ingress")
+int hostfw_l3_ingress(struct __sk_buff *skb)
+{
+	return handle(skb, DIR_INGRESS, 0, PATH_PLAIN);
+}
+
+SEC("classifier/hostfw_l3_egress")
+int hostfw_l3_egress(struct __sk_buff *skb)
+{
+	return handle(skb, DIR_EGRESS, 0, PATH_PLAIN);
+}
+
+/* cilium_wg0: no link-layer header, and what arrives was authenticated by WireGuard. */
 SEC("classifier/hostfw_wg_ingress")
 int hostfw_wg_ingress(struct __sk_buff *skb)
 {
-	return handle(skb, DIR_INGRESS, 0, 1);
+	return handle(skb, DIR_INGRESS, 0, PATH_TUNNEL);
 }
 
 SEC("classifier/hostfw_wg_egress")
 int hostfw_wg_egress(struct __sk_buff *skb)
 {
-	return handle(skb, DIR_EGRESS, 0, 1);
+	return handle(skb, DIR_EGRESS, 0, PATH_TUNNEL);
 }

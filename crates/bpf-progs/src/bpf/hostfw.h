@@ -32,6 +32,7 @@
 #define CFG_VERDICT_NOTIFY (1u << 6)
 #define CFG_AUDIT_INGRESS (1u << 7) /* default-deny ingress only reports */
 #define CFG_AUDIT_EGRESS (1u << 8)
+#define CFG_ENCRYPTION (1u << 9) /* a node's identity only for packets out of cilium_wg0 */
 
 /* policy_value.verdict */
 #define VERDICT_ALLOW 1
@@ -64,6 +65,7 @@
 #define CT_RELATED 4
 
 /* Drop reasons: Cilium's codes, so Hubble shows the same names. */
+#define DROP_INVALID_SIP 132
 #define DROP_POLICY 133
 #define DROP_INVALID 134
 #define DROP_CT_INVALID_HDR 135
@@ -83,6 +85,8 @@ struct config {
 	__u32 wg_mark;      /* skb->mark of WireGuard's own UDP packets (masked) */
 	__u32 wg_mark_mask;
 	__u32 trace_sampling; /* emit 1 of N trace events; 0 or 1 = all */
+	__u16 wg_port;      /* network order: WireGuard's UDP port */
+	__u16 cluster_port; /* network order: the plaintext bootstrap port of announcements */
 };
 
 struct ipcache_key {
@@ -113,6 +117,11 @@ struct policy_value {
 	__u32 rule_id;   /* resolved to policy names by the agent */
 };
 
+/* ct_key.path: where the connection's packets pass. Only WireGuard authenticates a peer, so a
+ * plaintext packet never matches a connection that was opened through the tunnel. */
+#define PATH_PLAIN 0
+#define PATH_TUNNEL 1
+
 struct ct_key {
 	__u8 saddr[16];
 	__u8 daddr[16];
@@ -120,7 +129,8 @@ struct ct_key {
 	__u16 dport;
 	__u8 proto;
 	__u8 family;
-	__u8 pad[2];
+	__u8 path;   /* PATH_* */
+	__u8 pad;
 };
 
 struct ct_value {
@@ -144,14 +154,17 @@ struct frag_key {
 	__u8 saddr[16];
 	__u8 daddr[16];
 	__u32 id;
-	__u8 proto;
+	__u8 proto;  /* IPv4's protocol; IPv6: the Fragment header's next header, the same in every fragment */
 	__u8 family;
 	__u8 pad[2];
 };
 
 struct frag_value {
+	__u64 expires; /* CLOCK_MONOTONIC ns */
 	__u16 sport;
 	__u16 dport;
+	__u8 proto;    /* the L4 protocol the first fragment carried */
+	__u8 pad[3];
 };
 
 struct metrics_value {

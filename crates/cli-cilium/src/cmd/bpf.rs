@@ -209,7 +209,9 @@ pub async fn run(cli: &Cli, cmd: &BpfCommand) -> anyhow::Result<ExitCode> {
                     "unknown conntrack table {table:?}: this agent has one table, `global`"
                 );
             }
-            let e = entries(cli, "cilium_ct").await?;
+            // One table to operators: established connections, then the unconfirmed ones.
+            let mut e = entries(cli, "cilium_ct").await?;
+            e.extend(entries(cli, "cilium_ct_pending").await?);
             let lines: Vec<String> = e.iter().map(|(k, v)| format!("{k} {v}")).collect();
             emit_json_or(
                 o,
