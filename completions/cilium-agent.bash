@@ -23,7 +23,7 @@ _cilium__agent() {
 
     case "${cmd}" in
         cilium__agent)
-            opts="-D -h -V --config-dir --config-file --validate --set --run-dir --state-dir --bpf-root --node-name --debug --cleanup --help --version"
+            opts="-D -h -V --config-dir --config-file --validate --set --run-dir --state-dir --bpf-root --node-name --debug --cleanup --block-peers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

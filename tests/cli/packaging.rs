@@ -142,6 +142,7 @@ fn deb_installs_the_expected_files() {
         ("usr/bin/cilium", 0o755),
         ("usr/bin/hubble", 0o755),
         ("lib/systemd/system/cilium.service", 0o644),
+        ("lib/systemd/system/cilium-block-peers.service", 0o644),
         ("etc/cilium/config.yaml", 0o644),
         ("usr/share/bash-completion/completions/cilium", 0o644),
         ("usr/share/bash-completion/completions/hubble", 0o644),
@@ -201,14 +202,35 @@ fn systemd_unit_verifies_and_keeps_what_the_agent_needs() {
     for cap in ["CAP_NET_ADMIN", "CAP_BPF", "CAP_SYS_ADMIN", "CAP_PERFMON"] {
         assert!(caps.split_whitespace().any(|c| c == cap), "{cap} missing from {caps}");
     }
-    // systemd's own checker, offline, on the unit with the binaries where this build has them.
+    // The boot unit runs before any network, and the agent after it.
+    let boot =
+        std::fs::read_to_string(repo_root().join("deploy/systemd/cilium-block-peers.service"))
+            .expect("boot unit");
+    for line in [
+        "DefaultDependencies=no",
+        "Before=network-pre.target cilium.service",
+        "Wants=network-pre.target",
+        "ExecStart=/usr/local/bin/cilium-agent --config-dir=/etc/cilium --block-peers",
+    ] {
+        assert!(boot.lines().any(|l| l == line), "{line} missing from the boot unit");
+    }
+    assert!(
+        unit.lines().any(|l| l.starts_with("Wants=") && l.contains("cilium-block-peers.service"))
+    );
+    // systemd's own checker, offline, on the units with the binaries where this build has them.
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("cilium.service");
-    std::fs::write(&file, unit.replace("/usr/local/bin", &bin_dir().display().to_string()))
-        .expect("write");
+    let bins = bin_dir().display().to_string();
+    std::fs::write(&file, unit.replace("/usr/local/bin", &bins)).expect("write");
+    std::fs::write(
+        dir.path().join("cilium-block-peers.service"),
+        boot.replace("/usr/local/bin", &bins),
+    )
+    .expect("write");
     let out = Command::new("systemd-analyze")
         .args(["verify", "--man=no"])
         .arg(&file)
+        .arg(dir.path().join("cilium-block-peers.service"))
         .output()
         .expect("systemd-analyze (apt-get install systemd)");
     assert!(

@@ -43,9 +43,11 @@ pub fn run(root: &Path, req: &Request) -> anyhow::Result<PathBuf> {
         install(&bin_dir.join(name), &stage.join("usr/bin").join(name), 0o755)?;
     }
 
-    let unit = std::fs::read_to_string(root.join("deploy/systemd/cilium.service"))?
-        .replace("/usr/local/bin/", "/usr/bin/");
-    write(&stage.join("lib/systemd/system/cilium.service"), &unit, 0o644)?;
+    for unit_name in ["cilium.service", "cilium-block-peers.service"] {
+        let unit = std::fs::read_to_string(root.join("deploy/systemd").join(unit_name))?
+            .replace("/usr/local/bin/", "/usr/bin/");
+        write(&stage.join("lib/systemd/system").join(unit_name), &unit, 0o644)?;
+    }
     install(&root.join("deploy/config/config.yaml"), &stage.join("etc/cilium/config.yaml"), 0o644)?;
 
     let doc = stage.join("usr/share/doc").join(PACKAGE);

@@ -279,15 +279,11 @@ async fn start_wireguard(
     };
     let nl = match blocked {
         Ok(nl) => nl,
-        Err(e) if datapath_blocks => {
-            tracing::error!(error = %e, "peers could not be blocked by routes; the datapath drops plaintext to them");
-            agent.set_wireguard(Err(e.to_string()));
-            return Ok(());
-        }
-        Err(e) if c.encryption.strict => return Err(DaemonError::FailClosed(e)),
         Err(e) => {
-            tracing::error!(error = %e, "WireGuard routing could not be set up");
-            agent.set_wireguard(Err(e.to_string()));
+            let why = unblocked(e, c.encryption.strict, datapath_blocks)
+                .map_err(DaemonError::FailClosed)?;
+            tracing::error!("{why}");
+            agent.set_wireguard(Err(why));
             return Ok(());
         }
     };
@@ -322,6 +318,22 @@ async fn start_wireguard(
         }
     }
     Ok(())
+}
+
+/// What to do when routes could not block the peers: run on, degraded, when nothing needs
+/// blocking (strict mode off) or the datapath drops plaintext to them anyway; else refuse.
+fn unblocked(
+    e: crate::wireguard::routing::RoutingError,
+    strict: bool,
+    datapath_blocks: bool,
+) -> Result<String, crate::wireguard::routing::RoutingError> {
+    match (strict, datapath_blocks) {
+        (false, _) => Ok(format!("WireGuard routing could not be set up: {e}")),
+        (true, true) => Ok(format!(
+            "peers could not be blocked by routes ({e}); the datapath drops plaintext to them"
+        )),
+        (true, false) => Err(e),
+    }
 }
 
 type Ring = aya::maps::RingBuf<aya::maps::MapData>;
@@ -678,5 +690,23 @@ fn watchdog_usec() -> Option<u64> {
     match std::env::var("WATCHDOG_PID") {
         Ok(pid) if pid.parse::<u32>().ok() != Some(std::process::id()) => None,
         _ => Some(usec),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wireguard::routing::RoutingError;
+
+    #[test]
+    fn strict_encryption_refuses_to_run_when_nothing_blocks_the_peers() {
+        let e =
+            || RoutingError::new("adding the IPv4 rule `lookup 2005`", "Operation not supported");
+        assert!(unblocked(e(), true, false).is_err(), "no routes, no datapath: refuse");
+        let degraded = unblocked(e(), true, true).expect("the datapath blocks");
+        assert!(degraded.contains("datapath drops plaintext"), "{degraded}");
+        assert!(unblocked(e(), false, false).is_ok(), "strict mode off: nothing to block");
+        let refused = DaemonError::FailClosed(e()).to_string();
+        assert!(refused.contains("refusing to run"), "{refused}");
     }
 }

@@ -590,6 +590,23 @@ pub use crate::api::time::parse as parse_rfc3339;
 #[cfg(test)]
 mod tests {
     use super::Mtu;
+    use super::routing::{FakeTable, Route, RouteTable};
+
+    #[tokio::test]
+    async fn blocking_only_adds_and_fails_loudly() {
+        let table = FakeTable::default();
+        let (vm2, vm3): (std::net::IpAddr, std::net::IpAddr) =
+            ("192.168.1.11".parse().expect("ip"), "192.168.1.12".parse().expect("ip"));
+        // A kernel backend's tunnel route from before a restart stays: the first sync decides.
+        let tunnel = Route::Tunnel { dst: vm2, oif: 9, mtu: 1440, advmss: 1400, src: None };
+        table.replace(&tunnel).await.expect("seed");
+        assert_eq!(super::block_peers(&table, &[vm2, vm3], true).await.expect("blocks"), 2);
+        assert!(table.routes.lock().expect("lock").contains(&tunnel));
+        assert_eq!(super::block_peers(&table, &[vm2, vm3], true).await.expect("again"), 0);
+        assert_eq!(super::block_peers(&table, &[vm2], false).await.expect("not strict"), 0);
+        *table.fail.lock().expect("lock") = Some("Operation not supported".into());
+        assert!(super::block_peers(&table, &[vm2], true).await.is_err());
+    }
 
     #[test]
     fn mtu_takes_the_exact_overhead_of_the_outer_family() {

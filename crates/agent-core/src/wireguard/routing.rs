@@ -98,7 +98,7 @@ pub struct RoutingError {
 }
 
 impl RoutingError {
-    fn new(what: impl Into<String>, reason: impl std::fmt::Display) -> RoutingError {
+    pub(crate) fn new(what: impl Into<String>, reason: impl std::fmt::Display) -> RoutingError {
         RoutingError { what: what.into(), reason: reason.to_string() }
     }
 }
