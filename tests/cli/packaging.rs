@@ -284,3 +284,32 @@ fn dockerfile_and_shell_scripts_lint_clean() {
         .expect("shellcheck (apt-get install shellcheck; CI does)");
     assert!(shellcheck.status.success(), "shellcheck: {}", stdout(&shellcheck));
 }
+
+#[test]
+fn every_binary_of_the_workspace_has_its_own_name() {
+    // `cargo build --release` leaves one file per name in target/release, which the README's
+    // install step copies: two binaries with one name would install either of them.
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["metadata", "--no-deps", "--format-version", "1", "--offline"])
+        .current_dir(repo_root())
+        .output()
+        .expect("cargo metadata");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata json");
+    let mut bins: Vec<String> = meta["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .flat_map(|p| p["targets"].as_array().cloned().unwrap_or_default())
+        .filter(|t| t["kind"].as_array().is_some_and(|k| k.iter().any(|k| k == "bin")))
+        .filter_map(|t| t["name"].as_str().map(str::to_string))
+        .collect();
+    bins.sort();
+    let all = bins.len();
+    bins.dedup();
+    assert_eq!(bins.len(), all, "binary names: {bins:?}");
+    for ours in ["cilium-agent", "cilium", "hubble"] {
+        assert!(bins.iter().any(|b| b == ours), "{ours} missing from {bins:?}");
+    }
+}

@@ -207,14 +207,20 @@ pub fn load(req: &LoadRequest) -> Result<Loaded, ConfigErrors> {
     sources::apply_overrides(&mut resolved, &req.overrides, &mut errors);
 
     let mut values: BTreeMap<&'static str, (Typed, Origin)> = BTreeMap::new();
+    let mut elements: BTreeMap<&'static str, Vec<(String, Origin)>> = BTreeMap::new();
     let mut settings = Vec::new();
     for def in keys::KEYS {
         let Some((node, origin)) = resolved.get(def.path) else { continue };
-        match typed::check(def, node) {
+        match typed::check_all(def, node) {
             Ok(v) => {
                 values.insert(def.path, (v, origin.clone()));
+                elements.insert(def.path, element_origins(node, origin));
             }
-            Err(message) => errors.push(ConfigError::new(origin.clone(), def.path, message)),
+            Err(problems) => {
+                for (pos, message) in problems {
+                    errors.push(ConfigError::new(origin.at(pos), def.path, message));
+                }
+            }
         }
         settings.push(Setting {
             key: def.path,
@@ -223,7 +229,7 @@ pub fn load(req: &LoadRequest) -> Result<Loaded, ConfigErrors> {
         });
     }
 
-    let config = build(&values, &mut errors, &mut warnings);
+    let config = build(&values, &elements, &mut errors, &mut warnings);
     if errors.is_empty() {
         Ok(Loaded { config, settings, warnings })
     } else {
@@ -242,14 +248,37 @@ fn order(o: &Origin) -> (u8, usize, usize) {
     }
 }
 
+/// Where each element of a list (by index) or a mapping (by key) comes from.
+fn element_origins(node: &crate::yaml::Node, origin: &Origin) -> Vec<(String, Origin)> {
+    use crate::yaml::Value;
+    match &node.value {
+        Value::Seq(items) => {
+            items.iter().enumerate().map(|(i, n)| (i.to_string(), origin.at(n.pos))).collect()
+        }
+        Value::Map(entries) => {
+            entries.iter().map(|e| (e.key.clone(), origin.at(e.key_pos))).collect()
+        }
+        Value::Scalar { .. } => Vec::new(),
+    }
+}
+
 /// Reads the typed values into a [`Config`] and checks rules that span keys.
 fn build(
     values: &BTreeMap<&'static str, (Typed, Origin)>,
+    elements: &BTreeMap<&'static str, Vec<(String, Origin)>>,
     errors: &mut Vec<ConfigError>,
     warnings: &mut Vec<String>,
 ) -> Config {
     let get = |k: &str| values.get(k).map(|(v, _)| v);
     let origin = |k: &str| values.get(k).map(|(_, o)| o.clone()).unwrap_or(Origin::Default);
+    // An element's own position, so an error names the line of the offending value.
+    let element = |k: &str, which: &str| {
+        elements
+            .get(k)
+            .and_then(|e| e.iter().find(|(w, _)| w == which))
+            .map(|(_, o)| o.clone())
+            .unwrap_or_else(|| origin(k))
+    };
     let boolean = |k: &str| matches!(get(k), Some(Typed::Bool(true)));
     let string = |k: &str| match get(k) {
         Some(Typed::Str(s)) => Some(s.clone()),
@@ -267,6 +296,8 @@ fn build(
         Some(Typed::List(l)) => l.clone(),
         _ => Vec::new(),
     };
+    // Errors about one element of a list or mapping, at that element's position.
+    let mut at_element: Vec<ConfigError> = Vec::new();
     let mut fail = |k: &str, msg: String| errors.push(ConfigError::new(origin(k), k, msg));
 
     if boolean("k8s.enabled") {
@@ -294,7 +325,8 @@ fn build(
     };
     for (i, n) in nodes.iter().enumerate() {
         if nodes[..i].iter().any(|m| m.ip == n.ip) {
-            fail("nodes", format!("{} is listed twice", n.ip));
+            let o = element("nodes", &i.to_string());
+            at_element.push(ConfigError::new(o, "nodes", format!("{} is listed twice", n.ip)));
         }
     }
 
@@ -304,25 +336,30 @@ fn build(
     };
     for (k, v) in &labels {
         if let Err(msg) = crate::labels::check_label(k, v) {
-            fail("labels", msg);
+            at_element.push(ConfigError::new(element("labels", k), "labels", msg));
         }
     }
 
     let mut failsafe_ports = Vec::new();
-    for spec in list("hostFirewall.failsafePorts") {
-        match parse_port_spec(&spec) {
+    for (i, spec) in list("hostFirewall.failsafePorts").iter().enumerate() {
+        match parse_port_spec(spec) {
             Some(p) => failsafe_ports.push(p),
-            None => fail(
+            None => at_element.push(ConfigError::new(
+                element("hostFirewall.failsafePorts", &i.to_string()),
                 "hostFirewall.failsafePorts",
                 format!("expected tcp/PORT or udp/PORT such as tcp/22, found `{spec}`"),
-            ),
+            )),
         }
     }
 
     let etcd_endpoints = list("etcd.endpoints");
-    for ep in &etcd_endpoints {
+    for (i, ep) in etcd_endpoints.iter().enumerate() {
         if !(ep.starts_with("http://") || ep.starts_with("https://")) {
-            fail("etcd.endpoints", format!("expected an http:// or https:// URL, found `{ep}`"));
+            at_element.push(ConfigError::new(
+                element("etcd.endpoints", &i.to_string()),
+                "etcd.endpoints",
+                format!("expected an http:// or https:// URL, found `{ep}`"),
+            ));
         }
     }
 
@@ -398,6 +435,7 @@ fn build(
     };
     let path = |k: &str, d: &str| PathBuf::from(string(k).unwrap_or_else(|| d.into()));
 
+    errors.extend(at_element);
     Config {
         cluster_name,
         cluster_id: uint("cluster.id").unwrap_or(0) as u32,

@@ -30,6 +30,14 @@ pub enum Origin {
 }
 
 impl Origin {
+    /// The same source, at `pos` when it is a file (a value inside the one this names).
+    pub fn at(&self, pos: Pos) -> Origin {
+        match self {
+            Origin::File { path, .. } => Origin::File { path: path.clone(), pos },
+            other => other.clone(),
+        }
+    }
+
     /// A one-word source name for `--validate`.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -146,6 +146,18 @@ fn every_error_is_reported_in_file_order() {
 }
 
 #[test]
+fn a_bad_list_element_is_reported_at_its_own_line() {
+    let errs = errors_of(
+        "nodes:\n  - 192.168.1.10\n  - 192.168.1.300\n  - {ip: nope}\nhostFirewall:\n  failsafePorts:\n    - tcp/22\n    - xyz/1\n",
+    );
+    let text: Vec<String> = errs.iter().map(ToString::to_string).collect();
+    assert_eq!(errs.len(), 3, "{text:#?}");
+    assert!(text[0].contains(":3:5: nodes:") && text[0].contains("192.168.1.300"), "{}", text[0]);
+    assert!(text[1].contains(":4:5: nodes:") && text[1].contains("nope"), "{}", text[1]);
+    assert!(text[2].contains(":8:7: hostFirewall.failsafePorts:"), "{}", text[2]);
+}
+
+#[test]
 fn k8s_enabled_is_refused() {
     let errs = errors_of("k8s:\n  enabled: true\n");
     assert!(errs[0].to_string().contains("k8s.enabled"));

@@ -40,6 +40,33 @@ pub struct NodeEntry {
     pub name: Option<String>,
 }
 
+/// Like [`check`], with every problem and the position of the value it is in: each bad
+/// element of a list is reported at its own line.
+pub fn check_all(def: &KeyDef, node: &Node) -> Result<Typed, Vec<(yaml::Pos, String)>> {
+    let elements = match (&def.kind, &node.value) {
+        (Kind::List, Value::Seq(items)) => Some(
+            items
+                .iter()
+                .map(|n| (n.pos, scalar(n).map(|s| Typed::Str(s.to_string()))))
+                .collect::<Vec<_>>(),
+        ),
+        (Kind::Nodes, Value::Seq(items)) => Some(
+            items.iter().map(|n| (n.pos, node_entry(n).map(|e| Typed::Nodes(vec![e])))).collect(),
+        ),
+        _ => None,
+    };
+    if let Some(elements) = elements {
+        let bad: Vec<(yaml::Pos, String)> = elements
+            .iter()
+            .filter_map(|(pos, r)| r.as_ref().err().map(|e| (*pos, e.clone())))
+            .collect();
+        if !bad.is_empty() {
+            return Err(bad);
+        }
+    }
+    check(def, node).map_err(|e| vec![(node.pos, e)])
+}
+
 /// Checks `node` against `def`; the error text says what was expected and what was found.
 pub fn check(def: &KeyDef, node: &Node) -> Result<Typed, String> {
     match def.kind {
