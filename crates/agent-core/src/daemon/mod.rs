@@ -19,7 +19,7 @@ use std::fs::{self, File};
 use std::future::Future;
 use std::io::{Read, Seek, Write};
 use std::net::IpAddr;
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -130,7 +130,9 @@ pub async fn run(
     // Refuse early: a missing or unsafe secret with encryption on must not half-start anything.
     let secret = load_secret(config)?;
     make_dir(&config.run_dir, 0o755)?;
-    make_dir(&config.state_dir, 0o700)?;
+    crate::fsutil::private_dir(&config.state_dir, 0o700).map_err(|source| {
+        DaemonError::Directory { path: config.state_dir.clone(), source }
+    })?;
     let lock = RunLock::acquire(&config.run_dir)?;
 
     let host_name = nix::unistd::gethostname()
@@ -619,6 +621,8 @@ impl Drop for RunLock {
     }
 }
 
+/// Binds a unix socket at `path`, 0660 (group `cilium` when that group exists) from its first
+/// moment (see [`crate::fsutil::bind_socket`]).
 fn bind_socket(path: &Path) -> Result<UnixListener, DaemonError> {
     let bind_err = |source| DaemonError::Bind { path: path.to_path_buf(), source };
     // We hold the run lock, so an existing socket is a leftover of a crashed agent.
@@ -627,14 +631,10 @@ fn bind_socket(path: &Path) -> Result<UnixListener, DaemonError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(bind_err(e)),
     }
-    let listener = UnixListener::bind(path).map_err(bind_err)?;
-    fs::set_permissions(path, fs::Permissions::from_mode(0o660)).map_err(bind_err)?;
-    if let Ok(Some(group)) = nix::unistd::Group::from_name("cilium")
-        && let Err(e) = nix::unistd::chown(path, None, Some(group.gid))
-    {
-        tracing::warn!(socket = %path.display(), error = %e, "could not give the API socket to group cilium");
-    }
-    Ok(listener)
+    let group = nix::unistd::Group::from_name("cilium").ok().flatten().map(|g| g.gid);
+    let listener = crate::fsutil::bind_socket(path, 0o660, group).map_err(bind_err)?;
+    listener.set_nonblocking(true).map_err(bind_err)?;
+    UnixListener::from_std(listener).map_err(bind_err)
 }
 
 /// This host's (device, address) pairs, loopback excluded.

@@ -108,6 +108,14 @@ pub enum SecretError {
         /// Its mode.
         mode: u32,
     },
+    /// Owned by another user, who could replace it.
+    #[error("cluster secret {} belongs to uid {owner}, not to root or the agent's user: run `chown root {}`", path.display(), path.display())]
+    Owner {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Its owner.
+        owner: u32,
+    },
     /// Unreadable or not base64 of at least 16 bytes.
     #[error("cluster secret {}: {reason}", path.display())]
     Invalid {
@@ -138,6 +146,10 @@ impl Secret {
         if mode & 0o077 != 0 {
             return Err(SecretError::Permissions { path: path.to_path_buf(), mode });
         }
+        let owner = std::os::unix::fs::MetadataExt::uid(&meta);
+        if !owner_may_hold_secrets(owner, nix::unistd::geteuid().as_raw()) {
+            return Err(SecretError::Owner { path: path.to_path_buf(), owner });
+        }
         let text = std::fs::read_to_string(path).map_err(|e| SecretError::Invalid {
             path: path.to_path_buf(),
             reason: e.to_string(),
@@ -166,6 +178,11 @@ impl Secret {
         // HMAC accepts keys of any length.
         <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes keys of any length")
     }
+}
+
+/// A secret file may belong to root or to the user the agent runs as, never to anyone else.
+fn owner_may_hold_secrets(owner: u32, euid: u32) -> bool {
+    owner == 0 || owner == euid
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -375,6 +392,9 @@ mod tests {
         Secret::load(&p).expect("valid");
         std::fs::write(&p, "c2hvcnQ=\n").expect("write");
         assert!(Secret::load(&p).unwrap_err().to_string().contains("at least 16"));
+        // Another user's file, 0600 or not, could be replaced by that user.
+        assert!(owner_may_hold_secrets(0, 998) && owner_may_hold_secrets(998, 998));
+        assert!(!owner_may_hold_secrets(4242, 0) && !owner_may_hold_secrets(4242, 998));
         assert!(format!("{:?}", secret()).contains("hidden"));
     }
 }

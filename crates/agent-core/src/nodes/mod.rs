@@ -87,6 +87,7 @@ pub struct Membership {
     wake: Notify,
     changed: watch::Sender<u64>,
     snapshot: Option<std::path::PathBuf>,
+    snapshot_writer: Mutex<()>,
     tunnel: Option<String>,
 }
 
@@ -135,6 +136,7 @@ impl Membership {
             wake: Notify::new(),
             changed,
             snapshot,
+            snapshot_writer: Mutex::new(()),
             tunnel,
         }
     }
@@ -257,6 +259,9 @@ impl Membership {
 
     /// Saves the registry and tells the subscribers it changed.
     fn commit(&self, reg: std::sync::MutexGuard<'_, BTreeMap<String, NodeRecord>>) {
+        // Taken while the registry is still held: snapshots are written in the order of the
+        // changes they hold, and an older one never lands on a newer one.
+        let _writing = self.snapshot_writer.lock().unwrap_or_else(|p| p.into_inner());
         let known: Vec<Announcement> = reg.values().map(|r| r.announcement.clone()).collect();
         drop(reg);
         if let Some(path) = &self.snapshot

@@ -535,8 +535,7 @@ async fn userspace_device(
     key: &KeyPair,
 ) -> Result<Device<DefaultDeviceTransports>, WireguardError> {
     let dev_err = |e: String| WireguardError::Device(e);
-    let uapi =
-        UapiServer::default_unix_socket(IFNAME, None, None).map_err(|e| dev_err(e.to_string()))?;
+    let uapi = uapi_socket().map_err(|e| dev_err(format!("the UAPI socket: {e}")))?;
     gotatun::device::build()
         .with_default_udp()
         .create_tun(IFNAME)
@@ -550,6 +549,65 @@ async fn userspace_device(
         .build()
         .await
         .map_err(|e| dev_err(e.to_string()))
+}
+
+/// Where `wg(8)` looks for the userspace device's configuration socket.
+const UAPI_DIR: &str = "/var/run/wireguard";
+
+/// Most UAPI connections served at once; `wg` opens one per command.
+const UAPI_CONNECTIONS: usize = 16;
+
+/// The UAPI socket `/var/run/wireguard/cilium_wg0.sock`, 0600 from its first moment whatever
+/// the umask: a `get` answers with the private key, so only root may ask.
+fn uapi_socket() -> std::io::Result<UapiServer> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().recursive(true).mode(0o755).create(UAPI_DIR)?;
+    let path = std::path::Path::new(UAPI_DIR).join(format!("{IFNAME}.sock"));
+    match std::fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let listener = crate::fsutil::bind_socket(&path, 0o600, None)?;
+    let (client, server) = UapiServer::new();
+    let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    std::thread::Builder::new().name("wg-uapi".into()).spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            if open.load(std::sync::atomic::Ordering::SeqCst) >= UAPI_CONNECTIONS {
+                continue;
+            }
+            open.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            // The protocol runs on a thread of its own and drops the stream when it ends.
+            client.clone().wrap_read_write(GuardedStream(stream, open.clone()));
+        }
+    })?;
+    Ok(server)
+}
+
+/// A UAPI connection, counted while it is open.
+struct GuardedStream(std::os::unix::net::UnixStream, Arc<std::sync::atomic::AtomicUsize>);
+
+impl std::io::Read for &GuardedStream {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        (&self.0).read(buf)
+    }
+}
+
+impl std::io::Write for &GuardedStream {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        (&self.0).write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        (&self.0).flush()
+    }
+}
+
+impl Drop for GuardedStream {
+    fn drop(&mut self) {
+        self.1.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// Installs a new key in the userspace device.
