@@ -102,7 +102,9 @@ mod tests {
         let threads: Vec<_> = (0..8)
             .map(|i| {
                 let p = p.clone();
-                std::thread::spawn(move || super::atomic_write(&p, format!("{i}").as_bytes(), 0o600))
+                std::thread::spawn(move || {
+                    super::atomic_write(&p, format!("{i}").as_bytes(), 0o600)
+                })
             })
             .collect();
         for t in threads {

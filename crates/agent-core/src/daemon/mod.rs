@@ -130,9 +130,8 @@ pub async fn run(
     // Refuse early: a missing or unsafe secret with encryption on must not half-start anything.
     let secret = load_secret(config)?;
     make_dir(&config.run_dir, 0o755)?;
-    crate::fsutil::private_dir(&config.state_dir, 0o700).map_err(|source| {
-        DaemonError::Directory { path: config.state_dir.clone(), source }
-    })?;
+    crate::fsutil::private_dir(&config.state_dir, 0o700)
+        .map_err(|source| DaemonError::Directory { path: config.state_dir.clone(), source })?;
     let lock = RunLock::acquire(&config.run_dir)?;
 
     let host_name = nix::unistd::gethostname()
@@ -436,12 +435,10 @@ async fn start_membership(
     let local_ips = agent.local_ips();
     let listed: Vec<IpAddr> =
         c.nodes.iter().map(|n| n.ip).filter(|ip| local_ips.contains(ip)).collect();
+    // Unlisted, a node announces its own network's addresses, never a container bridge's
+    // (every Docker host has 172.17.0.1), which the others would refuse anyway.
     let ips = if listed.is_empty() {
-        local_ips
-            .iter()
-            .copied()
-            .filter(|ip| !matches!(ip, IpAddr::V6(v6) if (v6.segments()[0] & 0xffc0) == 0xfe80))
-            .collect()
+        crate::datapath::host_addresses(&local_addrs()).into_iter().map(|(_, ip)| *ip).collect()
     } else {
         listed
     };
@@ -472,6 +469,7 @@ async fn start_membership(
         Box::new(StaticDiscovery { peers }),
         Some(c.state_dir.join("nodes.json")),
         tunnel.clone(),
+        entitlements(&c.nodes),
     ));
     let listener = crate::nodes::bind(c.cluster_port, true, None)
         .await
@@ -539,6 +537,19 @@ async fn start_membership(
         tasks.push(tokio::spawn(m.serve(l, false)));
     }
     Ok(tasks)
+}
+
+/// What `nodes:` entitles each named node to claim: the addresses listed under its name.
+fn entitlements(
+    nodes: &[crate::config::NodeEntry],
+) -> std::collections::BTreeMap<String, Vec<IpAddr>> {
+    let mut out: std::collections::BTreeMap<String, Vec<IpAddr>> = Default::default();
+    for n in nodes {
+        if let Some(name) = &n.name {
+            out.entry(name.clone()).or_default().push(n.ip);
+        }
+    }
+    out
 }
 
 /// How often a node re-announces itself (it also does at once when its labels or key change):

@@ -45,8 +45,9 @@ pub struct PolicyState {
     labels_path: PathBuf,
     identities: Allocator,
     nodes: Vec<RemoteNode>,
-    /// Identity of each remote node address, as last written to the ipcache.
-    node_ipcache: BTreeMap<IpAddr, u32>,
+    /// The ipcache as last written: derived from this host's addresses, the nodes and the
+    /// CIDR identities of the policy, never patched.
+    ipcache: BTreeMap<(IpAddr, u8), IpcacheValue>,
 }
 
 /// Why the policy state could not be restored.
@@ -93,7 +94,7 @@ impl PolicyState {
             labels_path,
             identities: Allocator::new(cluster_id),
             nodes,
-            node_ipcache: BTreeMap::new(),
+            ipcache: BTreeMap::new(),
         })
     }
 }
@@ -183,22 +184,45 @@ impl Agent {
 
     /// Writes `next` into the datapath: new and changed entries first, then the switches,
     /// then removals, so no moment has fewer allows or denies than either state.
-    fn realize(&self, st: &mut PolicyState, next: MapState) -> Result<(), ApiError> {
-        let prev = std::mem::take(&mut st.realized);
-        let node_ips: BTreeMap<IpAddr, u32> = st
-            .nodes
-            .clone()
-            .iter()
-            .flat_map(|n| {
-                let id = st.identities.allocate(&n.labels);
-                n.ips.iter().map(move |ip| (*ip, id))
-            })
-            .collect();
+    /// The ipcache that `next` and the current nodes call for. A prefix has one entry: this
+    /// host's own addresses first, then the nodes' (a `/32` CIDR rule on a node's address does
+    /// not make it `world`, nor does deleting that rule make it disappear), then CIDR identities.
+    fn desired_ipcache(
+        &self,
+        st: &mut PolicyState,
+        next: &MapState,
+    ) -> BTreeMap<(IpAddr, u8), IpcacheValue> {
+        let host_len = |ip: &IpAddr| if ip.is_ipv4() { 32 } else { 128 };
         let node_flags = if self.config().encryption.enabled && self.config().encryption.strict {
             bpf_progs::IPC_F_NODE | bpf_progs::IPC_F_ENCRYPT
         } else {
             bpf_progs::IPC_F_NODE
         };
+        let mut want: BTreeMap<(IpAddr, u8), IpcacheValue> = next
+            .cidr_identities
+            .iter()
+            .map(|(cidr, id)| ((cidr.addr, cidr.len), IpcacheValue { identity: *id, flags: 0 }))
+            .collect();
+        for n in st.nodes.clone() {
+            let id = st.identities.allocate(&n.labels);
+            for ip in &n.ips {
+                want.insert((*ip, host_len(ip)), IpcacheValue { identity: id, flags: node_flags });
+            }
+        }
+        for ip in self.local_ips() {
+            want.insert(
+                (*ip, host_len(ip)),
+                IpcacheValue { identity: crate::identity::HOST, flags: 0 },
+            );
+        }
+        want
+    }
+
+    /// Writes `next` into the datapath: new and changed entries first, then the switches,
+    /// then removals, so no moment has fewer allows or denies than either state.
+    fn realize(&self, st: &mut PolicyState, next: MapState) -> Result<(), ApiError> {
+        let prev = std::mem::take(&mut st.realized);
+        let want = self.desired_ipcache(st, &next);
         // Policy entries go in before the ipcache points an address at a new identity: a node
         // whose labels changed gets its new identity's allows first, so no new connection of
         // it meets an identity the policy map does not know yet.
@@ -208,34 +232,21 @@ impl Agent {
                     dp.policy_upsert(&entry_key(k), entry_value(v))?;
                 }
             }
-            for (ip, id) in &node_ips {
-                if st.node_ipcache.get(ip) != Some(id) {
-                    let prefix = if ip.is_ipv4() { 32 } else { 128 };
-                    dp.ipcache_upsert(
-                        *ip,
-                        prefix,
-                        IpcacheValue { identity: *id, flags: node_flags },
-                    )?;
-                }
-            }
-            for (cidr, id) in &next.cidr_identities {
-                if prev.cidr_identities.get(cidr) != Some(id) {
-                    dp.ipcache_upsert(
-                        cidr.addr,
-                        cidr.len,
-                        IpcacheValue { identity: *id, flags: 0 },
-                    )?;
+            for ((ip, len), v) in &want {
+                if st.ipcache.get(&(*ip, *len)) != Some(v) {
+                    dp.ipcache_upsert(*ip, *len, *v)?;
                 }
             }
             Ok(())
         });
         let stale_entries: Vec<_> =
             prev.entries.keys().filter(|k| !next.entries.contains_key(k)).copied().collect();
-        // After a restart `prev` is empty while the pinned map still holds the last run's
+        // After a restart `prev` is empty while the pinned maps still hold the last run's
         // entries: compare against the kernel's keys instead.
+        let first = st.realized_revision == 0;
         let wanted: std::collections::HashSet<[u8; 12]> =
             next.entries.keys().map(|k| key_bytes(&entry_key(k))).collect();
-        let kernel_stale: Vec<_> = if st.realized_revision == 0 {
+        let kernel_stale: Vec<_> = if first {
             self.with_datapath(|dp| dp.policy_keys().unwrap_or_default())
                 .unwrap_or_default()
                 .into_iter()
@@ -244,14 +255,13 @@ impl Agent {
         } else {
             Vec::new()
         };
-        let stale_cidrs: Vec<_> = prev
-            .cidr_identities
-            .keys()
-            .filter(|c| !next.cidr_identities.contains_key(c))
-            .copied()
-            .collect();
-        let stale_ips: Vec<IpAddr> =
-            st.node_ipcache.keys().filter(|ip| !node_ips.contains_key(ip)).copied().collect();
+        let had: Vec<(IpAddr, u8)> = if first {
+            self.with_datapath(|dp| dp.ipcache_prefixes().unwrap_or_default()).unwrap_or_default()
+        } else {
+            st.ipcache.keys().copied().collect()
+        };
+        let stale_prefixes: Vec<(IpAddr, u8)> =
+            had.into_iter().filter(|k| !want.contains_key(k)).collect();
         let removals =
             |dp: &mut crate::datapath::Datapath| -> Result<(), crate::datapath::DatapathError> {
                 for k in &stale_entries {
@@ -260,11 +270,8 @@ impl Agent {
                 for k in &kernel_stale {
                     dp.policy_remove(k)?;
                 }
-                for cidr in &stale_cidrs {
-                    dp.ipcache_remove(cidr.addr, cidr.len)?;
-                }
-                for ip in &stale_ips {
-                    dp.ipcache_remove(*ip, if ip.is_ipv4() { 32 } else { 128 })?;
+                for (ip, len) in &stale_prefixes {
+                    dp.ipcache_remove(*ip, *len)?;
                 }
                 Ok(())
             };
@@ -279,8 +286,10 @@ impl Agent {
         if let Some(Err(e)) = self.with_datapath(removals) {
             tracing::warn!(error = %e, "removing stale datapath entries");
         }
-        st.node_ipcache = node_ips;
-        let in_use: BTreeSet<u32> = st.node_ipcache.values().copied().collect();
+        let nodes = st.nodes.clone();
+        let in_use: BTreeSet<u32> =
+            nodes.iter().map(|n| st.identities.allocate(&n.labels)).collect();
+        st.ipcache = want;
         st.identities.retain(&in_use);
         Ok(())
     }
@@ -434,6 +443,12 @@ impl Agent {
             }
         };
         Ok(policy_model(&policies, st.repo.revision()))
+    }
+
+    /// The ipcache as the agent last wrote it.
+    #[cfg(test)]
+    pub(super) fn ipcache_view(&self) -> BTreeMap<(IpAddr, u8), IpcacheValue> {
+        self.policy_state().ipcache.clone()
     }
 
     /// Policy names of rule ids, for `cilium bpf policy get` and Hubble.

@@ -714,7 +714,8 @@ mod tests {
     use crate::config::{LoadRequest, load};
     use crate::logging::RecordingLogControl;
 
-    fn agent(yaml: &str, ips: &[&str]) -> (Agent, Arc<RecordingLogControl>) {
+    /// An agent on a state directory of its own, which lives as long as the returned guard.
+    fn agent(yaml: &str, ips: &[&str]) -> (Agent, Arc<RecordingLogControl>, tempfile::TempDir) {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("config.yaml");
         std::fs::write(&file, yaml).expect("write");
@@ -733,12 +734,13 @@ mod tests {
                 policy,
             ),
             log,
+            dir,
         )
     }
 
     #[test]
     fn status_names_self_and_is_honest() {
-        let (a, _) = agent(
+        let (a, _, _dir) = agent(
             "cluster: {name: vm-cluster, id: 1}\nencryption: {enabled: true}\nnodes: [192.168.1.10, 192.168.1.11]\n",
             &["192.168.1.10"],
         );
@@ -758,17 +760,42 @@ mod tests {
     #[test]
     fn the_name_in_nodes_beats_the_host_name() {
         let yaml = "nodes:\n  - {ip: 192.168.1.10, name: vm1}\n  - {ip: 192.168.1.11, name: vm2}\n";
-        let (a, _) = agent(yaml, &["192.168.1.10"]);
+        let (a, _, _dir) = agent(yaml, &["192.168.1.10"]);
         assert_eq!(a.node_name(), "vm1");
-        let (a, _) = agent(&format!("{yaml}nodeName: db1\n"), &["192.168.1.10"]);
+        let (a, _, _dir) = agent(&format!("{yaml}nodeName: db1\n"), &["192.168.1.10"]);
         assert_eq!(a.node_name(), "db1", "nodeName wins");
-        let (a, _) = agent(yaml, &["10.0.0.1"]);
+        let (a, _, _dir) = agent(yaml, &["10.0.0.1"]);
         assert_eq!(a.node_name(), "host1", "not listed: the host name");
     }
 
     #[test]
+    fn a_cidr_rule_on_a_node_address_never_takes_the_node_away() {
+        let (a, _, _dir) = agent("encryption: {enabled: true}\n", &["192.168.1.10"]);
+        let vm2: IpAddr = "192.168.1.11".parse().expect("ip");
+        let node = RemoteNode {
+            name: "vm2".into(),
+            ips: vec![vm2],
+            labels: [("cluster".to_string(), "default".to_string())].into(),
+        };
+        a.set_remote_nodes(vec![node]).expect("nodes");
+        let entry = || a.ipcache_view().get(&(vm2, 32)).copied().expect("vm2 in the ipcache");
+        let before = entry();
+        assert_ne!(before.flags & bpf_progs::IPC_F_NODE, 0);
+        let cidr = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: one-host\nspec:\n  endpointSelector: {}\n  ingress:\n    - fromCIDR: [192.168.1.11/32]\n";
+        a.policy_apply("one-host.yaml", cidr, false, true).expect("apply");
+        assert_eq!(entry(), before, "the node keeps its identity and flags");
+        a.policy_delete(Some("one-host")).expect("delete");
+        assert_eq!(entry(), before, "and keeps them when the rule goes");
+        let own: IpAddr = "192.168.1.10".parse().expect("ip");
+        assert_eq!(
+            a.ipcache_view().get(&(own, 32)).map(|v| v.identity),
+            Some(crate::identity::HOST)
+        );
+    }
+
+    #[test]
     fn debug_option_changes_log_level() {
-        let (a, log) = agent("", &[]);
+        let (a, log, _dir) = agent("", &[]);
         let mut spec = DaemonConfigurationSpec::default();
         spec.options.insert("Debug".into(), "Enabled".into());
         a.patch_config(&spec).expect("valid");

@@ -186,7 +186,19 @@ const EXCLUDED_PREFIXES: &[&str] = &["cilium_", "lxc", "cni", "docker"];
 /// not link-local (IPv4 or IPv6, default route or not: another NIC or a VLAN device with an
 /// address receives traffic for this host too), loopback and [`EXCLUDED_PREFIXES`] aside.
 pub fn default_devices(local_addrs: &[(String, std::net::IpAddr)]) -> Vec<String> {
-    let mut devs: Vec<String> = local_addrs
+    let mut devs: Vec<String> =
+        host_addresses(local_addrs).into_iter().map(|(dev, _)| dev.clone()).collect();
+    devs.sort();
+    devs.dedup();
+    devs
+}
+
+/// This host's own network addresses: on devices of its own network (not loopback, ours or a
+/// container bridge's), neither link-local nor multicast.
+pub fn host_addresses(
+    local_addrs: &[(String, std::net::IpAddr)],
+) -> Vec<&(String, std::net::IpAddr)> {
+    local_addrs
         .iter()
         .filter(|(dev, ip)| {
             dev != "lo"
@@ -195,11 +207,7 @@ pub fn default_devices(local_addrs: &[(String, std::net::IpAddr)]) -> Vec<String
                 && !ip.is_multicast()
                 && !is_link_local(ip)
         })
-        .map(|(dev, _)| dev.clone())
-        .collect();
-    devs.sort();
-    devs.dedup();
-    devs
+        .collect()
 }
 
 fn is_link_local(ip: &std::net::IpAddr) -> bool {

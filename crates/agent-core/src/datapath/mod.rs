@@ -20,7 +20,7 @@ use bpf_progs::{
     maps as names, programs,
 };
 
-pub use attach::{AttachMode, default_devices};
+pub use attach::{AttachMode, default_devices, host_addresses};
 
 /// The oldest kernel the datapath runs on: BPF ring buffers arrived in 5.8.
 pub const MIN_KERNEL: (u32, u32) = (5, 8);
@@ -321,6 +321,22 @@ impl Datapath {
             Ok(()) | Err(aya::maps::MapError::KeyNotFound) => Ok(()),
             Err(e) => Err(map_err(names::IPCACHE)(e)),
         }
+    }
+
+    /// Every prefix of the ipcache, as the kernel has it (for the first sync after a restart).
+    pub fn ipcache_prefixes(&self) -> Result<Vec<(IpAddr, u8)>, DatapathError> {
+        let m: LpmTrie<_, IpcacheData, IpcacheValue> =
+            LpmTrie::try_from(self.map(names::IPCACHE)?).map_err(map_err(names::IPCACHE))?;
+        m.keys()
+            .map(|k| {
+                k.map(|k| {
+                    let d = k.data();
+                    let len = k.prefix_len().saturating_sub(32).min(128) as u8;
+                    (bpf_progs::addr_from_bytes(d.family, &d.addr), len)
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(map_err(names::IPCACHE))
     }
 
     /// Inserts or replaces one policy entry.

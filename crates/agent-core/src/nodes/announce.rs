@@ -78,6 +78,57 @@ pub enum Rejected {
     /// Seen before.
     #[error("replayed announcement")]
     Replayed,
+    /// Signed, but saying what no node may say (too many addresses or labels, a `reserved:`
+    /// label, a malformed name).
+    #[error("invalid announcement: {0}")]
+    Invalid(String),
+    /// None of the addresses it claims is one the sender may hold.
+    #[error("claims no address it may hold ({0})")]
+    NoAddress(String),
+}
+
+impl Rejected {
+    /// A short name for metrics and rate-limited logs.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Rejected::Malformed(_) => "malformed",
+            Rejected::BadSignature => "bad-signature",
+            Rejected::OtherCluster(_) => "other-cluster",
+            Rejected::Stale(_) => "stale",
+            Rejected::Replayed => "replayed",
+            Rejected::Invalid(_) => "invalid",
+            Rejected::NoAddress(_) => "address-claim",
+        }
+    }
+}
+
+/// Most addresses one node may announce.
+pub const MAX_ADDRESSES: usize = 16;
+/// Most labels one node may announce.
+pub const MAX_LABELS: usize = 64;
+
+/// The checks a node's own announcement passes at home: bounded counts, label keys and values
+/// as local labels must be (so never `reserved:`), a name a node can have.
+pub fn check_content(a: &Announcement) -> Result<(), Rejected> {
+    if a.ips.is_empty() || a.ips.len() > MAX_ADDRESSES {
+        return Err(Rejected::Invalid(format!(
+            "{} addresses (1 to {MAX_ADDRESSES} allowed)",
+            a.ips.len()
+        )));
+    }
+    if a.labels.len() > MAX_LABELS {
+        return Err(Rejected::Invalid(format!("{} labels (at most {MAX_LABELS})", a.labels.len())));
+    }
+    for (k, v) in &a.labels {
+        crate::labels::check_label(k, v).map_err(Rejected::Invalid)?;
+    }
+    let name_ok = !a.name.is_empty()
+        && a.name.len() <= 253
+        && a.name.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'));
+    if !name_ok {
+        return Err(Rejected::Invalid(format!("node name {:?}", a.name)));
+    }
+    Ok(())
 }
 
 /// The cluster secret: at least 16 bytes.

@@ -83,6 +83,10 @@ pub struct Membership {
     registry: Mutex<BTreeMap<String, NodeRecord>>,
     guard: Mutex<ReplayGuard>,
     rejected: AtomicU64,
+    rejected_by: Mutex<BTreeMap<&'static str, u64>>,
+    log_throttle: Throttle,
+    /// Addresses `nodes:` gives each named node: what it may claim besides its source address.
+    entitled: BTreeMap<String, Vec<IpAddr>>,
     name_clash: std::sync::atomic::AtomicBool,
     wake: Notify,
     changed: watch::Sender<u64>,
@@ -96,6 +100,7 @@ impl Membership {
     /// `snapshot` keeps the registry across restarts, so tunnels come back before the first
     /// announcements do. With `tunnel` (the WireGuard device, when encryption is on), the
     /// exchanges on port + 1, which carry labels, are pinned to it.
+    #[allow(clippy::too_many_arguments, reason = "each is one of the subsystem's inputs")]
     pub fn new(
         secret: Secret,
         local: Announcement,
@@ -104,6 +109,7 @@ impl Membership {
         discovery: Box<dyn Discovery>,
         snapshot: Option<std::path::PathBuf>,
         tunnel: Option<String>,
+        entitled: BTreeMap<String, Vec<IpAddr>>,
     ) -> Membership {
         let (changed, _) = watch::channel(0);
         let mut registry = BTreeMap::new();
@@ -132,6 +138,9 @@ impl Membership {
             registry: Mutex::new(registry),
             guard: Mutex::new(ReplayGuard::default()),
             rejected: AtomicU64::new(0),
+            rejected_by: Mutex::new(BTreeMap::new()),
+            log_throttle: Throttle::default(),
+            entitled,
             name_clash: std::sync::atomic::AtomicBool::new(false),
             wake: Notify::new(),
             changed,
@@ -158,6 +167,67 @@ impl Membership {
     /// Announcements rejected so far.
     pub fn rejected(&self) -> u64 {
         self.rejected.load(Ordering::Relaxed)
+    }
+
+    /// Rejected announcements and refused address claims, by reason.
+    pub fn rejected_by_reason(&self) -> Vec<(&'static str, u64)> {
+        self.rejected_by
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .map(|(k, v)| (*k, *v))
+            .collect()
+    }
+
+    /// Counts a rejection, and logs it unless the same reason was logged moments ago: a peer
+    /// sending garbage must not drown the real logs.
+    fn reject(&self, from: IpAddr, e: &Rejected) {
+        self.rejected.fetch_add(1, Ordering::Relaxed);
+        *self
+            .rejected_by
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(e.reason())
+            .or_default() += 1;
+        if let Some(suppressed) = self.log_throttle.allow(e.reason()) {
+            tracing::warn!(peer = %from, reason = %e, suppressed, "rejected a node announcement");
+        }
+    }
+
+    /// The addresses of `a` it may hold: its source address and what `nodes:` lists for its
+    /// name, none that another live node holds (unless that is the same machine renamed).
+    /// Returns them, and the refused ones with why.
+    fn claims(
+        &self,
+        a: &Announcement,
+        from: IpAddr,
+        reg: &BTreeMap<String, NodeRecord>,
+    ) -> (Vec<IpAddr>, Vec<(IpAddr, String)>) {
+        let listed = self.entitled.get(&a.name).map(Vec::as_slice).unwrap_or(&[]);
+        let (mut ok, mut refused) = (Vec::new(), Vec::new());
+        for ip in &a.ips {
+            if ok.contains(ip) {
+                continue;
+            }
+            if *ip != from && !listed.contains(ip) {
+                refused.push((
+                    *ip,
+                    format!("{ip} is neither its source address nor listed for it in nodes:"),
+                ));
+                continue;
+            }
+            let holder = reg.iter().find(|(name, r)| {
+                **name != a.name
+                    && r.announcement.ips.contains(ip)
+                    && self.is_reachable(r)
+                    && !same_machine(&r.announcement, a, from)
+            });
+            match holder {
+                Some((name, _)) => refused.push((*ip, format!("{ip} is held by {name}"))),
+                None => ok.push(*ip),
+            }
+        }
+        (ok, refused)
     }
 
     /// A snapshot of the registry.
@@ -191,6 +261,7 @@ impl Membership {
             let fresh = self.guard.lock().unwrap_or_else(|p| p.into_inner()).admit(&a, now)?;
             Ok((a, fresh))
         });
+        let result = result.and_then(|(a, fresh)| announce::check_content(&a).map(|()| (a, fresh)));
         let mut a = match result {
             Ok((a, Freshness::Current)) => a,
             Ok((a, Freshness::Outdated)) => {
@@ -202,8 +273,7 @@ impl Membership {
                 return Ok(());
             }
             Err(e) => {
-                self.rejected.fetch_add(1, Ordering::Relaxed);
-                tracing::warn!(peer = %from, reason = %e, "rejected a node announcement");
+                self.reject(from, &e);
                 return Err(e);
             }
         };
@@ -220,6 +290,27 @@ impl Membership {
             return Ok(());
         }
         let mut reg = self.registry.lock().unwrap_or_else(|p| p.into_inner());
+        let (ips, refused) = self.claims(&a, from, &reg);
+        for (_, why) in &refused {
+            *self
+                .rejected_by
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .entry("address-claim")
+                .or_default() += 1;
+            if let Some(suppressed) = self.log_throttle.allow("address-claim") {
+                tracing::warn!(peer = %from, node = a.name, reason = why.as_str(), suppressed, "refused an address a node claimed");
+            }
+        }
+        if ips.is_empty() {
+            drop(reg);
+            let e = Rejected::NoAddress(
+                refused.into_iter().map(|(_, w)| w).collect::<Vec<_>>().join("; "),
+            );
+            self.reject(from, &e);
+            return Err(e);
+        }
+        a.ips = ips;
         if a.bootstrap {
             a.labels = reg.get(&a.name).map(|r| r.announcement.labels.clone()).unwrap_or_default();
             a.bootstrap = false;
@@ -232,17 +323,12 @@ impl Membership {
         });
         // The same machine under another name (renamed, or a name taken from `nodes:` after an
         // upgrade): one record, or its addresses and key would be two peers.
-        let same_machine: Vec<String> = reg
+        let renamed: Vec<String> = reg
             .iter()
-            .filter(|(name, r)| {
-                **name != a.name
-                    && (r.announcement.ips.iter().any(|ip| a.ips.contains(ip))
-                        || (!a.wg_public_key.is_empty()
-                            && r.announcement.wg_public_key == a.wg_public_key))
-            })
+            .filter(|(name, r)| **name != a.name && same_machine(&r.announcement, &a, from))
             .map(|(name, _)| name.clone())
             .collect();
-        for old in same_machine {
+        for old in renamed {
             tracing::info!(old, new = a.name, "node renamed");
             reg.remove(&old);
             changed = true;
@@ -415,6 +501,41 @@ impl Membership {
     }
 }
 
+/// True when `new` comes from the machine that announced `old` under another name: the same
+/// WireGuard key, or, in a cluster without keys, announced from one of `old`'s addresses.
+/// Other shared addresses (every Docker host has 172.17.0.1) say nothing.
+fn same_machine(old: &Announcement, new: &Announcement, from: IpAddr) -> bool {
+    if !new.wg_public_key.is_empty() || !old.wg_public_key.is_empty() {
+        return new.wg_public_key == old.wg_public_key;
+    }
+    old.ips.contains(&from)
+}
+
+/// At most one log line per reason every [`Throttle::PERIOD`], with the count of those held
+/// back meanwhile.
+#[derive(Debug, Default)]
+struct Throttle {
+    last: Mutex<BTreeMap<&'static str, (Option<Instant>, u64)>>,
+}
+
+impl Throttle {
+    const PERIOD: Duration = Duration::from_secs(10);
+
+    /// `Some(held back since the last line)` when a line may be logged now.
+    fn allow(&self, reason: &'static str) -> Option<u64> {
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = last.entry(reason).or_insert((None, 0));
+        if entry.0.is_none_or(|at| at.elapsed() >= Self::PERIOD) {
+            let held = entry.1;
+            *entry = (Some(Instant::now()), 0);
+            Some(held)
+        } else {
+            entry.1 += 1;
+            None
+        }
+    }
+}
+
 /// A TCP socket whose packets carry the WireGuard mark: announcements bootstrap the tunnels,
 /// so they must not be routed into one (nor dropped by strict mode). They are signed, and say
 /// nothing secret.
@@ -479,7 +600,16 @@ mod tests {
             bootstrap: false,
         };
         let discovery = Box::new(StaticDiscovery { peers: Vec::new() });
-        Membership::new(secret.clone(), local, 4240, Duration::from_secs(2), discovery, None, None)
+        Membership::new(
+            secret.clone(),
+            local,
+            4240,
+            Duration::from_secs(2),
+            discovery,
+            None,
+            None,
+            BTreeMap::new(),
+        )
     }
 
     #[test]
@@ -504,6 +634,89 @@ mod tests {
         vm2.expire_unlisted();
         assert!(vm2.nodes().is_empty());
         assert_ne!(*vm2.subscribe().borrow(), before, "peers and policy hear of it");
+    }
+
+    fn announce_as(
+        m: &Membership,
+        name: &str,
+        ips: &[&str],
+        labels: &[(&str, &str)],
+        key: &str,
+    ) -> String {
+        m.update_local(|a| {
+            a.name = name.into();
+            a.ips = ips.iter().map(|s| s.parse().expect("ip")).collect();
+            a.labels = labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            a.wg_public_key = key.into();
+        });
+        m.sealed_local(false)
+    }
+
+    #[test]
+    fn a_holder_of_the_secret_cannot_take_another_nodes_place() {
+        let secret = Secret::from_base64(&Secret::generate().expect("rng")).expect("secret");
+        let vm1 = membership("vm1", &[], &secret);
+        let ip = |s: &str| -> IpAddr { s.parse().expect("ip") };
+        let peer = membership("peer", &[], &secret);
+        vm1.accept(
+            &announce_as(&peer, "vm2", &["192.168.1.11"], &[], "a2V5Mg=="),
+            ip("192.168.1.11"),
+        )
+        .expect("vm2 from its own address");
+        let attacker = membership("attacker", &[], &secret);
+        // vm2's address from another machine: not its source, not listed for it.
+        let line = announce_as(&attacker, "evil", &["192.168.1.11"], &[], "ZXZpbA==");
+        assert!(matches!(vm1.accept(&line, ip("192.168.1.66")), Err(Rejected::NoAddress(_))));
+        // Outside addresses to route into its tunnel: only its own source address stays.
+        let line = announce_as(
+            &attacker,
+            "evil",
+            &["192.168.1.66", "10.0.0.0", "8.8.8.8"],
+            &[],
+            "ZXZpbA==",
+        );
+        vm1.accept(&line, ip("192.168.1.66")).expect("its own address");
+        let evil = vm1.nodes().into_iter().find(|r| r.announcement.name == "evil").expect("evil");
+        assert_eq!(evil.announcement.ips, vec![ip("192.168.1.66")]);
+        // vm2's address even from vm2's address (a spoofed connection) while vm2 is alive.
+        let line = announce_as(&attacker, "evil2", &["192.168.1.11"], &[], "ZXZpbDI=");
+        assert!(matches!(vm1.accept(&line, ip("192.168.1.11")), Err(Rejected::NoAddress(_))));
+        let vm2 = vm1.nodes().into_iter().find(|r| r.announcement.name == "vm2").expect("vm2");
+        assert_eq!(vm2.announcement.wg_public_key, "a2V5Mg==", "vm2's key stays");
+        // Labels are checked as local ones are; counts are bounded.
+        let line =
+            announce_as(&attacker, "evil", &["192.168.1.66"], &[("reserved:host", "")], "ZXZpbA==");
+        assert!(matches!(vm1.accept(&line, ip("192.168.1.66")), Err(Rejected::Invalid(_))));
+        let many: Vec<String> = (0..40).map(|i| format!("10.1.0.{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let line = announce_as(&attacker, "evil", &many, &[], "ZXZpbA==");
+        assert!(matches!(vm1.accept(&line, ip("192.168.1.66")), Err(Rejected::Invalid(_))));
+        let reasons = vm1.rejected_by_reason();
+        assert!(reasons.iter().any(|(r, n)| *r == "address-claim" && *n >= 2), "{reasons:?}");
+        assert!(reasons.iter().any(|(r, n)| *r == "invalid" && *n == 2), "{reasons:?}");
+    }
+
+    #[test]
+    fn shared_container_addresses_are_no_rename_and_listed_addresses_are_claimable() {
+        let secret = Secret::from_base64(&Secret::generate().expect("rng")).expect("secret");
+        let ip = |s: &str| -> IpAddr { s.parse().expect("ip") };
+        let mut vm1 = membership("vm1", &[], &secret);
+        vm1.entitled.insert("vm2".into(), vec![ip("192.168.1.11"), ip("fd00::11")]);
+        let (a, b) = (membership("a", &[], &secret), membership("b", &[], &secret));
+        // Two unlisted Docker hosts: both announce docker0's 172.17.0.1 besides their own.
+        let la = announce_as(&a, "host-a", &["192.168.1.20", "172.17.0.1"], &[], "a2V5QQ==");
+        let lb = announce_as(&b, "host-b", &["192.168.1.21", "172.17.0.1"], &[], "a2V5Qg==");
+        vm1.accept(&la, ip("192.168.1.20")).expect("a");
+        vm1.accept(&lb, ip("192.168.1.21")).expect("b");
+        let names: Vec<String> = vm1.nodes().into_iter().map(|r| r.announcement.name).collect();
+        assert_eq!(names, ["host-a", "host-b"], "neither evicts the other");
+        assert!(vm1.nodes().iter().all(|r| !r.announcement.ips.contains(&ip("172.17.0.1"))));
+        // A listed node claims every address listed under its name.
+        let peer = membership("peer", &[], &secret);
+        let line = announce_as(&peer, "vm2", &["192.168.1.11", "fd00::11"], &[], "a2V5Mg==");
+        vm1.accept(&line, ip("192.168.1.11")).expect("vm2");
+        let vm2 = vm1.nodes().into_iter().find(|r| r.announcement.name == "vm2").expect("vm2");
+        assert_eq!(vm2.announcement.ips, vec![ip("192.168.1.11"), ip("fd00::11")]);
     }
 
     #[test]
