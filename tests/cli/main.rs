@@ -13,6 +13,8 @@ mod config;
 mod hubble;
 /// The Docker entrypoint and the Debian package.
 mod packaging;
+/// `cilium policy` on an agent without a host firewall.
+mod policy;
 /// Garbage and abuse on the API socket.
 mod robustness;
 /// The cluster secret: refusals at start, generated secrets.

@@ -519,8 +519,14 @@ impl Agent {
         if !v4.is_empty() || !v6.is_empty() {
             addressing.push(AddressPair { ipv4: v4, ipv6: v6 });
         }
-        let policy =
-            EndpointPolicy { policy_revision: st.realized_revision, policy_enabled: enabled };
+        let spec = EndpointPolicy { policy_revision: st.repo.revision(), policy_enabled: enabled };
+        // Without a datapath nothing is enforced, whatever the repository holds: say so, as
+        // Cilium shows an endpoint with policy enforcement disabled.
+        let realized = if self.with_datapath(|_| ()).is_some() {
+            EndpointPolicy { policy_revision: st.realized_revision, ..spec.clone() }
+        } else {
+            EndpointPolicy { policy_revision: 0, policy_enabled: "none".into() }
+        };
         Endpoint {
             id: HOST_ENDPOINT_ID,
             status: EndpointStatus {
@@ -536,7 +542,7 @@ impl Agent {
                     security_relevant: label_strings(&self.local_labels(&st)),
                 },
                 networking: EndpointNetworking { addressing, interface_name: String::new() },
-                policy: EndpointPolicyStatus { spec: policy.clone(), realized: policy },
+                policy: EndpointPolicyStatus { spec, realized },
                 health: EndpointHealth {
                     overall_health: "OK".into(),
                     connected: self.with_datapath(|_| ()).is_some(),

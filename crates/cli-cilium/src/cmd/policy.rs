@@ -113,6 +113,11 @@ pub async fn run(cli: &Cli, cmd: &PolicyCommand) -> anyhow::Result<ExitCode> {
             } else {
                 output::emit(&format!("Revision: {}\n", result.revision))?;
             }
+            if !result.dry_run
+                && let Some(why) = not_enforced(&crate::client(&cli.host)?).await
+            {
+                eprintln!("Warning: the policy is stored but not enforced: {why}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         PolicyCommand::Get { name, output: o } => {
@@ -143,6 +148,12 @@ pub async fn run(cli: &Cli, cmd: &PolicyCommand) -> anyhow::Result<ExitCode> {
                 b.enable_steady_tick(Duration::from_millis(100));
                 b
             });
+            if let Some(why) = not_enforced(&client).await {
+                if let Some(b) = bar {
+                    b.finish_and_clear();
+                }
+                bail!("policy revision {revision} will not be realized: {why}");
+            }
             let deadline = Instant::now() + *max_wait_time;
             loop {
                 let eps = client.endpoints().await?;
@@ -170,4 +181,19 @@ pub async fn run(cli: &Cli, cmd: &PolicyCommand) -> anyhow::Result<ExitCode> {
             }
         }
     }
+}
+
+/// Why the agent enforces no policy at all (no host firewall, or a datapath that failed), if
+/// it does not.
+async fn not_enforced(client: &agent_core::api::client::Client) -> Option<String> {
+    let status = client.status(true).await.ok()?;
+    let enabled = status.host_firewall.as_ref().is_some_and(|f| f.mode == "Enabled");
+    if enabled {
+        return None;
+    }
+    let failed = status.cilium.as_ref().filter(|c| c.state != "Ok").map(|c| c.msg.clone());
+    Some(match failed {
+        Some(msg) => format!("the host firewall failed to start ({msg})"),
+        None => "the host firewall is disabled (hostFirewall.enabled: false)".into(),
+    })
 }
