@@ -108,6 +108,11 @@ pub struct YamlError {
 /// that costs real memory.
 const MAX_NODES: usize = 4_000_000;
 
+/// Deepest nesting of sequences and mappings accepted. Policies and configs need a dozen
+/// levels; the bound keeps every recursive walk of the tree (and its drop) far from the stack's
+/// end, and under serde_json's own limit of 128 when the tree is stored as JSON.
+pub const MAX_DEPTH: usize = 64;
+
 enum Frame {
     Seq { pos: Pos, anchor: usize, items: Vec<Node> },
     Map { pos: Pos, anchor: usize, entries: Vec<Entry>, key: Option<(String, Pos)> },
@@ -143,6 +148,12 @@ pub fn parse_documents(src: &str) -> Result<Vec<Node>, YamlError> {
                     message: "alias refers to an unknown anchor".into(),
                 })?;
                 Some((node, 0, size))
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) if stack.len() >= MAX_DEPTH => {
+                return Err(YamlError {
+                    pos,
+                    message: format!("nested more than {MAX_DEPTH} levels deep"),
+                });
             }
             Event::SequenceStart(anchor, _) => {
                 stack.push(Frame::Seq { pos, anchor, items: Vec::new() });
@@ -305,6 +316,18 @@ mod tests {
         }
         let err = parse_documents(&bomb).unwrap_err();
         assert!(err.message.contains("expands"), "{}", err.message);
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let ok = format!("{}1{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        parse_documents(&ok).expect("at the limit");
+        let deep = format!("{}1{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        let e = parse_documents(&deep).unwrap_err();
+        assert!(e.message.contains("levels deep"), "{}", e.message);
+        // Far deeper than any stack could take recursively: refused, not crashed.
+        let bomb = format!("{}1", "{a: ".repeat(100_000));
+        assert!(parse_documents(&bomb).is_err());
     }
 
     #[test]

@@ -67,6 +67,11 @@ pub enum RestoreError {
 }
 
 impl PolicyState {
+    /// Stored policies that could not be read at start.
+    pub(super) fn skipped_policies(&self) -> Vec<String> {
+        self.repo.skipped().to_vec()
+    }
+
     /// Restores policies and runtime labels from `state_dir`.
     pub fn restore(
         state_dir: &std::path::Path,

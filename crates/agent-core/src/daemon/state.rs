@@ -488,7 +488,7 @@ impl Agent {
             kvstore: Some(kvstore),
             kubernetes: Some(K8sStatus { state: state::DISABLED.into(), msg: String::new() }),
             cluster: Some(self.cluster_status()),
-            controllers: Some(Vec::new()),
+            controllers: Some(self.controllers()),
             encryption: Some(encryption),
             host_firewall: Some(self.host_firewall_status()),
             hubble: Some(hubble),
@@ -500,6 +500,28 @@ impl Agent {
             }),
             attach_mode,
         }
+    }
+
+    /// Controllers in Cilium's sense: here, what failed at start and still needs the operator.
+    fn controllers(&self) -> Vec<crate::api::models::ControllerStatus> {
+        use crate::api::models::{ControllerStatus, ControllerStatusStatus};
+        let skipped = self.policy_state().skipped_policies();
+        if skipped.is_empty() {
+            return Vec::new();
+        }
+        vec![ControllerStatus {
+            name: "restore-policies".into(),
+            status: ControllerStatusStatus {
+                failure_count: skipped.len() as u64,
+                consecutive_failure_count: 1,
+                last_failure_msg: format!(
+                    "{} stored policies could not be read and are not enforced (apply them again): {}",
+                    skipped.len(),
+                    skipped.join("; ")
+                ),
+                ..Default::default()
+            },
+        }]
     }
 
     /// `GET /v1/healthz`, with the WireGuard device's live peers.

@@ -272,7 +272,13 @@ fn document(ctx: &mut Ctx, doc: &Node, path: &str) -> Option<Policy> {
         }
         (None, None) => ctx.err(doc.pos, &join(path, "spec"), "a policy needs spec (or specs)"),
     }
-    Some(Policy { name, kind, labels, audit, rules, source: yaml::to_json(doc) })
+    // What the cluster reports back (`status`) is not the operator's to apply: kept out of the
+    // stored document, as the API server does.
+    let mut source = yaml::to_json(doc);
+    if let Some(obj) = source.as_object_mut() {
+        obj.remove("status");
+    }
+    Some(Policy { name, kind, labels, audit, rules, source })
 }
 
 /// A rule without a document around it, as in `cilium policy import` JSON files.
