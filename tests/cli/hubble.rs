@@ -271,3 +271,55 @@ fn tcp_listener_with_mutual_tls() {
         stdout(&out).lines().find(|l| l.starts_with("Hubble:")).unwrap_or_default().to_string();
     assert!(!line.contains("without TLS"), "{line}");
 }
+
+#[test]
+fn tls_without_client_cas_stays_for_the_cluster_unless_opened() {
+    let name = "vm1.vm-cluster.hubble-grpc.cilium.io";
+    let start = |any: bool| {
+        let port = free_port();
+        let agent = Agent::start_full(SEED_VM1, &[], |dir| {
+            make_pki(dir, name);
+            let p = |f: &str| dir.join(f).display().to_string();
+            let mut args = vec![
+                "--set".into(),
+                format!("hubble.listenAddress=127.0.0.1:{port}"),
+                "--set".into(),
+                format!("hubble.tls.certFile={}", p("server.crt")),
+                "--set".into(),
+                format!("hubble.tls.keyFile={}", p("server.key")),
+            ];
+            if any {
+                args.extend(["--set".into(), "hubble.tcpClients=any".into()]);
+            }
+            args
+        });
+        (agent, port)
+    };
+    let try_status = |agent: &Agent, port: u16| {
+        let dir = agent.socket().parent().and_then(|p| p.parent()).expect("dir").to_path_buf();
+        std::process::Command::new(bin("hubble"))
+            .args(["status", "--server", &format!("tls://127.0.0.1:{port}"), "--timeout", "5s"])
+            .args(["--tls-ca-cert-files", &dir.join("ca.crt").display().to_string()])
+            .args(["--tls-server-name", name])
+            .output()
+            .expect("run hubble")
+    };
+    let (agent, port) = start(false);
+    assert!(!try_status(&agent, port).status.success(), "loopback is no cluster node");
+    let line = stdout(&agent.cilium(&["status"]))
+        .lines()
+        .find(|l| l.starts_with("Hubble:"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(line.contains("with TLS, the other cluster nodes only"), "{line}");
+    drop(agent);
+    let (agent, port) = start(true);
+    let out = try_status(&agent, port);
+    assert!(out.status.success(), "hubble.tcpClients=any opens it: {}", stderr(&out));
+    let line = stdout(&agent.cilium(&["status"]))
+        .lines()
+        .find(|l| l.starts_with("Hubble:"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(line.contains("with TLS, any address"), "{line}");
+}

@@ -178,6 +178,12 @@ pub const KEYS: &[KeyDef] = &[
         Scalar("4095"),
         "flows kept in the ring buffer",
     ),
+    key(
+        "hubble.tcpClients",
+        Enum(&["cluster", "any"]),
+        Scalar("cluster"),
+        "who may use the Hubble TCP listener without a client certificate: the other cluster nodes, or any address",
+    ),
     key("hubble.tls.certFile", Path, NoDefault, "TLS certificate of the Hubble TCP listener (PEM)"),
     key("hubble.tls.keyFile", Path, NoDefault, "key of hubble.tls.certFile (PEM)"),
     key(

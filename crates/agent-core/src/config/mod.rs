@@ -148,8 +148,24 @@ pub struct Hubble {
     pub listen: Option<(Option<IpAddr>, u16)>,
     /// Ring buffer capacity.
     pub event_buffer_capacity: u32,
-    /// TLS of the TCP listener; `None` means plaintext restricted to cluster nodes.
+    /// TLS of the TCP listener; `None` means plaintext.
     pub tls: Option<HubbleTls>,
+    /// `hubble.tcpClients: any`: any address may connect (else only the other cluster nodes,
+    /// or, with client CAs, any holder of a client certificate).
+    pub tcp_any_client: bool,
+}
+
+impl Hubble {
+    /// Who may use the TCP listener, in plain words (`cilium status` says it).
+    pub fn who_may_connect(&self) -> &'static str {
+        match (&self.tls, self.tcp_any_client) {
+            (Some(t), _) if !t.client_cas.is_empty() => {
+                "clients with a certificate of the client CAs"
+            }
+            (_, true) => "any address",
+            (_, false) => "the other cluster nodes only",
+        }
+    }
 }
 
 /// Certificate files of the Hubble TCP listener.
@@ -410,6 +426,7 @@ fn build(
             }),
             _ => None,
         },
+        tcp_any_client: string("hubble.tcpClients").as_deref() == Some("any"),
     };
     match (get("hubble.tls.certFile"), get("hubble.tls.keyFile")) {
         (Some(_), None) => fail("hubble.tls.keyFile", "hubble.tls.certFile is set; its key is needed too".into()),

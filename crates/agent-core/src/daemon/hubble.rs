@@ -175,13 +175,14 @@ impl Agent {
         out
     }
 
-    /// Whether `ip` may use the plaintext Hubble TCP listener: loopback, this host, or a VM
-    /// of the cluster.
+    /// Whether `ip` may use the Hubble TCP listener without a client certificate: another
+    /// node of the cluster. Not loopback, not this host's own addresses: local users have the
+    /// unix socket, whose group decides.
     fn hubble_peer_allowed(&self, ip: IpAddr) -> bool {
-        ip.is_loopback()
-            || self.local_ips().contains(&ip)
-            || self.config().nodes.iter().any(|n| n.ip == ip)
-            || self.remote_nodes().iter().any(|n| n.ips.contains(&ip))
+        !self.local_ips().contains(&ip)
+            && !ip.is_loopback()
+            && (self.config().nodes.iter().any(|n| n.ip == ip)
+                || self.remote_nodes().iter().any(|n| n.ips.contains(&ip)))
     }
 }
 
@@ -230,23 +231,20 @@ pub(super) async fn start(agent: &Arc<Agent>) -> Result<Vec<JoinHandle<()>>, Dae
                 })
                 .map_err(|e| DaemonError::Hubble(e.to_string()))?,
             ),
-            None => {
-                tracing::warn!(
-                    address = %bind,
-                    "Hubble TCP listener without TLS: only loopback and cluster nodes may connect; set hubble.tls.certFile and hubble.tls.keyFile for TLS"
-                );
-                None
-            }
+            None => None,
         };
+        let mutual = c.hubble.tls.as_ref().is_some_and(|t| !t.client_cas.is_empty());
         let mode = match &c.hubble.tls {
-            Some(t) if !t.client_cas.is_empty() => "mutual TLS",
+            Some(_) if mutual => "mutual TLS",
             Some(_) => "TLS",
-            None => "plaintext, cluster nodes only",
+            None => "plaintext",
         };
-        tracing::info!(address = %bind, mode, "Hubble TCP listener");
+        tracing::info!(address = %bind, mode, clients = c.hubble.who_may_connect(), "Hubble TCP listener");
         let check_agent = weak.clone();
-        let allowed: server::PeerCheck =
-            Arc::new(move |ip| check_agent.upgrade().is_some_and(|a| a.hubble_peer_allowed(ip)));
+        let allowed: Option<server::PeerCheck> = (!mutual && !c.hubble.tcp_any_client).then(|| {
+            Arc::new(move |ip| check_agent.upgrade().is_some_and(|a| a.hubble_peer_allowed(ip)))
+                as server::PeerCheck
+        });
         let o = obs.clone();
         tasks.push(tokio::spawn(async move {
             if let Err(e) =

@@ -458,10 +458,15 @@ impl Agent {
             Some(obs) => {
                 let st = obs.status();
                 let msg = match (&c.hubble.listen, &c.hubble.tls) {
-                    (Some((_, port)), None) => {
-                        format!("TCP :{port} without TLS (cluster nodes only)")
+                    (Some((_, port)), tls) => {
+                        let with = match tls {
+                            None => "without TLS",
+                            Some(t) if t.client_cas.is_empty() => "with TLS",
+                            Some(_) => "with mutual TLS",
+                        };
+                        format!("TCP :{port} {with}, {}", c.hubble.who_may_connect())
                     }
-                    _ => String::new(),
+                    (None, _) => String::new(),
                 };
                 HubbleStatus {
                     state: state::OK.into(),

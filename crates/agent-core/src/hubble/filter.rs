@@ -37,7 +37,17 @@ pub enum FilterError {
     /// A field this server cannot evaluate.
     #[error("{0} filters are not supported by this server")]
     Unsupported(&'static str),
+    /// More filters, or larger ones, than any query needs: refused rather than run per flow.
+    #[error("filters too large: {0}")]
+    TooLarge(String),
 }
+
+/// Most filters (whitelist and blacklist together) one request may carry.
+pub const MAX_FILTERS: usize = 256;
+/// Most bytes all of a request's filters may take, encoded.
+pub const MAX_FILTER_BYTES: usize = 64 * 1024;
+/// Most memory one compiled regular expression (or glob) may take.
+const MAX_REGEX_BYTES: usize = 1 << 20;
 
 type Pred = Box<dyn Fn(&Flow) -> bool + Send + Sync>;
 
@@ -71,6 +81,16 @@ impl FlowFilters {
         whitelist: &[FlowFilter],
         blacklist: &[FlowFilter],
     ) -> Result<Self, FilterError> {
+        let count = whitelist.len() + blacklist.len();
+        if count > MAX_FILTERS {
+            return Err(FilterError::TooLarge(format!("{count} filters (at most {MAX_FILTERS})")));
+        }
+        let bytes: usize = whitelist.iter().chain(blacklist).map(prost::Message::encoded_len).sum();
+        if bytes > MAX_FILTER_BYTES {
+            return Err(FilterError::TooLarge(format!(
+                "{bytes} bytes of filters (at most {MAX_FILTER_BYTES})"
+            )));
+        }
         Ok(Self {
             whitelist: whitelist.iter().map(compile).collect::<Result<_, _>>()?,
             blacklist: blacklist.iter().map(compile).collect::<Result<_, _>>()?,
@@ -100,8 +120,8 @@ fn compile(ff: &FlowFilter) -> Result<Compiled, FilterError> {
     ip_filter(&mut p, &ff.source_ip_xlated, |f| f.ip.as_ref().map(|i| i.source_xlated.as_str()))?;
     pod_filter(&mut p, &ff.source_pod, |f| f.source.as_ref());
     pod_filter(&mut p, &ff.destination_pod, |f| f.destination.as_ref());
-    names_filter(&mut p, &ff.source_fqdn, |f| &f.source_names);
-    names_filter(&mut p, &ff.destination_fqdn, |f| &f.destination_names);
+    names_filter(&mut p, &ff.source_fqdn, |f| &f.source_names)?;
+    names_filter(&mut p, &ff.destination_fqdn, |f| &f.destination_names)?;
     label_filter(&mut p, &ff.source_label, |f| f.source.as_ref().map(|e| e.labels.as_slice()))?;
     label_filter(&mut p, &ff.destination_label, |f| {
         f.destination.as_ref().map(|e| e.labels.as_slice())
@@ -205,8 +225,9 @@ fn compile(ff: &FlowFilter) -> Result<Compiled, FilterError> {
         }));
     }
     if !ff.node_name.is_empty() {
-        let v = ff.node_name.clone();
-        p.push(Box::new(move |f| v.iter().any(|pat| node_name_matches(pat, &f.node_name))));
+        let v: Vec<NodePattern> =
+            ff.node_name.iter().map(|pat| NodePattern::new(pat)).collect::<Result<_, _>>()?;
+        p.push(Box::new(move |f| v.iter().any(|pat| pat.matches(&f.node_name))));
     }
     if !ff.trace_id.is_empty() {
         let v = ff.trace_id.clone();
@@ -294,18 +315,25 @@ fn service_filter(
     }));
 }
 
-fn names_filter(p: &mut Vec<Pred>, list: &[String], get: fn(&Flow) -> &Vec<String>) {
+fn names_filter(
+    p: &mut Vec<Pred>,
+    list: &[String],
+    get: fn(&Flow) -> &Vec<String>,
+) -> Result<(), FilterError> {
     if list.is_empty() {
-        return;
+        return Ok(());
     }
-    let v: Vec<String> =
-        list.iter().map(|s| s.trim_end_matches('.').to_ascii_lowercase()).collect();
+    let v: Vec<Glob> = list
+        .iter()
+        .map(|s| Glob::new(&s.trim_end_matches('.').to_ascii_lowercase()))
+        .collect::<Result<_, _>>()?;
     p.push(Box::new(move |f| {
         get(f).iter().any(|name| {
             let name = name.trim_end_matches('.').to_ascii_lowercase();
-            v.iter().any(|pat| glob(pat, &name))
+            v.iter().any(|pat| pat.matches(&name))
         })
     }));
+    Ok(())
 }
 
 fn enum_filter(p: &mut Vec<Pred>, list: &[i32], get: fn(&Flow) -> i32) {
@@ -363,7 +391,10 @@ fn regexes(what: &'static str, patterns: &[String]) -> Result<Vec<regex::Regex>,
     patterns
         .iter()
         .map(|p| {
-            regex::Regex::new(p).map_err(|e| FilterError::Regex(what, p.clone(), e.to_string()))
+            regex::RegexBuilder::new(p)
+                .size_limit(MAX_REGEX_BYTES)
+                .build()
+                .map_err(|e| FilterError::Regex(what, p.clone(), e.to_string()))
         })
         .collect()
 }
@@ -546,35 +577,63 @@ fn flag_bits(t: TcpFlags) -> u16 {
         .fold(0, |acc, (i, set)| if *set { acc | 1 << i } else { acc })
 }
 
-/// `*` matches within one dot-separated label, as Hubble's name patterns do.
-fn glob(pat: &str, s: &str) -> bool {
-    match pat.split_once('*') {
-        None => pat == s,
-        Some((head, tail)) => {
-            let Some(rest) = s.strip_prefix(head) else { return false };
-            // Try every split point within the current label.
-            let mut end = 0;
-            loop {
-                if glob(tail, &rest[end..]) {
-                    return true;
-                }
-                match rest[end..].chars().next() {
-                    Some(c) if c != '.' => end += c.len_utf8(),
-                    _ => return false,
-                }
+/// A name pattern: `*` matches within one dot-separated label, as Hubble's name patterns do.
+/// Compiled into a regular expression, whose matching is linear in the name whatever the
+/// pattern (a backtracking matcher takes exponential time, and recursion depth, in the stars).
+struct Glob(regex::Regex);
+
+impl Glob {
+    fn new(pat: &str) -> Result<Glob, FilterError> {
+        let mut re = String::with_capacity(pat.len() + 8);
+        re.push('^');
+        // Consecutive stars are one star.
+        for (i, part) in pat.split('*').enumerate() {
+            if i > 0 && !re.ends_with("[^.]*") {
+                re.push_str("[^.]*");
             }
+            re.push_str(&regex::escape(part));
         }
+        re.push('$');
+        regex::RegexBuilder::new(&re)
+            .size_limit(MAX_REGEX_BYTES)
+            .build()
+            .map(Glob)
+            .map_err(|e| FilterError::Regex("name pattern", pat.to_string(), e.to_string()))
+    }
+
+    fn matches(&self, s: &str) -> bool {
+        self.0.is_match(s)
     }
 }
 
-/// `node`, `cluster/node` or `cluster/` patterns against `cluster/node` names (a bare name is
+/// `node`, `cluster/node` or `cluster/` patterns, against `cluster/node` names (a bare name is
 /// in cluster `default`).
-fn node_name_matches(pat: &str, name: &str) -> bool {
-    let (cluster, node) = name.split_once('/').unwrap_or(("default", name));
-    match pat.split_once('/') {
-        Some((pc, pn)) => glob(pc, cluster) && (pn.is_empty() || glob(pn, node)),
-        None => glob(pat, node),
+struct NodePattern {
+    cluster: Option<Glob>,
+    node: Option<Glob>,
+}
+
+impl NodePattern {
+    fn new(pat: &str) -> Result<NodePattern, FilterError> {
+        Ok(match pat.split_once('/') {
+            Some((pc, pn)) => NodePattern {
+                cluster: Some(Glob::new(pc)?),
+                node: (!pn.is_empty()).then(|| Glob::new(pn)).transpose()?,
+            },
+            None => NodePattern { cluster: None, node: Some(Glob::new(pat)?) },
+        })
     }
+
+    fn matches(&self, name: &str) -> bool {
+        let (cluster, node) = name.split_once('/').unwrap_or(("default", name));
+        self.cluster.as_ref().is_none_or(|c| c.matches(cluster))
+            && self.node.as_ref().is_none_or(|n| n.matches(node))
+    }
+}
+
+#[cfg(test)]
+fn node_name_matches(pat: &str, name: &str) -> bool {
+    NodePattern::new(pat).is_ok_and(|p| p.matches(name))
 }
 
 /// One requirement of a label selector.
@@ -846,6 +905,16 @@ mod tests {
         assert!(node_name_matches("default/vm1", "vm1"));
         assert!(!node_name_matches("*.com", "a.b.com"));
         assert!(node_name_matches("*.b.com", "a.b.com"));
+        // Linear whatever the stars: 50,000 of them compile and match at once, no recursion.
+        let stars = format!("{}x", "*".repeat(50_000));
+        assert!(NodePattern::new(&stars).is_ok());
+        assert!(!node_name_matches(&stars, &"a".repeat(10_000)));
+        assert!(node_name_matches(&"*a".repeat(50), &"a".repeat(60)));
+        // Bounded requests: a clear error instead of work per flow.
+        let many = vec![FlowFilter::default(); MAX_FILTERS + 1];
+        assert!(matches!(FlowFilters::compile(&many, &[]), Err(FilterError::TooLarge(_))));
+        let huge = FlowFilter { source_ip: vec!["10.0.0.1".into(); 10_000], ..Default::default() };
+        assert!(matches!(FlowFilters::compile(&[huge], &[]), Err(FilterError::TooLarge(_))));
     }
 
     #[test]

@@ -92,30 +92,40 @@ pub async fn serve_unix(
 /// Who may connect to a plaintext TCP listener.
 pub type PeerCheck = Arc<dyn Fn(IpAddr) -> bool + Send + Sync>;
 
-/// Serves on TCP until `shutdown`. With `tls` everyone may connect (TLS, or mTLS when client
-/// CAs are set, decides); without it, only peers `allowed` accepts.
+/// Serves on TCP until `shutdown`, to the peers `allowed` accepts (everyone without a check;
+/// `tls` then decides, with client certificates when it has client CAs).
 pub async fn serve_tcp(
     obs: Arc<Observer>,
     listener: TcpListener,
     tls: Option<ServerTlsConfig>,
-    allowed: PeerCheck,
+    allowed: Option<PeerCheck>,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServerError> {
-    let check = tls.is_none();
     let incoming = futures_util::stream::unfold(
-        (listener, allowed),
-        move |(l, allowed)| async move {
+        (listener, allowed, None::<std::time::Instant>),
+        move |(l, allowed, mut last_warned)| async move {
+            let mut backoff = std::time::Duration::from_millis(10);
             loop {
                 match l.accept().await {
-                    Ok((s, peer)) if !check || allowed(canonical(peer)) => {
+                    Ok((s, peer)) if allowed.as_ref().is_none_or(|a| a(canonical(peer))) => {
                         // Flows stream in small messages; do not hold them back.
                         let _ = s.set_nodelay(true);
-                        return Some((Ok(s), (l, allowed)));
+                        return Some((Ok::<_, std::io::Error>(s), (l, allowed, last_warned)));
                     }
                     Ok((_, peer)) => {
-                        tracing::warn!(%peer, "refused a Hubble connection from outside the cluster (no TLS configured)");
+                        if last_warned
+                            .is_none_or(|t| t.elapsed() > std::time::Duration::from_secs(10))
+                        {
+                            last_warned = Some(std::time::Instant::now());
+                            tracing::warn!(%peer, "refused a Hubble connection: only the other cluster nodes may connect (hubble.tcpClients)");
+                        }
                     }
-                    Err(e) => return Some((Err(e), (l, allowed))),
+                    // Out of file descriptors and the like: wait, do not spin.
+                    Err(e) => {
+                        tracing::debug!(error = %e, "accepting a Hubble connection");
+                        tokio::time::sleep(backoff).await;
+                        backoff = (backoff * 2).min(std::time::Duration::from_secs(1));
+                    }
                 }
             }
         },
