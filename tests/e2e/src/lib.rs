@@ -301,6 +301,11 @@ impl Testbed {
         Ok(capture)
     }
 
+    /// The process id of `vm`'s agent, while it runs.
+    pub fn agent_pid(&self, vm: &str) -> Option<u32> {
+        self.agents.iter().find(|(n, _)| n == vm).map(|(_, c)| c.id())
+    }
+
     /// The log of `vm`'s agent.
     pub fn agent_log(&self, vm: &str) -> String {
         fs::read_to_string(self.root.join(format!("{vm}.log"))).unwrap_or_default()
@@ -680,14 +685,26 @@ pub fn seed_cluster_with(
     }
     for name in members {
         let vm = tb.vm(name).clone();
-        wait_for(&format!("{name} to see every node reachable"), Duration::from_secs(20), || {
-            vm.cilium_json(&["status"]).is_ok_and(|s| {
-                s["cluster"]["nodes"].as_array().is_some_and(|n| {
-                    n.len() == members.len()
-                        && n.iter().all(|n| n["health"]["state"] == "Reachable")
+        let reachable = wait_for(
+            &format!("{name} to see every node reachable"),
+            Duration::from_secs(20),
+            || {
+                vm.cilium_json(&["status"]).is_ok_and(|s| {
+                    s["cluster"]["nodes"].as_array().is_some_and(|n| {
+                        n.len() == members.len()
+                            && n.iter().all(|n| n["health"]["state"] == "Reachable")
+                    })
                 })
-            })
-        })?;
+            },
+        );
+        if let Err(e) = reachable {
+            let status = vm.exec(&["cilium", "status", "--all-health"]).map(|o| o.stdout);
+            bail!(
+                "{e:#}\n{name}'s status:\n{}\n{name}'s log:\n{}",
+                String::from_utf8_lossy(&status.unwrap_or_default()),
+                tb.agent_log(name)
+            );
+        }
     }
     Ok(tb)
 }

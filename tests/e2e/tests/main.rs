@@ -6,6 +6,7 @@ mod encryption;
 mod foundation;
 mod hubble;
 mod kernel_wireguard;
+mod listeners;
 mod metrics;
 mod policy;
 mod trust;

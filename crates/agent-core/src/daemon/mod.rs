@@ -11,6 +11,7 @@
 //! Shutdown (SIGTERM/SIGINT) drains the API server, removes the socket and releases the lock.
 
 mod hubble;
+mod metrics;
 mod policy;
 mod policydir;
 mod state;
@@ -177,7 +178,9 @@ pub async fn run(
         let listener = tokio::net::TcpListener::bind(("0.0.0.0", port))
             .await
             .map_err(|source| DaemonError::Metrics { port, source })?;
-        membership_tasks.push(tokio::spawn(crate::metrics::serve(agent.clone(), listener)));
+        let (source, counter) = metrics::source(&agent);
+        membership_tasks.extend(counter);
+        membership_tasks.push(tokio::spawn(crate::metrics::serve(listener, source)));
     }
     if config.hubble.enabled {
         membership_tasks.extend(hubble::start(&agent).await?);

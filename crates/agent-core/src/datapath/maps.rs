@@ -211,18 +211,6 @@ impl Datapath {
         Ok(out)
     }
 
-    /// Fill level (entries / capacity) of the tables that can fill up.
-    pub fn map_pressure(&self) -> Vec<(&'static str, f64)> {
-        [names::CT, names::IPCACHE, names::POLICY, names::FRAG]
-            .into_iter()
-            .filter_map(|name| {
-                let max = aya::maps::MapInfo::from_pin(self.pin_dir.join(name)).ok()?.max_entries();
-                let used = self.dump(name).ok()?.len();
-                (max > 0).then(|| (name, used as f64 / f64::from(max)))
-            })
-            .collect()
-    }
-
     /// Events the programs could not put in the full ring buffer, since the maps were made.
     pub fn lost_events(&self) -> Result<u64, DatapathError> {
         let m: PerCpuArray<_, MetricsValue> =
@@ -235,15 +223,88 @@ impl Datapath {
     pub fn metrics(&self) -> Result<Vec<(u8, bool, u64, u64)>, DatapathError> {
         let m: PerCpuArray<_, MetricsValue> =
             PerCpuArray::try_from(self.map(names::METRICS)?).map_err(map_err(names::METRICS))?;
-        let mut out = Vec::new();
-        for slot in 0..bpf_progs::METRICS_LOST_EVENTS {
-            let per_cpu = m.get(&slot, 0).map_err(map_err(names::METRICS))?;
-            let (count, bytes) =
-                per_cpu.iter().fold((0u64, 0u64), |(c, b), v| (c + v.count, b + v.bytes));
-            if count > 0 {
-                out.push(((slot / 2) as u8, slot % 2 == 1, count, bytes));
-            }
+        sum_metrics(&m)
+    }
+
+    /// A reader of counters and table sizes through descriptors of its own, for metrics: it
+    /// never takes the datapath's lock.
+    pub fn stats_reader(&self) -> Result<StatsReader, DatapathError> {
+        let data = aya::maps::MapData::from_pin(self.pin_dir.join(names::METRICS))
+            .map_err(map_err(names::METRICS))?;
+        let map = aya::maps::Map::from_map_data(data).map_err(map_err(names::METRICS))?;
+        let metrics = PerCpuArray::try_from(map).map_err(map_err(names::METRICS))?;
+        Ok(StatsReader { metrics, pin_dir: self.pin_dir.clone() })
+    }
+}
+
+fn sum_metrics<T: std::borrow::Borrow<aya::maps::MapData>>(
+    m: &PerCpuArray<T, MetricsValue>,
+) -> Result<Vec<(u8, bool, u64, u64)>, DatapathError> {
+    let mut out = Vec::new();
+    for slot in 0..bpf_progs::METRICS_LOST_EVENTS {
+        let per_cpu = m.get(&slot, 0).map_err(map_err(names::METRICS))?;
+        let (count, bytes) =
+            per_cpu.iter().fold((0u64, 0u64), |(c, b), v| (c + v.count, b + v.bytes));
+        if count > 0 {
+            out.push(((slot / 2) as u8, slot % 2 == 1, count, bytes));
         }
-        Ok(out)
+    }
+    Ok(out)
+}
+
+/// See [`Datapath::stats_reader`].
+pub struct StatsReader {
+    metrics: PerCpuArray<aya::maps::MapData, MetricsValue>,
+    pin_dir: std::path::PathBuf,
+}
+
+impl std::fmt::Debug for StatsReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StatsReader").field("pin_dir", &self.pin_dir).finish_non_exhaustive()
+    }
+}
+
+impl StatsReader {
+    /// The datapath's forward and drop counters, as [`Datapath::metrics`].
+    pub fn counters(&self) -> Result<Vec<(u8, bool, u64, u64)>, DatapathError> {
+        sum_metrics(&self.metrics)
+    }
+
+    /// Fill level (entries / capacity) of the tables that can fill up. It walks every key, so
+    /// it runs on a timer, off the async workers, never per scrape.
+    pub fn pressure(&self) -> Vec<(&'static str, f64)> {
+        [names::CT, names::CT_PENDING, names::IPCACHE, names::POLICY, names::FRAG]
+            .into_iter()
+            .filter_map(|name| {
+                let data = aya::maps::MapData::from_pin(self.pin_dir.join(name)).ok()?;
+                let max = data.info().ok()?.max_entries();
+                let used = count_keys(name, data)?;
+                (max > 0).then(|| (name, used as f64 / f64::from(max)))
+            })
+            .collect()
+    }
+}
+
+/// Keys of a table, walked without copying values.
+fn count_keys(name: &str, data: aya::maps::MapData) -> Option<usize> {
+    let map = aya::maps::Map::from_map_data(data).ok()?;
+    match name {
+        names::CT | names::CT_PENDING => {
+            let m: HashMap<_, CtKey, CtValue> = HashMap::try_from(map).ok()?;
+            Some(m.keys().count())
+        }
+        names::FRAG => {
+            let m: HashMap<_, FragKey, FragValue> = HashMap::try_from(map).ok()?;
+            Some(m.keys().count())
+        }
+        names::IPCACHE => {
+            let m: LpmTrie<_, IpcacheData, IpcacheValue> = LpmTrie::try_from(map).ok()?;
+            Some(m.keys().count())
+        }
+        names::POLICY => {
+            let m: LpmTrie<_, PolicyData, PolicyValue> = LpmTrie::try_from(map).ok()?;
+            Some(m.keys().count())
+        }
+        _ => None,
     }
 }

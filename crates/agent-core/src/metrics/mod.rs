@@ -12,8 +12,6 @@ use prometheus_client::metrics::counter::ConstCounter;
 use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::registry::Registry;
 
-use crate::daemon::Agent;
-
 /// Warnings and errors logged, by level (Cilium's `cilium_errors_warnings_total`).
 #[derive(Debug, Default)]
 pub struct LogCounters {
@@ -138,36 +136,80 @@ fn boot_time() -> Option<f64> {
     stat.lines().find_map(|l| l.strip_prefix("btime "))?.trim().parse().ok()
 }
 
-/// Gathers a scrape's snapshot.
-pub async fn snapshot(agent: &Agent) -> Snapshot {
+/// What one scrape shows of the agent, gathered by whoever runs the agent (the daemon): this
+/// module knows metric names and the exposition format, not the agent's internals.
+#[derive(Debug, Clone, Default)]
+pub struct Input {
+    /// Datapath counters: (drop reason or 0 for forwarded, egress, packets, bytes).
+    pub datapath: Option<Vec<(u8, bool, u64, u64)>>,
+    /// Fill level of the datapath's tables, as last counted.
+    pub map_pressure: Vec<(&'static str, f64)>,
+    /// (policies, revision, successful changes, failed changes).
+    pub policy: (usize, u64, u64, u64),
+    /// This cluster's name and this node's.
+    pub cluster: String,
+    /// This node's name.
+    pub node: String,
+    /// Every other node: name, reachable, latency of its last probe.
+    pub nodes: Vec<(String, bool, Option<f64>)>,
+    /// WireGuard peers.
+    pub wireguard: Option<Vec<PeerStat>>,
+    /// Hubble's counters.
+    pub hubble: Option<HubbleCounts>,
+    /// Node announcements rejected and address claims refused, by reason.
+    pub announcements_rejected: Vec<(&'static str, u64)>,
+}
+
+/// One WireGuard peer's counters.
+#[derive(Debug, Clone, Default)]
+pub struct PeerStat {
+    /// Public key (base64).
+    pub public_key: String,
+    /// Seconds since the last handshake, if there was one.
+    pub since_handshake: Option<f64>,
+    /// Bytes received.
+    pub rx: u64,
+    /// Bytes sent.
+    pub tx: u64,
+}
+
+/// Hubble's counters.
+#[derive(Debug, Clone, Default)]
+pub struct HubbleCounts {
+    /// Flows processed by (type, subtype, verdict).
+    pub processed: Vec<((&'static str, &'static str, &'static str), u64)>,
+    /// Events lost by source.
+    pub lost: Vec<(&'static str, u64)>,
+}
+
+/// A scrape's snapshot of `input`, with the process and log counters.
+pub fn snapshot(input: &Input) -> Snapshot {
     let mut s = Snapshot::default();
     let dir = |egress: bool| if egress { "EGRESS" } else { "INGRESS" };
-    if let Some(Ok(m)) = agent.with_datapath(|d| d.metrics()) {
+    if let Some(m) = &input.datapath {
         let (mut fwd_c, mut fwd_b, mut drop_c, mut drop_b) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (reason, egress, count, bytes) in m {
-            if reason == 0 {
-                fwd_c.push((l(&[("direction", dir(egress))]), count));
-                fwd_b.push((l(&[("direction", dir(egress))]), bytes));
+            if *reason == 0 {
+                fwd_c.push((l(&[("direction", dir(*egress))]), *count));
+                fwd_b.push((l(&[("direction", dir(*egress))]), *bytes));
             } else {
-                let r = crate::api::monitor::drop_reason_name(reason);
-                drop_c.push((l(&[("reason", r), ("direction", dir(egress))]), count));
-                drop_b.push((l(&[("reason", r), ("direction", dir(egress))]), bytes));
+                let r = crate::api::monitor::drop_reason_name(*reason);
+                drop_c.push((l(&[("reason", r), ("direction", dir(*egress))]), *count));
+                drop_b.push((l(&[("reason", r), ("direction", dir(*egress))]), *bytes));
             }
         }
         s.counter("cilium_forward_count", "Packets forwarded by the datapath", fwd_c);
         s.counter("cilium_forward_bytes", "Bytes forwarded by the datapath", fwd_b);
         s.counter("cilium_drop_count", "Packets dropped by the datapath, by reason", drop_c);
         s.counter("cilium_drop_bytes", "Bytes dropped by the datapath, by reason", drop_b);
-        if let Some(pressure) = agent.with_datapath(|d| d.map_pressure()) {
-            s.gauge(
-                "cilium_bpf_map_pressure",
-                "Fill level of the BPF maps (entries / capacity)",
-                pressure.into_iter().map(|(name, p)| (l(&[("map_name", name)]), p)).collect(),
-            );
-        }
+        s.gauge(
+            "cilium_bpf_map_pressure",
+            "Fill level of the BPF maps (entries / capacity), as last counted",
+            input.map_pressure.iter().map(|(name, p)| (l(&[("map_name", name)]), *p)).collect(),
+        );
     }
-    let (policies, revision, changes_ok, changes_failed) = agent.policy_metrics();
+    let (policies, revision, changes_ok, changes_failed) = input.policy;
     s.gauge("cilium_policy", "Number of policies loaded", vec![(vec![], policies as f64)]);
     s.gauge(
         "cilium_policy_max_revision",
@@ -182,26 +224,21 @@ pub async fn snapshot(agent: &Agent) -> Snapshot {
             (l(&[("outcome", "fail")]), changes_failed),
         ],
     );
-    let status = agent.status();
-    let nodes = status.cluster.map(|c| c.nodes).unwrap_or_default();
-    let me = agent.node_name().to_string();
-    let cluster = agent.config().cluster_name.clone();
     let mut conn = Vec::new();
     let mut lat = Vec::new();
     let mut unreachable = 0;
-    for n in nodes.iter().filter(|n| !n.health.as_ref().is_some_and(|h| h.local)) {
-        let reachable = n.health.as_ref().is_some_and(|h| h.state == "Reachable");
+    for (name, reachable, latency) in &input.nodes {
         unreachable += u32::from(!reachable);
         let labels = l(&[
-            ("source_cluster", &cluster),
-            ("source_node_name", &me),
-            ("target_cluster", &cluster),
-            ("target_node_name", &n.name),
+            ("source_cluster", &input.cluster),
+            ("source_node_name", &input.node),
+            ("target_cluster", &input.cluster),
+            ("target_node_name", name),
             ("type", "node"),
         ]);
-        conn.push((labels.clone(), if reachable { 1.0 } else { 0.0 }));
-        if let Some(ns) = n.health.as_ref().and_then(|h| h.latency_ns) {
-            lat.push((labels, ns as f64 / 1e9));
+        conn.push((labels.clone(), if *reachable { 1.0 } else { 0.0 }));
+        if let Some(secs) = latency {
+            lat.push((labels, *secs));
         }
     }
     s.gauge(
@@ -211,49 +248,49 @@ pub async fn snapshot(agent: &Agent) -> Snapshot {
     );
     s.gauge("cilium_node_connectivity_status", "1 when the node answers, 0 otherwise", conn);
     s.gauge("cilium_node_connectivity_latency_seconds", "Round trip of the last probe", lat);
-    if let Some(wg) = agent.wireguard() {
-        let st = wg.status().await;
-        let peers: Vec<_> = st.interfaces.iter().flat_map(|i| i.peers.clone()).collect();
+    s.counter(
+        "cilium_node_announcements_rejected",
+        "Node announcements rejected and address claims refused, by reason",
+        input
+            .announcements_rejected
+            .iter()
+            .map(|(reason, n)| (l(&[("reason", reason)]), *n))
+            .collect(),
+    );
+    if let Some(peers) = &input.wireguard {
         s.gauge("cilium_wireguard_peers", "WireGuard peers", vec![(vec![], peers.len() as f64)]);
-        let now = std::time::SystemTime::now();
         s.gauge(
             "cilium_wireguard_peer_last_handshake_seconds",
             "Seconds since the last handshake with each peer",
             peers
                 .iter()
-                .filter_map(|p| {
-                    let ts = crate::wireguard::parse_rfc3339(&p.last_handshake_time)?;
-                    Some((
-                        l(&[("peer", &p.public_key)]),
-                        now.duration_since(ts).unwrap_or_default().as_secs_f64(),
-                    ))
-                })
+                .filter_map(|p| Some((l(&[("peer", &p.public_key)]), p.since_handshake?)))
                 .collect(),
         );
         s.counter(
             "cilium_wireguard_peer_received_bytes",
             "Bytes received from each peer",
-            peers.iter().map(|p| (l(&[("peer", &p.public_key)]), p.transfer_rx)).collect(),
+            peers.iter().map(|p| (l(&[("peer", &p.public_key)]), p.rx)).collect(),
         );
         s.counter(
             "cilium_wireguard_peer_sent_bytes",
             "Bytes sent to each peer",
-            peers.iter().map(|p| (l(&[("peer", &p.public_key)]), p.transfer_tx)).collect(),
+            peers.iter().map(|p| (l(&[("peer", &p.public_key)]), p.tx)).collect(),
         );
     }
-    if let Some(h) = agent.hubble() {
+    if let Some(HubbleCounts { processed, lost }) = &input.hubble {
         s.counter(
             "hubble_flows_processed",
             "Flows processed by Hubble, by event type, subtype and verdict",
-            h.processed()
-                .into_iter()
-                .map(|((t, sub, v), n)| (l(&[("type", t), ("subtype", sub), ("verdict", v)]), n))
+            processed
+                .iter()
+                .map(|((t, sub, v), n)| (l(&[("type", t), ("subtype", sub), ("verdict", v)]), *n))
                 .collect(),
         );
         s.counter(
             "hubble_lost_events",
             "Events lost before reaching Hubble's ring buffer",
-            h.lost().into_iter().map(|(source, n)| (l(&[("source", source)]), n)).collect(),
+            lost.iter().map(|(source, n)| (l(&[("source", source)]), *n)).collect(),
         );
     }
     s.counter(
@@ -275,9 +312,9 @@ pub async fn snapshot(agent: &Agent) -> Snapshot {
 }
 
 /// The text exposition of a scrape.
-pub async fn render(agent: &Agent) -> String {
+pub fn render(input: &Input) -> String {
     let mut registry = Registry::default();
-    registry.register_collector(Box::new(snapshot(agent).await));
+    registry.register_collector(Box::new(snapshot(input)));
     let mut out = String::new();
     if prometheus_client::encoding::text::encode(&mut out, &registry).is_err() {
         out.clear();
@@ -285,25 +322,67 @@ pub async fn render(agent: &Agent) -> String {
     out
 }
 
-/// Serves `/metrics` on `port` (all addresses) until the task is dropped.
-pub async fn serve(agent: Arc<Agent>, listener: tokio::net::TcpListener) {
-    use axum::routing::get;
-    let app = axum::Router::new().route(
-        "/metrics",
-        get(move || {
-            let a = agent.clone();
-            async move {
-                (
-                    [(
-                        axum::http::header::CONTENT_TYPE,
-                        "application/openmetrics-text; version=1.0.0; charset=utf-8",
-                    )],
-                    render(&a).await,
-                )
+/// Where a scrape's [`Input`] comes from.
+pub type Source = Arc<
+    dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Input> + Send>> + Send + Sync,
+>;
+
+/// Connections served at once; more are closed at once (a scraper needs one).
+pub const MAX_CONNECTIONS: usize = 64;
+/// Time a client has to send a request's headers, also between requests of a connection.
+pub const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// Longest life of one connection.
+pub const CONNECTION_LIFETIME: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Serves `/metrics` on `listener` until the task is dropped: at most [`MAX_CONNECTIONS`]
+/// connections, each with [`HEADER_TIMEOUT`] to send its headers, so idle or slow clients
+/// cannot hold the agent's file descriptors.
+pub async fn serve(listener: tokio::net::TcpListener, source: Source) {
+    use hyper::body::Incoming;
+    use hyper::{Request, Response, StatusCode};
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let mut backoff = std::time::Duration::from_millis(10);
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => {
+                backoff = std::time::Duration::from_millis(10);
+                stream
             }
-        }),
-    );
-    if let Err(e) = axum::serve(listener, app).await {
-        tracing::error!(error = %e, "metrics server stopped");
+            Err(e) => {
+                // Out of file descriptors and the like: wait, do not spin.
+                tracing::debug!(error = %e, "accepting a metrics connection");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(std::time::Duration::from_secs(1));
+                continue;
+            }
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else { continue };
+        let source = source.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+                let source = source.clone();
+                async move {
+                    if req.uri().path() == "/metrics" {
+                        let body = render(&source().await);
+                        Response::builder()
+                            .header(
+                                hyper::header::CONTENT_TYPE,
+                                "application/openmetrics-text; version=1.0.0; charset=utf-8",
+                            )
+                            .body(http_body_util::Full::new(bytes::Bytes::from(body)))
+                    } else {
+                        Response::builder().status(StatusCode::NOT_FOUND).body(
+                            http_body_util::Full::new(bytes::Bytes::from_static(b"not found\n")),
+                        )
+                    }
+                }
+            });
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            let _ = tokio::time::timeout(CONNECTION_LIFETIME, conn).await;
+            drop(slot);
+        });
     }
 }

@@ -30,6 +30,8 @@ const MISSED_INTERVALS: u32 = 3;
 const MAX_LINE: usize = 64 * 1024;
 /// How long a node that is not in `nodes:` is remembered without a word from it.
 const UNLISTED_TTL: Duration = Duration::from_secs(300);
+/// Exchanges served at once on one port: far more than the cluster's nodes exchange at once.
+const MAX_CONNECTIONS: usize = 256;
 /// Time allowed for one exchange.
 const EXCHANGE_TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -255,6 +257,11 @@ impl Membership {
     }
 
     fn accept(&self, line: &str, from: IpAddr) -> Result<(), Rejected> {
+        // IPv4 peers of a dual-stack listener arrive as `::ffff:a.b.c.d`.
+        let from = match from {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(from, IpAddr::V4),
+            v4 => v4,
+        };
         let now = announce::now_ms();
         // The MAC is checked before any lock is taken: exchanges verify in parallel.
         let result = announce::verify(&self.secret, &self.cluster, line, now).and_then(|a| {
@@ -386,12 +393,38 @@ impl Membership {
     /// Serves peers' announcements on `listener` (the plaintext `bootstrap` port or the one
     /// reached through the tunnel) until the task is dropped.
     pub async fn serve(self: std::sync::Arc<Self>, listener: TcpListener, bootstrap: bool) {
+        let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+        let mut backoff = Duration::from_millis(10);
         loop {
-            let Ok((stream, peer)) = listener.accept().await else { continue };
+            let (stream, peer) = match listener.accept().await {
+                Ok(accepted) => {
+                    backoff = Duration::from_millis(10);
+                    accepted
+                }
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, do not spin.
+                    tracing::debug!(error = %e, "accepting a node connection");
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(1));
+                    continue;
+                }
+            };
+            // Every exchange ends within its timeout, so the slots free up by themselves;
+            // a flood of connections beyond them is closed at once.
+            let Ok(slot) = slots.clone().try_acquire_owned() else {
+                *self
+                    .rejected_by
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .entry("busy")
+                    .or_default() += 1;
+                continue;
+            };
             let me = self.clone();
             tokio::spawn(async move {
                 let answer = me.answer(stream, peer, bootstrap);
                 let _ = tokio::time::timeout(EXCHANGE_TIMEOUT, answer).await;
+                drop(slot);
             });
         }
     }
@@ -658,9 +691,10 @@ mod tests {
         let vm1 = membership("vm1", &[], &secret);
         let ip = |s: &str| -> IpAddr { s.parse().expect("ip") };
         let peer = membership("peer", &[], &secret);
+        // From a dual-stack listener, as `::ffff:192.168.1.11`.
         vm1.accept(
             &announce_as(&peer, "vm2", &["192.168.1.11"], &[], "a2V5Mg=="),
-            ip("192.168.1.11"),
+            ip("::ffff:192.168.1.11"),
         )
         .expect("vm2 from its own address");
         let attacker = membership("attacker", &[], &secret);
