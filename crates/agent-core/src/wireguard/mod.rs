@@ -17,15 +17,14 @@
 pub mod kernel;
 pub mod keys;
 pub mod routing;
+mod tun;
+pub mod userspace;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
-
-use gotatun::device::uapi::UapiServer;
-use gotatun::device::{DefaultDeviceTransports, Device, Peer};
 
 use crate::api::models::{WireguardInterface, WireguardPeer, WireguardStatus};
 use keys::KeyPair;
@@ -66,7 +65,7 @@ pub struct PeerSpec {
 /// The device behind `cilium_wg0`.
 enum Backend {
     /// GotaTun in this process.
-    Userspace(Device<DefaultDeviceTransports>),
+    Userspace(Arc<userspace::Device>),
     /// The kernel's WireGuard.
     Kernel(kernel::KernelDevice),
 }
@@ -85,7 +84,6 @@ pub struct WireGuard {
     /// One sync at a time: each derives the whole state, and two interleaved would not.
     syncing: tokio::sync::Mutex<()>,
     rotated: Mutex<Option<SystemTime>>,
-    running: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for WireGuard {
@@ -185,12 +183,12 @@ impl WireGuard {
                     Ok(dev) => Backend::Kernel(dev),
                     Err(e) if o.backend == "auto" => {
                         tracing::warn!(error = %e, "the kernel WireGuard backend failed; using the userspace backend");
-                        Backend::Userspace(userspace_device(&key).await?)
+                        Backend::Userspace(userspace_device(&key, mtu.link())?)
                     }
                     Err(e) => return Err(e),
                 }
             }
-            false => Backend::Userspace(userspace_device(&key).await?),
+            false => Backend::Userspace(userspace_device(&key, mtu.link())?),
         };
         let oif = netlink.link_up(IFNAME, mtu.link()).await?;
         let backend_name = match &backend {
@@ -216,7 +214,6 @@ impl WireGuard {
             peers: Mutex::new(BTreeMap::new()),
             syncing: tokio::sync::Mutex::new(()),
             rotated: Mutex::new(None),
-            running: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -271,33 +268,18 @@ impl WireGuard {
         };
         let want = routing::desired(&tunnelled, &blocked, Some(self.device), self.strict);
         let changed = routing::reconcile(self.routes.as_ref(), &want).await?;
-        if changed > 0 {
-            tracing::debug!(changed, routes = want.len(), "tunnel routes reconciled");
-        }
-        if !added.is_empty() && matches!(self.backend, Backend::Userspace(_)) {
-            let me = self.clone();
-            tokio::spawn(async move { me.force_handshakes(added).await });
+        if changed > 0 || added > 0 {
+            tracing::debug!(changed, added, routes = want.len(), "tunnel routes reconciled");
         }
         Ok(())
     }
 
-    /// A new peer, or one we just restarted for, gets a handshake now rather than when the old
-    /// session times out (which, after a restart, would black-hole traffic for minutes). The
-    /// kernel starts one by itself when a peer gets its keepalive.
-    async fn force_handshakes(&self, keys: Vec<gotatun::x25519::PublicKey>) {
-        let Backend::Userspace(device) = &self.backend else { return };
-        for pk in &keys {
-            let _ = tokio::time::timeout(Duration::from_secs(1), device.force_handshake(pk)).await;
-        }
-    }
-
     /// Makes the device's peers match `peers` (one per key; an address claimed twice goes to
-    /// the first): peers the device has and `peers` lacks are removed, whoever added them.
-    /// Returns the keys new to the device.
-    async fn set_peers(
-        &self,
-        peers: Vec<PeerSpec>,
-    ) -> Result<Vec<gotatun::x25519::PublicKey>, WireguardError> {
+    /// the first): peers the device has and `peers` lacks are removed, whoever added them (a
+    /// kernel link adopted from an earlier run may have some). Returns how many keys are new
+    /// to the device. No handshake is forced: the persistent keepalive, and the announcements
+    /// and probes that follow a membership change at once, start one within moments.
+    async fn set_peers(&self, peers: Vec<PeerSpec>) -> Result<usize, WireguardError> {
         let mut next: BTreeMap<String, PeerSpec> = BTreeMap::new();
         let mut claimed = std::collections::BTreeSet::new();
         for mut p in peers.into_iter().filter(|p| keys::parse_public(&p.public_key).is_some()) {
@@ -307,8 +289,15 @@ impl WireGuard {
             }
         }
         let prev = self.peers.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        let on_device: Vec<[u8; 32]> =
-            self.peer_states().await.iter().map(|s| s.public_key).collect();
+        // The kernel's link is asked (it outlives us and may hold peers of an earlier run); the
+        // userspace device holds exactly what we gave it, and asking it takes its locks, which
+        // its packet tasks contend for.
+        let on_device: Vec<[u8; 32]> = match &self.backend {
+            Backend::Kernel(_) => self.peer_states().await.iter().map(|s| s.public_key).collect(),
+            Backend::Userspace(_) => {
+                prev.keys().filter_map(|k| keys::parse_public(k)).map(|k| k.to_bytes()).collect()
+            }
+        };
         let wanted: std::collections::BTreeSet<[u8; 32]> = next
             .values()
             .filter_map(|p| keys::parse_public(&p.public_key))
@@ -316,11 +305,11 @@ impl WireGuard {
             .collect();
         let stale: Vec<[u8; 32]> =
             on_device.iter().filter(|k| !wanted.contains(*k)).copied().collect();
-        let added: Vec<gotatun::x25519::PublicKey> = next
+        let added = next
             .values()
             .filter_map(|p| keys::parse_public(&p.public_key))
             .filter(|k| !on_device.contains(&k.to_bytes()))
-            .collect();
+            .count();
         // Peers whose addresses or announced endpoint changed, and new ones. An unchanged peer
         // is left alone: WireGuard may have moved its endpoint to where its packets come from.
         let changed: Vec<&PeerSpec> = next
@@ -333,7 +322,7 @@ impl WireGuard {
             .collect();
         if stale.is_empty() && changed.is_empty() {
             *self.peers.lock().unwrap_or_else(|p| p.into_inner()) = next;
-            return Ok(Vec::new());
+            return Ok(0);
         }
         match &self.backend {
             Backend::Kernel(dev) => {
@@ -353,32 +342,19 @@ impl WireGuard {
                 dev.update_peers(&stale, &peers).await?;
             }
             Backend::Userspace(device) => {
-                let mut wg_peers = Vec::new();
-                for p in &changed {
-                    let Some(pk) = keys::parse_public(&p.public_key) else { continue };
-                    let mut peer =
-                        Peer::new(pk).with_allowed_ips(p.ips.iter().map(|ip| host_network(*ip)));
-                    if let Some(e) = endpoint(p) {
-                        peer = peer.with_endpoint(e);
-                    }
-                    peer.keepalive = Some(KEEPALIVE);
-                    wg_peers.push(peer);
-                }
-                let stale: Vec<gotatun::x25519::PublicKey> =
-                    stale.iter().map(|k| gotatun::x25519::PublicKey::from(*k)).collect();
-                device
-                    .write(async |w| {
-                        for pk in &stale {
-                            w.remove_peer(pk).await;
-                        }
-                        w.add_or_update_peers(wg_peers).await;
+                // The whole set: the device keeps the sessions of the peers it already has.
+                let all: Vec<userspace::PeerConfig> = next
+                    .values()
+                    .filter_map(|p| {
+                        Some(userspace::PeerConfig {
+                            public_key: keys::parse_public(&p.public_key)?.to_bytes(),
+                            endpoint: endpoint(p),
+                            allowed_ips: p.ips.clone(),
+                            keepalive: Some(KEEPALIVE),
+                        })
                     })
-                    .await
-                    .map_err(|e| WireguardError::Device(e.to_string()))?;
-                if !next.is_empty() && !self.running.swap(true, std::sync::atomic::Ordering::SeqCst)
-                {
-                    device.resume().await.map_err(|e| WireguardError::Device(e.to_string()))?;
-                }
+                    .collect();
+                device.set_peers(&all);
             }
         }
         for k in &stale {
@@ -398,7 +374,7 @@ impl WireGuard {
         let next = KeyPair::generate(self.key().index + 1)?;
         match &self.backend {
             Backend::Kernel(dev) => dev.set_private_key(next.secret.to_bytes()).await?,
-            Backend::Userspace(device) => rotate_userspace(device, &next).await?,
+            Backend::Userspace(device) => device.set_private_key(next.secret.clone()),
         }
         next.store(&self.key_path)?;
         let index = next.index;
@@ -433,15 +409,18 @@ impl WireGuard {
             }),
             Backend::Userspace(device) => device
                 .peers()
-                .await
-                .iter()
+                .into_iter()
                 .map(|s| kernel::PeerState {
-                    public_key: *s.peer.public_key.as_bytes(),
-                    endpoint: s.peer.endpoint,
-                    allowed_ips: s.peer.allowed_ips.iter().map(ToString::to_string).collect(),
-                    last_handshake: s.stats.last_handshake,
-                    rx_bytes: s.stats.rx_bytes as u64,
-                    tx_bytes: s.stats.tx_bytes as u64,
+                    public_key: s.public_key,
+                    endpoint: s.endpoint,
+                    allowed_ips: s
+                        .allowed_ips
+                        .iter()
+                        .map(|ip| format!("{ip}/{}", if ip.is_ipv4() { 32 } else { 128 }))
+                        .collect(),
+                    last_handshake: s.last_handshake,
+                    rx_bytes: s.rx_bytes,
+                    tx_bytes: s.tx_bytes,
                 })
                 .collect(),
         }
@@ -530,36 +509,34 @@ fn endpoint(p: &PeerSpec) -> Option<SocketAddr> {
 /// Keepalive interval of every peer, in seconds.
 const KEEPALIVE: u16 = 25;
 
-/// The userspace device, suspended until the first peers arrive.
-async fn userspace_device(
-    key: &KeyPair,
-) -> Result<Device<DefaultDeviceTransports>, WireguardError> {
+/// The userspace device, with its UAPI socket (`wg show cilium_wg0` works).
+fn userspace_device(key: &KeyPair, mtu: u32) -> Result<Arc<userspace::Device>, WireguardError> {
     let dev_err = |e: String| WireguardError::Device(e);
-    let uapi = uapi_socket().map_err(|e| dev_err(format!("the UAPI socket: {e}")))?;
-    gotatun::device::build()
-        .with_default_udp()
-        .create_tun(IFNAME)
-        .map_err(|e| dev_err(e.to_string()))?
-        .with_private_key(key.secret.clone())
-        .with_listen_port(crate::WIREGUARD_PORT)
-        .with_fwmark(routing::WG_MARK)
-        .with_uapi(uapi)
-        // Without peers there is no connection to run; the first peers resume it.
-        .suspended(true)
-        .build()
-        .await
-        .map_err(|e| dev_err(e.to_string()))
+    let device = Arc::new(
+        userspace::Device::create(
+            IFNAME,
+            key.secret.clone(),
+            crate::WIREGUARD_PORT,
+            routing::WG_MARK,
+            u16::try_from(mtu).unwrap_or(u16::MAX),
+        )
+        .map_err(|e| dev_err(e.to_string()))?,
+    );
+    let listener = uapi_socket().map_err(|e| dev_err(format!("the UAPI socket: {e}")))?;
+    let weak = Arc::downgrade(&device);
+    std::thread::Builder::new()
+        .name("wg-uapi".into())
+        .spawn(move || userspace::serve_uapi(weak, listener))
+        .map_err(|e| dev_err(e.to_string()))?;
+    Ok(device)
 }
 
 /// Where `wg(8)` looks for the userspace device's configuration socket.
 const UAPI_DIR: &str = "/var/run/wireguard";
 
-/// Most UAPI connections served at once; `wg` opens one per command.
-const UAPI_CONNECTIONS: usize = 16;
-
 /// The UAPI socket `/var/run/wireguard/cilium_wg0.sock`, 0600 from its first moment whatever
 /// the umask: a `get` answers with the private key, so only root may ask.
-fn uapi_socket() -> std::io::Result<UapiServer> {
+fn uapi_socket() -> std::io::Result<std::os::unix::net::UnixListener> {
     use std::os::unix::fs::DirBuilderExt;
     std::fs::DirBuilder::new().recursive(true).mode(0o755).create(UAPI_DIR)?;
     let path = std::path::Path::new(UAPI_DIR).join(format!("{IFNAME}.sock"));
@@ -568,76 +545,7 @@ fn uapi_socket() -> std::io::Result<UapiServer> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e),
     }
-    let listener = crate::fsutil::bind_socket(&path, 0o600, None)?;
-    let (client, server) = UapiServer::new();
-    let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    std::thread::Builder::new().name("wg-uapi".into()).spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            if open.load(std::sync::atomic::Ordering::SeqCst) >= UAPI_CONNECTIONS {
-                continue;
-            }
-            open.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            // The protocol runs on a thread of its own and drops the stream when it ends.
-            client.clone().wrap_read_write(GuardedStream(stream, open.clone()));
-        }
-    })?;
-    Ok(server)
-}
-
-/// A UAPI connection, counted while it is open.
-struct GuardedStream(std::os::unix::net::UnixStream, Arc<std::sync::atomic::AtomicUsize>);
-
-impl std::io::Read for &GuardedStream {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        (&self.0).read(buf)
-    }
-}
-
-impl std::io::Write for &GuardedStream {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        (&self.0).write(buf)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        (&self.0).flush()
-    }
-}
-
-impl Drop for GuardedStream {
-    fn drop(&mut self) {
-        self.1.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-    }
-}
-
-/// Installs a new key in the userspace device.
-async fn rotate_userspace(
-    device: &Device<DefaultDeviceTransports>,
-    next: &KeyPair,
-) -> Result<(), WireguardError> {
-    // A new key rebuilds the connection; suspending first releases the UDP port so the
-    // rebuilt socket can bind it again.
-    device.suspend().await;
-    let set = device.set_private_key(next.secret.clone()).await;
-    // The old socket's tasks end asynchronously: retry the bind until the port is free.
-    let deadline = std::time::Instant::now() + Duration::from_secs(3);
-    let resumed = loop {
-        match device.resume().await {
-            Err(e) if std::time::Instant::now() < deadline && e.to_string().contains("in use") => {
-                // A failed resume leaves the device marked resumed but without a
-                // connection: suspend again so that the next resume really sets one up.
-                device.suspend().await;
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-            other => break other,
-        }
-    };
-    set.and(resumed).map_err(|e| WireguardError::Device(e.to_string()))
-}
-
-fn host_network(ip: IpAddr) -> ipnetwork::IpNetwork {
-    let len = if ip.is_ipv4() { 32 } else { 128 };
-    ipnetwork::IpNetwork::new(ip, len).unwrap_or_else(|_| ipnetwork::IpNetwork::from(ip))
+    crate::fsutil::bind_socket(&path, 0o600, None)
 }
 
 /// Formats a time as go-swagger's `strfmt.DateTime` (milliseconds, UTC).

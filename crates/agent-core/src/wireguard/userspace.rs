@@ -1,0 +1,605 @@
+//! The userspace WireGuard backend: our own device around GotaTun's protocol core.
+//!
+//! GotaTun's `Tunn` does the WireGuard protocol (Noise handshakes, sessions, timers, cookies);
+//! this module owns everything around it: the TUN device, the UDP socket, the peer table and
+//! the threads that move packets. GotaTun's own device layer holds async locks across awaits
+//! in its packet tasks, and under the membership churn of a few dozen nodes its outgoing path
+//! stalled for good (the TUN queue filled, every tunnel went dark while handshakes went on).
+//! Here the model is plain: three threads (TUN to UDP, UDP to TUN, timers), one `std` mutex per
+//! peer held only while the protocol core runs, never across I/O, and a peer table replaced
+//! whole (copy on write) when membership changes, so the packet paths never wait for it.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr, SocketAddrV6, UdpSocket};
+use std::os::fd::AsFd;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use bytes::BytesMut;
+use gotatun::noise::index_table::IndexTable;
+use gotatun::noise::rate_limiter::RateLimiter;
+use gotatun::noise::{Tunn, TunnResult};
+use gotatun::packet::{Packet, WgKind};
+use gotatun::tun::MtuWatcher;
+use gotatun::x25519::{PublicKey, StaticSecret};
+
+/// Handshakes per second before cookies are demanded (WireGuard's own default).
+const HANDSHAKE_RATE_LIMIT: u64 = 100;
+/// How often timers run (WireGuard's timer resolution).
+const TIMER_TICK: Duration = Duration::from_millis(250);
+/// How often blocking reads wake to see whether the device is being closed.
+const POLL: Duration = Duration::from_millis(200);
+/// Largest datagram or TUN packet read.
+const MAX_PACKET: usize = 65_536;
+
+/// Why the device could not be created or changed.
+#[derive(Debug, thiserror::Error)]
+pub enum UserspaceError {
+    /// The TUN device.
+    #[error("TUN device {name}: {source}")]
+    Tun {
+        /// Its name.
+        name: String,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The UDP socket.
+    #[error("UDP port {port}: {source}")]
+    Udp {
+        /// The port.
+        port: u16,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// One peer of the device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerConfig {
+    /// Public key.
+    pub public_key: [u8; 32],
+    /// Where its packets go (until it roams).
+    pub endpoint: Option<SocketAddr>,
+    /// Host addresses routed to it.
+    pub allowed_ips: Vec<IpAddr>,
+    /// Persistent keepalive, seconds.
+    pub keepalive: Option<u16>,
+}
+
+/// A peer as the device reports it.
+#[derive(Debug, Clone, Default)]
+pub struct PeerStatus {
+    /// Public key.
+    pub public_key: [u8; 32],
+    /// Current endpoint.
+    pub endpoint: Option<SocketAddr>,
+    /// Allowed IPs.
+    pub allowed_ips: Vec<IpAddr>,
+    /// Time since the last handshake.
+    pub last_handshake: Option<Duration>,
+    /// Bytes received.
+    pub rx_bytes: u64,
+    /// Bytes sent.
+    pub tx_bytes: u64,
+    /// Persistent keepalive, seconds.
+    pub keepalive: Option<u16>,
+}
+
+struct PeerState {
+    tunn: Tunn,
+    endpoint: Option<SocketAddr>,
+}
+
+struct Peer {
+    public_key: [u8; 32],
+    keepalive: Option<u16>,
+    state: Mutex<PeerState>,
+}
+
+/// The peers, replaced whole on every change: the packet paths clone the `Arc` and never wait.
+#[derive(Default)]
+struct Table {
+    by_key: HashMap<[u8; 32], Arc<Peer>>,
+    by_ip: HashMap<IpAddr, Arc<Peer>>,
+}
+
+struct Keys {
+    secret: StaticSecret,
+    public: PublicKey,
+    rate_limiter: Arc<RateLimiter>,
+}
+
+struct Inner {
+    name: String,
+    port: u16,
+    fwmark: u32,
+    tun: std::fs::File,
+    udp: UdpSocket,
+    keys: RwLock<Keys>,
+    table: RwLock<Arc<Table>>,
+    /// Local session indices (from our handshake messages) to their peer.
+    by_index: Mutex<HashMap<u32, Arc<Peer>>>,
+    index_table: IndexTable,
+    mtu: Mutex<MtuWatcher>,
+    closing: AtomicBool,
+}
+
+/// The running device. Dropping it stops its threads and removes the TUN device.
+pub struct Device {
+    inner: Arc<Inner>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Device {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Device").field("name", &self.inner.name).finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Device {
+    /// Creates the TUN device `name` and the UDP socket on `port` (with `fwmark` on every
+    /// packet, so WireGuard's own traffic skips the tunnel's routes), and starts the threads.
+    pub fn create(
+        name: &str,
+        secret: StaticSecret,
+        port: u16,
+        fwmark: u32,
+        mtu: u16,
+    ) -> Result<Device, UserspaceError> {
+        let tun = super::tun::open(name)
+            .map_err(|source| UserspaceError::Tun { name: name.to_string(), source })?;
+        let udp = bind_udp(port, fwmark).map_err(|source| UserspaceError::Udp { port, source })?;
+        let public = PublicKey::from(&secret);
+        let inner = Arc::new(Inner {
+            name: name.to_string(),
+            port,
+            fwmark,
+            tun: std::fs::File::from(tun),
+            udp,
+            keys: RwLock::new(Keys {
+                rate_limiter: Arc::new(RateLimiter::new(&public, HANDSHAKE_RATE_LIMIT)),
+                secret,
+                public,
+            }),
+            table: RwLock::new(Arc::default()),
+            by_index: Mutex::new(HashMap::new()),
+            index_table: IndexTable::from_os_rng(),
+            mtu: Mutex::new(MtuWatcher::new(mtu)),
+            closing: AtomicBool::new(false),
+        });
+        let mut threads = Vec::new();
+        for (what, run) in [
+            ("wg-tun-rx", tun_to_udp as fn(&Inner)),
+            ("wg-udp-rx", udp_to_tun as fn(&Inner)),
+            ("wg-timers", timers as fn(&Inner)),
+        ] {
+            let i = inner.clone();
+            let t = std::thread::Builder::new()
+                .name(what.into())
+                .spawn(move || run(&i))
+                .map_err(|source| UserspaceError::Tun { name: name.to_string(), source })?;
+            threads.push(t);
+        }
+        Ok(Device { inner, threads })
+    }
+
+    /// The UDP port.
+    pub fn listen_port(&self) -> u16 {
+        self.inner.port
+    }
+
+    /// The mark of the device's UDP packets.
+    pub fn fwmark(&self) -> u32 {
+        self.inner.fwmark
+    }
+
+    /// This device's public key.
+    pub fn public_key(&self) -> [u8; 32] {
+        self.inner.keys.read().unwrap_or_else(|p| p.into_inner()).public.to_bytes()
+    }
+
+    /// Makes the peers exactly `peers`: new ones added, changed ones updated in place (their
+    /// sessions kept), missing ones removed.
+    pub fn set_peers(&self, peers: &[PeerConfig]) {
+        let keys = self.inner.keys.read().unwrap_or_else(|p| p.into_inner());
+        let old = self.inner.table.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let mut next = Table::default();
+        for p in peers {
+            let peer = match old.by_key.get(&p.public_key) {
+                Some(existing) if existing.keepalive == p.keepalive => {
+                    let mut st = lock(&existing.state);
+                    if p.endpoint.is_some() && st.endpoint.is_none() {
+                        st.endpoint = p.endpoint;
+                    }
+                    drop(st);
+                    existing.clone()
+                }
+                _ => Arc::new(Peer {
+                    public_key: p.public_key,
+                    keepalive: p.keepalive,
+                    state: Mutex::new(PeerState {
+                        tunn: Tunn::new(
+                            keys.secret.clone(),
+                            PublicKey::from(p.public_key),
+                            None,
+                            p.keepalive,
+                            self.inner.index_table.clone(),
+                            keys.rate_limiter.clone(),
+                        ),
+                        endpoint: p.endpoint,
+                    }),
+                }),
+            };
+            for ip in &p.allowed_ips {
+                next.by_ip.insert(*ip, peer.clone());
+            }
+            next.by_key.insert(p.public_key, peer);
+        }
+        drop(keys);
+        *self.inner.table.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(next);
+        // Sessions of removed peers point at nothing any more.
+        let table = self.inner.table.read().unwrap_or_else(|p| p.into_inner()).clone();
+        lock(&self.inner.by_index).retain(|_, p| table.by_key.contains_key(&p.public_key));
+    }
+
+    /// Installs a new private key: every session ends, and peers handshake again.
+    pub fn set_private_key(&self, secret: StaticSecret) {
+        let public = PublicKey::from(&secret);
+        let rate_limiter = Arc::new(RateLimiter::new(&public, HANDSHAKE_RATE_LIMIT));
+        let mut keys = self.inner.keys.write().unwrap_or_else(|p| p.into_inner());
+        let table = self.inner.table.read().unwrap_or_else(|p| p.into_inner()).clone();
+        for peer in table.by_key.values() {
+            lock(&peer.state).tunn.set_static_private(secret.clone(), public, rate_limiter.clone());
+        }
+        *keys = Keys { secret, public, rate_limiter };
+    }
+
+    /// Every peer with its state.
+    pub fn peers(&self) -> Vec<PeerStatus> {
+        let table = self.inner.table.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let mut out: Vec<PeerStatus> = table
+            .by_key
+            .values()
+            .map(|peer| {
+                let st = lock(&peer.state);
+                let (since, tx, rx, _, _) = st.tunn.stats();
+                PeerStatus {
+                    public_key: peer.public_key,
+                    endpoint: st.endpoint,
+                    allowed_ips: table
+                        .by_ip
+                        .iter()
+                        .filter(|(_, p)| Arc::ptr_eq(p, peer))
+                        .map(|(ip, _)| *ip)
+                        .collect(),
+                    last_handshake: since,
+                    rx_bytes: rx as u64,
+                    tx_bytes: tx as u64,
+                    keepalive: peer.keepalive,
+                }
+            })
+            .collect();
+        out.sort_by_key(|p| p.public_key);
+        out
+    }
+}
+
+impl Drop for Device {
+    fn drop(&mut self) {
+        self.inner.closing.store(true, Ordering::SeqCst);
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A dual-stack UDP socket on `port` (IPv4 alone when the kernel has no IPv6), marked.
+fn bind_udp(port: u16, fwmark: u32) -> std::io::Result<UdpSocket> {
+    let udp = UdpSocket::bind(SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)))
+        .or_else(|_| UdpSocket::bind(SocketAddr::from(([0, 0, 0, 0], port))))?;
+    nix::sys::socket::setsockopt(&udp, nix::sys::socket::sockopt::Mark, &fwmark)
+        .map_err(std::io::Error::from)?;
+    udp.set_read_timeout(Some(POLL))?;
+    Ok(udp)
+}
+
+/// `addr` as the socket's family takes it (IPv4 peers of a dual-stack socket as mapped).
+fn socket_addr(udp: &UdpSocket, addr: SocketAddr) -> SocketAddr {
+    match (udp.local_addr(), addr) {
+        (Ok(SocketAddr::V6(_)), SocketAddr::V4(v4)) => {
+            SocketAddr::V6(SocketAddrV6::new(v4.ip().to_ipv6_mapped(), v4.port(), 0, 0))
+        }
+        _ => addr,
+    }
+}
+
+fn canonical(addr: SocketAddr) -> SocketAddr {
+    match addr {
+        SocketAddr::V6(v6) => match v6.ip().to_ipv4_mapped() {
+            Some(v4) => SocketAddr::from((v4, v6.port())),
+            None => addr,
+        },
+        v4 => v4,
+    }
+}
+
+fn send(inner: &Inner, packet: WgKind, to: SocketAddr) {
+    let packet: Packet = packet.into();
+    let _ = inner.udp.send_to(packet.as_ref(), socket_addr(&inner.udp, to));
+}
+
+/// Remembers the local index of a handshake message we send, so that the answer and the
+/// session's data find their peer.
+fn register_index(inner: &Inner, packet: &WgKind, peer: &Arc<Peer>) {
+    let idx = match packet {
+        WgKind::HandshakeInit(p) => p.sender_idx.get(),
+        WgKind::HandshakeResp(p) => p.sender_idx.get(),
+        _ => return,
+    };
+    lock(&inner.by_index).insert(idx, peer.clone());
+}
+
+/// The destination of an IP packet.
+fn destination(buf: &[u8]) -> Option<IpAddr> {
+    match buf.first()? >> 4 {
+        4 if buf.len() >= 20 => {
+            let b: [u8; 4] = buf[16..20].try_into().ok()?;
+            Some(IpAddr::from(b))
+        }
+        6 if buf.len() >= 40 => {
+            let b: [u8; 16] = buf[24..40].try_into().ok()?;
+            Some(IpAddr::from(b))
+        }
+        _ => None,
+    }
+}
+
+/// The source of an IP packet.
+fn source(buf: &[u8]) -> Option<IpAddr> {
+    match buf.first()? >> 4 {
+        4 if buf.len() >= 20 => {
+            let b: [u8; 4] = buf[12..16].try_into().ok()?;
+            Some(IpAddr::from(b))
+        }
+        6 if buf.len() >= 40 => {
+            let b: [u8; 16] = buf[8..24].try_into().ok()?;
+            Some(IpAddr::from(b))
+        }
+        _ => None,
+    }
+}
+
+/// Waits until `fd` is readable or [`POLL`] passes.
+fn readable(fd: &impl AsFd) -> bool {
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
+    matches!(poll(&mut fds, PollTimeout::from(POLL.as_millis() as u16)), Ok(n) if n > 0)
+}
+
+/// TUN to UDP: each packet an application sends to a peer, encrypted.
+fn tun_to_udp(inner: &Inner) {
+    let mut buf = vec![0u8; MAX_PACKET];
+    let mut tun = &inner.tun;
+    while !inner.closing.load(Ordering::SeqCst) {
+        if !readable(&inner.tun) {
+            continue;
+        }
+        let n = match tun.read(&mut buf) {
+            Ok(0) => continue,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+            Err(e) => {
+                tracing::error!(error = %e, "reading the TUN device");
+                std::thread::sleep(POLL);
+                continue;
+            }
+        };
+        let packet = &buf[..n];
+        let Some(dst) = destination(packet) else { continue };
+        let table = inner.table.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let Some(peer) = table.by_ip.get(&dst).cloned() else { continue };
+        let mut mtu = lock(&inner.mtu).clone();
+        let (out, endpoint) = {
+            let mut st = lock(&peer.state);
+            let out = st
+                .tunn
+                .handle_outgoing_packet(Packet::from_bytes(BytesMut::from(packet)), Some(&mut mtu));
+            (out, st.endpoint)
+        };
+        if let (Some(out), Some(to)) = (out, endpoint) {
+            register_index(inner, &out, &peer);
+            send(inner, out, to);
+        }
+    }
+}
+
+/// UDP to TUN: each WireGuard packet from a peer, authenticated and decrypted.
+fn udp_to_tun(inner: &Inner) {
+    let mut buf = vec![0u8; MAX_PACKET];
+    let mut tun = &inner.tun;
+    while !inner.closing.load(Ordering::SeqCst) {
+        let (n, from) = match inner.udp.recv_from(&mut buf) {
+            Ok(r) => r,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock
+                        | std::io::ErrorKind::TimedOut
+                        | std::io::ErrorKind::Interrupted
+                ) =>
+            {
+                continue;
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "receiving from the WireGuard socket");
+                continue;
+            }
+        };
+        let from = canonical(from);
+        let (rate_limiter, secret, public) = {
+            let k = inner.keys.read().unwrap_or_else(|p| p.into_inner());
+            (k.rate_limiter.clone(), k.secret.clone(), k.public)
+        };
+        let parsed =
+            match rate_limiter.verify_packet(from, Packet::from_bytes(BytesMut::from(&buf[..n]))) {
+                Ok(p) => p,
+                Err(TunnResult::WriteToNetwork(cookie)) => {
+                    send(inner, cookie, from);
+                    continue;
+                }
+                Err(_) => continue,
+            };
+        let table = inner.table.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let peer = match &parsed {
+            WgKind::HandshakeInit(p) => {
+                gotatun::noise::handshake::parse_handshake_anon(&secret, &public, p)
+                    .ok()
+                    .and_then(|hh| table.by_key.get(&hh.peer_static_public).cloned())
+            }
+            WgKind::HandshakeResp(p) => lock(&inner.by_index).get(&p.receiver_idx.get()).cloned(),
+            WgKind::CookieReply(p) => lock(&inner.by_index).get(&p.receiver_idx.get()).cloned(),
+            WgKind::Data(p) => lock(&inner.by_index).get(&p.header.receiver_idx.get()).cloned(),
+        };
+        let Some(peer) = peer else { continue };
+        let mut to_network = Vec::new();
+        let mut to_tunnel = None;
+        {
+            let mut st = lock(&peer.state);
+            match st.tunn.handle_incoming_packet(parsed) {
+                TunnResult::WriteToNetwork(packet) => {
+                    // An authenticated packet: the peer is where it came from (roaming).
+                    st.endpoint = Some(from);
+                    to_network.push(packet);
+                    let mut mtu = lock(&inner.mtu).clone();
+                    to_network.extend(st.tunn.get_queued_packets(&mut mtu));
+                }
+                TunnResult::WriteToTunnel(packet) => {
+                    st.endpoint = Some(from);
+                    to_tunnel = Some(packet);
+                }
+                TunnResult::Done | TunnResult::Err(_) => {}
+            }
+        }
+        for packet in to_network {
+            register_index(inner, &packet, &peer);
+            send(inner, packet, from);
+        }
+        if let Some(packet) = to_tunnel {
+            let bytes: &[u8] = packet.as_ref();
+            // A keepalive carries nothing; anything else must come from an address routed to
+            // this very peer, or a peer could speak for another.
+            if bytes.is_empty() {
+                continue;
+            }
+            let allowed = source(bytes)
+                .and_then(|src| table.by_ip.get(&src))
+                .is_some_and(|owner| Arc::ptr_eq(owner, &peer));
+            if allowed {
+                let _ = tun.write(bytes);
+            }
+        }
+    }
+}
+
+/// Timers: handshake retries, keepalives, session expiry, stale indices.
+fn timers(inner: &Inner) {
+    while !inner.closing.load(Ordering::SeqCst) {
+        std::thread::sleep(TIMER_TICK);
+        let table = inner.table.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let rate_limiter =
+            inner.keys.read().unwrap_or_else(|p| p.into_inner()).rate_limiter.clone();
+        rate_limiter.try_reset_count();
+        for peer in table.by_key.values() {
+            let (out, endpoint) = {
+                let mut st = lock(&peer.state);
+                (st.tunn.update_timers(), st.endpoint)
+            };
+            if let (Ok(Some(packet)), Some(to)) = (out, endpoint) {
+                register_index(inner, &packet, peer);
+                send(inner, packet, to);
+            }
+        }
+        lock(&inner.by_index).retain(|idx, _| inner.index_table.in_use(*idx));
+    }
+}
+
+/// The UAPI `get=1` answer (<https://www.wireguard.com/xplatform/>), which `wg show` reads.
+/// The private key is part of the protocol's answer: the socket is root's only.
+pub fn uapi_get(device: &Device) -> String {
+    use std::fmt::Write as _;
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let mut out = String::new();
+    {
+        let keys = device.inner.keys.read().unwrap_or_else(|p| p.into_inner());
+        let _ = writeln!(out, "private_key={}", hex(&keys.secret.to_bytes()));
+    }
+    let _ = writeln!(out, "listen_port={}", device.inner.port);
+    let _ = writeln!(out, "fwmark={}", device.inner.fwmark);
+    let now = std::time::SystemTime::now();
+    for p in device.peers() {
+        let _ = writeln!(out, "public_key={}", hex(&p.public_key));
+        if let Some(e) = p.endpoint {
+            let _ = writeln!(out, "endpoint={e}");
+        }
+        for ip in &p.allowed_ips {
+            let len = if ip.is_ipv4() { 32 } else { 128 };
+            let _ = writeln!(out, "allowed_ip={ip}/{len}");
+        }
+        let at = p
+            .last_handshake
+            .and_then(|d| now.checked_sub(d))
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        let (sec, nsec) = at.map_or((0, 0), |d| (d.as_secs(), d.subsec_nanos()));
+        let _ = writeln!(out, "last_handshake_time_sec={sec}");
+        let _ = writeln!(out, "last_handshake_time_nsec={nsec}");
+        let _ = writeln!(out, "rx_bytes={}", p.rx_bytes);
+        let _ = writeln!(out, "tx_bytes={}", p.tx_bytes);
+        let _ = writeln!(out, "persistent_keepalive_interval={}", p.keepalive.unwrap_or(0));
+        let _ = writeln!(out, "protocol_version=1");
+    }
+    out.push_str("errno=0\n");
+    out
+}
+
+/// Serves the UAPI on `listener` (bound 0600 by the caller) until the device is dropped:
+/// `get=1` answers with the device's state; `set=1` is refused, since the agent owns the
+/// configuration (change it through the agent, as `cilium encryption rotate` does).
+pub fn serve_uapi(device: std::sync::Weak<Device>, listener: std::os::unix::net::UnixListener) {
+    use std::io::BufRead;
+    let _ = listener.set_nonblocking(true);
+    loop {
+        let Some(dev) = device.upgrade() else { return };
+        if !readable(&listener) {
+            drop(dev);
+            continue;
+        }
+        let Ok((stream, _)) = listener.accept() else { continue };
+        let _ = stream.set_nonblocking(false);
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+        let mut reader = std::io::BufReader::new(&stream).take(4096);
+        let mut first = String::new();
+        if reader.read_line(&mut first).is_err() {
+            continue;
+        }
+        // The request ends with an empty line.
+        let mut rest = String::new();
+        while reader.read_line(&mut rest).is_ok_and(|n| n > 1) {
+            rest.clear();
+        }
+        let answer = match first.trim() {
+            "get=1" => uapi_get(&dev),
+            _ => format!("errno={}\n", nix::libc::EPERM),
+        };
+        let _ = (&stream).write_all(answer.as_bytes());
+        let _ = (&stream).write_all(b"\n");
+    }
+}
