@@ -92,11 +92,37 @@ pub fn require_capabilities() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The kernel's ARP and NDP tables are one per machine, shared by every namespace: N VMs on
+/// one host hold about 2N² entries (each VM's peers on `eth0` and again on `cilium_wg0`), so
+/// past ~22 VMs the default `gc_thresh3` of 1024 overflows, new neighbours fail and packets
+/// are discarded before they reach any device. Real VMs each have their own kernel; a fleet of
+/// namespaces needs the shared limits raised (never lowered).
+fn raise_neighbour_limits(vms: usize) -> anyhow::Result<()> {
+    let want = (4 * vms * vms).max(1024);
+    for family in ["ipv4", "ipv6"] {
+        for (knob, value) in
+            [("gc_thresh1", want / 8), ("gc_thresh2", want / 2), ("gc_thresh3", want)]
+        {
+            let path = format!("/proc/sys/net/{family}/neigh/default/{knob}");
+            let now: usize = fs::read_to_string(&path)
+                .with_context(|| format!("reading {path}"))?
+                .trim()
+                .parse()
+                .with_context(|| format!("parsing {path}"))?;
+            if now < value {
+                fs::write(&path, value.to_string()).with_context(|| format!("raising {path}"))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Testbed {
     /// Creates the bridge and the VMs, each `(name, address/len)`. `bin_dir` holds our binaries.
     pub fn create(prefix: &str, vms: &[(&str, &str)], bin_dir: &Path) -> anyhow::Result<Testbed> {
         require_capabilities()?;
         cleanup(prefix)?;
+        raise_neighbour_limits(vms.len())?;
         let root = Path::new("/run").join(prefix);
         let mut tb = Testbed {
             prefix: prefix.to_string(),

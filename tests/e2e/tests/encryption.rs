@@ -183,6 +183,8 @@ fn wrong_secret_never_becomes_a_peer_and_late_joiners_are_picked_up() {
         "{}",
         status["cluster"]
     );
+    // As cilium-health: a node out of reach makes the cluster's health a warning.
+    assert_eq!(status["cluster"]["ciliumHealth"]["state"], "Warning", "{}", status["cluster"]);
 
     // vm2 joins later; vm1 picks it up without a restart.
     tb.start_agent("vm2", &seed_config("vm2", &all, &[])).expect("vm2");

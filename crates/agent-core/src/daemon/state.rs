@@ -613,8 +613,9 @@ impl Agent {
             );
         }
         let health = match (self.membership(), self.health()) {
+            // As cilium-health: any node out of reach is a warning, whatever the others say.
             (Some(m), Some(h)) => Status::new(
-                state::OK,
+                if reachable.0 == reachable.1 { state::OK } else { state::WARNING },
                 format!(
                     "{}/{} reachable (Probe interval: {}), {} announcements rejected",
                     reachable.0,
