@@ -349,28 +349,24 @@ fn register_index(inner: &Inner, packet: &WgKind, peer: &Arc<Peer>) {
 
 /// The destination of an IP packet.
 fn destination(buf: &[u8]) -> Option<IpAddr> {
-    match buf.first()? >> 4 {
-        4 if buf.len() >= 20 => {
-            let b: [u8; 4] = buf[16..20].try_into().ok()?;
-            Some(IpAddr::from(b))
-        }
-        6 if buf.len() >= 40 => {
-            let b: [u8; 16] = buf[24..40].try_into().ok()?;
-            Some(IpAddr::from(b))
-        }
-        _ => None,
-    }
+    address_at(buf, 16, 24)
 }
 
 /// The source of an IP packet.
 fn source(buf: &[u8]) -> Option<IpAddr> {
+    address_at(buf, 12, 8)
+}
+
+/// The address at `v4` or `v6` bytes into an IP header, by the packet's version, when the
+/// whole fixed header is there.
+fn address_at(buf: &[u8], v4: usize, v6: usize) -> Option<IpAddr> {
     match buf.first()? >> 4 {
         4 if buf.len() >= 20 => {
-            let b: [u8; 4] = buf[12..16].try_into().ok()?;
+            let b: [u8; 4] = buf.get(v4..v4 + 4)?.try_into().ok()?;
             Some(IpAddr::from(b))
         }
         6 if buf.len() >= 40 => {
-            let b: [u8; 16] = buf[8..24].try_into().ok()?;
+            let b: [u8; 16] = buf.get(v6..v6 + 16)?.try_into().ok()?;
             Some(IpAddr::from(b))
         }
         _ => None,
