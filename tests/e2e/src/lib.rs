@@ -636,6 +636,18 @@ pub fn build_binaries(release: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Whether a tcpdump line (`-nn`) is a packet from or to `port`. Reads the two address fields
+/// around `>`: matching text anywhere would also match the timestamp (`21:45:23.808084`).
+pub fn touches_port(line: &str, port: u16) -> bool {
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let Some(arrow) = fields.iter().position(|f| *f == ">") else { return false };
+    let port = port.to_string();
+    let has = |field: Option<&&str>| {
+        field.and_then(|f| f.trim_end_matches(':').rsplit_once('.')).is_some_and(|(_, p)| p == port)
+    };
+    arrow > 0 && (has(fields.get(arrow - 1)) || has(fields.get(arrow + 1)))
+}
+
 /// Polls `check` until it holds or `timeout` passes; fails with `what`.
 pub fn wait_for(
     what: &str,
@@ -786,3 +798,20 @@ while True:
     with open(sys.argv[3], "a") as f: f.write("pong %d\n" % n)
     n += 1; time.sleep(0.1)
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::touches_port;
+
+    #[test]
+    fn ports_are_read_from_the_addresses_not_the_timestamp() {
+        let wg = "21:45:23.808084 IP 192.168.1.10.51871 > 192.168.1.11.51871: UDP, length 96";
+        assert!(!touches_port(wg, 8080));
+        assert!(touches_port(wg, 51871));
+        let syn = "21:45:23.1 IP 192.168.1.11.40000 > 192.168.1.10.8080: Flags [S], seq 1";
+        assert!(touches_port(syn, 8080));
+        let reply = "21:45:23.1 IP 192.168.1.10.8080 > 192.168.1.11.40000: Flags [S.], seq 2";
+        assert!(touches_port(reply, 8080));
+        assert!(!touches_port("21:45:23.808080 ARP, Request who-has 192.168.1.10", 8080));
+    }
+}

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use testbed::{
     SEED_VMS, TEST_SECRET, Testbed, built_binaries, seed_cluster, seed_cluster_with, seed_config,
-    sweep_stale, unique_prefix, wait_for,
+    sweep_stale, touches_port, unique_prefix, wait_for,
 };
 
 /// Captures on `vm`'s eth0 the IP packets with `peer` while `during` runs (ARP, which the
@@ -47,7 +47,7 @@ fn seed_two_vms_are_encrypted_on_the_wire() {
         }
     });
     assert!(lines.iter().any(|l| l.contains(".51871: UDP")), "WireGuard on the wire: {lines:#?}");
-    let plaintext: Vec<&String> = lines.iter().filter(|l| l.contains(".8080")).collect();
+    let plaintext: Vec<&String> = lines.iter().filter(|l| touches_port(l, 8080)).collect();
     assert!(plaintext.is_empty(), "no plaintext HTTP on the wire: {plaintext:#?}");
     let other: Vec<&String> = lines.iter().filter(|l| !l.contains(".51871: UDP")).collect();
     assert!(
@@ -265,7 +265,7 @@ fn a_dead_backend_leaks_nothing() {
             assert!(!vm2.http_ok("http://192.168.1.10:8080/"), "fails closed");
         }
     });
-    let plaintext: Vec<&String> = lines.iter().filter(|l| l.contains(".8080")).collect();
+    let plaintext: Vec<&String> = lines.iter().filter(|l| touches_port(l, 8080)).collect();
     assert!(plaintext.is_empty(), "not one plaintext packet to the peer: {plaintext:#?}");
     // vm1's probes through the tunnel get no answer: vm2 is Unreachable there.
     let vm1 = tb.vm("vm1").clone();
@@ -291,7 +291,7 @@ fn a_dead_backend_leaks_nothing() {
     let lines = capture.finish().expect("capture");
     let _ = client.kill();
     let _ = client.wait();
-    let plaintext: Vec<&String> = lines.iter().filter(|l| l.contains(".8080")).collect();
+    let plaintext: Vec<&String> = lines.iter().filter(|l| touches_port(l, 8080)).collect();
     assert!(plaintext.is_empty(), "plaintext while the agent started: {plaintext:#?}");
     assert!(lines.iter().any(|l| l.contains(".51871: UDP")), "the tunnel is back: {lines:#?}");
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use testbed::{
     SEED_VMS, TEST_SECRET, Testbed, built_binaries, seed_cluster_with, seed_config, sweep_stale,
-    unique_prefix, wait_for,
+    touches_port, unique_prefix, wait_for,
 };
 
 /// A UDP listener (`python3 udp.py ADDRESS PORT LOG`) that appends every datagram to a file.
@@ -205,7 +205,7 @@ fn a_reboot_leaks_nothing_before_the_agent_runs() {
         .expect("up");
     let hammer = "while true; do curl -s -o /dev/null -m 0.3 http://192.168.1.10:8080/; done";
     let leaks = |lines: &[String]| -> Vec<String> {
-        lines.iter().filter(|l| l.contains(".8080")).cloned().collect()
+        lines.iter().filter(|l| touches_port(l, 8080)).cloned().collect()
     };
 
     // Without the boot unit, the window is real: this is what the unit closes.
@@ -293,7 +293,7 @@ fn encryption_that_fails_to_start_leaves_peers_blocked() {
         let _ = client.kill();
         let _ = client.wait();
         let lines = capture.finish().expect("capture");
-        let leaks: Vec<&String> = lines.iter().filter(|l| l.contains(".8080")).collect();
+        let leaks: Vec<&String> = lines.iter().filter(|l| touches_port(l, 8080)).collect();
         assert!(leaks.is_empty(), "{what}: plaintext to the peer: {leaks:#?}");
         tb.kill_agent("vm2");
         if let Some(dir) = read_only {

@@ -357,6 +357,21 @@ fn source(buf: &[u8]) -> Option<IpAddr> {
     address_at(buf, 12, 8)
 }
 
+/// The IP packet inside a decrypted WireGuard payload: the sender pads plaintext to a multiple
+/// of 16 bytes, and the padding must not reach the TUN (the kernel would trim it only after the
+/// firewall had counted it). `None` when the header's own length does not fit what arrived.
+fn ip_packet(buf: &[u8]) -> Option<&[u8]> {
+    let len = match buf.first()? >> 4 {
+        4 => {
+            let total = usize::from(u16::from_be_bytes(buf.get(2..4)?.try_into().ok()?));
+            (total >= 20).then_some(total)?
+        }
+        6 => 40 + usize::from(u16::from_be_bytes(buf.get(4..6)?.try_into().ok()?)),
+        _ => return None,
+    };
+    buf.get(..len)
+}
+
 /// The address at `v4` or `v6` bytes into an IP header, by the packet's version, when the
 /// whole fixed header is there.
 fn address_at(buf: &[u8], v4: usize, v6: usize) -> Option<IpAddr> {
@@ -496,6 +511,7 @@ fn udp_to_tun(inner: &Inner) {
             if bytes.is_empty() {
                 continue;
             }
+            let Some(bytes) = ip_packet(bytes) else { continue };
             let allowed = source(bytes)
                 .and_then(|src| table.by_ip.get(&src))
                 .is_some_and(|owner| Arc::ptr_eq(owner, &peer));
@@ -597,5 +613,47 @@ pub fn serve_uapi(device: std::sync::Weak<Device>, listener: std::os::unix::net:
         };
         let _ = (&stream).write_all(answer.as_bytes());
         let _ = (&stream).write_all(b"\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ipv4(total: u16, padded_to: usize) -> Vec<u8> {
+        let mut p = vec![0u8; padded_to];
+        p[0] = 0x45;
+        p[2..4].copy_from_slice(&total.to_be_bytes());
+        p[12..16].copy_from_slice(&[10, 0, 0, 1]);
+        p[16..20].copy_from_slice(&[10, 0, 0, 2]);
+        p
+    }
+
+    #[test]
+    fn padding_is_cut_at_the_header_length() {
+        // A 60-byte SYN arrives padded to 64, as every WireGuard sender pads it.
+        let padded = ipv4(60, 64);
+        assert_eq!(ip_packet(&padded).map(<[u8]>::len), Some(60));
+        let mut v6 = vec![0u8; 48];
+        v6[0] = 0x60;
+        v6[4..6].copy_from_slice(&4u16.to_be_bytes());
+        assert_eq!(ip_packet(&v6).map(<[u8]>::len), Some(44));
+    }
+
+    #[test]
+    fn a_header_claiming_more_than_arrived_is_refused() {
+        assert_eq!(ip_packet(&ipv4(80, 64)), None);
+        assert_eq!(ip_packet(&ipv4(12, 64)), None);
+        assert_eq!(ip_packet(&[0x45, 0]), None);
+        assert_eq!(ip_packet(&[0x10; 40]), None);
+        assert_eq!(ip_packet(&[]), None);
+    }
+
+    #[test]
+    fn addresses_come_from_the_fixed_header() {
+        let p = ipv4(20, 20);
+        assert_eq!(source(&p), Some(IpAddr::from([10, 0, 0, 1])));
+        assert_eq!(destination(&p), Some(IpAddr::from([10, 0, 0, 2])));
+        assert_eq!(source(&p[..19]), None);
     }
 }
