@@ -37,6 +37,8 @@ pub mod health;
 #[cfg(feature = "agent")]
 pub mod identity;
 #[cfg(feature = "agent")]
+pub mod kvstore;
+#[cfg(feature = "agent")]
 pub mod logging;
 #[cfg(feature = "agent")]
 pub mod metrics;
