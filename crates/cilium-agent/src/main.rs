@@ -81,6 +81,14 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
                 nl.delete_link(agent_core::wireguard::IFNAME).await
             })
             .context("removing the tunnel's routing")?;
+        // Leaving the fleet for good: the peers drop this node now, not at its lease's end.
+        match runtime.block_on(agent_core::daemon::leave_kvstore(c)) {
+            Ok(Some(key)) => {
+                let _ = writeln!(std::io::stdout(), "Removed this node's kvstore entry {key}");
+            }
+            Ok(None) => {}
+            Err(e) => anyhow::bail!("removing this node's kvstore entry: {e}"),
+        }
         let _ = writeln!(
             std::io::stdout(),
             "Removed the datapath pinned under {}",

@@ -6,6 +6,7 @@ mod encryption;
 mod foundation;
 mod hubble;
 mod kernel_wireguard;
+mod kvstore;
 mod listeners;
 mod metrics;
 mod policy;

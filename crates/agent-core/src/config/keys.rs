@@ -197,7 +197,19 @@ pub const KEYS: &[KeyDef] = &[
     key("debug.enabled", Bool, Scalar("false"), "debug logging (same as log.level=debug)"),
     key("log.format", Enum(&["text", "json"]), Scalar("text"), "log format"),
     key("log.level", Enum(LOG_LEVELS), Scalar("info"), "log level"),
-    key("etcd.endpoints", List, Empty, "etcd endpoints for node discovery"),
+    key("etcd.endpoints", List, Empty, "etcd endpoints for node discovery (kvstore mode)"),
+    key(
+        "etcd.config",
+        Path,
+        NoDefault,
+        "Cilium's etcd client file: endpoints, trusted-ca-file, cert-file, key-file, username, password",
+    ),
+    key(
+        "etcd.leaseTTL",
+        Duration { min_ms: 25_000 },
+        Scalar("1m"),
+        "lease of this node's kvstore entry: how long peers keep a node that vanished",
+    ),
     key(
         "consul.address",
         Str,

@@ -104,6 +104,10 @@ pub struct Config {
     pub log_format: LogFormat,
     /// etcd endpoints for discovery.
     pub etcd_endpoints: Vec<String>,
+    /// The kvstore, when `etcd.endpoints` or `etcd.config` is set.
+    pub etcd: Option<crate::kvstore::EtcdConfig>,
+    /// Lease TTL of this node's kvstore entry.
+    pub etcd_lease_ttl: Duration,
     /// bpffs mount point.
     pub bpf_root: PathBuf,
     /// Preallocate BPF maps.
@@ -400,6 +404,19 @@ fn build(
             "encryption.nodeEncryption: false is ignored: on a VM the host's traffic is the workload's, and it is always encrypted".into(),
         );
     }
+    let etcd_file = string("etcd.config").map(PathBuf::from);
+    let etcd = if etcd_file.is_none() && etcd_endpoints.is_empty() {
+        None
+    } else {
+        match crate::kvstore::EtcdConfig::load(etcd_file.as_deref(), &etcd_endpoints) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                let k = if etcd_file.is_some() { "etcd.config" } else { "etcd.endpoints" };
+                fail(k, e.to_string());
+                None
+            }
+        }
+    };
     if values.contains_key("consul.address") {
         warnings.push("consul.address is accepted but Consul discovery is not supported; use nodes: or etcd.endpoints".into());
     }
@@ -474,6 +491,9 @@ fn build(
         log_level,
         log_format,
         etcd_endpoints,
+        etcd,
+        etcd_lease_ttl: duration("etcd.leaseTTL")
+            .unwrap_or(crate::nodes::kvstore::DEFAULT_LEASE_TTL),
         bpf_root: path("bpf.root", "/sys/fs/bpf"),
         bpf_preallocate: boolean("bpf.preallocateMaps"),
         bpf_ct_max: uint("bpf.ctMax").map(|n| n as u32),

@@ -307,8 +307,11 @@ fn debug_enabled_raises_log_level() {
 #[test]
 fn every_key_round_trips_through_the_file() {
     // Each registry key written with its default (or a sample) must load from a file.
+    let etcd = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(etcd.path(), "endpoints: [http://127.0.0.1:2379]\n").expect("write");
     for def in keys::KEYS {
         let sample = match (def.kind, def.default) {
+            _ if def.path == "etcd.config" => etcd.path().display().to_string(),
             (_, keys::Default::Scalar(s)) => format!("\"{s}\""),
             (keys::Kind::Map, _) => "{}".into(),
             (keys::Kind::Duration { .. }, _) => "1h".into(),

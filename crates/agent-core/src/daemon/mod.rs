@@ -75,6 +75,9 @@ pub enum DaemonError {
     /// The cluster secret cannot be used.
     #[error(transparent)]
     Secret(#[from] crate::nodes::SecretError),
+    /// The etcd client cannot be set up (its files).
+    #[error("kvstore: {0}")]
+    Kvstore(#[from] crate::kvstore::etcd::SetupError),
     /// The membership port could not be bound.
     #[error("cannot listen for node announcements on TCP {port}")]
     Membership {
@@ -465,7 +468,7 @@ async fn start_membership(
     // tunnel; without a working tunnel there is nothing to listen on there.
     let tunnel = c.encryption.enabled.then(|| crate::wireguard::IFNAME.to_string());
     let m = Arc::new(Membership::new(
-        secret,
+        secret.clone(),
         local,
         c.cluster_port,
         ANNOUNCE_INTERVAL,
@@ -527,6 +530,26 @@ async fn start_membership(
         }
     });
     let mut tasks = vec![sync];
+    if let Some(etcd) = &c.etcd {
+        let store = crate::kvstore::etcd::Etcd::new(etcd)?;
+        let status = Arc::new(crate::kvstore::KvStatus::default());
+        agent.set_kvstore(status.clone());
+        let nodes = Arc::new(crate::nodes::kvstore::NodeStore::new(
+            Arc::new(store),
+            m.clone(),
+            secret,
+            c.cluster_id,
+            c.etcd_lease_ttl,
+            Some(c.state_dir.join(KVSTORE_LEASE_FILE)),
+            status,
+        ));
+        tracing::info!(endpoints = ?etcd.endpoints, "kvstore mode: membership through etcd");
+        tasks.extend([
+            tokio::spawn(nodes.clone().register_loop()),
+            tokio::spawn(nodes.clone().watch_loop()),
+            tokio::spawn(nodes.status_loop()),
+        ]);
+    }
     if let Some(interval) = c.health_interval {
         let health = Arc::new(crate::health::Health::new(interval));
         agent.set_health(health.clone());
@@ -541,6 +564,27 @@ async fn start_membership(
     }
     Ok(tasks)
 }
+
+/// `cilium-agent --cleanup` in kvstore mode: deletes this node's entry and ends its lease, so
+/// that every peer drops it now rather than when the lease runs out. Returns the key removed.
+pub async fn leave_kvstore(c: &crate::config::Config) -> Result<Option<String>, String> {
+    let Some(etcd) = &c.etcd else { return Ok(None) };
+    let store = crate::kvstore::etcd::Etcd::new(etcd).map_err(|e| e.to_string())?;
+    let host_name = nix::unistd::gethostname()
+        .ok()
+        .and_then(|h| h.into_string().ok())
+        .unwrap_or_else(|| "localhost".into());
+    let ips: Vec<IpAddr> = local_addrs().into_iter().map(|(_, ip)| ip).collect();
+    let name = state::node_name(c, host_name, &ips);
+    let lease_file = c.state_dir.join(KVSTORE_LEASE_FILE);
+    crate::nodes::kvstore::NodeStore::deregister(&store, &c.cluster_name, &name, &lease_file)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(Some(crate::nodes::kvstore::node_key(&c.cluster_name, &name)))
+}
+
+/// Where the lease of this node's kvstore entry is kept across restarts.
+pub const KVSTORE_LEASE_FILE: &str = "kvstore-lease";
 
 /// What `nodes:` entitles each named node to claim: the addresses listed under its name.
 fn entitlements(

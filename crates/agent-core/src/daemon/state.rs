@@ -55,6 +55,7 @@ pub struct Agent {
     policy: Mutex<PolicyState>,
     enforcement: std::sync::atomic::AtomicU32,
     membership: std::sync::OnceLock<Arc<Membership>>,
+    kvstore: std::sync::OnceLock<Arc<crate::kvstore::KvStatus>>,
     health: std::sync::OnceLock<Arc<crate::health::Health>>,
     wireguard: std::sync::OnceLock<Arc<WireGuard>>,
     wireguard_error: std::sync::OnceLock<String>,
@@ -81,6 +82,14 @@ pub fn version_string() -> String {
     format!("{v} (v{v})")
 }
 
+/// This node's name: `nodeName`, else what the others call us (an entry of `nodes:` with one
+/// of our addresses and a name; Ansible writes the inventory names there), else the host name.
+pub fn node_name(config: &Config, host_name: String, local_ips: &[IpAddr]) -> String {
+    let listed =
+        config.nodes.iter().find(|n| local_ips.contains(&n.ip)).and_then(|n| n.name.clone());
+    config.node_name.clone().or(listed).unwrap_or(host_name)
+}
+
 impl Agent {
     /// Builds the state. `local_ips` are this host's addresses, used to find itself in `nodes:`.
     pub fn new(
@@ -92,11 +101,7 @@ impl Agent {
         datapath: DatapathState,
         policy: PolicyState,
     ) -> Self {
-        // What the others call us comes first: an entry of `nodes:` with one of our addresses
-        // and a name (Ansible writes the inventory names there), else the host name.
-        let listed =
-            config.nodes.iter().find(|n| local_ips.contains(&n.ip)).and_then(|n| n.name.clone());
-        let node_name = config.node_name.clone().or(listed).unwrap_or(host_name);
+        let node_name = node_name(&config, host_name, &local_ips);
         let options = RwLock::new(RuntimeOptions::new(
             config.log_level == "debug" || config.log_level == "trace",
             config.policy_audit_mode,
@@ -131,6 +136,7 @@ impl Agent {
             policy: Mutex::new(policy),
             enforcement: std::sync::atomic::AtomicU32::new(inherited),
             membership: std::sync::OnceLock::new(),
+            kvstore: std::sync::OnceLock::new(),
             health: std::sync::OnceLock::new(),
             wireguard: std::sync::OnceLock::new(),
             wireguard_error: std::sync::OnceLock::new(),
@@ -228,6 +234,11 @@ impl Agent {
     /// Attaches the membership subsystem (once, at start).
     pub fn set_membership(&self, m: Arc<Membership>) {
         let _ = self.membership.set(m);
+    }
+
+    /// Attaches the kvstore's status (once, at start, in kvstore mode).
+    pub fn set_kvstore(&self, s: Arc<crate::kvstore::KvStatus>) {
+        let _ = self.kvstore.set(s);
     }
 
     /// Attaches WireGuard (once, at start), or records why it failed.
@@ -428,13 +439,16 @@ impl Agent {
     pub fn status(&self) -> StatusResponse {
         let c = &self.config;
         let disabled = |msg: &str| Status::new(state::DISABLED, msg);
-        let kvstore = if c.etcd_endpoints.is_empty() {
-            disabled("static node list")
-        } else {
-            Status::new(
-                state::WARNING,
-                "etcd discovery is not available in this build; using the static node list",
-            )
+        let kvstore = match (self.kvstore.get(), &c.etcd) {
+            (Some(s), _) => {
+                let (st, msg) = s.line();
+                Status::new(st, msg)
+            }
+            (None, Some(_)) => Status::new(
+                state::FAILURE,
+                "Err: kvstore mode needs the cluster secret (cluster.secretFile), which signs the node entries",
+            ),
+            (None, None) => disabled("static node list"),
         };
         let encryption = if !c.encryption.enabled {
             EncryptionStatus { mode: "Disabled".into(), msg: String::new(), wireguard: None }
@@ -591,7 +605,7 @@ impl Agent {
             count(&health);
             nodes.push(NodeElement {
                 name: r.announcement.name.clone(),
-                source: "announcement".into(),
+                source: r.source.as_str().into(),
                 primary_address: Some(addressing(ip)),
                 health: Some(health),
             });

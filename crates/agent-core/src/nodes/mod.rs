@@ -10,6 +10,7 @@
 //! Discovery sits behind [`Discovery`] so that an etcd source can take the static list's place.
 
 pub mod announce;
+pub mod kvstore;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
@@ -64,6 +65,25 @@ pub fn snapshot_addresses(path: &std::path::Path) -> Vec<IpAddr> {
         .unwrap_or_default()
 }
 
+/// Where the registry learned of a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Its own signed announcements (static mode), or the snapshot of them.
+    Announcement,
+    /// Its signed entry in the kvstore, alive while its lease is.
+    Kvstore,
+}
+
+impl Source {
+    /// As `cilium node list` and `cilium status` name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Announcement => "announcement",
+            Source::Kvstore => "kvstore",
+        }
+    }
+}
+
 /// What the registry knows about one node.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeRecord {
@@ -71,6 +91,8 @@ pub struct NodeRecord {
     pub announcement: Announcement,
     /// When it was last heard from.
     pub last_seen: Instant,
+    /// Where it came from.
+    pub source: Source,
 }
 
 /// The membership subsystem.
@@ -95,6 +117,10 @@ pub struct Membership {
     snapshot: Option<std::path::PathBuf>,
     snapshot_writer: Mutex<()>,
     tunnel: Option<String>,
+    local_changed: watch::Sender<u64>,
+    /// The kvstore is the truth: announcements go to the listed nodes only (they bootstrap),
+    /// and records the store no longer holds are dropped by it, not by silence.
+    store_backed: std::sync::atomic::AtomicBool,
 }
 
 impl Membership {
@@ -114,6 +140,7 @@ impl Membership {
         entitled: BTreeMap<String, Vec<IpAddr>>,
     ) -> Membership {
         let (changed, _) = watch::channel(0);
+        let (local_changed, _) = watch::channel(0);
         let mut registry = BTreeMap::new();
         if let Some(path) = &snapshot
             && let Ok(bytes) = std::fs::read(path)
@@ -126,8 +153,14 @@ impl Membership {
             for a in
                 known.into_iter().filter(|a| a.cluster == local.cluster && a.name != local.name)
             {
-                registry
-                    .insert(a.name.clone(), NodeRecord { announcement: a, last_seen: long_ago });
+                registry.insert(
+                    a.name.clone(),
+                    NodeRecord {
+                        announcement: a,
+                        last_seen: long_ago,
+                        source: Source::Announcement,
+                    },
+                );
             }
         }
         Membership {
@@ -149,7 +182,153 @@ impl Membership {
             snapshot,
             snapshot_writer: Mutex::new(()),
             tunnel,
+            local_changed,
+            store_backed: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// Hands membership to a kvstore (see [`kvstore::NodeStore`]).
+    pub fn set_store_backed(&self) {
+        self.store_backed.store(true, Ordering::Relaxed);
+    }
+
+    fn is_store_backed(&self) -> bool {
+        self.store_backed.load(Ordering::Relaxed)
+    }
+
+    /// What this node says about itself now.
+    pub fn local(&self) -> Announcement {
+        self.local.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Fires whenever this node's own announcement changes (labels, key).
+    pub fn subscribe_local(&self) -> watch::Receiver<u64> {
+        self.local_changed.subscribe()
+    }
+
+    /// This node's announcement, signed now, as a kvstore entry carries it.
+    pub fn sealed_for_store(&self) -> String {
+        self.sealed_local(false)
+    }
+
+    /// Applies a verified kvstore entry: the node's addresses are its own unless another live
+    /// node holds them. Returns whether the registry changed.
+    pub fn store_apply(&self, mut a: Announcement) -> Result<bool, Rejected> {
+        let local = self.local();
+        if a.name == local.name {
+            return Ok(false);
+        }
+        let mut reg = self.registry.lock().unwrap_or_else(|p| p.into_inner());
+        let mut ips = Vec::new();
+        let mut refused = Vec::new();
+        for ip in &a.ips {
+            let holder = reg.iter().find(|(name, r)| {
+                **name != a.name
+                    && r.announcement.ips.contains(ip)
+                    && self.is_reachable(r)
+                    && !same_machine(&r.announcement, &a, *ip)
+            });
+            match holder {
+                _ if local.ips.contains(ip) => refused.push(format!("{ip} is this node's")),
+                Some((name, _)) => refused.push(format!("{ip} is held by {name}")),
+                None if !ips.contains(ip) => ips.push(*ip),
+                None => {}
+            }
+        }
+        if ips.is_empty() {
+            drop(reg);
+            let e = Rejected::NoAddress(refused.join("; "));
+            self.count_rejection(&e);
+            return Err(e);
+        }
+        if !refused.is_empty() {
+            let e = Rejected::NoAddress(refused.join("; "));
+            self.count_rejection(&e);
+        }
+        a.ips = ips;
+        let changed = reg.get(&a.name).is_none_or(|r| {
+            let mut old = r.announcement.clone();
+            old.timestamp = a.timestamp;
+            old.nonce.clone_from(&a.nonce);
+            old != a || r.source != Source::Kvstore
+        });
+        let renamed: Vec<String> = reg
+            .iter()
+            .filter(|(name, r)| {
+                **name != a.name
+                    && !a.wg_public_key.is_empty()
+                    && r.announcement.wg_public_key == a.wg_public_key
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        for old in &renamed {
+            reg.remove(old);
+        }
+        if changed {
+            tracing::info!(node = a.name, ips = ?a.ips, "node joined or changed (kvstore)");
+        }
+        reg.insert(
+            a.name.clone(),
+            NodeRecord { announcement: a, last_seen: Instant::now(), source: Source::Kvstore },
+        );
+        if changed || !renamed.is_empty() {
+            self.commit(reg);
+        }
+        Ok(changed)
+    }
+
+    /// The kvstore no longer holds `name` (deleted, or its lease ran out): it leaves, unless
+    /// `nodes:` lists it (listed nodes stay, their tunnels come back when they do).
+    pub fn store_remove(&self, name: &str) {
+        let listed = self.discovery.peers();
+        let mut reg = self.registry.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(r) = reg.get(name) else { return };
+        if r.announcement.ips.iter().any(|ip| listed.contains(ip)) {
+            return;
+        }
+        tracing::info!(node = name, "node left: its kvstore entry is gone");
+        reg.remove(name);
+        self.commit(reg);
+    }
+
+    /// After a full listing: every node the store does not hold (and `nodes:` does not list)
+    /// leaves, whatever told us of it before (the snapshot of a restart included).
+    pub fn store_retain(&self, present: &std::collections::BTreeSet<String>) {
+        let listed = self.discovery.peers();
+        let mut reg = self.registry.lock().unwrap_or_else(|p| p.into_inner());
+        let gone: Vec<String> = reg
+            .iter()
+            .filter(|(name, r)| {
+                !present.contains(*name) && !r.announcement.ips.iter().any(|ip| listed.contains(ip))
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        if gone.is_empty() {
+            return;
+        }
+        for name in &gone {
+            tracing::info!(node = name, "node left: not in the kvstore");
+            reg.remove(name);
+        }
+        self.commit(reg);
+    }
+
+    /// Counts a refused kvstore entry, logged as announcements are.
+    pub fn reject_stored(&self, key: &str, e: &Rejected) {
+        self.count_rejection(e);
+        if let Some(suppressed) = self.log_throttle.allow(e.reason()) {
+            tracing::warn!(key, reason = %e, suppressed, "ignored a kvstore node entry");
+        }
+    }
+
+    fn count_rejection(&self, e: &Rejected) {
+        self.rejected.fetch_add(1, Ordering::Relaxed);
+        *self
+            .rejected_by
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(e.reason())
+            .or_default() += 1;
     }
 
     /// Changes what this node announces and tells the peers at once.
@@ -158,6 +337,7 @@ impl Membership {
             let mut l = self.local.lock().unwrap_or_else(|p| p.into_inner());
             f(&mut l);
         }
+        self.local_changed.send_modify(|g| *g += 1);
         self.wake.notify_one();
     }
 
@@ -184,13 +364,7 @@ impl Membership {
     /// Counts a rejection, and logs it unless the same reason was logged moments ago: a peer
     /// sending garbage must not drown the real logs.
     fn reject(&self, from: IpAddr, e: &Rejected) {
-        self.rejected.fetch_add(1, Ordering::Relaxed);
-        *self
-            .rejected_by
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(e.reason())
-            .or_default() += 1;
+        self.count_rejection(e);
         if let Some(suppressed) = self.log_throttle.allow(e.reason()) {
             tracing::warn!(peer = %from, reason = %e, suppressed, "rejected a node announcement");
         }
@@ -239,7 +413,8 @@ impl Membership {
 
     /// True when `rec` was heard from recently enough.
     pub fn is_reachable(&self, rec: &NodeRecord) -> bool {
-        rec.last_seen.elapsed() < self.interval * MISSED_INTERVALS
+        // A kvstore entry lives as long as its lease: its presence is the node's word.
+        rec.source == Source::Kvstore || rec.last_seen.elapsed() < self.interval * MISSED_INTERVALS
     }
 
     /// This node's announcement, signed. Over the plaintext `bootstrap` port of an encrypted
@@ -343,7 +518,12 @@ impl Membership {
         if changed {
             tracing::info!(node = a.name, ips = ?a.ips, labels = ?a.labels, "node joined or changed");
         }
-        reg.insert(a.name.clone(), NodeRecord { announcement: a, last_seen: Instant::now() });
+        // A node the kvstore vouches for stays the store's: its entry going says it left.
+        let source = reg.get(&a.name).map_or(Source::Announcement, |r| r.source);
+        reg.insert(
+            a.name.clone(),
+            NodeRecord { announcement: a, last_seen: Instant::now(), source },
+        );
         if changed {
             self.commit(reg);
         }
@@ -375,7 +555,9 @@ impl Membership {
         let gone: Vec<String> = reg
             .iter()
             .filter(|(_, r)| {
-                !r.announcement.ips.iter().any(|ip| listed.contains(ip))
+                r.source == Source::Announcement
+                    && !self.is_store_backed()
+                    && !r.announcement.ips.iter().any(|ip| listed.contains(ip))
                     && r.last_seen.elapsed() > UNLISTED_TTL
             })
             .map(|(name, _)| name.clone())
@@ -516,7 +698,10 @@ impl Membership {
     pub async fn announce_loop(self: std::sync::Arc<Self>) {
         loop {
             self.expire_unlisted();
-            let peers = self.peer_addresses();
+            // With a kvstore, exchanges with every node would be the O(N²) chatter it
+            // replaces: only the listed nodes are talked to (the list bootstraps).
+            let peers =
+                if self.is_store_backed() { self.discovery.peers() } else { self.peer_addresses() };
             let exchanges = peers.into_iter().map(|ip| {
                 let me = self.clone();
                 async move {
