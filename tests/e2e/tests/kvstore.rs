@@ -150,6 +150,14 @@ fn etcd_only_vms_become_an_encrypted_cluster_and_survive_the_store_going_away() 
         .unwrap_or_else(|e| panic!("{}", dump(&tb, e)));
     assert_eq!(names(&vm1), three, "nobody dropped while etcd is away");
     assert!(pings(&vm1, "192.168.1.11"), "traffic keeps flowing");
+    // An agent that starts while the store is away works from its last snapshot.
+    tb.kill_agent("vm1");
+    tb.restart_agent("vm1").expect("vm1 during the outage");
+    wait_for("vm1 back from its snapshot", Duration::from_secs(30), || {
+        names(&vm1) == three && pings(&vm1, "192.168.1.11")
+    })
+    .unwrap_or_else(|e| panic!("{}", dump(&tb, e)));
+    assert!(tb.agent_log("vm1").contains("using the last snapshot"), "{}", tb.agent_log("vm1"));
     // vm4 starts meanwhile; it joins once the store is back.
     tb.start_agent("vm4", &config("vm4")).expect("vm4");
     let mut etcd = start_etcd(&tb);

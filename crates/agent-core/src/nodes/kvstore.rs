@@ -379,8 +379,19 @@ impl NodeStore {
     pub async fn watch_loop(self: Arc<Self>) {
         let mut applied: Option<i64> = None;
         let mut backoff = Duration::from_millis(500);
+        let mut said_snapshot = false;
         loop {
             let e = self.follow(&mut applied, &mut backoff).await;
+            if applied.is_none() && !said_snapshot {
+                // Started while the store is away: the registry restored from the last
+                // snapshot keeps the tunnels up until the first listing replaces it.
+                said_snapshot = true;
+                tracing::warn!(
+                    error = %e,
+                    nodes = self.membership.nodes().len(),
+                    "kvstore: etcd unreachable at start; using the last snapshot of the nodes until it answers"
+                );
+            }
             if let Error::Compacted(rev) = e {
                 tracing::info!(
                     revision = rev,
