@@ -105,6 +105,16 @@ fn etcd_only_vms_become_an_encrypted_cluster_and_survive_the_store_going_away() 
     let mut tb = Testbed::create(&unique_prefix(), VMS, built_binaries()).expect("testbed");
     tb.share_secret(TEST_SECRET).expect("secret");
     let mut etcd = start_etcd(&tb);
+    // The number vm3's labels hash to is already another label set's, cluster-wide: only
+    // the store's allocator gives every VM the same (other) number for vm3.
+    let vm3_labels: agent_core::identity::Labels =
+        [("cluster", "vm-cluster"), ("env", "production"), ("node", "vm3")]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .into();
+    let hashed = agent_core::identity::candidates(1, &vm3_labels).next().expect("a candidate");
+    let squat = format!("cilium/state/identities/v1/id/{hashed}");
+    etcdctl(tb.vm("store"), &["put", &squat, "node:app=squatter;node:cluster=vm-cluster;"])
+        .expect("etcdctl put");
     for vm in ["vm1", "vm2", "vm3"] {
         tb.start_agent(vm, &config(vm)).expect("agent");
     }
@@ -128,6 +138,45 @@ fn etcd_only_vms_become_an_encrypted_cluster_and_survive_the_store_going_away() 
     for vm in ["vm1", "vm2", "vm3"] {
         assert!(keys.contains(&format!("cilium/state/nodes/v1/vm-cluster/{vm}")), "{keys}");
     }
+
+    // Identities: one number per label set across the fleet, allocated in the store.
+    let id_of = |vm: &Vm, node: &str| -> Option<u64> {
+        let list = vm.cilium_json(&["identity", "list"]).ok()?;
+        list.as_array()?.iter().find_map(|i| {
+            let has = i["labels"].as_array()?.iter().any(|l| l == &format!("node:node={node}"));
+            if has { i["id"].as_u64() } else { None }
+        })
+    };
+    wait_for("vm1 and vm2 to agree on vm3's identity", Duration::from_secs(30), || {
+        let (a, b) = (id_of(&vm1, "vm3"), id_of(&vm2, "vm3"));
+        a.is_some() && a == b && a != Some(u64::from(hashed))
+    })
+    .unwrap_or_else(|e| {
+        panic!(
+            "{} vm1 {:?} vm2 {:?} hashed {hashed}",
+            dump(&tb, e),
+            id_of(&vm1, "vm3"),
+            id_of(&vm2, "vm3")
+        )
+    });
+    let vm3_id = id_of(&vm1, "vm3").expect("vm3's identity");
+    let master = etcdctl(
+        &store,
+        &["get", "--print-value-only", &format!("cilium/state/identities/v1/id/{vm3_id}")],
+    )
+    .expect("etcdctl get");
+    assert_eq!(master.trim(), "node:cluster=vm-cluster;node:env=production;node:node=vm3;");
+    let users = etcdctl(
+        &store,
+        &[
+            "get",
+            "--prefix",
+            "--keys-only",
+            &format!("cilium/state/identities/v1/value/{}", master.trim()),
+        ],
+    )
+    .expect("etcdctl get");
+    assert!(users.contains("/192.168.1.12"), "vm3 holds its identity: {users}");
 
     // Encrypted between the VMs: only WireGuard on the wire.
     wait_for("the tunnel to vm2", Duration::from_secs(20), || pings(&vm1, "192.168.1.11"))

@@ -531,11 +531,12 @@ async fn start_membership(
     });
     let mut tasks = vec![sync];
     if let Some(etcd) = &c.etcd {
-        let store = crate::kvstore::etcd::Etcd::new(etcd)?;
+        let store: Arc<dyn crate::kvstore::KvStore> =
+            Arc::new(crate::kvstore::etcd::Etcd::new(etcd)?);
         let status = Arc::new(crate::kvstore::KvStatus::default());
         agent.set_kvstore(status.clone());
         let nodes = Arc::new(crate::nodes::kvstore::NodeStore::new(
-            Arc::new(store),
+            store.clone(),
             m.clone(),
             secret,
             c.cluster_id,
@@ -544,7 +545,23 @@ async fn start_membership(
             status,
         ));
         tracing::info!(endpoints = ?etcd.endpoints, "kvstore mode: membership through etcd");
+        let ids = Arc::new(crate::identity::kvstore::IdentityStore::new(store, c.cluster_id));
+        let mut pins = ids.subscribe();
+        let a = agent.clone();
+        let apply_pins = tokio::spawn(async move {
+            while pins.changed().await.is_ok() {
+                let p = pins.borrow_and_update().clone();
+                let a2 = a.clone();
+                let r = tokio::task::spawn_blocking(move || a2.set_identity_pins(&p)).await;
+                if let Ok(Err(e)) = r {
+                    tracing::error!(error = %e, "updating policy for the cluster's identities");
+                }
+            }
+        });
         tasks.extend([
+            tokio::spawn(ids.clone().register_loop(m.clone(), nodes.subscribe_lease())),
+            tokio::spawn(ids.watch_loop()),
+            apply_pins,
             tokio::spawn(nodes.clone().register_loop()),
             tokio::spawn(nodes.clone().watch_loop()),
             tokio::spawn(nodes.status_loop()),

@@ -586,6 +586,12 @@ impl Agent {
         out
     }
 
+    /// Takes the kvstore's identity allocations; re-resolves when a number in use changed.
+    pub fn set_identity_pins(&self, pins: &BTreeMap<Labels, u32>) -> Result<(), ApiError> {
+        let renumbered = self.policy_state().identities.set_pinned(pins.clone());
+        if renumbered { self.regenerate() } else { Ok(()) }
+    }
+
     /// Replaces the set of remote VMs (from discovery) and re-resolves when it changed.
     pub fn set_remote_nodes(&self, nodes: Vec<RemoteNode>) -> Result<(), ApiError> {
         let mut events = Vec::new();

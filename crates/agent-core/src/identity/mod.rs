@@ -20,14 +20,29 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A label set, sorted by key.
 pub type Labels = BTreeMap<String, String>;
 
-/// Numeric identities for label sets. Each agent allocates locally; the number is derived
-/// from a hash of the labels, so VMs with the same view of the cluster agree on it (Hubble
-/// flows read the same everywhere) unless two label sets collide, which probing resolves.
+/// Numeric identities for label sets. Without a kvstore each agent allocates locally: the
+/// number is derived from a hash of the labels, so VMs with the same view of the cluster agree
+/// on it (Hubble flows read the same everywhere) unless two label sets collide, and then the
+/// order they were met in decides. With a kvstore, the store's allocations are pinned here and
+/// win: the same label set has the same number on every VM, collisions included.
 #[derive(Debug, Clone, Default)]
 pub struct Allocator {
     base: u32,
     by_labels: BTreeMap<Labels, u32>,
     by_id: BTreeMap<u32, Labels>,
+    pinned: BTreeMap<Labels, u32>,
+    pinned_ids: BTreeSet<u32>,
+}
+
+#[cfg(feature = "agent")]
+pub mod kvstore;
+
+/// The identity the hash of `labels` suggests in cluster `cluster_id`, then the next ones
+/// (wrapping within the cluster's range): the order both allocators try them in.
+pub fn candidates(cluster_id: u32, labels: &Labels) -> impl Iterator<Item = u32> {
+    let span = MAX_ALLOCATED - MIN_ALLOCATED + 1;
+    let start = fnv1a(labels) % span;
+    (0..span).map(move |i| (cluster_id << 16) | (MIN_ALLOCATED + (start + i) % span))
 }
 
 /// First locally allocated identity within a cluster's range (below it: reserved ones).
@@ -59,19 +74,44 @@ impl Allocator {
         if let Some(id) = self.by_labels.get(labels) {
             return *id;
         }
-        let span = MAX_ALLOCATED - MIN_ALLOCATED + 1;
-        let mut n = fnv1a(labels) % span;
-        for _ in 0..span {
-            let id = self.base | (MIN_ALLOCATED + n);
-            if let std::collections::btree_map::Entry::Vacant(slot) = self.by_id.entry(id) {
-                slot.insert(labels.clone());
-                self.by_labels.insert(labels.clone(), id);
-                return id;
+        let id = match self.pinned.get(labels) {
+            Some(id) => *id,
+            None => {
+                let free = candidates(self.base >> 16, labels)
+                    .find(|id| !self.by_id.contains_key(id) && !self.pinned_ids.contains(id));
+                // 65280 distinct label sets in one cluster: share the last one rather than fail.
+                let Some(id) = free else { return self.base | MAX_ALLOCATED };
+                id
             }
-            n = (n + 1) % span;
+        };
+        self.by_id.insert(id, labels.clone());
+        self.by_labels.insert(labels.clone(), id);
+        id
+    }
+
+    /// Replaces the store's allocations (within this cluster's range; others are ignored).
+    /// Local choices that disagree with them are forgotten, to be allocated again. Returns
+    /// whether anything allocated changed its number.
+    pub fn set_pinned(&mut self, pinned: BTreeMap<Labels, u32>) -> bool {
+        let range = (self.base | MIN_ALLOCATED)..=(self.base | MAX_ALLOCATED);
+        let mut ids = BTreeSet::new();
+        self.pinned =
+            pinned.into_iter().filter(|(_, id)| range.contains(id) && ids.insert(*id)).collect();
+        self.pinned_ids = ids;
+        let stale: Vec<(Labels, u32)> = self
+            .by_labels
+            .iter()
+            .filter(|(l, id)| match self.pinned.get(*l) {
+                Some(p) => p != *id,
+                None => self.pinned_ids.contains(id),
+            })
+            .map(|(l, id)| (l.clone(), *id))
+            .collect();
+        for (l, id) in &stale {
+            self.by_labels.remove(l);
+            self.by_id.remove(id);
         }
-        // 65280 distinct label sets in one cluster: share the last one rather than fail.
-        self.base | MAX_ALLOCATED
+        !stale.is_empty()
     }
 
     /// Forgets identities no longer in use.
@@ -108,5 +148,28 @@ mod tests {
         assert!((id & 0xffff) >= MIN_ALLOCATED);
         a.retain(&BTreeSet::new());
         assert!(a.labels(id).is_none());
+    }
+
+    #[test]
+    fn the_stores_numbers_win_over_local_ones() {
+        let l: Labels = [("node".to_string(), "vm3".to_string())].into();
+        let m: Labels = [("node".to_string(), "vm4".to_string())].into();
+        let mut a = Allocator::new(1);
+        let local = a.allocate(&l);
+        assert_eq!(local, candidates(1, &l).next().expect("a candidate"));
+        // Another label set holds that number cluster-wide; l got the next one.
+        let next = candidates(1, &l).nth(1).expect("a second candidate");
+        assert!(a.set_pinned([(m.clone(), local), (l.clone(), next)].into()), "renumbered");
+        assert_eq!(a.allocate(&l), next);
+        assert_eq!(a.allocate(&m), local);
+        assert!(!a.set_pinned([(m.clone(), local), (l.clone(), next)].into()), "no change");
+        // Unpinned label sets never take a pinned number.
+        let mut b = Allocator::new(1);
+        b.set_pinned([(m, local)].into());
+        assert_ne!(b.allocate(&l), local);
+        // Numbers outside the cluster's range are no pins.
+        let mut c = Allocator::new(1);
+        c.set_pinned([(l.clone(), 7)].into());
+        assert_ne!(c.allocate(&l), 7);
     }
 }

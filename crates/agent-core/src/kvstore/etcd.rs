@@ -300,6 +300,52 @@ impl KvStore for Etcd {
         })
     }
 
+    fn create(&self, key: &str, value: Vec<u8>) -> Call<'_, Option<Vec<u8>>> {
+        let key = key.as_bytes().to_vec();
+        Box::pin(async move {
+            let resp = self
+                .call(|ch| {
+                    let req = self.request(pb::TxnRequest {
+                        compare: vec![pb::Compare {
+                            result: pb::compare::CompareResult::Equal as i32,
+                            target: pb::compare::CompareTarget::Create as i32,
+                            key: key.clone(),
+                            target_union: Some(pb::compare::TargetUnion::CreateRevision(0)),
+                        }],
+                        success: vec![pb::RequestOp {
+                            request: Some(pb::request_op::Request::RequestPut(pb::PutRequest {
+                                key: key.clone(),
+                                value: value.clone(),
+                                ..Default::default()
+                            })),
+                        }],
+                        failure: vec![pb::RequestOp {
+                            request: Some(pb::request_op::Request::RequestRange(
+                                pb::RangeRequest { key: key.clone(), ..Default::default() },
+                            )),
+                        }],
+                    });
+                    async move { pb::kv_client::KvClient::new(ch).txn(req).await }
+                })
+                .await?
+                .into_inner();
+            if resp.succeeded {
+                return Ok(None);
+            }
+            let existing = resp.responses.into_iter().find_map(|r| match r.response {
+                Some(pb::response_op::Response::ResponseRange(range)) => {
+                    range.kvs.into_iter().next()
+                }
+                _ => None,
+            });
+            match existing {
+                Some(kv) => Ok(Some(entry(kv)?.value)),
+                // Deleted between the compare and the read: say "taken" rather than guess.
+                None => Ok(Some(Vec::new())),
+            }
+        })
+    }
+
     fn delete(&self, key: &str) -> Call<'_, ()> {
         let key = key.as_bytes().to_vec();
         Box::pin(async move {

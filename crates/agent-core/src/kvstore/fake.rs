@@ -138,6 +138,18 @@ impl KvStore for FakeStore {
         Box::pin(async move { r })
     }
 
+    fn create(&self, key: &str, value: Vec<u8>) -> Call<'_, Option<Vec<u8>>> {
+        let r = self.with(|s| {
+            s.check()?;
+            if let Some(e) = s.keys.get(key) {
+                return Ok(Some(e.value.clone()));
+            }
+            put(s, key, value, 0);
+            Ok(None)
+        });
+        Box::pin(async move { r })
+    }
+
     fn delete(&self, key: &str) -> Call<'_, ()> {
         let r = self.with(|s| {
             s.check()?;

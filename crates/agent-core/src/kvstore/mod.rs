@@ -119,6 +119,9 @@ pub trait KvStore: Send + Sync + std::fmt::Debug {
     fn list(&self, prefix: &str) -> Call<'_, Listing>;
     /// Writes `key`; with `lease`, the key goes when the lease does.
     fn put(&self, key: &str, value: Vec<u8>, lease: Option<LeaseId>) -> Call<'_, ()>;
+    /// Writes `key` only if it does not exist (one transaction): `None` when it was created,
+    /// else the value it already has.
+    fn create(&self, key: &str, value: Vec<u8>) -> Call<'_, Option<Vec<u8>>>;
     /// Deletes `key` (absent is fine).
     fn delete(&self, key: &str) -> Call<'_, ()>;
     /// A new lease that lives `ttl` unless kept alive.

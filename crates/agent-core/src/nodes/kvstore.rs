@@ -169,6 +169,9 @@ pub struct NodeStore {
     /// The newest signed timestamp accepted per node: an older entry put back (by someone
     /// with write access to the store) is a replay, and never rolls a node back.
     newest: Mutex<HashMap<String, u64>>,
+    /// The lease this node's entry lives under, once written: what else this node keeps in
+    /// the store (its identities' value keys) lives and dies with it.
+    lease: tokio::sync::watch::Sender<Option<LeaseId>>,
 }
 
 impl NodeStore {
@@ -195,7 +198,13 @@ impl NodeStore {
             lease_file,
             status,
             newest: Mutex::new(HashMap::new()),
+            lease: tokio::sync::watch::channel(None).0,
         }
+    }
+
+    /// The lease of this node's entry, from the first successful write on.
+    pub fn subscribe_lease(&self) -> tokio::sync::watch::Receiver<Option<LeaseId>> {
+        self.lease.subscribe()
     }
 
     fn prefix(&self) -> String {
@@ -282,6 +291,7 @@ impl NodeStore {
         loop {
             changes.mark_unchanged();
             self.put_local(lease).await?;
+            self.lease.send_if_modified(|l| l.replace(lease) != Some(lease));
             self.status.ok();
             *backoff = Duration::from_millis(500);
             loop {
