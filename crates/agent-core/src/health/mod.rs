@@ -82,18 +82,31 @@ impl Health {
     }
 
     /// Probes every peer membership knows of each interval, and at once when membership
-    /// changes (a node joined or got a new key: its tunnel is worth checking now).
+    /// changes those not known Reachable (a node joined or came back: its tunnel is worth
+    /// checking now). Not the reachable ones: in a fleet of a thousand, one join must not cost
+    /// a thousand probes on every node.
     pub async fn run(self: Arc<Self>, membership: Arc<Membership>) {
         let mut changes = membership.subscribe();
         let mut tick = tokio::time::interval(self.interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let timeout = self.interval.min(MAX_PROBE_TIME);
         loop {
-            tokio::select! {
-                _ = tick.tick() => {}
-                r = changes.changed() => if r.is_err() { return },
+            let everyone = tokio::select! {
+                _ = tick.tick() => true,
+                r = changes.changed() => if r.is_err() { return } else { false },
+            };
+            let mut peers = membership.peer_addresses();
+            {
+                let mut results = self.results.lock().unwrap_or_else(|p| p.into_inner());
+                if everyone {
+                    results.retain(|ip, _| peers.contains(ip));
+                } else {
+                    peers.retain(|ip| {
+                        !results.get(ip).is_some_and(|p| matches!(p.outcome, Outcome::Reachable(_)))
+                    });
+                }
             }
-            let probes = membership.peer_addresses().into_iter().map(|ip| {
+            let probes = peers.into_iter().map(|ip| {
                 let m = membership.clone();
                 async move {
                     let mut result = m.probe(ip, timeout).await;
