@@ -12,7 +12,8 @@
 //! every agent has it as a peer; the same idle figures. Ratios static over etcd close the run.
 //!
 //! `sudo cargo run --release -p bench --bin bench-fleet -- [--nodes 40] [--total 1000]
-//! [--joins 5] [--idle 30] [--backend userspace|kernel] [--discovery both|etcd|static]`
+//! [--joins 5] [--idle 30] [--backend userspace|kernel] [--discovery both|etcd|static]
+//! [--health off|on]`
 
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -36,6 +37,7 @@ struct Args {
     idle: u64,
     backend: String,
     discovery: String,
+    health: bool,
 }
 
 fn args() -> anyhow::Result<Args> {
@@ -46,6 +48,7 @@ fn args() -> anyhow::Result<Args> {
         idle: 30,
         backend: "userspace".into(),
         discovery: "both".into(),
+        health: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -57,9 +60,16 @@ fn args() -> anyhow::Result<Args> {
             "--idle" => a.idle = value()?.parse().context("--idle")?,
             "--backend" => a.backend = value()?,
             "--discovery" => a.discovery = value()?,
+            "--health" => {
+                a.health = match value()?.as_str() {
+                    "on" => true,
+                    "off" => false,
+                    _ => bail!("--health takes on or off"),
+                }
+            }
             other => bail!(
                 "unknown flag {other}; flags: --nodes N, --total N, --joins N, --idle SECONDS, \
-                 --backend userspace|kernel, --discovery both|etcd|static"
+                 --backend userspace|kernel, --discovery both|etcd|static, --health on|off"
             ),
         }
     }
@@ -381,11 +391,19 @@ fn join_line(what: &str, joins: &mut [f64], expected: usize) {
     );
 }
 
-fn with_backend(config: String, backend: &str) -> String {
-    config.replace(
+/// The seed's config with the bench's backend, and health probing as asked: off by default,
+/// because the synthetic nodes never answer, and probing a thousand dead peers (each probe
+/// starting WireGuard's 90 s of handshake retries) measures a fleet that is down, not one at
+/// rest. `--health on` measures probing itself.
+fn tuned(config: String, a: &Args) -> String {
+    let mut c = config.replace(
         "  nodeEncryption: true\n",
-        &format!("  nodeEncryption: true\n  backend: {backend}\n"),
-    )
+        &format!("  nodeEncryption: true\n  backend: {}\n", a.backend),
+    );
+    if !a.health {
+        c.push_str("healthChecking:\n  enabled: false\n");
+    }
+    c
 }
 
 fn run_etcd(a: &Args) -> anyhow::Result<Figures> {
@@ -429,7 +447,7 @@ fn run_etcd(a: &Args) -> anyhow::Result<Figures> {
         }
         let writer = Writer::start(&tb)?;
         let config = |name: &str| {
-            with_backend(seed_config(name, &[], &[]), &a.backend)
+            tuned(seed_config(name, &[], &[]), a)
                 .replace("nodes:\n", &format!("etcd:\n  endpoints:\n    - {STORE_URL}\n"))
         };
         let started = Instant::now();
@@ -497,8 +515,7 @@ fn run_static(a: &Args) -> anyhow::Result<Figures> {
     eprintln!("static: creating {} VMs", vms.len());
     let mut tb = Testbed::create(&unique_prefix(), &vms, built_binaries())?;
     tb.share_secret(TEST_SECRET)?;
-    let config =
-        |name: &str, members: &[&str]| with_backend(seed_config(name, members, &[]), &a.backend);
+    let config = |name: &str, members: &[&str]| tuned(seed_config(name, members, &[]), a);
     let members: Vec<String> = (0..a.nodes).map(ip).collect();
     let member_refs: Vec<&str> = members.iter().map(String::as_str).collect();
     let started = Instant::now();
@@ -546,6 +563,11 @@ fn run_static(a: &Args) -> anyhow::Result<Figures> {
 fn main() -> anyhow::Result<()> {
     let a = args()?;
     sweep_stale();
+    println!(
+        "health probing {} (--health), backend {}",
+        if a.health { "on" } else { "off" },
+        a.backend
+    );
     let etcd = (a.discovery != "static").then(|| run_etcd(&a)).transpose()?;
     let reference = (a.discovery != "etcd").then(|| run_static(&a)).transpose()?;
     if let (Some(e), Some(s)) = (&etcd, &reference) {

@@ -125,6 +125,12 @@ pub const KEYS: &[KeyDef] = &[
         "never send plaintext to a peer: block traffic to it while its tunnel is not up",
     ),
     key(
+        "encryption.persistentKeepalive",
+        Duration { min_ms: 0 },
+        Scalar("0s"),
+        "send each peer a WireGuard keepalive this often (0s: never, as Cilium; set it for peers behind NAT)",
+    ),
+    key(
         "encryption.backend",
         Enum(&["auto", "kernel", "userspace"]),
         Scalar("auto"),

@@ -141,6 +141,8 @@ pub struct Encryption {
     pub backend: String,
     /// Block plaintext to peers whose tunnel is not up.
     pub strict: bool,
+    /// WireGuard persistent keepalive in seconds; `None`: never.
+    pub persistent_keepalive: Option<u16>,
 }
 
 /// Hubble settings.
@@ -389,6 +391,9 @@ fn build(
         key_rotation: duration("encryption.keyRotation"),
         backend: string("encryption.backend").unwrap_or_else(|| "auto".into()),
         strict: boolean("encryption.strictMode"),
+        persistent_keepalive: duration("encryption.persistentKeepalive")
+            .map(|d| u16::try_from(d.as_secs()).unwrap_or(u16::MAX))
+            .filter(|s| *s > 0),
     };
     if encryption.node_encryption && !encryption.enabled {
         warnings.push(

@@ -307,6 +307,7 @@ async fn start_wireguard(
             .chain(local.iter().copied())
             .collect(),
         devices,
+        keepalive: c.encryption.persistent_keepalive,
     };
     let routes: Arc<dyn crate::wireguard::routing::RouteTable> = Arc::new(nl.clone());
     match WireGuard::start(&o, &nl, routes).await {

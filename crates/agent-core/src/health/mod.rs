@@ -17,6 +17,14 @@ use crate::nodes::Membership;
 
 /// Longest a single probe may take, whatever the interval.
 const MAX_PROBE_TIME: Duration = Duration::from_secs(3);
+/// Most probes a node starts per second. A round's probes start this far apart, so past
+/// `interval × MAX_PROBE_RATE` peers the round stretches instead of bursting (Cilium's
+/// CFP-32820 paces cilium-health the same way): probing costs a node as much at 1,000 peers
+/// as at 200, and a node that goes away is noticed later, not never.
+pub const MAX_PROBE_RATE: u32 = 20;
+
+const SPACING: Duration = Duration::from_millis(1000 / MAX_PROBE_RATE as u64);
+
 /// Exchanges per node and round before it counts as unreachable (Cilium's
 /// `health-check-icmp-failure-threshold` defaults to 3 as well).
 pub const ATTEMPTS: u32 = 3;
@@ -44,12 +52,18 @@ pub struct Probe {
 pub struct Health {
     interval: Duration,
     results: Mutex<BTreeMap<IpAddr, Probe>>,
+    /// How long the last full round took to start every probe (milliseconds).
+    round_ms: std::sync::atomic::AtomicU64,
 }
 
 impl Health {
     /// Health checking every `interval`.
     pub fn new(interval: Duration) -> Health {
-        Health { interval, results: Mutex::new(BTreeMap::new()) }
+        Health {
+            interval,
+            results: Mutex::new(BTreeMap::new()),
+            round_ms: std::sync::atomic::AtomicU64::new(0),
+        }
     }
 
     /// The probe interval.
@@ -57,12 +71,19 @@ impl Health {
         self.interval
     }
 
+    /// The time between two probes of one node: the interval, or longer in a fleet too large
+    /// to probe within it at [`MAX_PROBE_RATE`].
+    pub fn round(&self) -> Duration {
+        let paced = Duration::from_millis(self.round_ms.load(std::sync::atomic::Ordering::Relaxed));
+        self.interval.max(paced)
+    }
+
     /// The latest probe of `ip`, unless it is too old to mean anything (the prober stalled).
     pub fn latest(&self, ip: IpAddr) -> Option<Probe> {
         let results = self.results.lock().unwrap_or_else(|p| p.into_inner());
         results
             .get(&ip)
-            .filter(|p| p.at.elapsed() < self.interval * 3 + MAX_PROBE_TIME * ATTEMPTS)
+            .filter(|p| p.at.elapsed() < self.round() * 3 + MAX_PROBE_TIME * ATTEMPTS)
             .cloned()
     }
 
@@ -99,16 +120,23 @@ impl Health {
             {
                 let mut results = self.results.lock().unwrap_or_else(|p| p.into_inner());
                 if everyone {
-                    results.retain(|ip, _| peers.contains(ip));
+                    let known: std::collections::HashSet<IpAddr> = peers.iter().copied().collect();
+                    results.retain(|ip, _| known.contains(ip));
+                    let spread =
+                        SPACING.saturating_mul(u32::try_from(peers.len()).unwrap_or(u32::MAX));
+                    let ms = u64::try_from(spread.as_millis()).unwrap_or(u64::MAX);
+                    self.round_ms.store(ms, std::sync::atomic::Ordering::Relaxed);
                 } else {
                     peers.retain(|ip| {
                         !results.get(ip).is_some_and(|p| matches!(p.outcome, Outcome::Reachable(_)))
                     });
                 }
             }
-            let probes = peers.into_iter().map(|ip| {
+            let probes = peers.into_iter().enumerate().map(|(i, ip)| {
                 let m = membership.clone();
                 async move {
+                    let start = SPACING.saturating_mul(u32::try_from(i).unwrap_or(u32::MAX));
+                    tokio::time::sleep(start).await;
                     let mut result = m.probe(ip, timeout).await;
                     for _ in 1..ATTEMPTS {
                         if result.is_ok() {

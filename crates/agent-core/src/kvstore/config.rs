@@ -224,4 +224,14 @@ mod tests {
         };
         assert!(!format!("{c:?}").contains("hunter2"));
     }
+
+    #[test]
+    fn the_shipped_example_loads() {
+        let example =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/config/etcd-config.yaml");
+        let c = EtcdConfig::load(Some(&example), &[]).expect("deploy/config/etcd-config.yaml");
+        assert_eq!(c.endpoints, ["https://192.168.1.100:2379"]);
+        assert!(c.tls.ca.as_deref().is_some_and(|p| p.ends_with("deploy/config/etcd-ca.crt")));
+        assert!(c.tls.key.is_some() && c.username.is_none());
+    }
 }

@@ -77,6 +77,10 @@ pub struct WireGuard {
     key_path: PathBuf,
     mtu: Mtu,
     strict: bool,
+    /// Persistent keepalive (seconds). Off by default, as in Cilium: with it every peer costs
+    /// a packet per interval forever, and a dead one WireGuard's handshake retries forever,
+    /// work that grows with the fleet. Traffic starts a handshake when there is traffic.
+    keepalive: Option<u16>,
     device: routing::TunnelDevice,
     routes: Arc<dyn routing::RouteTable>,
     /// The peers of the last sync, by public key.
@@ -111,6 +115,8 @@ pub struct Options {
     pub local_ips: Vec<IpAddr>,
     /// Devices whose MTU bounds the tunnel's.
     pub devices: Vec<String>,
+    /// Persistent keepalive of every peer, seconds; `None`: never.
+    pub keepalive: Option<u16>,
 }
 
 /// Installs the routing rules and, in strict mode, makes sure every address of `peers` is
@@ -202,6 +208,7 @@ impl WireGuard {
             key_path: keys::key_path(&o.state_dir),
             mtu,
             strict: o.strict,
+            keepalive: o.keepalive,
             device: routing::TunnelDevice {
                 oif,
                 src4: o.local_ips.iter().copied().find(IpAddr::is_ipv4),
@@ -277,8 +284,8 @@ impl WireGuard {
     /// Makes the device's peers match `peers` (one per key; an address claimed twice goes to
     /// the first): peers the device has and `peers` lacks are removed, whoever added them (a
     /// kernel link adopted from an earlier run may have some). Returns how many keys are new
-    /// to the device. No handshake is forced: the persistent keepalive, and the announcements
-    /// and probes that follow a membership change at once, start one within moments.
+    /// to the device. No handshake is forced: the health probes that follow a membership change
+    /// at once (and the persistent keepalive, when set) start one within moments.
     async fn set_peers(&self, peers: Vec<PeerSpec>) -> Result<usize, WireguardError> {
         let mut next: BTreeMap<String, PeerSpec> = BTreeMap::new();
         let mut claimed = std::collections::BTreeSet::new();
@@ -333,12 +340,12 @@ impl WireGuard {
                             public_key: keys::parse_public(&p.public_key)?.to_bytes(),
                             endpoint: endpoint(p),
                             allowed_ips: p.ips.clone(),
-                            keepalive: KEEPALIVE,
+                            keepalive: self.keepalive.unwrap_or(0),
                         })
                     })
                     .collect();
-                // Setting a keepalive on a new peer makes the kernel send one at once, which
-                // starts the handshake.
+                // With a keepalive, the kernel sends one to a new peer at once, which starts
+                // the handshake; without, the first packet does.
                 dev.update_peers(&stale, &peers).await?;
             }
             Backend::Userspace(device) => {
@@ -350,7 +357,7 @@ impl WireGuard {
                             public_key: keys::parse_public(&p.public_key)?.to_bytes(),
                             endpoint: endpoint(p),
                             allowed_ips: p.ips.clone(),
-                            keepalive: Some(KEEPALIVE),
+                            keepalive: self.keepalive,
                         })
                     })
                     .collect();
@@ -505,9 +512,6 @@ impl Mtu {
 fn endpoint(p: &PeerSpec) -> Option<SocketAddr> {
     p.ips.iter().find(|ip| ip.is_ipv4()).or(p.ips.first()).map(|ip| SocketAddr::new(*ip, p.port))
 }
-
-/// Keepalive interval of every peer, in seconds.
-const KEEPALIVE: u16 = 25;
 
 /// The userspace device, with its UAPI socket (`wg show cilium_wg0` works).
 fn userspace_device(key: &KeyPair, mtu: u32) -> Result<Arc<userspace::Device>, WireguardError> {
