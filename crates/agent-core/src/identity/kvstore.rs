@@ -186,9 +186,9 @@ impl IdentityStore {
         });
     }
 
-    /// Mirrors the master keys: a listing, then the changes from its revision on; a lost
-    /// watch resumes after the last revision seen, a compacted one lists again. While the
-    /// store is away the last mirror stays. Runs until dropped.
+    /// Mirrors the master keys: a listing, then the changes from its revision on; after a
+    /// disconnect or a compacted revision, a listing again. While the store is away the last
+    /// mirror stays. Runs until dropped.
     pub async fn watch_loop(self: Arc<Self>) {
         let prefix = format!("{IDENTITIES_PREFIX}id/");
         let mut by_id: BTreeMap<u32, Labels> = BTreeMap::new();
@@ -203,6 +203,7 @@ impl IdentityStore {
                 e => e,
             };
             tracing::debug!(error = %e, "kvstore: watching the identities");
+            from = None;
             tokio::time::sleep(backoff).await;
             backoff = (backoff * 2).min(MAX_BACKOFF);
         }

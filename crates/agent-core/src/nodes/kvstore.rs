@@ -383,19 +383,22 @@ impl NodeStore {
         Ok(listing.revision)
     }
 
-    /// Lists the nodes, then follows the changes from the listing's revision: after a
-    /// disconnect the watch resumes after the last revision applied (nothing missed, nothing
-    /// replayed); a compacted revision means a full listing again. Runs until dropped.
+    /// Lists the nodes, then follows the changes from the listing's revision (nothing missed,
+    /// nothing replayed); after a disconnect or a compacted revision, a full listing again,
+    /// which also drops the nodes that vanished meanwhile. Runs until dropped.
     pub async fn watch_loop(self: Arc<Self>) {
         let mut applied: Option<i64> = None;
         let mut backoff = Duration::from_millis(500);
-        let mut said_snapshot = false;
+        // A listing has succeeded, or the log said that we run from the snapshot.
+        let mut started = false;
         loop {
             let e = self.follow(&mut applied, &mut backoff).await;
-            if applied.is_none() && !said_snapshot {
+            if applied.is_some() {
+                started = true;
+            } else if !started {
                 // Started while the store is away: the registry restored from the last
                 // snapshot keeps the tunnels up until the first listing replaces it.
-                said_snapshot = true;
+                started = true;
                 tracing::warn!(
                     error = %e,
                     nodes = self.membership.nodes().len(),
@@ -411,6 +414,9 @@ impl NodeStore {
                 continue;
             }
             self.failed("watching the nodes", &e);
+            // Back from an outage, a full listing: etcd may have come back from a backup or
+            // empty (its revisions then mean nothing), and a listing reconciles either way.
+            applied = None;
             tokio::time::sleep(backoff).await;
             backoff = (backoff * 2).min(MAX_BACKOFF);
         }
