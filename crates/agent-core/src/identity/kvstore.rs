@@ -11,21 +11,20 @@
 //! when the store answers late.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::watch;
 
 use super::{Labels, MAX_ALLOCATED, MIN_ALLOCATED};
-use crate::kvstore::{Change, Error, KvStore, LeaseId, WatchEvent};
+use crate::kvstore::mirror::{MAX_BACKOFF, Mirror};
+use crate::kvstore::{Change, Entry, Error, KvStore, LeaseId};
 use crate::nodes::Membership;
 
 /// Where identities live.
 pub const IDENTITIES_PREFIX: &str = "cilium/state/identities/v1/";
 /// Numbers tried before giving up on a crowded range.
 const MAX_TRIES: usize = 1024;
-/// Longest wait between attempts while the store is away.
-const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// Most labels a stored label set may have (a node announces at most 64, plus `cluster`).
 const MAX_LABELS: usize = 80;
 
@@ -67,12 +66,19 @@ pub struct IdentityStore {
     store: Arc<dyn KvStore>,
     cluster_id: u32,
     pins: watch::Sender<Pins>,
+    /// The master keys as last listed and watched.
+    mirror: Mutex<BTreeMap<u32, Labels>>,
 }
 
 impl IdentityStore {
     /// Identities of cluster `cluster_id` in `store`.
     pub fn new(store: Arc<dyn KvStore>, cluster_id: u32) -> IdentityStore {
-        IdentityStore { store, cluster_id, pins: watch::channel(Pins::default()).0 }
+        IdentityStore {
+            store,
+            cluster_id,
+            pins: watch::channel(Pins::default()).0,
+            mirror: Mutex::new(BTreeMap::new()),
+        }
     }
 
     /// Every allocation in the store, whenever it changes.
@@ -186,84 +192,44 @@ impl IdentityStore {
         });
     }
 
-    /// Mirrors the master keys: a listing, then the changes from its revision on; after a
-    /// disconnect or a compacted revision, a listing again. While the store is away the last
-    /// mirror stays. Runs until dropped.
+    /// Mirrors the master keys (see [`crate::kvstore::mirror`]); while the store is away the
+    /// last mirror stays. Runs until dropped.
     pub async fn watch_loop(self: Arc<Self>) {
         let prefix = format!("{IDENTITIES_PREFIX}id/");
-        let mut by_id: BTreeMap<u32, Labels> = BTreeMap::new();
-        let mut from: Option<i64> = None;
-        let mut backoff = Duration::from_millis(500);
-        loop {
-            let e = match self.follow(&prefix, &mut by_id, &mut from, &mut backoff).await {
-                Error::Compacted(_) => {
-                    from = None;
-                    continue;
-                }
-                e => e,
-            };
-            tracing::debug!(error = %e, "kvstore: watching the identities");
-            from = None;
-            tokio::time::sleep(backoff).await;
-            backoff = (backoff * 2).min(MAX_BACKOFF);
-        }
+        crate::kvstore::mirror::run(self.store.as_ref(), &prefix, self.as_ref()).await;
+    }
+}
+
+impl Mirror for IdentityStore {
+    fn listed(&self, entries: &[Entry]) {
+        let mut by_id = self.mirror.lock().unwrap_or_else(|p| p.into_inner());
+        *by_id = entries.iter().filter_map(|e| self.master(&e.key, &e.value)).collect();
+        self.publish(&by_id);
     }
 
-    async fn follow(
-        &self,
-        prefix: &str,
-        by_id: &mut BTreeMap<u32, Labels>,
-        from: &mut Option<i64>,
-        backoff: &mut Duration,
-    ) -> Error {
-        let rev = match *from {
-            Some(rev) => rev,
-            None => match self.store.list(prefix).await {
-                Ok(listing) => {
-                    *by_id = listing
-                        .entries
-                        .iter()
-                        .filter_map(|e| self.master(&e.key, &e.value))
-                        .collect();
-                    self.publish(by_id);
-                    listing.revision
-                }
-                Err(e) => return e,
-            },
-        };
-        *from = Some(rev);
-        let mut watch = match self.store.watch(prefix, rev + 1).await {
-            Ok(w) => w,
-            Err(e) => return e,
-        };
-        *backoff = Duration::from_millis(500);
-        while let Some(ev) = watch.recv().await {
-            match ev {
-                Ok(WatchEvent::Changes { changes, revision }) => {
-                    for c in changes {
-                        match c {
-                            Change::Put(e) => {
-                                if let Some((id, labels)) = self.master(&e.key, &e.value) {
-                                    by_id.insert(id, labels);
-                                }
-                            }
-                            Change::Delete { key } => {
-                                if let Some(id) =
-                                    key.strip_prefix(prefix).and_then(|n| n.parse::<u32>().ok())
-                                {
-                                    by_id.remove(&id);
-                                }
-                            }
-                        }
+    fn changed(&self, changes: &[Change]) {
+        let mut by_id = self.mirror.lock().unwrap_or_else(|p| p.into_inner());
+        for c in changes {
+            match c {
+                Change::Put(e) => {
+                    if let Some((id, labels)) = self.master(&e.key, &e.value) {
+                        by_id.insert(id, labels);
                     }
-                    self.publish(by_id);
-                    *from = Some(revision.max(rev));
                 }
-                Ok(WatchEvent::Compacted(r)) => return Error::Compacted(r),
-                Err(e) => return e,
+                Change::Delete { key } => {
+                    let id =
+                        key.strip_prefix(IDENTITIES_PREFIX).and_then(|k| k.strip_prefix("id/"));
+                    if let Some(id) = id.and_then(|n| n.parse::<u32>().ok()) {
+                        by_id.remove(&id);
+                    }
+                }
             }
         }
-        Error::Unavailable("the watch ended".into())
+        self.publish(&by_id);
+    }
+
+    fn stopped(&self, e: &Error) {
+        tracing::debug!(error = %e, "kvstore: watching the identities");
     }
 }
 

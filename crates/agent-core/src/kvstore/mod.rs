@@ -10,6 +10,7 @@
 pub mod config;
 pub mod etcd;
 pub mod fake;
+pub mod mirror;
 pub mod proto;
 pub mod status;
 

@@ -13,13 +13,15 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use super::{Announcement, Membership, Rejected, Secret, announce};
-use crate::kvstore::{Change, Error, KvStatus, KvStore, LeaseId, WatchEvent};
+use crate::kvstore::mirror::{MAX_BACKOFF, Mirror};
+use crate::kvstore::{Change, Entry, Error, KvStatus, KvStore, LeaseId};
 
 /// Where the nodes of every cluster live.
 pub const NODES_PREFIX: &str = "cilium/state/nodes/v1/";
@@ -30,8 +32,6 @@ pub const SIGNED: &str = "cilium-vm.io/signed-announcement";
 /// cost 0.05 requests/s per node, 50/s for 1,000 nodes. Cilium's 15 min suits pods that a
 /// Kubernetes node watch also removes; VMs have no such second signal.
 pub const DEFAULT_LEASE_TTL: Duration = Duration::from_secs(60);
-/// Longest wait between reconnection attempts.
-const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// How often the endpoints' state is asked for `cilium status`.
 const STATUS_INTERVAL: Duration = Duration::from_secs(10);
 
@@ -172,6 +172,8 @@ pub struct NodeStore {
     /// The lease this node's entry lives under, once written: what else this node keeps in
     /// the store (its identities' value keys) lives and dies with it.
     lease: tokio::sync::watch::Sender<Option<LeaseId>>,
+    /// A listing has succeeded, or the log said that the node runs from its snapshot.
+    listed_once: AtomicBool,
 }
 
 impl NodeStore {
@@ -199,6 +201,7 @@ impl NodeStore {
             status,
             newest: Mutex::new(HashMap::new()),
             lease: tokio::sync::watch::channel(None).0,
+            listed_once: AtomicBool::new(false),
         }
     }
 
@@ -365,100 +368,12 @@ impl NodeStore {
         key.strip_prefix(NODES_PREFIX)?.strip_prefix(self.cluster.as_str())?.strip_prefix('/')
     }
 
-    /// A full listing: applies what verifies, drops every node the store no longer holds.
-    async fn resync(&self) -> Result<i64, Error> {
-        let listing = self.store.list(&self.prefix()).await?;
-        let mut present = BTreeSet::new();
-        for e in &listing.entries {
-            if let Some(name) = self.apply(&e.key, &e.value) {
-                present.insert(name);
-            }
-        }
-        self.membership.store_retain(&present);
-        tracing::debug!(
-            nodes = present.len(),
-            revision = listing.revision,
-            "kvstore: listed the nodes"
-        );
-        Ok(listing.revision)
-    }
-
     /// Lists the nodes, then follows the changes from the listing's revision (nothing missed,
     /// nothing replayed); after a disconnect or a compacted revision, a full listing again,
     /// which also drops the nodes that vanished meanwhile. Runs until dropped.
     pub async fn watch_loop(self: Arc<Self>) {
-        let mut applied: Option<i64> = None;
-        let mut backoff = Duration::from_millis(500);
-        // A listing has succeeded, or the log said that we run from the snapshot.
-        let mut started = false;
-        loop {
-            let e = self.follow(&mut applied, &mut backoff).await;
-            if applied.is_some() {
-                started = true;
-            } else if !started {
-                // Started while the store is away: the registry restored from the last
-                // snapshot keeps the tunnels up until the first listing replaces it.
-                started = true;
-                tracing::warn!(
-                    error = %e,
-                    nodes = self.membership.nodes().len(),
-                    "kvstore: etcd unreachable at start; using the last snapshot of the nodes until it answers"
-                );
-            }
-            if let Error::Compacted(rev) = e {
-                tracing::info!(
-                    revision = rev,
-                    "kvstore: history compacted, listing the nodes again"
-                );
-                applied = None;
-                continue;
-            }
-            self.failed("watching the nodes", &e);
-            // Back from an outage, a full listing: etcd may have come back from a backup or
-            // empty (its revisions then mean nothing), and a listing reconciles either way.
-            applied = None;
-            tokio::time::sleep(backoff).await;
-            backoff = (backoff * 2).min(MAX_BACKOFF);
-        }
-    }
-
-    async fn follow(&self, applied: &mut Option<i64>, backoff: &mut Duration) -> Error {
-        let from = match *applied {
-            Some(rev) => rev,
-            None => match self.resync().await {
-                Ok(rev) => rev,
-                Err(e) => return e,
-            },
-        };
-        *applied = Some(from);
-        let mut watch = match self.store.watch(&self.prefix(), from + 1).await {
-            Ok(w) => w,
-            Err(e) => return e,
-        };
-        self.status.ok();
-        *backoff = Duration::from_millis(500);
-        while let Some(ev) = watch.recv().await {
-            match ev {
-                Ok(WatchEvent::Changes { changes, revision }) => {
-                    for c in changes {
-                        match c {
-                            Change::Put(e) => {
-                                self.apply(&e.key, &e.value);
-                            }
-                            Change::Delete { key } => {
-                                if let Some(name) = self.name_of(&key) {
-                                    self.membership.store_remove(name);
-                                }
-                            }
-                        }
-                    }
-                    *applied = Some(revision.max(from));
-                }
-                Ok(WatchEvent::Compacted(rev)) => return Error::Compacted(rev),
-                Err(e) => return e,
-            }
-        }
-        Error::Unavailable("the watch ended".into())
+        let prefix = self.prefix();
+        crate::kvstore::mirror::run(self.store.as_ref(), &prefix, self.as_ref()).await;
     }
 
     /// Asks every endpoint for its state, for `cilium status`. Runs until dropped.
@@ -482,6 +397,57 @@ impl NodeStore {
             }
             tokio::time::sleep(STATUS_INTERVAL).await;
         }
+    }
+}
+
+impl Mirror for NodeStore {
+    /// Applies what verifies, and drops every node the store no longer holds.
+    fn listed(&self, entries: &[Entry]) {
+        let mut present = BTreeSet::new();
+        for e in entries {
+            if let Some(name) = self.apply(&e.key, &e.value) {
+                present.insert(name);
+            }
+        }
+        self.membership.store_retain(&present);
+        self.listed_once.store(true, Ordering::Relaxed);
+        tracing::debug!(nodes = present.len(), "kvstore: listed the nodes");
+    }
+
+    fn changed(&self, changes: &[Change]) {
+        for c in changes {
+            match c {
+                Change::Put(e) => {
+                    self.apply(&e.key, &e.value);
+                }
+                Change::Delete { key } => {
+                    if let Some(name) = self.name_of(key) {
+                        self.membership.store_remove(name);
+                    }
+                }
+            }
+        }
+    }
+
+    fn live(&self) {
+        self.status.ok();
+    }
+
+    fn stopped(&self, e: &Error) {
+        if let Error::Compacted(rev) = e {
+            tracing::info!(revision = rev, "kvstore: history compacted, listing the nodes again");
+            return;
+        }
+        if !self.listed_once.swap(true, Ordering::Relaxed) {
+            // Started while the store is away: the registry restored from the last snapshot
+            // keeps the tunnels up until the first listing replaces it.
+            tracing::warn!(
+                error = %e,
+                nodes = self.membership.nodes().len(),
+                "kvstore: etcd unreachable at start; using the last snapshot of the nodes until it answers"
+            );
+        }
+        self.failed("watching the nodes", e);
     }
 }
 
