@@ -213,10 +213,25 @@ impl Config {
 
 /// Loads and validates the configuration from every source.
 pub fn load(req: &LoadRequest) -> Result<Loaded, ConfigErrors> {
+    let text = req.file.as_ref().map(std::fs::read_to_string);
+    load_with(req, text)
+}
+
+/// Validates a config file's text as [`load`] would read it from `path`, with no environment
+/// or flags (`path` only names it in errors).
+pub fn from_text(path: &std::path::Path, text: &str) -> Result<Loaded, ConfigErrors> {
+    let req = LoadRequest { file: Some(path.to_path_buf()), ..Default::default() };
+    load_with(&req, Some(Ok(text.to_string())))
+}
+
+fn load_with(
+    req: &LoadRequest,
+    text: Option<std::io::Result<String>>,
+) -> Result<Loaded, ConfigErrors> {
     let mut errors = Vec::new();
     let mut resolved = sources::defaults();
-    if let Some(path) = &req.file {
-        match std::fs::read_to_string(path) {
+    if let (Some(path), Some(text)) = (&req.file, text) {
+        match text {
             Ok(text) => sources::apply_file(&mut resolved, path, &text, &mut errors),
             Err(e) => errors.push(ConfigError::new(
                 Origin::File { path: path.clone(), pos: Default::default() },

@@ -476,17 +476,16 @@ impl Agent {
 
     /// `PATCH /v1/endpoint/{id}/labels`: replaces the runtime labels (persisted), re-resolves.
     pub fn labels_set(&self, spec: &LabelConfigurationSpec) -> Result<(), ApiError> {
-        let mut labels = Labels::new();
-        for l in &spec.user {
-            let (k, v) = l.split_once('=').unwrap_or((l.as_str(), ""));
-            let k = k.strip_prefix("node:").unwrap_or(k);
-            crate::labels::check_label(k, v).map_err(ApiError::BadRequest)?;
-            if k == "cluster" || k.starts_with("reserved:") {
-                return Err(ApiError::BadRequest(format!(
-                    "label `{k}` is set by the agent and cannot be changed"
-                )));
-            }
-            labels.insert(k.to_string(), v.to_string());
+        let labels = crate::labels::user_labels(&spec.user).map_err(ApiError::BadRequest)?;
+        let mut announced = self.config().labels.clone();
+        announced.extend(labels.clone());
+        if announced.len() > crate::labels::MAX_LABELS {
+            return Err(ApiError::BadRequest(format!(
+                "{} labels with the configured ones (at most {}): other nodes would refuse \
+                 this node's announcement",
+                announced.len(),
+                crate::labels::MAX_LABELS
+            )));
         }
         {
             let mut st = self.policy_state();

@@ -3,6 +3,32 @@
 //! Keys follow the Kubernetes shape (an optional DNS prefix and `/`, then a name of letters,
 //! digits, `-`, `_` and `.`), because Cilium policies written for Kubernetes use the same keys.
 
+use std::collections::BTreeMap;
+
+/// Most labels a node may carry: what an announcement may hold (config and runtime labels
+/// together), so a node never labels itself out of its cluster.
+pub const MAX_LABELS: usize = 64;
+
+/// Runtime labels as `cilium labels` sends them (`key=value`, `key`, or `node:key=value`),
+/// checked as local labels: valid syntax, never `cluster` or `reserved:`, at most
+/// [`MAX_LABELS`].
+pub fn user_labels(user: &[String]) -> Result<BTreeMap<String, String>, String> {
+    if user.len() > MAX_LABELS {
+        return Err(format!("{} labels (at most {MAX_LABELS})", user.len()));
+    }
+    let mut labels = BTreeMap::new();
+    for l in user {
+        let (k, v) = l.split_once('=').unwrap_or((l.as_str(), ""));
+        let k = k.strip_prefix("node:").unwrap_or(k);
+        if k == "cluster" || k.starts_with("reserved:") {
+            return Err(format!("label `{k}` is set by the agent and cannot be changed"));
+        }
+        check_label(k, v)?;
+        labels.insert(k.to_string(), v.to_string());
+    }
+    Ok(labels)
+}
+
 /// Checks one `key=value` label; the error says what is wrong with which part.
 pub fn check_label(key: &str, value: &str) -> Result<(), String> {
     let (prefix, name) = match key.rsplit_once('/') {
@@ -38,7 +64,7 @@ fn name_chars(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::check_label;
+    use super::{MAX_LABELS, check_label, user_labels};
 
     #[test]
     fn labels() {
@@ -49,5 +75,18 @@ mod tests {
         assert!(check_label("-app", "x").is_err());
         assert!(check_label("app", "has space").is_err());
         assert!(check_label("/app", "x").is_err());
+    }
+
+    #[test]
+    fn runtime_labels_are_checked_and_bounded() {
+        let l = |v: &[&str]| user_labels(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let ok = l(&["env=prod", "node:tier=web", "canary"]).expect("valid");
+        assert_eq!(ok.get("tier").map(String::as_str), Some("web"));
+        assert_eq!(ok.get("canary").map(String::as_str), Some(""));
+        assert!(l(&["reserved:host"]).expect_err("reserved").contains("set by the agent"));
+        assert!(l(&["cluster=other"]).is_err());
+        assert!(l(&["bad key=x"]).is_err());
+        let many: Vec<String> = (0..=MAX_LABELS).map(|i| format!("k{i}=v")).collect();
+        assert!(user_labels(&many).expect_err("too many").contains("at most 64"));
     }
 }

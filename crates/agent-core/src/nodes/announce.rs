@@ -105,7 +105,7 @@ impl Rejected {
 /// Most addresses one node may announce.
 pub const MAX_ADDRESSES: usize = 16;
 /// Most labels one node may announce.
-pub const MAX_LABELS: usize = 64;
+pub const MAX_LABELS: usize = crate::labels::MAX_LABELS;
 
 /// The checks a node's own announcement passes at home: bounded counts, label keys and values
 /// as local labels must be (so never `reserved:`), a name a node can have.
