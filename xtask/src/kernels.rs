@@ -17,6 +17,18 @@ fn out(cmd: &mut Command) -> anyhow::Result<String> {
     Ok(String::from_utf8_lossy(&o.stdout).into_owned())
 }
 
+/// A spinner on a terminal (hidden otherwise: CI logs get the result lines only).
+fn progress(msg: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar.set_message(msg.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(100));
+    bar
+}
+
 /// The concrete image packages: what `linux-image-amd64` depends on, and the newest 6.12.
 fn packages() -> anyhow::Result<Vec<String>> {
     let deps = out(Command::new("apt-cache").args(["depends", "linux-image-amd64"]))?;
@@ -52,8 +64,10 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
             println!("{pkg}: already in {}", dir.display());
             continue;
         }
+        let spinner = progress(&format!("downloading {pkg}"));
         let tmp = tempdir(&dest, &pkg)?;
         out(Command::new("apt-get").current_dir(&tmp).args(["download", "-qq", &pkg]))?;
+        spinner.set_message(format!("unpacking {pkg}"));
         let deb = std::fs::read_dir(&tmp)?
             .filter_map(|e| e.ok())
             .map(|e| e.path())
@@ -70,6 +84,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         std::fs::copy(&vmlinuz, dir.join("vmlinuz"))?;
         extract_modules(&unpacked, &dir.join("modules"))?;
         std::fs::remove_dir_all(&tmp)?;
+        spinner.finish_and_clear();
         println!("{pkg}: {}", dir.join("vmlinuz").display());
     }
     Ok(())

@@ -2,7 +2,8 @@
 //!
 //! - `gen`: regenerate `completions/` and `man/` from the CLIs' clap definitions, and the Rust
 //!   code of the Hubble protos.
-//! - `demo`: run the demo (see `demo.rs`).
+//! - `demo`: run the demo (see `demo.rs`), after installing what it needs (`setup.rs`).
+//! - `test`: install what the test suite needs, then run it.
 //! - `deb`: build the Debian package (see `deb.rs`).
 
 #![forbid(unsafe_code)]
@@ -13,6 +14,7 @@ mod demo;
 mod generate;
 mod kernels;
 mod protos;
+mod setup;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -48,14 +50,27 @@ enum Task {
     },
     /// Fetch the Debian kernels the BPF suite also runs on (into target/kernels)
     Kernels,
-    /// Run the multi-VM demo on network namespaces (needs root)
+    /// Run the multi-VM demo on network namespaces (needs root); installs what it needs first
     Demo {
         /// Leave the VMs running afterwards
         #[arg(long)]
         keep: bool,
+        /// Do not install missing packages: list them and exit 2
+        #[arg(long)]
+        no_install: bool,
         /// `cleanup`: remove everything a previous demo left
         #[arg(value_parser = ["cleanup"])]
         action: Option<String>,
+    },
+    /// Install what the test suite needs (Debian packages, PyPI tools, the qemu kernels), then
+    /// run `cargo test --workspace` with any extra arguments (needs root)
+    Test {
+        /// Do not install missing packages: list them and exit 2
+        #[arg(long)]
+        no_install: bool,
+        /// Passed to `cargo test --workspace` (e.g. `-- kvstore`)
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
     },
 }
 
@@ -73,7 +88,29 @@ fn main() -> anyhow::Result<()> {
         }
         Task::Kernels => kernels::run(&generate::root()),
         Task::Demo { action: Some(_), .. } => demo::cleanup(),
-        Task::Demo { keep, action: None } => demo::run(&generate::root(), keep),
+        Task::Demo { keep, no_install, action: None } => {
+            setup::ensure(setup::Purpose::Demo, !no_install)?;
+            demo::run(&generate::root(), keep)
+        }
+        Task::Test { no_install, args } => {
+            let root = generate::root();
+            setup::ensure(setup::Purpose::Test, !no_install)?;
+            if let Err(e) = kernels::run(&root) {
+                // A fresh machine may have no package lists yet: fetch them once and retry.
+                if !setup::refresh_package_lists()? {
+                    return Err(e);
+                }
+                kernels::run(&root)?;
+            }
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let status = std::process::Command::new(cargo)
+                .current_dir(&root)
+                .args(["test", "--workspace"])
+                .args(&args)
+                .status()
+                .context("running cargo test")?;
+            std::process::exit(status.code().unwrap_or(1));
+        }
         Task::Gen => {
             let root = generate::root();
             for (path, content) in generate::generated()? {
@@ -85,6 +122,10 @@ fn main() -> anyhow::Result<()> {
                 std::fs::write(&full, content)
                     .with_context(|| format!("writing {}", full.display()))?;
             }
+            let readme = root.join("README.md");
+            let text = std::fs::read_to_string(&readme).context("reading README.md")?;
+            std::fs::write(&readme, setup::with_readme_section(&text)?)
+                .context("writing README.md")?;
             // Remove pages of commands that no longer exist.
             let fresh: Vec<_> =
                 generate::generated()?.into_iter().map(|(p, _)| root.join(p)).collect();
