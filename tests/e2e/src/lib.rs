@@ -747,17 +747,25 @@ pub fn seed_cluster_with(
     Ok(tb)
 }
 
-/// A command that pip installs (`name`, from the package `spec`): beside the `python3` on PATH
-/// (pip's scripts directory, which PATH may lack), else on PATH. Panics, saying how to install
+/// A command that pip installs (`name`, from the package `spec`): in the scripts directory of the
+/// `python3` on PATH (which PATH may lack), else on PATH. Panics, saying how to install
 /// it, when it is in neither.
 pub fn pip_tool(name: &str, spec: &str) -> PathBuf {
+    // pip's scripts directory (Debian's pip as root: /usr/local/bin), then beside the
+    // interpreter (pyenv).
     let out = Command::new("python3")
-        .args(["-c", "import sys, os; print(os.path.dirname(os.path.realpath(sys.executable)))"])
+        .args([
+            "-c",
+            "import sys, os, sysconfig; print(sysconfig.get_path('scripts')); \
+             print(os.path.dirname(os.path.realpath(sys.executable)))",
+        ])
         .output();
     if let Ok(out) = out {
-        let beside = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()).join(name);
-        if beside.exists() {
-            return beside;
+        for dir in String::from_utf8_lossy(&out.stdout).lines() {
+            let candidate = PathBuf::from(dir).join(name);
+            if candidate.exists() {
+                return candidate;
+            }
         }
     }
     let out = Command::new("sh").args(["-c", &format!("command -v {name}")]).output();
