@@ -117,25 +117,11 @@ fn succeeds(cmd: &mut Command) -> bool {
     cmd.stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
 }
 
-/// Where pip puts scripts for the `python3` on PATH, which PATH may lack (Debian's pip as root
-/// writes to /usr/local/bin; pyenv beside its interpreter).
-fn python_script_dirs() -> Vec<std::path::PathBuf> {
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import sys, os, sysconfig; print(sysconfig.get_path('scripts')); \
-             print(os.path.dirname(os.path.realpath(sys.executable)))",
-        ])
-        .output();
-    out.map(|o| String::from_utf8_lossy(&o.stdout).lines().map(Into::into).collect())
-        .unwrap_or_default()
-}
-
 fn present(probe: Probe) -> bool {
     match probe {
         Probe::Command(c) => {
             succeeds(Command::new("sh").args(["-c", &format!("command -v {c}")]))
-                || python_script_dirs().iter().any(|d| d.join(c).exists())
+                || testbed::python_script_dirs().iter().any(|d| d.join(c).exists())
         }
         Probe::File(f) => Path::new(f).exists(),
         Probe::Module(m) => succeeds(Command::new("python3").args(["-c", &format!("import {m}")])),

@@ -747,12 +747,9 @@ pub fn seed_cluster_with(
     Ok(tb)
 }
 
-/// A command that pip installs (`name`, from the package `spec`): in the scripts directory of the
-/// `python3` on PATH (which PATH may lack), else on PATH. Panics, saying how to install
-/// it, when it is in neither.
-pub fn pip_tool(name: &str, spec: &str) -> PathBuf {
-    // pip's scripts directory (Debian's pip as root: /usr/local/bin), then beside the
-    // interpreter (pyenv).
+/// Where pip puts scripts for the `python3` on PATH, which PATH may lack: its scripts directory
+/// (Debian's pip as root writes /usr/local/bin), then beside the interpreter (pyenv).
+pub fn python_script_dirs() -> Vec<PathBuf> {
     let out = Command::new("python3")
         .args([
             "-c",
@@ -760,13 +757,17 @@ pub fn pip_tool(name: &str, spec: &str) -> PathBuf {
              print(os.path.dirname(os.path.realpath(sys.executable)))",
         ])
         .output();
-    if let Ok(out) = out {
-        for dir in String::from_utf8_lossy(&out.stdout).lines() {
-            let candidate = PathBuf::from(dir).join(name);
-            if candidate.exists() {
-                return candidate;
-            }
-        }
+    out.map(|o| String::from_utf8_lossy(&o.stdout).lines().map(PathBuf::from).collect())
+        .unwrap_or_default()
+}
+
+/// A command that pip installs (`name`, from the package `spec`): in the scripts directory of the
+/// `python3` on PATH (which PATH may lack), else on PATH. Panics, saying how to install
+/// it, when it is in neither.
+pub fn pip_tool(name: &str, spec: &str) -> PathBuf {
+    if let Some(found) = python_script_dirs().into_iter().map(|d| d.join(name)).find(|p| p.exists())
+    {
+        return found;
     }
     let out = Command::new("sh").args(["-c", &format!("command -v {name}")]).output();
     let found =
