@@ -366,6 +366,7 @@ fn synthetic(secret: &Secret, i: usize) -> (String, Vec<u8>, String) {
             .into(),
         wg_public_key: base64::engine::general_purpose::STANDARD.encode(key),
         wg_port: 51871,
+        endpoint: None,
         key_index: 0,
         version: "bench".into(),
         timestamp: announce::now_ms(),

@@ -1,8 +1,9 @@
 //! VMs made of network namespaces, for the e2e tests and the demo.
 //!
 //! Layout of a testbed with prefix `P`:
-//! - `P-br`: a namespace holding only the bridge `br0`, so nothing of the host's network is
-//!   involved and nothing can route out of the machine;
+//! - `P-br`: a namespace holding only the bridges (`br0`, or the networks a test names with
+//!   [`Testbed::create_on`]), so nothing of the host's network is involved and nothing can
+//!   route out of the machine;
 //! - `P-vm1`, `P-vm2`, ...: one namespace per VM, with `eth0` (a veth whose peer is a port of
 //!   `br0`) carrying the VM's address, e.g. the seed's 192.168.1.10/24;
 //! - a private mount namespace per VM, persisted under `/run/P/`, with its own tmpfs on
@@ -120,6 +121,18 @@ fn raise_neighbour_limits(vms: usize) -> anyhow::Result<()> {
 impl Testbed {
     /// Creates the bridge and the VMs, each `(name, address/len)`. `bin_dir` holds our binaries.
     pub fn create(prefix: &str, vms: &[(&str, &str)], bin_dir: &Path) -> anyhow::Result<Testbed> {
+        let on_one: Vec<(&str, &str, &str)> = vms.iter().map(|(n, c)| (*n, *c, "br0")).collect();
+        Testbed::create_on(prefix, &on_one, bin_dir)
+    }
+
+    /// Like [`Testbed::create`], each VM `(name, address/len, bridge)` on the bridge it
+    /// names: VMs on different bridges are different networks, joined only by what the test
+    /// routes between them.
+    pub fn create_on(
+        prefix: &str,
+        vms: &[(&str, &str, &str)],
+        bin_dir: &Path,
+    ) -> anyhow::Result<Testbed> {
         require_capabilities()?;
         cleanup(prefix)?;
         raise_neighbour_limits(vms.len())?;
@@ -139,27 +152,14 @@ impl Testbed {
         for d in PRIVATE_DIRS {
             fs::create_dir_all(d).with_context(|| format!("creating mount point {d}"))?;
         }
+        run(&mut cmd("ip", &["netns", "add", &tb.bridge_ns()]))?;
 
-        let br = format!("{prefix}-br");
-        run(&mut cmd("ip", &["netns", "add", &br]))?;
-        run(&mut cmd("ip", &["-n", &br, "link", "add", "br0", "type", "bridge"]))?;
-        run(&mut cmd("ip", &["-n", &br, "link", "set", "br0", "up"]))?;
-
-        for (name, cidr) in vms {
+        for (name, cidr, bridge) in vms {
             let netns = format!("{prefix}-{name}");
             let ip = cidr.split('/').next().unwrap_or(cidr).to_string();
             run(&mut cmd("ip", &["netns", "add", &netns]))?;
-            run(&mut cmd(
-                "ip",
-                &[
-                    "link", "add", "name", name, "netns", &br, "type", "veth", "peer", "name",
-                    "eth0", "netns", &netns,
-                ],
-            ))?;
-            run(&mut cmd("ip", &["-n", &br, "link", "set", name, "master", "br0", "up"]))?;
             run(&mut cmd("ip", &["-n", &netns, "link", "set", "lo", "up"]))?;
-            run(&mut cmd("ip", &["-n", &netns, "addr", "add", cidr, "dev", "eth0"]))?;
-            run(&mut cmd("ip", &["-n", &netns, "link", "set", "eth0", "up"]))?;
+            tb.plug(&netns, name, bridge, "eth0", cidr)?;
 
             let mnt = root.join(format!("{name}.mnt"));
             fs::write(&mnt, b"").with_context(|| format!("creating {}", mnt.display()))?;
@@ -182,6 +182,53 @@ impl Testbed {
             });
         }
         Ok(tb)
+    }
+
+    /// Gives `vm` another interface `ifname` with `cidr` on `bridge` (a router's second leg).
+    pub fn attach(&self, vm: &str, bridge: &str, ifname: &str, cidr: &str) -> anyhow::Result<()> {
+        let netns = self.vm(vm).netns.clone();
+        self.plug(&netns, &format!("{vm}-{ifname}"), bridge, ifname, cidr)
+    }
+
+    /// The namespace that holds the bridges, so that nothing of the testbed touches the host's.
+    fn bridge_ns(&self) -> String {
+        format!("{}-br", self.prefix)
+    }
+
+    /// A veth from `netns` (`ifname`, with `cidr`) to `bridge`, which is created on first use;
+    /// `port` names the bridge's end.
+    fn plug(
+        &self,
+        netns: &str,
+        port: &str,
+        bridge: &str,
+        ifname: &str,
+        cidr: &str,
+    ) -> anyhow::Result<()> {
+        let br = self.bridge_ns();
+        let exists = cmd("ip", &["-n", &br, "link", "show", "dev", bridge])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !exists {
+            run(&mut cmd("ip", &["-n", &br, "link", "add", "name", bridge, "type", "bridge"]))?;
+            run(&mut cmd("ip", &["-n", &br, "link", "set", "dev", bridge, "up"]))?;
+        }
+        if port.len() > 15 {
+            bail!("interface name {port} is longer than 15 characters");
+        }
+        run(&mut cmd(
+            "ip",
+            &[
+                "link", "add", "name", port, "netns", &br, "type", "veth", "peer", "name", ifname,
+                "netns", netns,
+            ],
+        ))?;
+        run(&mut cmd("ip", &["-n", &br, "link", "set", "dev", port, "master", bridge, "up"]))?;
+        run(&mut cmd("ip", &["-n", netns, "addr", "add", cidr, "dev", ifname]))?;
+        run(&mut cmd("ip", &["-n", netns, "link", "set", "dev", ifname, "up"]))?;
+        Ok(())
     }
 
     /// The VM called `name`.

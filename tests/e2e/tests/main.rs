@@ -9,5 +9,6 @@ mod kernel_wireguard;
 mod kvstore;
 mod listeners;
 mod metrics;
+mod nat;
 mod policy;
 mod trust;

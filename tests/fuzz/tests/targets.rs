@@ -229,6 +229,7 @@ fn sample_announcement() -> Announcement {
             .collect(),
         wg_public_key: "x3EEK+qSVsfXNPNnQGmDBXDQ9KJZ8QSEU1uUAS5lUH0=".into(),
         wg_port: 51871,
+        endpoint: None,
         key_index: 3,
         version: "0.1.0".into(),
         timestamp: 1_764_000_000_000,

@@ -132,6 +132,10 @@ pub struct NodeElement {
     /// The node's primary addresses.
     #[serde(rename = "primary-address", default, skip_serializing_if = "Option::is_none")]
     pub primary_address: Option<NodeAddressing>,
+    /// Its other addresses: the WireGuard endpoint in front of a node behind NAT, typed
+    /// `ExternalIP` as Kubernetes types a node's public address.
+    #[serde(rename = "secondary-addresses", default, skip_serializing_if = "Vec::is_empty")]
+    pub secondary_addresses: Vec<NodeAddressingElement>,
     /// Reachability from this node, when known. Not in upstream's model: it is how the seed's
     /// `Nodes:` section of `cilium status` is answered in one call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -170,6 +174,19 @@ pub struct NodeAddressingElement {
     /// The address.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub ip: String,
+    /// `InternalIP`, `ExternalIP`, … (set on secondary addresses).
+    #[serde(rename = "address-type", default, skip_serializing_if = "String::is_empty")]
+    pub address_type: String,
+}
+
+impl NodeElement {
+    /// The node's WireGuard endpoint, when it is not its primary address.
+    pub fn external_ip(&self) -> Option<&str> {
+        self.secondary_addresses
+            .iter()
+            .find(|a| a.address_type == "ExternalIP")
+            .map(|a| a.ip.as_str())
+    }
 }
 
 /// A background task's health.

@@ -38,7 +38,7 @@ pub enum Kind {
     ListenAddr,
     /// A list of strings (comma-separated in the environment).
     List,
-    /// The `nodes:` list: IPs, or `{ip, name}` mappings.
+    /// The `nodes:` list: IPs, or `{ip, name, endpoint}` mappings.
     Nodes,
     /// A string-to-string mapping (`k=v,k2=v2` in the environment).
     Map,
@@ -131,6 +131,12 @@ pub const KEYS: &[KeyDef] = &[
         "send each peer a WireGuard keepalive this often (0s: never, as Cilium; set it for peers behind NAT)",
     ),
     key(
+        "encryption.endpoint",
+        Str,
+        NoDefault,
+        "the address peers send this node's WireGuard packets to, when it is not the node's own (the public address of a VM behind 1:1 NAT)",
+    ),
+    key(
         "encryption.backend",
         Enum(&["auto", "kernel", "userspace"]),
         Scalar("auto"),
@@ -155,7 +161,12 @@ pub const KEYS: &[KeyDef] = &[
         Scalar("false"),
         "must be false: this agent is for VMs and bare metal",
     ),
-    key("nodes", Nodes, Empty, "the cluster's nodes (static discovery): IPs or {ip, name}"),
+    key(
+        "nodes",
+        Nodes,
+        Empty,
+        "the cluster's nodes (static discovery): IPs or {ip, name, endpoint}",
+    ),
     key("labels", Map, Empty, "labels of this node, used by policy selectors"),
     key("devices", List, Empty, "devices to attach the datapath to (default: the default route's)"),
     key(

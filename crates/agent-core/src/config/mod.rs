@@ -143,6 +143,8 @@ pub struct Encryption {
     pub strict: bool,
     /// WireGuard persistent keepalive in seconds; `None`: never.
     pub persistent_keepalive: Option<u16>,
+    /// Where peers send this node's WireGuard packets, when not to its own address (1:1 NAT).
+    pub endpoint: Option<IpAddr>,
 }
 
 /// Hubble settings.
@@ -361,9 +363,24 @@ fn build(
         _ => Vec::new(),
     };
     for (i, n) in nodes.iter().enumerate() {
+        let o = || element("nodes", &i.to_string());
         if nodes[..i].iter().any(|m| m.ip == n.ip) {
-            let o = element("nodes", &i.to_string());
-            at_element.push(ConfigError::new(o, "nodes", format!("{} is listed twice", n.ip)));
+            at_element.push(ConfigError::new(o(), "nodes", format!("{} is listed twice", n.ip)));
+        }
+        // A node announcing itself from an endpoint may claim the addresses listed with it:
+        // one endpoint for two nodes would let either claim both.
+        if let Some(e) = n.endpoint
+            && let Some(m) = nodes[..i].iter().find(|m| m.endpoint == Some(e) || m.ip == e)
+        {
+            at_element.push(ConfigError::new(
+                o(),
+                "nodes",
+                format!(
+                    "{e} is the endpoint of {} and also {}: every node behind NAT needs its own public address (1:1 NAT)",
+                    n.ip,
+                    if m.ip == e { "a node's address".to_string() } else { format!("the endpoint of {}", m.ip) }
+                ),
+            ));
         }
     }
 
@@ -409,6 +426,16 @@ fn build(
         persistent_keepalive: duration("encryption.persistentKeepalive")
             .map(|d| u16::try_from(d.as_secs()).unwrap_or(u16::MAX))
             .filter(|s| *s > 0),
+        endpoint: match string("encryption.endpoint").filter(|s| !s.is_empty()) {
+            Some(s) => match typed::endpoint_ip(&s) {
+                Ok(ip) => Some(ip),
+                Err(msg) => {
+                    fail("encryption.endpoint", msg);
+                    None
+                }
+            },
+            None => None,
+        },
     };
     if encryption.node_encryption && !encryption.enabled {
         warnings.push(

@@ -312,6 +312,7 @@ fn every_key_round_trips_through_the_file() {
     for def in keys::KEYS {
         let sample = match (def.kind, def.default) {
             _ if def.path == "etcd.config" => etcd.path().display().to_string(),
+            _ if def.path == "encryption.endpoint" => "203.0.113.10".into(),
             (_, keys::Default::Scalar(s)) => format!("\"{s}\""),
             (keys::Kind::Map, _) => "{}".into(),
             (keys::Kind::Duration { .. }, _) => "1h".into(),
@@ -374,4 +375,24 @@ fn hubble_tls_needs_certificate_and_key() {
         let errs = load_text(bad, &[], &[]).expect_err(bad).0;
         assert!(errs[0].to_string().contains("hubble.tls."), "{}", errs[0]);
     }
+}
+
+#[test]
+fn nodes_behind_nat_name_their_endpoint() {
+    let ok = "encryption: {enabled: true, endpoint: 203.0.113.10}\nnodes:\n  - {ip: 10.0.1.10, endpoint: 203.0.113.10}\n  - {ip: 172.16.1.10, endpoint: 203.0.113.20}\n  - 10.0.1.11\n";
+    let c = load_text(ok, &[], &[]).expect("valid").config;
+    let ip = |s: &str| s.parse::<IpAddr>().expect("ip");
+    assert_eq!(c.encryption.endpoint, Some(ip("203.0.113.10")));
+    assert_eq!(c.nodes[1].endpoint, Some(ip("203.0.113.20")));
+    assert_eq!(c.nodes[2].endpoint, None);
+
+    // One public address for two nodes would let either claim both private ones.
+    let shared = "nodes:\n  - {ip: 10.0.1.10, endpoint: 203.0.113.10}\n  - {ip: 10.0.1.11, endpoint: 203.0.113.10}\n";
+    let e = errors_of(shared);
+    assert!(e.iter().any(|e| e.message.contains("needs its own public address")), "{e:?}");
+    let port = "nodes:\n  - {ip: 10.0.1.10, endpoint: \"203.0.113.10:51871\"}\n";
+    let e = errors_of(port);
+    assert!(e.iter().any(|e| e.message.contains("without a port")), "{e:?}");
+    let e = errors_of("encryption: {endpoint: 0.0.0.0}\n");
+    assert!(e.iter().any(|e| e.key == "encryption.endpoint"), "{e:?}");
 }

@@ -38,6 +38,10 @@ pub struct NodeEntry {
     /// Its name, when the config gives one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Where its WireGuard packets go when that is not `ip`: the public address in front of a
+    /// VM behind 1:1 NAT. The node may also claim `ip` when it announces itself from there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<IpAddr>,
 }
 
 /// Like [`check`], with every problem and the position of the value it is in: each bad
@@ -170,26 +174,48 @@ fn node_entry(node: &Node) -> Result<NodeEntry, String> {
         s.parse::<IpAddr>().map_err(|_| format!("expected an IP address in `nodes`, found `{s}`"))
     };
     match &node.value {
-        Value::Scalar { text, .. } => Ok(NodeEntry { ip: parse_ip(text)?, name: None }),
+        Value::Scalar { text, .. } => {
+            Ok(NodeEntry { ip: parse_ip(text)?, name: None, endpoint: None })
+        }
         Value::Map(entries) => {
             let mut ip = None;
             let mut name = None;
+            let mut endpoint = None;
             for e in entries {
                 match e.key.as_str() {
                     "ip" | "address" => ip = Some(parse_ip(scalar(&e.value)?)?),
                     "name" => name = Some(scalar(&e.value)?.to_string()),
+                    "endpoint" => endpoint = Some(endpoint_ip(scalar(&e.value)?)?),
                     other => {
                         return Err(format!(
-                            "unknown key `{other}` in a node entry (expected ip, name)"
+                            "unknown key `{other}` in a node entry (expected ip, name, endpoint)"
                         ));
                     }
                 }
             }
             let ip = ip.ok_or_else(|| "a node entry needs `ip`".to_string())?;
-            Ok(NodeEntry { ip, name })
+            let endpoint = endpoint.filter(|e| *e != ip);
+            Ok(NodeEntry { ip, name, endpoint })
         }
-        Value::Seq(_) => Err("expected an IP or {ip, name} in `nodes`, found a list".into()),
+        Value::Seq(_) => {
+            Err("expected an IP or {ip, name, endpoint} in `nodes`, found a list".into())
+        }
     }
+}
+
+/// A WireGuard endpoint: a unicast address (the port is the node's WireGuard port).
+pub fn endpoint_ip(s: &str) -> Result<IpAddr, String> {
+    let ip: IpAddr = s.parse().map_err(|_| {
+        if s.parse::<std::net::SocketAddr>().is_ok() {
+            format!("`{s}`: an endpoint is an address without a port (WireGuard listens on 51871)")
+        } else {
+            format!("expected an IP address as the endpoint, found `{s}`")
+        }
+    })?;
+    if ip.is_unspecified() || ip.is_multicast() || ip.is_loopback() {
+        return Err(format!("`{s}` cannot be a WireGuard endpoint"));
+    }
+    Ok(ip)
 }
 
 /// Parses Go-style durations: a sequence of number+unit (`ns`, `us`, `ms`, `s`, `m`, `h`).

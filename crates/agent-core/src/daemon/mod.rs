@@ -153,6 +153,7 @@ pub async fn run(
             name: n.name.clone().unwrap_or_else(|| n.ip.to_string()),
             ips: vec![n.ip],
             labels: [("cluster".to_string(), config.cluster_name.clone())].into(),
+            endpoint: n.endpoint,
         })
         .collect();
     let policy = PolicyState::restore(&config.state_dir, config.cluster_id, nodes)
@@ -390,6 +391,15 @@ fn load_datapath(
     let strict = c.encryption.enabled && c.encryption.strict;
     let node_flags = bpf_progs::IPC_F_NODE | if strict { bpf_progs::IPC_F_ENCRYPT } else { 0 };
     for n in c.nodes.iter().filter(|n| !addrs.iter().any(|(_, ip)| *ip == n.ip)) {
+        // The public address in front of a node behind NAT: its WireGuard packets pass the
+        // node failsafe ports before policy has run (see `desired_ipcache`).
+        if let Some(e) = n.endpoint {
+            let v = bpf_progs::IpcacheValue {
+                identity: crate::identity::REMOTE_NODE,
+                flags: bpf_progs::IPC_F_NODE,
+            };
+            dp.ipcache_upsert(e, prefix(&e), v)?;
+        }
         let v =
             bpf_progs::IpcacheValue { identity: crate::identity::REMOTE_NODE, flags: node_flags };
         dp.ipcache_upsert(n.ip, prefix(&n.ip), v)?;
@@ -458,6 +468,7 @@ async fn start_membership(
         labels: agent.announced_labels(),
         wg_public_key,
         wg_port: crate::WIREGUARD_PORT,
+        endpoint: local_endpoint(c, local_ips),
         key_index,
         version: env!("CARGO_PKG_VERSION").to_string(),
         timestamp: 0,
@@ -468,16 +479,19 @@ async fn start_membership(
     // With encryption on, what travels on port + 1 (labels) may only ever go through the
     // tunnel; without a working tunnel there is nothing to listen on there.
     let tunnel = c.encryption.enabled.then(|| crate::wireguard::IFNAME.to_string());
-    let m = Arc::new(Membership::new(
-        secret.clone(),
-        local,
-        c.cluster_port,
-        ANNOUNCE_INTERVAL,
-        Box::new(StaticDiscovery { peers }),
-        Some(c.state_dir.join("nodes.json")),
-        tunnel.clone(),
-        entitlements(&c.nodes),
-    ));
+    let m = Arc::new(
+        Membership::new(
+            secret.clone(),
+            local,
+            c.cluster_port,
+            ANNOUNCE_INTERVAL,
+            Box::new(StaticDiscovery { peers }),
+            Some(c.state_dir.join("nodes.json")),
+            tunnel.clone(),
+            entitlements(&c.nodes),
+        )
+        .with_endpoints(c.nodes.iter().filter_map(|n| Some((n.ip, n.endpoint?))).collect()),
+    );
     let listener = crate::nodes::bind(c.cluster_port, true, None)
         .await
         .map_err(|source| DaemonError::Membership { port: c.cluster_port, source })?;
@@ -512,6 +526,7 @@ async fn start_membership(
                 let peers = records
                     .into_iter()
                     .map(|r| crate::wireguard::PeerSpec {
+                        endpoint: m.endpoint_of(&r.announcement),
                         name: r.announcement.name,
                         ips: r.announcement.ips,
                         public_key: r.announcement.wg_public_key,
@@ -605,6 +620,15 @@ pub async fn leave_kvstore(c: &crate::config::Config) -> Result<Option<String>, 
 pub const KVSTORE_LEASE_FILE: &str = "kvstore-lease";
 
 /// What `nodes:` entitles each named node to claim: the addresses listed under its name.
+/// Where the others send this node's WireGuard packets, when not to its address: its
+/// `encryption.endpoint`, else the endpoint its own entry of `nodes:` gives (one config for
+/// every node).
+fn local_endpoint(c: &crate::config::Config, local_ips: &[IpAddr]) -> Option<IpAddr> {
+    c.encryption
+        .endpoint
+        .or_else(|| c.nodes.iter().find(|n| local_ips.contains(&n.ip)).and_then(|n| n.endpoint))
+}
+
 fn entitlements(
     nodes: &[crate::config::NodeEntry],
 ) -> std::collections::BTreeMap<String, Vec<IpAddr>> {

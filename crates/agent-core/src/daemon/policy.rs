@@ -32,6 +32,8 @@ pub struct RemoteNode {
     pub ips: Vec<IpAddr>,
     /// Labels (with `cluster`).
     pub labels: Labels,
+    /// The public address in front of it (1:1 NAT), where its WireGuard packets come from.
+    pub endpoint: Option<IpAddr>,
 }
 
 /// Everything policy-related the agent keeps.
@@ -208,6 +210,20 @@ impl Agent {
             .iter()
             .map(|(cidr, id)| ((cidr.addr, cidr.len), IpcacheValue { identity: *id, flags: 0 }))
             .collect();
+        // A node's endpoint (the public address in front of a node behind NAT) sends its
+        // WireGuard packets and bootstrap: those need the node failsafe ports, which a node
+        // flag and `remote-node` give them. The flag also makes anything else in plaintext
+        // from there `world` (strict mode: dropped): the node's own identity and labels stay
+        // with what comes through its tunnel. Never a tunnel to it, so no encrypt flag.
+        for n in &st.nodes {
+            if let Some(e) = n.endpoint {
+                let v = IpcacheValue {
+                    identity: crate::identity::REMOTE_NODE,
+                    flags: bpf_progs::IPC_F_NODE,
+                };
+                want.insert((e, host_len(&e)), v);
+            }
+        }
         for n in st.nodes.clone() {
             let id = st.identities.allocate(&n.labels);
             for ip in &n.ips {

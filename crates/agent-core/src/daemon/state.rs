@@ -333,6 +333,7 @@ impl Agent {
                     name: r.announcement.name.clone(),
                     ips: r.announcement.ips.clone(),
                     labels,
+                    endpoint: self.membership().and_then(|m| m.endpoint_of(&r.announcement)),
                 }
             })
             .collect();
@@ -344,6 +345,7 @@ impl Agent {
                 name: n.name.clone().unwrap_or_else(|| n.ip.to_string()),
                 ips: vec![n.ip],
                 labels: [("cluster".to_string(), self.config.cluster_name.clone())].into(),
+                endpoint: n.endpoint,
             });
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -589,12 +591,19 @@ impl Agent {
                 self.peer_health(n.ip, record)
             };
             count(&health);
+            let endpoint = match (local, record, self.membership()) {
+                (true, _, Some(m)) => m.local().endpoint,
+                (false, Some(r), Some(m)) => m.endpoint_of(&r.announcement),
+                _ => None,
+            }
+            .or(n.endpoint);
             nodes.push(NodeElement {
                 name,
                 // Where the node's membership comes from: the operator listed it, whatever
                 // its announcements later told us about it.
                 source: "config".into(),
                 primary_address: Some(addressing(n.ip)),
+                secondary_addresses: external(endpoint),
                 health: Some(health),
             });
         }
@@ -607,6 +616,9 @@ impl Agent {
                 name: r.announcement.name.clone(),
                 source: r.source.as_str().into(),
                 primary_address: Some(addressing(ip)),
+                secondary_addresses: external(
+                    self.membership().and_then(|m| m.endpoint_of(&r.announcement)),
+                ),
                 health: Some(health),
             });
         }
@@ -618,6 +630,9 @@ impl Agent {
                     name: self.node_name.clone(),
                     source: "local".into(),
                     primary_address: self.local_ips.first().map(|ip| addressing(*ip)),
+                    secondary_addresses: external(
+                        self.membership().and_then(|m| m.local().endpoint),
+                    ),
                     health: Some(NodeHealth {
                         state: "Reachable".into(),
                         latency_ns: None,
@@ -742,8 +757,21 @@ impl Agent {
     }
 }
 
+/// A node's WireGuard endpoint in front of it, as a secondary address.
+fn external(endpoint: Option<IpAddr>) -> Vec<NodeAddressingElement> {
+    endpoint
+        .map(|e| NodeAddressingElement {
+            enabled: true,
+            ip: e.to_string(),
+            address_type: "ExternalIP".into(),
+        })
+        .into_iter()
+        .collect()
+}
+
 fn addressing(ip: IpAddr) -> NodeAddressing {
-    let el = NodeAddressingElement { enabled: true, ip: ip.to_string() };
+    let el =
+        NodeAddressingElement { enabled: true, ip: ip.to_string(), address_type: String::new() };
     match ip {
         IpAddr::V4(_) => NodeAddressing { ipv4: Some(el), ipv6: None },
         IpAddr::V6(_) => NodeAddressing { ipv4: None, ipv6: Some(el) },
@@ -818,6 +846,7 @@ mod tests {
             name: "vm2".into(),
             ips: vec![vm2],
             labels: [("cluster".to_string(), "default".to_string())].into(),
+            endpoint: None,
         };
         a.set_remote_nodes(vec![node]).expect("nodes");
         let entry = || a.ipcache_view().get(&(vm2, 32)).copied().expect("vm2 in the ipcache");
@@ -833,6 +862,28 @@ mod tests {
             a.ipcache_view().get(&(own, 32)).map(|v| v.identity),
             Some(crate::identity::HOST)
         );
+    }
+
+    #[test]
+    fn the_endpoint_of_a_node_behind_nat_carries_no_identity_but_its_control_traffic() {
+        let yaml = "encryption: {enabled: true}\n";
+        let (a, _, _dir) = agent(yaml, &["10.0.1.10"]);
+        let (ali, public): (IpAddr, IpAddr) =
+            ("172.16.1.10".parse().expect("ip"), "203.0.113.20".parse().expect("ip"));
+        let node = RemoteNode {
+            name: "ali".into(),
+            ips: vec![ali],
+            labels: [("cluster".to_string(), "default".to_string())].into(),
+            endpoint: Some(public),
+        };
+        a.set_remote_nodes(vec![node]).expect("nodes");
+        let view = a.ipcache_view();
+        let private = view.get(&(ali, 32)).copied().expect("the node's address");
+        let front = view.get(&(public, 32)).copied().expect("its endpoint");
+        assert_ne!(private.identity, crate::identity::REMOTE_NODE, "the node has its labels");
+        assert_ne!(private.flags & bpf_progs::IPC_F_ENCRYPT, 0, "reached through the tunnel");
+        assert_eq!(front.identity, crate::identity::REMOTE_NODE, "no labels on the wire side");
+        assert_eq!(front.flags, bpf_progs::IPC_F_NODE, "a node's control traffic, no tunnel");
     }
 
     #[test]

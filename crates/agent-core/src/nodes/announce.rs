@@ -39,6 +39,10 @@ pub struct Announcement {
     /// WireGuard UDP port.
     #[serde(rename = "wgPort", default)]
     pub wg_port: u16,
+    /// Where its WireGuard packets go when not to its addresses: the public address in front
+    /// of a VM behind 1:1 NAT (`encryption.endpoint`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<IpAddr>,
     /// Increments with every key rotation.
     #[serde(rename = "keyIndex", default)]
     pub key_index: u64,
@@ -121,6 +125,11 @@ pub fn check_content(a: &Announcement) -> Result<(), Rejected> {
     }
     for (k, v) in &a.labels {
         crate::labels::check_label(k, v).map_err(Rejected::Invalid)?;
+    }
+    if let Some(e) = a.endpoint
+        && (e.is_unspecified() || e.is_multicast() || e.is_loopback())
+    {
+        return Err(Rejected::Invalid(format!("endpoint {e}")));
     }
     let name_ok = !a.name.is_empty()
         && a.name.len() <= 253
@@ -386,6 +395,7 @@ mod tests {
             labels: [("app".to_string(), "backend".to_string())].into(),
             wg_public_key: String::new(),
             wg_port: 51871,
+            endpoint: None,
             key_index: 0,
             version: "0.1.0".into(),
             timestamp: ts,

@@ -35,6 +35,11 @@ pub const DEFAULT_LEASE_TTL: Duration = Duration::from_secs(60);
 /// How often the endpoints' state is asked for `cilium status`.
 const STATUS_INTERVAL: Duration = Duration::from_secs(10);
 
+/// Cilium's type of a node's own addresses.
+const INTERNAL_IP: &str = "InternalIP";
+/// Cilium's type of the address in front of a node.
+const EXTERNAL_IP: &str = "ExternalIP";
+
 /// The key of a node.
 pub fn node_key(cluster: &str, name: &str) -> String {
     format!("{NODES_PREFIX}{cluster}/{name}")
@@ -104,10 +109,13 @@ pub fn encode(a: &Announcement, sealed: String, cluster_id: u32) -> Vec<u8> {
     let node = CiliumNode {
         name: a.name.clone(),
         cluster: a.cluster.clone(),
+        // A VM's own addresses are what Kubernetes calls a node's internal ones, the public
+        // address in front of it (1:1 NAT) its external one.
         ip_addresses: a
             .ips
             .iter()
-            .map(|ip| NodeAddress { kind: "InternalIP".into(), ip: ip.to_string() })
+            .map(|ip| NodeAddress { kind: INTERNAL_IP.into(), ip: ip.to_string() })
+            .chain(a.endpoint.map(|e| NodeAddress { kind: EXTERNAL_IP.into(), ip: e.to_string() }))
             .collect(),
         cluster_id,
         source: "local".into(),
@@ -140,13 +148,19 @@ pub fn decode(
         node.annotations.as_ref().and_then(|m| m.get(SIGNED)).ok_or(Rejected::BadSignature)?;
     let a = announce::verify_stored(secret, cluster, line)?;
     announce::check_content(&a)?;
-    let ips: BTreeSet<IpAddr> =
-        node.ip_addresses.iter().filter_map(|n| n.ip.parse().ok()).collect();
+    let typed = |external: bool| -> BTreeSet<IpAddr> {
+        node.ip_addresses
+            .iter()
+            .filter(|n| (n.kind == EXTERNAL_IP) == external)
+            .filter_map(|n| n.ip.parse().ok())
+            .collect()
+    };
     let agrees = a.name == key_name
         && node.name == a.name
         && node.cluster == a.cluster
         && node.wireguard_pub_key == a.wg_public_key
-        && ips == a.ips.iter().copied().collect();
+        && typed(false) == a.ips.iter().copied().collect()
+        && typed(true) == a.endpoint.into_iter().collect();
     if !agrees {
         return Err(Rejected::Invalid(format!(
             "{key}: the entry's fields differ from what its node signed"
@@ -469,6 +483,7 @@ mod tests {
             labels: [("app".to_string(), name.to_string())].into(),
             wg_public_key: key.into(),
             wg_port: crate::WIREGUARD_PORT,
+            endpoint: None,
             key_index: 0,
             version: "0".into(),
             timestamp: 0,
@@ -576,6 +591,26 @@ mod tests {
         for t in tasks {
             t.abort();
         }
+    }
+
+    #[test]
+    fn the_endpoint_of_a_node_behind_nat_is_its_external_ip() {
+        let m = membership("ali", "172.16.1.10", "a2V5Mg==");
+        m.update_local(|a| a.endpoint = Some("203.0.113.20".parse().expect("ip")));
+        let entry = encode(&m.local(), m.sealed_for_store(), 2);
+        let node: serde_json::Value = serde_json::from_slice(&entry).expect("json");
+        assert_eq!(node["IPAddresses"][0]["Type"], "InternalIP");
+        assert_eq!(node["IPAddresses"][0]["IP"], "172.16.1.10");
+        assert_eq!(node["IPAddresses"][1]["Type"], "ExternalIP");
+        assert_eq!(node["IPAddresses"][1]["IP"], "203.0.113.20");
+        let key = "cilium/state/nodes/v1/vm-cluster/ali";
+        let a = decode(&secret(), "vm-cluster", key, &entry).expect("verifies");
+        assert_eq!(a.endpoint, Some("203.0.113.20".parse().expect("ip")));
+        // Whoever can write to etcd cannot send a node's packets elsewhere.
+        let mut forged: CiliumNode = serde_json::from_slice(&entry).expect("node");
+        forged.ip_addresses[1].ip = "198.51.100.66".into();
+        let forged = serde_json::to_vec(&forged).expect("json");
+        assert!(matches!(decode(&secret(), "vm-cluster", key, &forged), Err(Rejected::Invalid(_))));
     }
 
     #[tokio::test]

@@ -111,6 +111,9 @@ pub struct Membership {
     log_throttle: Throttle,
     /// Addresses `nodes:` gives each named node: what it may claim besides its source address.
     entitled: BTreeMap<String, Vec<IpAddr>>,
+    /// Listed addresses with the endpoint in front of them (1:1 NAT): the bootstrap goes
+    /// there, and an announcement from there may claim the address.
+    endpoints: BTreeMap<IpAddr, IpAddr>,
     name_clash: std::sync::atomic::AtomicBool,
     wake: Notify,
     changed: watch::Sender<u64>,
@@ -176,6 +179,7 @@ impl Membership {
             rejected_by: Mutex::new(BTreeMap::new()),
             log_throttle: Throttle::default(),
             entitled,
+            endpoints: BTreeMap::new(),
             name_clash: std::sync::atomic::AtomicBool::new(false),
             wake: Notify::new(),
             changed,
@@ -185,6 +189,31 @@ impl Membership {
             local_changed,
             store_backed: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// The endpoints of listed nodes behind NAT (`nodes: [{ip, endpoint}]`), by address.
+    pub fn with_endpoints(mut self, endpoints: BTreeMap<IpAddr, IpAddr>) -> Membership {
+        self.endpoints = endpoints;
+        self
+    }
+
+    /// Where `a`'s WireGuard packets go when not to its addresses: the endpoint `nodes:` lists
+    /// for it (the operator's word wins), else the one it announces.
+    pub fn endpoint_of(&self, a: &Announcement) -> Option<IpAddr> {
+        a.ips.iter().find_map(|ip| self.endpoints.get(ip).copied()).or(a.endpoint)
+    }
+
+    /// Where the plaintext bootstrap exchange with the node at `ip` goes: its endpoint when it
+    /// is behind NAT, else `ip`.
+    fn bootstrap_address(&self, ip: IpAddr) -> IpAddr {
+        if let Some(e) = self.endpoints.get(&ip) {
+            return *e;
+        }
+        let reg = self.registry.lock().unwrap_or_else(|p| p.into_inner());
+        reg.values()
+            .find(|r| r.announcement.ips.contains(&ip))
+            .and_then(|r| self.endpoint_of(&r.announcement))
+            .unwrap_or(ip)
     }
 
     /// Hands membership to a kvstore (see [`kvstore::NodeStore`]).
@@ -385,10 +414,18 @@ impl Membership {
             if ok.contains(ip) {
                 continue;
             }
-            if *ip != from && !listed.contains(ip) {
+            if *ip != from && !listed.contains(ip) && self.endpoints.get(ip) != Some(&from) {
+                // A node behind NAT listed by its public address: say how to list it.
+                let hint = if !a.ips.contains(&from) && self.discovery.peers().contains(&from) {
+                    format!(
+                        " (if {from} is the public address of a node behind NAT, list it as {{ip: {ip}, endpoint: {from}}})"
+                    )
+                } else {
+                    String::new()
+                };
                 refused.push((
                     *ip,
-                    format!("{ip} is neither its source address nor listed for it in nodes:"),
+                    format!("{ip} is neither its source address nor listed for it in nodes:{hint}"),
                 ));
                 continue;
             }
@@ -631,7 +668,10 @@ impl Membership {
     async fn exchange(&self, ip: IpAddr) -> Result<(), String> {
         match self.probe(ip, Duration::from_millis(700)).await {
             Ok(_) => Ok(()),
-            Err(_) => self.exchange_on(ip, self.port, true, EXCHANGE_TIMEOUT).await.map(|_| ()),
+            Err(_) => {
+                let to = self.bootstrap_address(ip);
+                self.exchange_on(to, self.port, true, EXCHANGE_TIMEOUT).await.map(|_| ())
+            }
         }
     }
 
@@ -811,6 +851,7 @@ mod tests {
             labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             wg_public_key: "a2V5".into(),
             wg_port: crate::WIREGUARD_PORT,
+            endpoint: None,
             key_index: 0,
             version: "0".into(),
             timestamp: 0,
@@ -936,6 +977,29 @@ mod tests {
         vm1.accept(&line, ip("192.168.1.11")).expect("vm2");
         let vm2 = vm1.nodes().into_iter().find(|r| r.announcement.name == "vm2").expect("vm2");
         assert_eq!(vm2.announcement.ips, vec![ip("192.168.1.11"), ip("fd00::11")]);
+    }
+
+    #[test]
+    fn a_node_behind_nat_claims_its_private_address_only_from_its_listed_endpoint() {
+        let secret = Secret::from_base64(&Secret::generate().expect("rng")).expect("secret");
+        let ip = |s: &str| -> IpAddr { s.parse().expect("ip") };
+        let aws = membership("aws", &[], &secret)
+            .with_endpoints([(ip("172.16.1.10"), ip("203.0.113.20"))].into());
+        let peer = membership("peer", &[], &secret);
+        let line = announce_as(&peer, "ali", &["172.16.1.10"], &[], "YWxp");
+        // Any other public address, with the secret, gets nothing: a hostile announcement.
+        assert!(matches!(aws.accept(&line, ip("203.0.113.66")), Err(Rejected::NoAddress(_))));
+        assert!(aws.nodes().is_empty());
+        let line = announce_as(&peer, "ali", &["172.16.1.10"], &[], "YWxp");
+        aws.accept(&line, ip("203.0.113.20")).expect("from its endpoint");
+        let ali = aws.nodes().remove(0);
+        assert_eq!(ali.announcement.ips, vec![ip("172.16.1.10")]);
+        // Its packets go to the endpoint the config gives, whatever it announces.
+        let mut announced = ali.announcement.clone();
+        announced.endpoint = Some(ip("198.51.100.9"));
+        assert_eq!(aws.endpoint_of(&announced), Some(ip("203.0.113.20")));
+        assert_eq!(aws.bootstrap_address(ip("172.16.1.10")), ip("203.0.113.20"));
+        assert_eq!(aws.bootstrap_address(ip("10.0.1.11")), ip("10.0.1.11"));
     }
 
     #[test]

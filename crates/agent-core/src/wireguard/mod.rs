@@ -60,6 +60,9 @@ pub struct PeerSpec {
     pub public_key: String,
     /// UDP port.
     pub port: u16,
+    /// Where its packets go when not to its first address (the public address in front of a
+    /// node behind 1:1 NAT). WireGuard still follows the peer when it roams.
+    pub endpoint: Option<IpAddr>,
 }
 
 /// The device behind `cilium_wg0`.
@@ -508,9 +511,12 @@ impl Mtu {
     }
 }
 
-/// Where a peer's WireGuard packets go: its first IPv4 address, else its first one.
+/// Where a peer's WireGuard packets go: its endpoint, else its first IPv4 address, else its
+/// first one.
 fn endpoint(p: &PeerSpec) -> Option<SocketAddr> {
-    p.ips.iter().find(|ip| ip.is_ipv4()).or(p.ips.first()).map(|ip| SocketAddr::new(*ip, p.port))
+    p.endpoint
+        .or_else(|| p.ips.iter().find(|ip| ip.is_ipv4()).or(p.ips.first()).copied())
+        .map(|ip| SocketAddr::new(ip, p.port))
 }
 
 /// The userspace device, with its UAPI socket (`wg show cilium_wg0` works).

@@ -11,6 +11,9 @@ pub async fn run(cli: &Cli, cmd: &NodeCommand) -> anyhow::Result<ExitCode> {
     let text = match &o.output {
         Some(f) => output::render(f, &nodes)?,
         None => {
+            // The endpoint column only where some node is behind NAT: flat networks keep
+            // the usual table.
+            let nat = nodes.nodes_added.iter().any(|n| n.external_ip().is_some());
             let rows: Vec<Vec<String>> = nodes
                 .nodes_added
                 .iter()
@@ -28,13 +31,20 @@ pub async fn run(cli: &Cli, cmd: &NodeCommand) -> anyhow::Result<ExitCode> {
                     let latency = h
                         .and_then(|h| h.latency_ns)
                         .map_or(String::new(), |ns| format!("{:.3}ms", ns as f64 / 1e6));
-                    vec![n.name.clone(), addr(false), addr(true), n.source.clone(), state, latency]
+                    let mut row = vec![n.name.clone(), addr(false), addr(true)];
+                    if nat {
+                        row.push(n.external_ip().unwrap_or_default().to_string());
+                    }
+                    row.extend([n.source.clone(), state, latency]);
+                    row
                 })
                 .collect();
-            output::columns(
-                &["Name", "IPv4 Address", "IPv6 Address", "Source", "Health", "Latency"],
-                &rows,
-            )
+            let mut header = vec!["Name", "IPv4 Address", "IPv6 Address"];
+            if nat {
+                header.push("WireGuard Endpoint");
+            }
+            header.extend(["Source", "Health", "Latency"]);
+            output::columns(&header, &rows)
         }
     };
     output::emit(&text)?;

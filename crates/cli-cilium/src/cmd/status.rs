@@ -225,6 +225,9 @@ fn node_line(n: &NodeElement, latency: bool) -> String {
     let health = n.health.as_ref();
     let state = health.map(|h| h.state.as_str()).unwrap_or("Unknown");
     let mut s = if ip == n.name { ip } else { format!("{ip} ({})", n.name) };
+    if let Some(e) = n.external_ip() {
+        s = format!("{s} via {e}");
+    }
     s = format!("{s}: {}", state_word(state));
     if health.is_some_and(|h| h.local) {
         s.push_str(" (localhost)");
@@ -246,9 +249,14 @@ mod tests {
             name: "vm1".into(),
             source: "config".into(),
             primary_address: Some(NodeAddressing {
-                ipv4: Some(NodeAddressingElement { enabled: true, ip: "192.168.1.10".into() }),
+                ipv4: Some(NodeAddressingElement {
+                    enabled: true,
+                    ip: "192.168.1.10".into(),
+                    address_type: String::new(),
+                }),
                 ipv6: None,
             }),
+            secondary_addresses: Vec::new(),
             health: Some(NodeHealth {
                 state: "Reachable".into(),
                 latency_ns: Some(250_000),
@@ -258,6 +266,15 @@ mod tests {
         colored::control::set_override(false);
         assert_eq!(node_line(&n, false), "192.168.1.10 (vm1): Reachable");
         assert_eq!(node_line(&n, true), "192.168.1.10 (vm1): Reachable, latency 0.250ms");
+        let behind_nat = NodeElement {
+            secondary_addresses: vec![NodeAddressingElement {
+                enabled: true,
+                ip: "203.0.113.20".into(),
+                address_type: "ExternalIP".into(),
+            }],
+            ..n
+        };
+        assert_eq!(node_line(&behind_nat, false), "192.168.1.10 (vm1) via 203.0.113.20: Reachable");
     }
 
     #[test]
