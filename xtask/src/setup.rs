@@ -82,6 +82,7 @@ pub const PACKAGES: &[Package] = &[
     pkg("shellcheck", Probe::Command("shellcheck"), "lints the shell scripts we ship", false),
     pkg("etcd-server", Probe::Command("etcd"), "the real store of the kvstore tests", false),
     pkg("etcd-client", Probe::Command("etcdctl"), "checks the store's keys", false),
+    pkg("nftables", Probe::Command("nft"), "the 1:1 NAT gateways of the hybrid-cloud test", false),
 ];
 
 /// A tool from PyPI (no Debian package has it at a usable version).
