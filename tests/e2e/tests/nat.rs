@@ -18,10 +18,10 @@ const AWS_PUBLIC: &str = "203.0.113.10";
 const ALI_PUBLIC: &str = "203.0.113.20";
 
 /// Both VMs' config: the seed's case 1, each node with the public address in front of it.
-fn config(cloud: &str) -> String {
+fn config(cloud: &str, backend: &str) -> String {
     format!(
         "cluster:\n  name: hybrid\n  id: 1\n\
-         encryption:\n  enabled: true\n  nodeEncryption: true\n  persistentKeepalive: 25s\n\
+         encryption:\n  enabled: true\n  nodeEncryption: true\n  persistentKeepalive: 25s\n  backend: {backend}\n\
          hostFirewall:\n  enabled: true\n\
          nodes:\n  - {{ip: {AWS}, endpoint: {AWS_PUBLIC}}}\n  - {{ip: {ALI}, endpoint: {ALI_PUBLIC}}}\n\
          labels:\n  cloud: {cloud}\n"
@@ -52,7 +52,9 @@ fn hybrid_cloud() -> Testbed {
     let tb = Testbed::create_on(&unique_prefix(), &vms, built_binaries()).expect("testbed");
     tb.attach("awsgw", "br-pub", "wan", "203.0.113.10/24").expect("aws public side");
     tb.attach("aligw", "br-pub", "wan", "203.0.113.20/24").expect("ali public side");
-    tb.vm("aws").run(&["ip", "route", "add", "default", "via", "10.0.1.1"]).expect("route");
+    // AWS's way out is narrower than its VPC (as a cloud's internet path may be).
+    let out = ["ip", "route", "add", "default", "via", "10.0.1.1", "mtu", "1400"];
+    tb.vm("aws").run(&out).expect("route");
     tb.vm("ali").run(&["ip", "route", "add", "default", "via", "172.16.1.1"]).expect("route");
     one_to_one_nat(tb.vm("awsgw"), AWS_PUBLIC, AWS);
     one_to_one_nat(tb.vm("aligw"), ALI_PUBLIC, ALI);
@@ -61,6 +63,16 @@ fn hybrid_cloud() -> Testbed {
 
 #[test]
 fn seed_case_1_private_addresses_across_two_clouds_behind_nat() {
+    across_nat("auto");
+}
+
+/// The same with WireGuard in the agent, which owns the port the bootstrap shares.
+#[test]
+fn across_nat_with_the_userspace_backend() {
+    across_nat("userspace");
+}
+
+fn across_nat(backend: &str) {
     sweep_stale();
     let mut tb = hybrid_cloud();
     let (aws, ali, outsider) =
@@ -73,9 +85,13 @@ fn seed_case_1_private_addresses_across_two_clouds_behind_nat() {
     .expect("NAT works");
     assert!(!aws.http_ok(&format!("http://{ALI}:8080/")), "no route to a private address");
 
+    // From before the first agent starts: the bootstrap too takes the WireGuard port, so the
+    // seed's security groups (UDP 51871 only) are enough.
+    let between = format!("ip host {AWS_PUBLIC} and ip host {ALI_PUBLIC}");
+    let wire = tb.start_capture("awsgw", "wan", &between).expect("capture");
     tb.share_secret(TEST_SECRET).expect("secret");
-    tb.start_agent("aws", &config("aws")).expect("aws agent");
-    tb.start_agent("ali", &config("ali")).expect("ali agent");
+    tb.start_agent("aws", &config("aws", backend)).expect("aws agent");
+    tb.start_agent("ali", &config("ali", backend)).expect("ali agent");
     wait_for("aws to reach ali's private address", Duration::from_secs(30), || {
         aws.http_ok(&format!("http://{ALI}:8080/"))
     })
@@ -83,8 +99,8 @@ fn seed_case_1_private_addresses_across_two_clouds_behind_nat() {
         panic!("{e:#}\naws:\n{}\nali:\n{}", tb.agent_log("aws"), tb.agent_log("ali"))
     });
 
-    // Between the clouds, nothing but WireGuard between the two public addresses.
-    let wire = tb.start_capture("awsgw", "wan", "ip").expect("capture");
+    // Between the clouds, nothing but WireGuard between the two public addresses, from the
+    // bootstrap to the traffic.
     for _ in 0..3 {
         assert!(aws.http_ok(&format!("http://{ALI}:8080/")), "curl through the tunnel");
     }
@@ -103,6 +119,16 @@ fn seed_case_1_private_addresses_across_two_clouds_behind_nat() {
     assert!(wg.contains(&format!("endpoint: {ALI_PUBLIC}:51871")), "{wg}");
     assert!(wg.contains(&format!("allowed ips: {ALI}/32")), "{wg}");
     assert!(wg.contains("persistent keepalive: every 25 seconds"), "{wg}");
+    // The routes to the peer fit one WireGuard packet on the path to its endpoint (1400 - 60).
+    let routes = String::from_utf8_lossy(
+        &aws.run(&["ip", "route", "show", "table", "2005"]).expect("routes").stdout,
+    )
+    .into_owned();
+    let tunnel = routes.lines().find(|l| l.starts_with(&format!("{ALI} dev cilium_wg0")));
+    assert!(
+        tunnel.is_some_and(|l| l.contains("mtu 1340") && l.contains("advmss 1300")),
+        "{routes}"
+    );
 
     // Both addresses of the peer, where an operator looks.
     let nodes =

@@ -505,6 +505,32 @@ async fn start_membership(
                 .map_err(|source| DaemonError::Membership { port: tunnel_port, source })?,
         ),
     };
+    // Nodes behind NAT bootstrap over the WireGuard port (see `nodes::udp`).
+    let behind_nat =
+        c.encryption.endpoint.is_some() || c.nodes.iter().any(|n| n.endpoint.is_some());
+    if c.encryption.enabled && behind_nat {
+        use crate::nodes::udp::WireguardPort;
+        match WireguardPort::open(crate::WIREGUARD_PORT, crate::wireguard::routing::WG_MARK) {
+            Ok(port) => {
+                let port = Arc::new(port);
+                let (m2, served) = (m.clone(), port.clone());
+                let spawned = std::thread::Builder::new()
+                    .name("wg-bootstrap".into())
+                    .spawn(move || m2.serve_wireguard_port(&served));
+                match spawned {
+                    Ok(_) => m.set_wireguard_port(port),
+                    Err(e) => {
+                        tracing::error!(error = %e, "starting the bootstrap on the WireGuard port")
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(
+                error = %e,
+                port = c.cluster_port,
+                "no bootstrap over the WireGuard port: nodes behind NAT bootstrap over TCP instead"
+            ),
+        }
+    }
     agent.set_membership(m.clone());
     let mut changes = m.subscribe();
     // Restored nodes: tunnels and policy before the first announcement arrives.

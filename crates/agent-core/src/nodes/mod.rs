@@ -11,9 +11,10 @@
 
 pub mod announce;
 pub mod kvstore;
+pub mod udp;
 
 use std::collections::BTreeMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -114,6 +115,10 @@ pub struct Membership {
     /// Listed addresses with the endpoint in front of them (1:1 NAT): the bootstrap goes
     /// there, and an announcement from there may claim the address.
     endpoints: BTreeMap<IpAddr, IpAddr>,
+    /// The raw socket on WireGuard's port, when nodes behind NAT bootstrap through it.
+    wireguard_port: std::sync::OnceLock<std::sync::Arc<udp::WireguardPort>>,
+    /// Exchanges over the WireGuard port waiting for their answer, by the endpoint asked.
+    udp_waiting: Mutex<BTreeMap<IpAddr, tokio::sync::oneshot::Sender<()>>>,
     name_clash: std::sync::atomic::AtomicBool,
     wake: Notify,
     changed: watch::Sender<u64>,
@@ -180,6 +185,8 @@ impl Membership {
             log_throttle: Throttle::default(),
             entitled,
             endpoints: BTreeMap::new(),
+            wireguard_port: std::sync::OnceLock::new(),
+            udp_waiting: Mutex::new(BTreeMap::new()),
             name_clash: std::sync::atomic::AtomicBool::new(false),
             wake: Notify::new(),
             changed,
@@ -670,6 +677,13 @@ impl Membership {
             Ok(_) => Ok(()),
             Err(_) => {
                 let to = self.bootstrap_address(ip);
+                // Behind NAT, the bootstrap takes the WireGuard port's path: often the only
+                // one the security groups between the clouds let through.
+                if let (IpAddr::V4(v4), true, Some(port)) =
+                    (to, to != ip, self.wireguard_port.get())
+                {
+                    return self.exchange_udp(port, v4).await;
+                }
                 self.exchange_on(to, self.port, true, EXCHANGE_TIMEOUT).await.map(|_| ())
             }
         }
@@ -681,6 +695,64 @@ impl Membership {
     pub async fn probe(&self, ip: IpAddr, timeout: Duration) -> Result<Duration, String> {
         let exchange = self.exchange_on(ip, self.port.wrapping_add(1), false, timeout);
         tokio::time::timeout(timeout, exchange).await.map_err(|_| "timed out".to_string())?
+    }
+
+    /// Bootstraps over the WireGuard port from now on (nodes behind NAT), answering
+    /// there too: serve [`Membership::serve_wireguard_port`] on a thread of its own.
+    pub fn set_wireguard_port(&self, port: std::sync::Arc<udp::WireguardPort>) {
+        let _ = self.wireguard_port.set(port);
+    }
+
+    /// One bootstrap exchange with the node behind `to` over the WireGuard port.
+    async fn exchange_udp(&self, port: &udp::WireguardPort, to: Ipv4Addr) -> Result<(), String> {
+        let payload = udp::encode(udp::REQUEST, &self.sealed_local(true))
+            .ok_or("this node's announcement does not fit one datagram")?;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.udp_waiting.lock().unwrap_or_else(|p| p.into_inner()).insert(IpAddr::V4(to), tx);
+        let sent = port.send(SocketAddrV4::new(to, crate::WIREGUARD_PORT), &payload);
+        let answered = match sent {
+            Ok(()) => matches!(tokio::time::timeout(EXCHANGE_TIMEOUT, rx).await, Ok(Ok(()))),
+            Err(_) => false,
+        };
+        self.udp_waiting.lock().unwrap_or_else(|p| p.into_inner()).remove(&IpAddr::V4(to));
+        match (sent, answered) {
+            (_, true) => Ok(()),
+            (Err(e), _) => Err(format!("sending to {to} on the WireGuard port: {e}")),
+            (Ok(()), false) => Err(format!("no answer from {to} on the WireGuard port")),
+        }
+    }
+
+    /// Answers bootstrap requests and takes in answers on the WireGuard port, forever: a
+    /// blocking loop for a thread of its own. Only a request that verifies is answered, with
+    /// a datagram no larger than it, to where it came from.
+    pub fn serve_wireguard_port(&self, port: &udp::WireguardPort) {
+        loop {
+            let (from, payload) = match port.recv() {
+                Ok(got) => got,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    tracing::debug!(error = %e, "reading the WireGuard port");
+                    std::thread::sleep(Duration::from_millis(100));
+                    continue;
+                }
+            };
+            let Some((kind, line)) = udp::decode(&payload) else { continue };
+            let sender = IpAddr::V4(*from.ip());
+            if self.accept(line, sender).is_err() {
+                continue;
+            }
+            if kind == udp::REQUEST {
+                if let Some(reply) = udp::encode(udp::REPLY, &self.sealed_local(true))
+                    && let Err(e) = port.send(from, &reply)
+                {
+                    tracing::debug!(peer = %from, error = %e, "answering on the WireGuard port");
+                }
+            } else if let Some(waiting) =
+                self.udp_waiting.lock().unwrap_or_else(|p| p.into_inner()).remove(&sender)
+            {
+                let _ = waiting.send(());
+            }
+        }
     }
 
     /// Every peer to talk to: the discovered ones, and nodes that announced themselves

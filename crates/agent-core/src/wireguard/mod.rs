@@ -266,16 +266,21 @@ impl WireGuard {
     ) -> Result<(), WireguardError> {
         let _one = self.syncing.lock().await;
         let added = self.set_peers(peers).await?;
-        let tunnelled: Vec<(IpAddr, u32)> = {
-            let peers = self.peers.lock().unwrap_or_else(|p| p.into_inner());
-            peers
-                .values()
-                .flat_map(|p| {
-                    let mtu = self.mtu.route(endpoint(p).is_none_or(|e| e.is_ipv4()));
-                    p.ips.iter().map(move |ip| (*ip, mtu))
-                })
-                .collect()
-        };
+        let peers: Vec<PeerSpec> =
+            self.peers.lock().unwrap_or_else(|p| p.into_inner()).values().cloned().collect();
+        let mut tunnelled: Vec<(IpAddr, u32)> = Vec::new();
+        for p in &peers {
+            let outer = endpoint(p);
+            let mut mtu = self.mtu.route(outer.is_none_or(|e| e.is_ipv4()));
+            // A peer behind NAT is reached over another path (between clouds, often
+            // narrower than the local network): its routes fit that path, unless `mtu:` says.
+            if let (Some(e), Some(_), Mtu::Derived(_)) = (outer, p.endpoint, self.mtu)
+                && let Some(path) = self.routes.path_mtu(e.ip()).await
+            {
+                mtu = mtu.min(Mtu::Derived(path).route(e.is_ipv4()));
+            }
+            tunnelled.extend(p.ips.iter().map(|ip| (*ip, mtu)));
+        }
         let want = routing::desired(&tunnelled, &blocked, Some(self.device), self.strict);
         let changed = routing::reconcile(self.routes.as_ref(), &want).await?;
         if changed > 0 || added > 0 {

@@ -116,6 +116,13 @@ pub trait RouteTable: Send + Sync + std::fmt::Debug {
     fn replace<'a>(&'a self, route: &'a Route) -> BoxFuture<'a, Result<(), RoutingError>>;
     /// Removes `route` (absent is fine).
     fn delete<'a>(&'a self, route: &'a Route) -> BoxFuture<'a, Result<(), RoutingError>>;
+    /// The MTU of the path WireGuard's (marked) packets take to `dst`: the route's `mtu`, a
+    /// learned path MTU, or its device's; `None` when unknown. A public path between clouds
+    /// may be narrower than the local network.
+    fn path_mtu(&self, dst: IpAddr) -> BoxFuture<'_, Option<u32>> {
+        let _ = dst;
+        Box::pin(async { None })
+    }
 }
 
 /// Where the tunnel routes of [`desired`] point, and with what.
@@ -382,6 +389,41 @@ impl Netlink {
         Ok(out)
     }
 
+    /// As `ip route get <dst> mark 0xe00`: the route WireGuard's packets to `dst` take, its
+    /// MTU metric (configured, or learned from ICMP), else its device's MTU.
+    async fn lookup_path_mtu(&self, dst: IpAddr) -> Option<u32> {
+        use netlink_packet_route::link::LinkAttribute;
+        let mut query = RouteMessage::default();
+        query.header.address_family =
+            if dst.is_ipv4() { AddressFamily::Inet } else { AddressFamily::Inet6 };
+        query.header.destination_prefix_length = host_len(&dst);
+        query.attributes.push(RouteAttribute::Destination(dst.into()));
+        query.attributes.push(RouteAttribute::Mark(WG_MARK));
+        let mut answers = self.handle.route().get(query).execute();
+        let route = answers.try_next().await.ok().flatten()?;
+        let mut oif = None;
+        for a in &route.attributes {
+            match a {
+                RouteAttribute::Metrics(m) => {
+                    if let Some(mtu) = m.iter().find_map(|m| match m {
+                        RouteMetric::Mtu(v) if *v > 0 => Some(*v),
+                        _ => None,
+                    }) {
+                        return Some(mtu);
+                    }
+                }
+                RouteAttribute::Oif(i) => oif = Some(*i),
+                _ => {}
+            }
+        }
+        let mut links = self.handle.link().get().match_index(oif?).execute();
+        let link = links.try_next().await.ok().flatten()?;
+        link.attributes.iter().find_map(|a| match a {
+            LinkAttribute::Mtu(m) => Some(*m),
+            _ => None,
+        })
+    }
+
     async fn replace_route(&self, route: &Route) -> Result<(), RoutingError> {
         let msg = route_message(route);
         self.handle
@@ -422,6 +464,10 @@ impl RouteTable for Netlink {
 
     fn delete<'a>(&'a self, route: &'a Route) -> BoxFuture<'a, Result<(), RoutingError>> {
         Box::pin(self.delete_route(route))
+    }
+
+    fn path_mtu(&self, dst: IpAddr) -> BoxFuture<'_, Option<u32>> {
+        Box::pin(self.lookup_path_mtu(dst))
     }
 }
 
