@@ -109,8 +109,11 @@ fn across_nat(backend: &str) {
         l.contains(&format!("{AWS_PUBLIC}.51871 > {ALI_PUBLIC}.51871: UDP"))
             || l.contains(&format!("{ALI_PUBLIC}.51871 > {AWS_PUBLIC}.51871: UDP"))
     };
+    // A bootstrap datagram that arrives before the other agent has opened the port gets its
+    // kernel's answer, about that same port.
+    let not_yet = |l: &&String| l.contains("ICMP") && l.contains("udp port 51871 unreachable");
     assert!(lines.iter().any(|l| wireguard(&l)), "WireGuard on the public side: {lines:#?}");
-    let other: Vec<&String> = lines.iter().filter(|l| !wireguard(l)).collect();
+    let other: Vec<&String> = lines.iter().filter(|l| !wireguard(l) && !not_yet(l)).collect();
     assert!(other.is_empty(), "only UDP 51871 between the public addresses: {other:#?}");
 
     // WireGuard sends to the public address and tunnels the private one.
