@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'hubble' -ScriptBlock {
             [CompletionResult]::new('observe', 'observe', [CompletionResultType]::ParameterValue, 'Observe flows of a Hubble server')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the health and flow counters of a Hubble server')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List Hubble objects')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Watch Hubble objects')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Show the client version')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -357,6 +358,74 @@ Register-ArgumentCompleter -Native -CommandName 'hubble' -ScriptBlock {
         'hubble;list;help;help' {
             break
         }
+        'hubble;watch' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided')
+            [CompletionResult]::new('--tls-ca-cert-files', '--tls-ca-cert-files', [CompletionResultType]::ParameterName, 'PEM files of the Certificate Authorities that sign the server''s certificate')
+            [CompletionResult]::new('--tls-client-cert-file', '--tls-client-cert-file', [CompletionResultType]::ParameterName, 'PEM file of the client certificate, for servers that require mutual TLS')
+            [CompletionResult]::new('--tls-client-key-file', '--tls-client-key-file', [CompletionResultType]::ParameterName, 'PEM file of the client certificate''s private key')
+            [CompletionResult]::new('--tls-server-name', '--tls-server-name', [CompletionResultType]::ParameterName, 'Name to verify the server''s certificate against (e.g. ''*.default.hubble-grpc.cilium.io''; default: the host of --server)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for an answer to a single request (status, list nodes)')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS to connect to the server (implied by a tls:// address)')
+            [CompletionResult]::new('--tls-allow-insecure', '--tls-allow-insecure', [CompletionResultType]::ParameterName, 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)')
+            [CompletionResult]::new('-D', '-D ', [CompletionResultType]::ParameterName, 'Print debug messages')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print debug messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('peers', 'peers', [CompletionResultType]::ParameterValue, 'Watch for Hubble peers updates')
+            [CompletionResult]::new('peer', 'peer', [CompletionResultType]::ParameterValue, 'Watch for Hubble peers updates')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hubble;watch;peers' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided')
+            [CompletionResult]::new('--tls-ca-cert-files', '--tls-ca-cert-files', [CompletionResultType]::ParameterName, 'PEM files of the Certificate Authorities that sign the server''s certificate')
+            [CompletionResult]::new('--tls-client-cert-file', '--tls-client-cert-file', [CompletionResultType]::ParameterName, 'PEM file of the client certificate, for servers that require mutual TLS')
+            [CompletionResult]::new('--tls-client-key-file', '--tls-client-key-file', [CompletionResultType]::ParameterName, 'PEM file of the client certificate''s private key')
+            [CompletionResult]::new('--tls-server-name', '--tls-server-name', [CompletionResultType]::ParameterName, 'Name to verify the server''s certificate against (e.g. ''*.default.hubble-grpc.cilium.io''; default: the host of --server)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for an answer to a single request (status, list nodes)')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS to connect to the server (implied by a tls:// address)')
+            [CompletionResult]::new('--tls-allow-insecure', '--tls-allow-insecure', [CompletionResultType]::ParameterName, 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)')
+            [CompletionResult]::new('-D', '-D ', [CompletionResultType]::ParameterName, 'Print debug messages')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print debug messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hubble;watch;peer' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided')
+            [CompletionResult]::new('--tls-ca-cert-files', '--tls-ca-cert-files', [CompletionResultType]::ParameterName, 'PEM files of the Certificate Authorities that sign the server''s certificate')
+            [CompletionResult]::new('--tls-client-cert-file', '--tls-client-cert-file', [CompletionResultType]::ParameterName, 'PEM file of the client certificate, for servers that require mutual TLS')
+            [CompletionResult]::new('--tls-client-key-file', '--tls-client-key-file', [CompletionResultType]::ParameterName, 'PEM file of the client certificate''s private key')
+            [CompletionResult]::new('--tls-server-name', '--tls-server-name', [CompletionResultType]::ParameterName, 'Name to verify the server''s certificate against (e.g. ''*.default.hubble-grpc.cilium.io''; default: the host of --server)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for an answer to a single request (status, list nodes)')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS to connect to the server (implied by a tls:// address)')
+            [CompletionResult]::new('--tls-allow-insecure', '--tls-allow-insecure', [CompletionResultType]::ParameterName, 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)')
+            [CompletionResult]::new('-D', '-D ', [CompletionResultType]::ParameterName, 'Print debug messages')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print debug messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hubble;watch;help' {
+            [CompletionResult]::new('peers', 'peers', [CompletionResultType]::ParameterValue, 'Watch for Hubble peers updates')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hubble;watch;help;peers' {
+            break
+        }
+        'hubble;watch;help;help' {
+            break
+        }
         'hubble;version' {
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided')
             [CompletionResult]::new('--tls-ca-cert-files', '--tls-ca-cert-files', [CompletionResultType]::ParameterName, 'PEM files of the Certificate Authorities that sign the server''s certificate')
@@ -397,6 +466,7 @@ Register-ArgumentCompleter -Native -CommandName 'hubble' -ScriptBlock {
             [CompletionResult]::new('observe', 'observe', [CompletionResultType]::ParameterValue, 'Observe flows of a Hubble server')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the health and flow counters of a Hubble server')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List Hubble objects')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Watch Hubble objects')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Show the client version')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -417,6 +487,13 @@ Register-ArgumentCompleter -Native -CommandName 'hubble' -ScriptBlock {
             break
         }
         'hubble;help;list;nodes' {
+            break
+        }
+        'hubble;help;watch' {
+            [CompletionResult]::new('peers', 'peers', [CompletionResultType]::ParameterValue, 'Watch for Hubble peers updates')
+            break
+        }
+        'hubble;help;watch;peers' {
             break
         }
         'hubble;help;version' {

@@ -34,6 +34,9 @@ _hubble() {
             hubble,version)
                 cmd="hubble__subcmd__version"
                 ;;
+            hubble,watch)
+                cmd="hubble__subcmd__watch"
+                ;;
             hubble__subcmd__help,completion)
                 cmd="hubble__subcmd__help__subcmd__completion"
                 ;;
@@ -52,11 +55,17 @@ _hubble() {
             hubble__subcmd__help,version)
                 cmd="hubble__subcmd__help__subcmd__version"
                 ;;
+            hubble__subcmd__help,watch)
+                cmd="hubble__subcmd__help__subcmd__watch"
+                ;;
             hubble__subcmd__help__subcmd__list,nodes)
                 cmd="hubble__subcmd__help__subcmd__list__subcmd__nodes"
                 ;;
             hubble__subcmd__help__subcmd__observe,flows)
                 cmd="hubble__subcmd__help__subcmd__observe__subcmd__flows"
+                ;;
+            hubble__subcmd__help__subcmd__watch,peers)
+                cmd="hubble__subcmd__help__subcmd__watch__subcmd__peers"
                 ;;
             hubble__subcmd__list,help)
                 cmd="hubble__subcmd__list__subcmd__help"
@@ -85,6 +94,21 @@ _hubble() {
             hubble__subcmd__observe__subcmd__help,help)
                 cmd="hubble__subcmd__observe__subcmd__help__subcmd__help"
                 ;;
+            hubble__subcmd__watch,help)
+                cmd="hubble__subcmd__watch__subcmd__help"
+                ;;
+            hubble__subcmd__watch,peer)
+                cmd="hubble__subcmd__watch__subcmd__peers"
+                ;;
+            hubble__subcmd__watch,peers)
+                cmd="hubble__subcmd__watch__subcmd__peers"
+                ;;
+            hubble__subcmd__watch__subcmd__help,help)
+                cmd="hubble__subcmd__watch__subcmd__help__subcmd__help"
+                ;;
+            hubble__subcmd__watch__subcmd__help,peers)
+                cmd="hubble__subcmd__watch__subcmd__help__subcmd__peers"
+                ;;
             *)
                 ;;
         esac
@@ -92,7 +116,7 @@ _hubble() {
 
     case "${cmd}" in
         hubble)
-            opts="-D -h -V --server --tls --tls-allow-insecure --tls-ca-cert-files --tls-client-cert-file --tls-client-key-file --tls-server-name --timeout --request-timeout --debug --help --version observe status list version completion help"
+            opts="-D -h -V --server --tls --tls-allow-insecure --tls-ca-cert-files --tls-client-cert-file --tls-client-key-file --tls-server-name --timeout --request-timeout --debug --help --version observe status list watch version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -176,7 +200,7 @@ _hubble() {
             return 0
             ;;
         hubble__subcmd__help)
-            opts="observe status list version completion help"
+            opts="observe status list watch version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -290,6 +314,34 @@ _hubble() {
         hubble__subcmd__help__subcmd__version)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubble__subcmd__help__subcmd__watch)
+            opts="peers"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubble__subcmd__help__subcmd__watch__subcmd__peers)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1142,6 +1194,132 @@ _hubble() {
         hubble__subcmd__version)
             opts="-D -h -V --server --tls --tls-allow-insecure --tls-ca-cert-files --tls-client-cert-file --tls-client-key-file --tls-server-name --timeout --request-timeout --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca-cert-files)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-client-cert-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-client-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubble__subcmd__watch)
+            opts="-D -h -V --server --tls --tls-allow-insecure --tls-ca-cert-files --tls-client-cert-file --tls-client-key-file --tls-server-name --timeout --request-timeout --debug --help --version peers peer help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca-cert-files)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-client-cert-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-client-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubble__subcmd__watch__subcmd__help)
+            opts="peers help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubble__subcmd__watch__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubble__subcmd__watch__subcmd__help__subcmd__peers)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubble__subcmd__watch__subcmd__peers)
+            opts="-D -h -V --server --tls --tls-allow-insecure --tls-ca-cert-files --tls-client-cert-file --tls-client-key-file --tls-server-name --timeout --request-timeout --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

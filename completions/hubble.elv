@@ -36,6 +36,7 @@ set edit:completion:arg-completer[hubble] = {|@words|
             cand observe 'Observe flows of a Hubble server'
             cand status 'Show the health and flow counters of a Hubble server'
             cand list 'List Hubble objects'
+            cand watch 'Watch Hubble objects'
             cand version 'Show the client version'
             cand completion 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -341,6 +342,68 @@ set edit:completion:arg-completer[hubble] = {|@words|
         }
         &'hubble;list;help;help'= {
         }
+        &'hubble;watch'= {
+            cand --server 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided'
+            cand --tls-ca-cert-files 'PEM files of the Certificate Authorities that sign the server''s certificate'
+            cand --tls-client-cert-file 'PEM file of the client certificate, for servers that require mutual TLS'
+            cand --tls-client-key-file 'PEM file of the client certificate''s private key'
+            cand --tls-server-name 'Name to verify the server''s certificate against (e.g. ''*.default.hubble-grpc.cilium.io''; default: the host of --server)'
+            cand --timeout 'How long to wait for the connection'
+            cand --request-timeout 'How long to wait for an answer to a single request (status, list nodes)'
+            cand --tls 'Use TLS to connect to the server (implied by a tls:// address)'
+            cand --tls-allow-insecure 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)'
+            cand -D 'Print debug messages'
+            cand --debug 'Print debug messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand peers 'Watch for Hubble peers updates'
+            cand peer 'Watch for Hubble peers updates'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hubble;watch;peers'= {
+            cand --server 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided'
+            cand --tls-ca-cert-files 'PEM files of the Certificate Authorities that sign the server''s certificate'
+            cand --tls-client-cert-file 'PEM file of the client certificate, for servers that require mutual TLS'
+            cand --tls-client-key-file 'PEM file of the client certificate''s private key'
+            cand --tls-server-name 'Name to verify the server''s certificate against (e.g. ''*.default.hubble-grpc.cilium.io''; default: the host of --server)'
+            cand --timeout 'How long to wait for the connection'
+            cand --request-timeout 'How long to wait for an answer to a single request (status, list nodes)'
+            cand --tls 'Use TLS to connect to the server (implied by a tls:// address)'
+            cand --tls-allow-insecure 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)'
+            cand -D 'Print debug messages'
+            cand --debug 'Print debug messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hubble;watch;peer'= {
+            cand --server 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided'
+            cand --tls-ca-cert-files 'PEM files of the Certificate Authorities that sign the server''s certificate'
+            cand --tls-client-cert-file 'PEM file of the client certificate, for servers that require mutual TLS'
+            cand --tls-client-key-file 'PEM file of the client certificate''s private key'
+            cand --tls-server-name 'Name to verify the server''s certificate against (e.g. ''*.default.hubble-grpc.cilium.io''; default: the host of --server)'
+            cand --timeout 'How long to wait for the connection'
+            cand --request-timeout 'How long to wait for an answer to a single request (status, list nodes)'
+            cand --tls 'Use TLS to connect to the server (implied by a tls:// address)'
+            cand --tls-allow-insecure 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)'
+            cand -D 'Print debug messages'
+            cand --debug 'Print debug messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hubble;watch;help'= {
+            cand peers 'Watch for Hubble peers updates'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hubble;watch;help;peers'= {
+        }
+        &'hubble;watch;help;help'= {
+        }
         &'hubble;version'= {
             cand --server 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided'
             cand --tls-ca-cert-files 'PEM files of the Certificate Authorities that sign the server''s certificate'
@@ -379,6 +442,7 @@ set edit:completion:arg-completer[hubble] = {|@words|
             cand observe 'Observe flows of a Hubble server'
             cand status 'Show the health and flow counters of a Hubble server'
             cand list 'List Hubble objects'
+            cand watch 'Watch Hubble objects'
             cand version 'Show the client version'
             cand completion 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -394,6 +458,11 @@ set edit:completion:arg-completer[hubble] = {|@words|
             cand nodes 'List Hubble nodes'
         }
         &'hubble;help;list;nodes'= {
+        }
+        &'hubble;help;watch'= {
+            cand peers 'Watch for Hubble peers updates'
+        }
+        &'hubble;help;watch;peers'= {
         }
         &'hubble;help;version'= {
         }

@@ -39,6 +39,7 @@ complete -c hubble -n "__fish_hubble_needs_command" -s V -l version -d 'Print ve
 complete -c hubble -n "__fish_hubble_needs_command" -f -a "observe" -d 'Observe flows of a Hubble server'
 complete -c hubble -n "__fish_hubble_needs_command" -f -a "status" -d 'Show the health and flow counters of a Hubble server'
 complete -c hubble -n "__fish_hubble_needs_command" -f -a "list" -d 'List Hubble objects'
+complete -c hubble -n "__fish_hubble_needs_command" -f -a "watch" -d 'Watch Hubble objects'
 complete -c hubble -n "__fish_hubble_needs_command" -f -a "version" -d 'Show the client version'
 complete -c hubble -n "__fish_hubble_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c hubble -n "__fish_hubble_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -305,6 +306,47 @@ complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subc
 complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subcommand_from node" -s V -l version -d 'Print version'
 complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subcommand_from help" -f -a "nodes" -d 'List Hubble nodes'
 complete -c hubble -n "__fish_hubble_using_subcommand list; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and not __fish_seen_subcommand_from peers peer help" -l server -d 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided' -r
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and not __fish_seen_subcommand_from peers peer help" -l tls-ca-cert-files -d 'PEM files of the Certificate Authorities that sign the server\'s certificate' -r -F
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and not __fish_seen_subcommand_from peers peer help" -l tls-client-cert-file -d 'PEM file of the client certificate, for servers that require mutual TLS' -r -F
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and not __fish_seen_subcommand_from peers peer help" -l tls-client-key-file -d 'PEM file of the client certificate\'s private key' -r -F
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and not __fish_seen_subcommand_from peers peer help" -l tls-server-name -d 'Name to verify the server\'s certificate against (e.g. \'*.default.hubble-grpc.cilium.io\'; default: the host of --server)' -r
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and not __fish_seen_subcommand_from peers peer help" -l timeout -d 'How long to wait for the connection' -r
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and not __fish_seen_subcommand_from peers peer help" -l request-timeout -d 'How long to wait for an answer to a single request (status, list nodes)' -r
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and not __fish_seen_subcommand_from peers peer help" -l tls -d 'Use TLS to connect to the server (implied by a tls:// address)'
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and not __fish_seen_subcommand_from peers peer help" -l tls-allow-insecure -d 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)'
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and not __fish_seen_subcommand_from peers peer help" -s D -l debug -d 'Print debug messages'
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and not __fish_seen_subcommand_from peers peer help" -s h -l help -d 'Print help'
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and not __fish_seen_subcommand_from peers peer help" -s V -l version -d 'Print version'
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and not __fish_seen_subcommand_from peers peer help" -f -a "peers" -d 'Watch for Hubble peers updates'
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and not __fish_seen_subcommand_from peers peer help" -f -a "peer" -d 'Watch for Hubble peers updates'
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and not __fish_seen_subcommand_from peers peer help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peers" -l server -d 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided' -r
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peers" -l tls-ca-cert-files -d 'PEM files of the Certificate Authorities that sign the server\'s certificate' -r -F
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peers" -l tls-client-cert-file -d 'PEM file of the client certificate, for servers that require mutual TLS' -r -F
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peers" -l tls-client-key-file -d 'PEM file of the client certificate\'s private key' -r -F
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peers" -l tls-server-name -d 'Name to verify the server\'s certificate against (e.g. \'*.default.hubble-grpc.cilium.io\'; default: the host of --server)' -r
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peers" -l timeout -d 'How long to wait for the connection' -r
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peers" -l request-timeout -d 'How long to wait for an answer to a single request (status, list nodes)' -r
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peers" -l tls -d 'Use TLS to connect to the server (implied by a tls:// address)'
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peers" -l tls-allow-insecure -d 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)'
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peers" -s D -l debug -d 'Print debug messages'
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peers" -s h -l help -d 'Print help'
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peers" -s V -l version -d 'Print version'
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peer" -l server -d 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided' -r
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peer" -l tls-ca-cert-files -d 'PEM files of the Certificate Authorities that sign the server\'s certificate' -r -F
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peer" -l tls-client-cert-file -d 'PEM file of the client certificate, for servers that require mutual TLS' -r -F
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peer" -l tls-client-key-file -d 'PEM file of the client certificate\'s private key' -r -F
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peer" -l tls-server-name -d 'Name to verify the server\'s certificate against (e.g. \'*.default.hubble-grpc.cilium.io\'; default: the host of --server)' -r
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peer" -l timeout -d 'How long to wait for the connection' -r
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peer" -l request-timeout -d 'How long to wait for an answer to a single request (status, list nodes)' -r
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peer" -l tls -d 'Use TLS to connect to the server (implied by a tls:// address)'
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peer" -l tls-allow-insecure -d 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)'
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peer" -s D -l debug -d 'Print debug messages'
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peer" -s h -l help -d 'Print help'
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from peer" -s V -l version -d 'Print version'
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from help" -f -a "peers" -d 'Watch for Hubble peers updates'
+complete -c hubble -n "__fish_hubble_using_subcommand watch; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hubble -n "__fish_hubble_using_subcommand version" -l server -d 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided' -r
 complete -c hubble -n "__fish_hubble_using_subcommand version" -l tls-ca-cert-files -d 'PEM files of the Certificate Authorities that sign the server\'s certificate' -r -F
 complete -c hubble -n "__fish_hubble_using_subcommand version" -l tls-client-cert-file -d 'PEM file of the client certificate, for servers that require mutual TLS' -r -F
@@ -329,11 +371,13 @@ complete -c hubble -n "__fish_hubble_using_subcommand completion" -l tls-allow-i
 complete -c hubble -n "__fish_hubble_using_subcommand completion" -s D -l debug -d 'Print debug messages'
 complete -c hubble -n "__fish_hubble_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c hubble -n "__fish_hubble_using_subcommand completion" -s V -l version -d 'Print version'
-complete -c hubble -n "__fish_hubble_using_subcommand help; and not __fish_seen_subcommand_from observe status list version completion help" -f -a "observe" -d 'Observe flows of a Hubble server'
-complete -c hubble -n "__fish_hubble_using_subcommand help; and not __fish_seen_subcommand_from observe status list version completion help" -f -a "status" -d 'Show the health and flow counters of a Hubble server'
-complete -c hubble -n "__fish_hubble_using_subcommand help; and not __fish_seen_subcommand_from observe status list version completion help" -f -a "list" -d 'List Hubble objects'
-complete -c hubble -n "__fish_hubble_using_subcommand help; and not __fish_seen_subcommand_from observe status list version completion help" -f -a "version" -d 'Show the client version'
-complete -c hubble -n "__fish_hubble_using_subcommand help; and not __fish_seen_subcommand_from observe status list version completion help" -f -a "completion" -d 'Print a shell completion script'
-complete -c hubble -n "__fish_hubble_using_subcommand help; and not __fish_seen_subcommand_from observe status list version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hubble -n "__fish_hubble_using_subcommand help; and not __fish_seen_subcommand_from observe status list watch version completion help" -f -a "observe" -d 'Observe flows of a Hubble server'
+complete -c hubble -n "__fish_hubble_using_subcommand help; and not __fish_seen_subcommand_from observe status list watch version completion help" -f -a "status" -d 'Show the health and flow counters of a Hubble server'
+complete -c hubble -n "__fish_hubble_using_subcommand help; and not __fish_seen_subcommand_from observe status list watch version completion help" -f -a "list" -d 'List Hubble objects'
+complete -c hubble -n "__fish_hubble_using_subcommand help; and not __fish_seen_subcommand_from observe status list watch version completion help" -f -a "watch" -d 'Watch Hubble objects'
+complete -c hubble -n "__fish_hubble_using_subcommand help; and not __fish_seen_subcommand_from observe status list watch version completion help" -f -a "version" -d 'Show the client version'
+complete -c hubble -n "__fish_hubble_using_subcommand help; and not __fish_seen_subcommand_from observe status list watch version completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c hubble -n "__fish_hubble_using_subcommand help; and not __fish_seen_subcommand_from observe status list watch version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hubble -n "__fish_hubble_using_subcommand help; and __fish_seen_subcommand_from observe" -f -a "flows" -d 'Observe flows (the same as `hubble observe`)'
 complete -c hubble -n "__fish_hubble_using_subcommand help; and __fish_seen_subcommand_from list" -f -a "nodes" -d 'List Hubble nodes'
+complete -c hubble -n "__fish_hubble_using_subcommand help; and __fish_seen_subcommand_from watch" -f -a "peers" -d 'Watch for Hubble peers updates'

@@ -11,8 +11,9 @@ use anyhow::Context;
 /// Where the sources live and where the code goes, relative to the repository root.
 const PROTO_DIR: &str = "crates/agent-core/proto";
 const OUT_DIR: &str = "crates/agent-core/src/hubble/proto";
-const FILES: [&str; 3] = ["flow/flow.proto", "relay/relay.proto", "observer/observer.proto"];
-const PACKAGES: [&str; 3] = [".flow", ".relay", ".observer"];
+const FILES: [&str; 4] =
+    ["flow/flow.proto", "relay/relay.proto", "observer/observer.proto", "peer/peer.proto"];
+const PACKAGES: [&str; 4] = [".flow", ".relay", ".observer", ".peer"];
 
 /// The etcd v3 client: messages and the client side only (etcd is the server).
 const ETCD_FILE: &str = "etcd/etcd.proto";

@@ -21,6 +21,7 @@ pub mod printer;
 pub mod status;
 mod tabwriter;
 pub mod timefmt;
+pub mod watch;
 
 #[cfg(test)]
 mod testdata;
@@ -63,6 +64,9 @@ pub enum Command {
     /// List Hubble objects
     #[command(subcommand)]
     List(list::ListCommand),
+    /// Watch Hubble objects
+    #[command(subcommand)]
+    Watch(watch::WatchCommand),
     /// Show the client version
     Version,
     /// Print a shell completion script
@@ -142,6 +146,9 @@ async fn dispatch(cli: &Cli, no_color: bool) -> anyhow::Result<()> {
         Command::Status(a) => status::run(a, &cli.server, &mut stdout).await,
         Command::List(list::ListCommand::Nodes(a)) => {
             list::run_nodes(a, &cli.server, &mut stdout).await
+        }
+        Command::Watch(watch::WatchCommand::Peers) => {
+            watch::run_peers(&cli.server, &mut stdout).await
         }
         Command::Version => Ok(stdout(&format!("hubble v{}\n", env!("CARGO_PKG_VERSION")))?),
         Command::Completion(a) => {

@@ -257,3 +257,35 @@ fn plaintext_hubble_port_refuses_machines_outside_the_cluster() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("without TLS, the other cluster nodes only"), "{text}");
 }
+
+/// The Peer service, as `hubble watch peers` (and Relay) see it: every node at once, this
+/// one included, then a VM that joins later.
+#[test]
+fn hubble_watch_peers_follows_the_cluster() {
+    sweep_stale();
+    let mut tb = testbed::seed_cluster_with(&unique_prefix(), SEED_VMS, &["vm1", "vm2"], &[])
+        .expect("cluster");
+    let vm1 = tb.vm("vm1").clone();
+    tb.spawn("vm1", &["sh", "-c", "exec hubble watch peers > /var/run/cilium/peers.txt"])
+        .expect("watch");
+    let seen = |vm: &testbed::Vm| {
+        let out = vm.exec(&["cat", "/var/run/cilium/peers.txt"]).expect("cat");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let has = |text: &str, ip: &str, name: &str| {
+        text.lines().any(|l| l == format!("PEER_ADDED   {ip}:4244 vm-cluster/{name}"))
+    };
+    wait_for("both nodes as PEER_ADDED", Duration::from_secs(10), || {
+        let s = seen(&vm1);
+        has(&s, "192.168.1.10", "vm1") && has(&s, "192.168.1.11", "vm2")
+    })
+    .unwrap_or_else(|e| panic!("{e:#}\n{}", seen(&vm1)));
+
+    let all = ["192.168.1.10", "192.168.1.11", "192.168.1.12"];
+    tb.start_agent("vm3", &testbed::seed_config("vm3", &all, &[])).expect("vm3");
+    wait_for("vm3 to join the watch", Duration::from_secs(20), || {
+        has(&seen(&vm1), "192.168.1.12", "vm3")
+    })
+    .unwrap_or_else(|e| panic!("{e:#}\n{}", seen(&vm1)));
+    assert!(!seen(&vm1).contains("PEER_DELETED"), "{}", seen(&vm1));
+}

@@ -6,7 +6,8 @@
 //! - `fieldmask`: the fields a request keeps of each flow;
 //! - `parse`: datapath events to flows;
 //! - `ring`: the buffer of recent flows;
-//! - `observer` and `server` (agent only): the Observer service and its listeners.
+//! - `observer`, `peer` and `server` (agent only): the Observer and Peer services and their
+//!   listeners.
 
 pub mod fieldmask;
 pub mod filter;
@@ -17,5 +18,7 @@ pub mod timestamp;
 
 #[cfg(feature = "agent")]
 pub mod observer;
+#[cfg(feature = "agent")]
+pub mod peer;
 #[cfg(feature = "agent")]
 pub mod server;

@@ -186,6 +186,11 @@ impl Observer {
         ]
     }
 
+    /// The cluster's nodes with their Hubble addresses, as `GetNodes` answers.
+    pub fn nodes(&self) -> Vec<Node> {
+        (self.nodes)()
+    }
+
     /// This node's entry for `GetNodes`.
     pub fn local_node(&self, address: String, tls: bool) -> Node {
         let st = self.status();

@@ -1,4 +1,4 @@
-//! The Observer's listeners: the local unix socket (plaintext, file permissions guard it) and
+//! The Hubble listeners (the Observer and Peer services): the local unix socket (plaintext, file permissions guard it) and
 //! the TCP port, with TLS or mutual TLS when certificates are configured. Without TLS the TCP
 //! listener accepts only loopback and the cluster's nodes, so flow metadata never reaches the
 //! open network by default.
@@ -12,7 +12,9 @@ use tokio::net::{TcpListener, UnixListener};
 use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 
 use super::observer::{Observer, Service};
+use super::peer::PeerService;
 use super::proto::observer::observer_server::ObserverServer;
+use super::proto::peer::peer_server::PeerServer;
 
 /// The service name clients check with the standard gRPC health service.
 pub const HEALTH_SERVICE: &str = "hubble.server.Observer";
@@ -71,7 +73,10 @@ async fn router_with_health(
     reporter.set_service_status(HEALTH_SERVICE, tonic_health::ServingStatus::Serving).await;
     reporter.set_service_status("", tonic_health::ServingStatus::Serving).await;
     let mut builder = builder;
-    builder.add_service(health).add_service(ObserverServer::new(Service(obs)))
+    builder
+        .add_service(health)
+        .add_service(PeerServer::new(PeerService(obs.clone())))
+        .add_service(ObserverServer::new(Service(obs)))
 }
 
 /// Serves on the unix socket until `shutdown`.

@@ -25,3 +25,9 @@ pub mod observer {
     include!("observer.rs");
     include!("observer.serde.rs");
 }
+
+/// Package `peer`: the Peer service (which Hubble servers the cluster has).
+pub mod peer {
+    include!("peer.rs");
+    include!("peer.serde.rs");
+}
