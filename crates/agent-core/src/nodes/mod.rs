@@ -723,8 +723,9 @@ impl Membership {
     }
 
     /// Answers bootstrap requests and takes in answers on the WireGuard port, forever: a
-    /// blocking loop for a thread of its own. Only a request that verifies is answered, with
-    /// a datagram no larger than it, to where it came from.
+    /// blocking loop for a thread of its own. Only a request that verifies (signed with the
+    /// cluster secret, fresh, never seen) is answered, to where it came from: without the
+    /// secret there is nothing to reflect.
     pub fn serve_wireguard_port(&self, port: &udp::WireguardPort) {
         loop {
             let (from, payload) = match port.recv() {
