@@ -391,14 +391,9 @@ fn load_datapath(
     let strict = c.encryption.enabled && c.encryption.strict;
     let node_flags = bpf_progs::IPC_F_NODE | if strict { bpf_progs::IPC_F_ENCRYPT } else { 0 };
     for n in c.nodes.iter().filter(|n| !addrs.iter().any(|(_, ip)| *ip == n.ip)) {
-        // The public address in front of a node behind NAT: its WireGuard packets pass the
-        // node failsafe ports before policy has run (see `desired_ipcache`).
+        // Its WireGuard packets pass the node failsafe ports before policy has run.
         if let Some(e) = n.endpoint {
-            let v = bpf_progs::IpcacheValue {
-                identity: crate::identity::REMOTE_NODE,
-                flags: bpf_progs::IPC_F_NODE,
-            };
-            dp.ipcache_upsert(e, prefix(&e), v)?;
+            dp.ipcache_upsert(e, prefix(&e), policy::ENDPOINT_IPCACHE)?;
         }
         let v =
             bpf_progs::IpcacheValue { identity: crate::identity::REMOTE_NODE, flags: node_flags };

@@ -36,6 +36,14 @@ pub struct RemoteNode {
     pub endpoint: Option<IpAddr>,
 }
 
+/// The ipcache entry of a node's endpoint (the public address in front of a node behind NAT).
+/// It sends the node's WireGuard packets and bootstrap, which need the node failsafe ports: a
+/// node flag and `remote-node` give them those. The flag also makes anything else in plaintext
+/// from there `world` (strict mode: dropped), so the node's own identity and labels stay with
+/// what comes through its tunnel. There is never a tunnel to it, so no encrypt flag.
+pub const ENDPOINT_IPCACHE: IpcacheValue =
+    IpcacheValue { identity: crate::identity::REMOTE_NODE, flags: bpf_progs::IPC_F_NODE };
+
 /// Everything policy-related the agent keeps.
 #[derive(Debug)]
 pub struct PolicyState {
@@ -210,18 +218,9 @@ impl Agent {
             .iter()
             .map(|(cidr, id)| ((cidr.addr, cidr.len), IpcacheValue { identity: *id, flags: 0 }))
             .collect();
-        // A node's endpoint (the public address in front of a node behind NAT) sends its
-        // WireGuard packets and bootstrap: those need the node failsafe ports, which a node
-        // flag and `remote-node` give them. The flag also makes anything else in plaintext
-        // from there `world` (strict mode: dropped): the node's own identity and labels stay
-        // with what comes through its tunnel. Never a tunnel to it, so no encrypt flag.
         for n in &st.nodes {
             if let Some(e) = n.endpoint {
-                let v = IpcacheValue {
-                    identity: crate::identity::REMOTE_NODE,
-                    flags: bpf_progs::IPC_F_NODE,
-                };
-                want.insert((e, host_len(&e)), v);
+                want.insert((e, host_len(&e)), ENDPOINT_IPCACHE);
             }
         }
         for n in st.nodes.clone() {
