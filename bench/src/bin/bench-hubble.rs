@@ -142,7 +142,9 @@ fn main() -> anyhow::Result<()> {
     }
     let listener = rt.block_on(async { tokio::net::UnixListener::bind(&sock) })?;
     let o = obs.clone();
-    rt.spawn(async move { server::serve_unix(o, listener, std::future::pending()).await });
+    rt.spawn(async move {
+        server::serve_unix(server::Services::Node(o), listener, std::future::pending()).await
+    });
     let hubble = testbed::built_binaries().join("hubble");
     let server = format!("unix://{}", sock.display());
     let mut full_cmd = Command::new(&hubble);

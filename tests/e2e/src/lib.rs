@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 
 pub mod guest;
+pub mod pki;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -756,6 +757,17 @@ pub fn seed_cluster_with(
     members: &[&str],
     labels: &[(&str, &[(&str, &str)])],
 ) -> anyhow::Result<Testbed> {
+    seed_cluster_configured(prefix, vms, members, labels, &|_, c| c)
+}
+
+/// Like [`seed_cluster_with`], each member's configuration passed through `edit(vm, config)`.
+pub fn seed_cluster_configured(
+    prefix: &str,
+    vms: &[(&str, &str)],
+    members: &[&str],
+    labels: &[(&str, &[(&str, &str)])],
+    edit: &dyn Fn(&str, String) -> String,
+) -> anyhow::Result<Testbed> {
     let mut tb = Testbed::create(prefix, vms, built_binaries())?;
     tb.share_secret(TEST_SECRET)?;
     let ips: Vec<String> = vms
@@ -766,7 +778,7 @@ pub fn seed_cluster_with(
     let ip_refs: Vec<&str> = ips.iter().map(String::as_str).collect();
     for name in members {
         let extra = labels.iter().find(|(n, _)| n == name).map_or(&[][..], |(_, l)| *l);
-        tb.start_agent(name, &seed_config(name, &ip_refs, extra))?;
+        tb.start_agent(name, &edit(name, seed_config(name, &ip_refs, extra)))?;
     }
     for name in members {
         let vm = tb.vm(name).clone();

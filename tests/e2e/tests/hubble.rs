@@ -289,3 +289,204 @@ fn hubble_watch_peers_follows_the_cluster() {
     .unwrap_or_else(|e| panic!("{e:#}\n{}", seen(&vm1)));
     assert!(!seen(&vm1).contains("PEER_DELETED"), "{}", seen(&vm1));
 }
+
+/// Hubble Relay on vm1: `hubble observe`, `status` and `list nodes` through it see every VM,
+/// filters hold across nodes, a node that goes away is named unavailable, and the relay's port
+/// is as closed to machines outside the cluster as the nodes' own.
+#[test]
+fn hubble_relay_serves_the_whole_cluster() {
+    sweep_stale();
+    let vms = [SEED_VMS[0], SEED_VMS[1], SEED_VMS[2], ("vm4", "192.168.1.20/24")];
+    let relay_on_vm1 = |vm: &str, config: String| {
+        if vm != "vm1" {
+            return config;
+        }
+        config.replace(
+            "hubble:\n  enabled: true\n",
+            "hubble:\n  enabled: true\n  relay:\n    enabled: true\n",
+        )
+    };
+    let mut tb = testbed::seed_cluster_configured(
+        &unique_prefix(),
+        &vms,
+        &["vm1", "vm2", "vm3"],
+        &[],
+        &relay_on_vm1,
+    )
+    .expect("cluster");
+    let (vm1, vm2, vm3, vm4) =
+        (tb.vm("vm1").clone(), tb.vm("vm2").clone(), tb.vm("vm3").clone(), tb.vm("vm4").clone());
+    tb.spawn("vm3", &["python3", "-m", "http.server", "8080", "--bind", "192.168.1.12"])
+        .expect("server");
+    wait_for("the server", Duration::from_secs(10), || vm3.http_ok("http://192.168.1.12:8080/"))
+        .expect("up");
+    const RELAY: &str = "192.168.1.10:4245";
+    let status = |vm: &testbed::Vm, server: &str| {
+        let out =
+            vm.exec(&["hubble", "status", "--server", server, "--timeout", "5s"]).expect("run");
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    wait_for("the relay to reach all three nodes", Duration::from_secs(20), || {
+        status(&vm2, RELAY).1.contains("Connected Nodes: 3/3")
+    })
+    .unwrap_or_else(|e| panic!("{e:#}\n{:?}\n{}", status(&vm2, RELAY), tb.agent_log("vm1")));
+
+    // Every VM's flows, through one server: vm3 saw vm2's request; the others their own traffic.
+    assert!(vm2.http_ok("http://192.168.1.12:8080/"));
+    let from_nodes = |flows: &[serde_json::Value]| {
+        let mut n: Vec<String> = flows
+            .iter()
+            .filter_map(|f| f["flow"]["node_name"].as_str().map(str::to_string))
+            .collect();
+        n.sort();
+        n.dedup();
+        n
+    };
+    let mut flows = Vec::new();
+    wait_for("flows of all three nodes through the relay", Duration::from_secs(20), || {
+        flows = json_lines(&vm2, &["--server", RELAY, "--last", "200"]);
+        from_nodes(&flows).len() == 3
+    })
+    .unwrap_or_else(|e| panic!("{e:#}: {:?}", from_nodes(&flows)));
+    // Filters hold across nodes: only the request to vm3's port 8080, seen leaving vm2 and
+    // arriving at vm3.
+    let to_8080 = json_lines(&vm2, &["--server", RELAY, "--last", "200", "--to-port", "8080"]);
+    assert!(!to_8080.is_empty(), "the request to 8080");
+    assert!(
+        to_8080.iter().all(|f| f["flow"]["l4"]["TCP"]["destination_port"] == 8080),
+        "{to_8080:#?}"
+    );
+    assert_eq!(from_nodes(&to_8080), ["vm-cluster/vm2", "vm-cluster/vm3"]);
+    // The relay's own socket, for users of vm1 (its TCP port, like the node's, is not theirs).
+    let (ok, text) = status(&vm1, "unix:///var/run/cilium/hubble-relay.sock");
+    assert!(ok && text.contains("Connected Nodes: 3/3"), "{text}");
+    let out = vm2.run(&["hubble", "list", "nodes", "--server", RELAY]).expect("list nodes");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for n in ["vm1", "vm2", "vm3"] {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&format!("vm-cluster/{n} ")) && l.contains("Connected")),
+            "{n} in:\n{text}"
+        );
+    }
+    let cilium = vm1.run(&["cilium", "status"]).expect("status");
+    let cilium = String::from_utf8_lossy(&cilium.stdout);
+    assert!(cilium.contains("Relay :4245: 3/3 nodes connected"), "{cilium}");
+
+    // Outside the cluster, the relay's port answers no more than the node's.
+    let (ok, _) = status(&vm4, RELAY);
+    assert!(!ok, "a machine outside the cluster reads nothing through the relay");
+
+    // A node that goes away is named, and the others go on.
+    tb.kill_agent("vm3");
+    wait_for("the relay to notice vm3 gone", Duration::from_secs(30), || {
+        let (_, text) = status(&vm2, RELAY);
+        text.contains("Connected Nodes: 2/3") && text.contains("vm-cluster/vm3")
+    })
+    .unwrap_or_else(|e| panic!("{e:#}\n{:?}", status(&vm2, RELAY)));
+    let out = vm2.exec(&["hubble", "observe", "--server", RELAY, "--last", "5"]).expect("observe");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("vm-cluster/vm3"), "an unavailable node is reported: {stderr}");
+}
+
+/// With mutual TLS on every node's Hubble listener, the relay dials them with its client
+/// certificate, checks their names (`<node>.<cluster>.hubble-grpc.cilium.io`), and serves its
+/// own port with the same TLS: clients without a certificate get nothing.
+#[test]
+fn hubble_relay_with_mutual_tls() {
+    sweep_stale();
+    let prefix = unique_prefix();
+    let dir = std::env::temp_dir().join(format!("{prefix}-pki"));
+    std::fs::create_dir_all(&dir).expect("pki dir");
+    let _cleanup = RemoveOnDrop(dir.clone());
+    testbed::pki::new_ca(&dir, "ca");
+    for (vm, ip) in [("vm1", "192.168.1.10"), ("vm2", "192.168.1.11")] {
+        let ext = format!(
+            "subjectAltName=DNS:{vm}.vm-cluster.hubble-grpc.cilium.io,IP:{ip}\n\
+             basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
+        );
+        testbed::pki::issue(&dir, "ca", vm, &ext);
+    }
+    testbed::pki::issue(
+        &dir,
+        "ca",
+        "relay",
+        "subjectAltName=DNS:vm1.hubble-relay.cilium.io\nbasicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n",
+    );
+    let f = |n: &str| dir.join(n).to_str().expect("utf-8").to_string();
+    let tls = |vm: &str, config: String| {
+        let mut hubble = format!(
+            "hubble:\n  enabled: true\n  tls:\n    certFile: {}\n    keyFile: {}\n    clientCAFiles: [{}]\n",
+            f(&format!("{vm}.crt")),
+            f(&format!("{vm}.key")),
+            f("ca.crt")
+        );
+        if vm == "vm1" {
+            hubble.push_str(&format!(
+                "  relay:\n    enabled: true\n    tls:\n      serverCAFiles: [{}]\n      client:\n        certFile: {}\n        keyFile: {}\n",
+                f("ca.crt"),
+                f("relay.crt"),
+                f("relay.key")
+            ));
+        }
+        config.replace("hubble:\n  enabled: true\n", &hubble)
+    };
+    let tb = testbed::seed_cluster_configured(&prefix, &SEED_VMS[..2], &["vm1", "vm2"], &[], &tls)
+        .expect("cluster");
+    let vm2 = tb.vm("vm2").clone();
+    let with_cert = [
+        "--tls-ca-cert-files",
+        &f("ca.crt"),
+        "--tls-server-name",
+        "vm1.vm-cluster.hubble-grpc.cilium.io",
+        "--tls-client-cert-file",
+        &f("relay.crt"),
+        "--tls-client-key-file",
+        &f("relay.key"),
+    ]
+    .map(str::to_string);
+    let status = |extra: &[String]| {
+        let mut argv =
+            vec!["hubble", "status", "--server", "tls://192.168.1.10:4245", "--timeout", "5s"];
+        argv.extend(extra.iter().map(String::as_str));
+        let out = vm2.exec(&argv).expect("run");
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    wait_for("the relay to reach both nodes over mutual TLS", Duration::from_secs(20), || {
+        status(&with_cert).1.contains("Connected Nodes: 2/2")
+    })
+    .unwrap_or_else(|e| panic!("{e:#}\n{:?}\n{}", status(&with_cert), tb.agent_log("vm1")));
+    let mut argv = vec![
+        "hubble",
+        "observe",
+        "--server",
+        "tls://192.168.1.10:4245",
+        "--last",
+        "100",
+        "-o",
+        "json",
+    ];
+    argv.extend(with_cert.iter().map(String::as_str));
+    let mut nodes = Vec::new();
+    wait_for("flows of vm2 through the relay", Duration::from_secs(20), || {
+        let out = vm2.exec(&argv).expect("observe");
+        nodes = lines(&out)
+            .iter()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|f| f["flow"]["node_name"].as_str().map(str::to_string))
+            .collect();
+        nodes.iter().any(|n| n == "vm-cluster/vm2")
+    })
+    .unwrap_or_else(|e| panic!("{e:#}: {nodes:?}"));
+    let (ok, _) = status(&with_cert[..4]);
+    assert!(!ok, "no client certificate, nothing through the relay");
+}
+
+struct RemoveOnDrop(std::path::PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

@@ -257,81 +257,6 @@ fn etcd_only_vms_become_an_encrypted_cluster_and_survive_the_store_going_away() 
     let _ = etcd.wait();
 }
 
-/// A CA, and a certificate it signs for `cn` with `ext` (`openssl x509 -extfile` lines).
-fn issue(dir: &std::path::Path, ca: &str, name: &str, ext: &str) {
-    let p = |f: &str| dir.join(f).to_str().expect("utf-8").to_string();
-    let openssl = |args: &[&str]| {
-        let out = std::process::Command::new("openssl").args(args).output().expect("openssl");
-        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    };
-    std::fs::write(dir.join(format!("{name}.ext")), ext).expect("ext");
-    openssl(&[
-        "ecparam",
-        "-name",
-        "prime256v1",
-        "-genkey",
-        "-noout",
-        "-out",
-        &p(&format!("{name}.key")),
-    ]);
-    openssl(&[
-        "req",
-        "-new",
-        "-key",
-        &p(&format!("{name}.key")),
-        "-subj",
-        &format!("/CN={name}"),
-        "-out",
-        &p(&format!("{name}.csr")),
-    ]);
-    openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        &p(&format!("{name}.csr")),
-        "-CA",
-        &p(&format!("{ca}.crt")),
-        "-CAkey",
-        &p(&format!("{ca}.key")),
-        "-CAcreateserial",
-        "-days",
-        "2",
-        "-extfile",
-        &p(&format!("{name}.ext")),
-        "-out",
-        &p(&format!("{name}.crt")),
-    ]);
-}
-
-fn new_ca(dir: &std::path::Path, name: &str) {
-    let p = |f: &str| dir.join(f).to_str().expect("utf-8").to_string();
-    let out = std::process::Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-keyout",
-            &p(&format!("{name}.key")),
-            "-out",
-            &p(&format!("{name}.crt")),
-            "-days",
-            "2",
-            "-subj",
-            &format!("/CN={name}"),
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-addext",
-            "keyUsage=critical,keyCertSign",
-        ])
-        .output()
-        .expect("openssl");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-}
-
 #[test]
 fn etcd_over_tls_with_client_certificates_refuses_a_wrong_one() {
     sweep_stale();
@@ -340,17 +265,17 @@ fn etcd_over_tls_with_client_certificates_refuses_a_wrong_one() {
     tb.share_secret(TEST_SECRET).expect("secret");
     let dir = tb.helper_file("pki.keep", "").expect("dir").with_extension("d");
     std::fs::create_dir_all(&dir).expect("pki dir");
-    new_ca(&dir, "ca");
-    new_ca(&dir, "rogue-ca");
-    issue(
+    testbed::pki::new_ca(&dir, "ca");
+    testbed::pki::new_ca(&dir, "rogue-ca");
+    testbed::pki::issue(
         &dir,
         "ca",
         "server",
         "subjectAltName=IP:192.168.1.100\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
     );
     let client = "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n";
-    issue(&dir, "ca", "client", client);
-    issue(&dir, "rogue-ca", "rogue", client);
+    testbed::pki::issue(&dir, "ca", "client", client);
+    testbed::pki::issue(&dir, "rogue-ca", "rogue", client);
     let f = |n: &str| dir.join(n).to_str().expect("utf-8").to_string();
     let data = f("etcd-data");
     let url = format!("https://{STORE}:2379");

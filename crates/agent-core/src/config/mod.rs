@@ -161,6 +161,19 @@ pub struct Hubble {
     /// `hubble.tcpClients: any`: any address may connect (else only the other cluster nodes,
     /// or, with client CAs, any holder of a client certificate).
     pub tcp_any_client: bool,
+    /// Hubble Relay, when this node serves it.
+    pub relay: Option<HubbleRelay>,
+}
+
+/// Hubble Relay settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HubbleRelay {
+    /// TCP listener; `None`: the relay's unix socket only.
+    pub listen: Option<(Option<IpAddr>, u16)>,
+    /// CAs of the nodes' Hubble certificates.
+    pub server_cas: Vec<PathBuf>,
+    /// The relay's client certificate and key, for nodes that require mutual TLS.
+    pub client_cert: Option<(PathBuf, PathBuf)>,
 }
 
 impl Hubble {
@@ -205,6 +218,11 @@ impl Config {
     /// The Hubble unix socket.
     pub fn hubble_socket(&self) -> PathBuf {
         self.run_dir.join("hubble.sock")
+    }
+
+    /// The Hubble Relay socket, beside the node's.
+    pub fn hubble_relay_socket(&self) -> PathBuf {
+        self.run_dir.join("hubble-relay.sock")
     }
 
     /// Where this agent pins BPF objects.
@@ -491,7 +509,47 @@ fn build(
             _ => None,
         },
         tcp_any_client: string("hubble.tcpClients").as_deref() == Some("any"),
+        relay: boolean("hubble.relay.enabled").then(|| HubbleRelay {
+            listen: string("hubble.relay.listenAddress")
+                .and_then(|s| parse_listen_addr(&s).ok().flatten()),
+            server_cas: list("hubble.relay.tls.serverCAFiles")
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            client_cert: string("hubble.relay.tls.client.certFile")
+                .zip(string("hubble.relay.tls.client.keyFile"))
+                .map(|(c, k)| (c.into(), k.into())),
+        }),
     };
+    match (get("hubble.relay.tls.client.certFile"), get("hubble.relay.tls.client.keyFile")) {
+        (Some(_), None) => fail(
+            "hubble.relay.tls.client.keyFile",
+            "hubble.relay.tls.client.certFile is set; its key is needed too".into(),
+        ),
+        (None, Some(_)) => fail(
+            "hubble.relay.tls.client.certFile",
+            "hubble.relay.tls.client.keyFile is set; the certificate is needed too".into(),
+        ),
+        _ => {}
+    }
+    if let Some(relay) = &hubble.relay {
+        if !hubble.enabled {
+            fail(
+                "hubble.relay.enabled",
+                "the relay serves the nodes' Hubble servers; it needs hubble.enabled: true".into(),
+            );
+        }
+        // The fleet shares one Hubble configuration: the relay dials the others as they are set
+        // up here.
+        if let Some(tls) = &hubble.tls {
+            if relay.server_cas.is_empty() {
+                fail("hubble.relay.tls.serverCAFiles", "the nodes' Hubble listeners use TLS (hubble.tls.certFile); the relay needs the CA that signs their certificates".into());
+            }
+            if !tls.client_cas.is_empty() && relay.client_cert.is_none() {
+                fail("hubble.relay.tls.client.certFile", "the nodes require client certificates (hubble.tls.clientCAFiles); the relay needs one".into());
+            }
+        }
+    }
     match (get("hubble.tls.certFile"), get("hubble.tls.keyFile")) {
         (Some(_), None) => fail("hubble.tls.keyFile", "hubble.tls.certFile is set; its key is needed too".into()),
         (None, Some(_)) => fail("hubble.tls.certFile", "hubble.tls.keyFile is set; the certificate is needed too".into()),

@@ -341,6 +341,13 @@ fn every_key_round_trips_through_the_file() {
                 }
             }
         }
+        if def.path.starts_with("hubble.relay.tls.client.") {
+            for k in ["certFile", "keyFile"] {
+                if !def.path.ends_with(k) {
+                    yaml.push_str(&format!("        {k}: /tmp/x\n"));
+                }
+            }
+        }
         let loaded =
             load_text(&yaml, &[], &[]).unwrap_or_else(|e| panic!("{}: {e}\n{yaml}", def.path));
         let s = loaded.settings.iter().find(|s| s.key == def.path).expect("setting present");
@@ -375,6 +382,33 @@ fn hubble_tls_needs_certificate_and_key() {
         let errs = load_text(bad, &[], &[]).expect_err(bad).0;
         assert!(errs[0].to_string().contains("hubble.tls."), "{}", errs[0]);
     }
+}
+
+#[test]
+fn the_relay_dials_the_nodes_as_they_are_set_up() {
+    let relay = load_text("hubble:\n  relay:\n    enabled: true\n", &[], &[])
+        .expect("valid")
+        .config
+        .hubble
+        .relay
+        .expect("relay on");
+    assert_eq!(relay.listen, Some((None, 4245)), "upstream's port");
+    assert!(
+        load_text("", &[], &[]).expect("default").config.hubble.relay.is_none(),
+        "off by default"
+    );
+    let mtls = "hubble:\n  tls:\n    certFile: /c.pem\n    keyFile: /k.pem\n    clientCAFiles: [/ca.pem]\n  relay:\n    enabled: true\n";
+    let errs = errors_of(mtls);
+    let text: Vec<String> = errs.iter().map(ToString::to_string).collect();
+    assert!(text.iter().any(|e| e.contains("hubble.relay.tls.serverCAFiles")), "{text:?}");
+    assert!(text.iter().any(|e| e.contains("hubble.relay.tls.client.certFile")), "{text:?}");
+    let complete = format!(
+        "{mtls}    tls:\n      serverCAFiles: [/ca.pem]\n      client:\n        certFile: /r.pem\n        keyFile: /rk.pem\n"
+    );
+    let relay = load_text(&complete, &[], &[]).expect("valid").config.hubble.relay.expect("on");
+    assert_eq!(relay.client_cert, Some(("/r.pem".into(), "/rk.pem".into())));
+    let errs = errors_of("hubble:\n  enabled: false\n  relay:\n    enabled: true\n");
+    assert!(errs[0].to_string().contains("hubble.enabled"), "{}", errs[0]);
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Wires Hubble into the agent: datapath events become flows in the observer's ring, agent
-//! changes become agent events, and the Observer is served on the unix socket and TCP.
+//! changes become agent events, and the Observer is served on the unix socket and TCP; with
+//! `hubble.relay.enabled`, the Relay too, on its own socket and port.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::Ordering;
@@ -13,12 +14,14 @@ use super::DaemonError;
 use super::state::Agent;
 use crate::hubble::observer::Observer;
 use crate::hubble::parse::{Enrichment, node_name};
+use crate::hubble::peer::PeerService;
 use crate::hubble::proto::flow::{
     AgentEvent, AgentEventType, AgentEventUnknown, IpCacheNotification, LostEventSource,
     PolicyUpdateNotification, TimeNotification, agent_event::Notification,
 };
 use crate::hubble::proto::observer::{Node, Tls};
 use crate::hubble::proto::relay::NodeState;
+use crate::hubble::relay;
 use crate::hubble::server::{self, TlsFiles};
 use crate::hubble::timestamp::Timestamp;
 
@@ -208,53 +211,113 @@ pub(super) async fn start(agent: &Arc<Agent>) -> Result<Vec<JoinHandle<()>>, Dae
 
     let mut tasks = vec![tokio::spawn(ingest(weak.clone(), obs.clone()))];
 
-    let socket = c.hubble_socket();
-    let listener = super::bind_socket(&socket)?;
-    let o = obs.clone();
-    tasks.push(tokio::spawn(async move {
-        if let Err(e) = server::serve_unix(o, listener, std::future::pending()).await {
-            tracing::error!(error = %e, "Hubble unix socket server failed");
-        }
-    }));
-    tracing::info!(socket = %socket.display(), "Hubble server listening");
+    let node = server::Services::Node(obs.clone());
+    tasks.push(serve_socket(&c.hubble_socket(), node.clone(), "Hubble")?);
+    if let Some(listen) = c.hubble.listen {
+        tasks.push(serve_tcp(&weak, listen, node, "Hubble")?);
+    }
 
-    if let Some((ip, port)) = c.hubble.listen {
-        let bind = SocketAddr::new(ip.unwrap_or(IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED)), port);
-        let listener = bind_dual(bind)
-            .map_err(|source| DaemonError::HubbleListen { addr: bind.to_string(), source })?;
-        let tls = match &c.hubble.tls {
-            Some(t) => Some(
-                server::tls_config(&TlsFiles {
-                    cert: t.cert.clone(),
-                    key: t.key.clone(),
-                    client_cas: t.client_cas.clone(),
-                })
-                .map_err(|e| DaemonError::Hubble(e.to_string()))?,
-            ),
-            None => None,
-        };
-        let mutual = c.hubble.tls.as_ref().is_some_and(|t| !t.client_cas.is_empty());
-        let mode = match &c.hubble.tls {
-            Some(_) if mutual => "mutual TLS",
-            Some(_) => "TLS",
-            None => "plaintext",
-        };
-        tracing::info!(address = %bind, mode, clients = c.hubble.who_may_connect(), "Hubble TCP listener");
-        let check_agent = weak.clone();
-        let allowed: Option<server::PeerCheck> = (!mutual && !c.hubble.tcp_any_client).then(|| {
-            Arc::new(move |ip| check_agent.upgrade().is_some_and(|a| a.hubble_peer_allowed(ip)))
-                as server::PeerCheck
-        });
-        let o = obs.clone();
-        tasks.push(tokio::spawn(async move {
-            if let Err(e) =
-                server::serve_tcp(o, listener, tls, allowed, std::future::pending()).await
-            {
-                tracing::error!(error = %e, "Hubble TCP server failed");
-            }
-        }));
+    if let Some(r) = &c.hubble.relay {
+        let relay = relay::Relay::new(
+            relay::pool::Pool::new(Box::new(relay::backend::AgentDialer {
+                local_name: agent.hubble_node_name(),
+                local: crate::hubble::observer::Service(obs.clone()),
+                tls: relay_client_tls(r)?,
+            })),
+            agent.hubble_node_name(),
+            env!("CARGO_PKG_VERSION").to_string(),
+            relay::Options::default(),
+        );
+        tasks.push(relay.follow(Arc::new(relay::LocalPeers(PeerService(obs.clone())))));
+        let _ = agent.hubble_relay.set(relay.clone());
+        let services = server::Services::Relay(relay);
+        tasks.push(serve_socket(&c.hubble_relay_socket(), services.clone(), "Hubble Relay")?);
+        if let Some(listen) = r.listen {
+            tasks.push(serve_tcp(&weak, listen, services, "Hubble Relay")?);
+        }
     }
     Ok(tasks)
+}
+
+/// The relay's TLS towards the nodes, read once at start.
+fn relay_client_tls(
+    r: &crate::config::HubbleRelay,
+) -> Result<relay::backend::ClientTls, DaemonError> {
+    let read = |p: &std::path::Path| {
+        std::fs::read(p).map_err(|e| DaemonError::Hubble(format!("reading {}: {e}", p.display())))
+    };
+    let mut server_cas = Vec::new();
+    for ca in &r.server_cas {
+        server_cas.extend(read(ca)?);
+        server_cas.push(b'\n');
+    }
+    let identity = match &r.client_cert {
+        Some((cert, key)) => Some((read(cert)?, read(key)?)),
+        None => None,
+    };
+    Ok(relay::backend::ClientTls { server_cas, identity })
+}
+
+/// Serves `services` on the unix socket `path` (its permissions decide who may read).
+fn serve_socket(
+    path: &std::path::Path,
+    services: server::Services,
+    what: &'static str,
+) -> Result<JoinHandle<()>, DaemonError> {
+    let listener = super::bind_socket(path)?;
+    tracing::info!(socket = %path.display(), "{what} server listening");
+    Ok(tokio::spawn(async move {
+        if let Err(e) = server::serve_unix(services, listener, std::future::pending()).await {
+            tracing::error!(error = %e, "{what} unix socket server failed");
+        }
+    }))
+}
+
+/// Serves `services` on TCP with Hubble's TLS and access rules: with client CAs, holders of a
+/// client certificate; else the other cluster nodes only, unless `hubble.tcpClients: any`.
+fn serve_tcp(
+    agent: &Weak<Agent>,
+    (ip, port): (Option<IpAddr>, u16),
+    services: server::Services,
+    what: &'static str,
+) -> Result<JoinHandle<()>, DaemonError> {
+    let Some(a) = agent.upgrade() else {
+        return Err(DaemonError::Hubble("the agent is shutting down".into()));
+    };
+    let c = &a.config().hubble;
+    let bind = SocketAddr::new(ip.unwrap_or(IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED)), port);
+    let listener = bind_dual(bind)
+        .map_err(|source| DaemonError::HubbleListen { addr: bind.to_string(), source })?;
+    let tls = match &c.tls {
+        Some(t) => Some(
+            server::tls_config(&TlsFiles {
+                cert: t.cert.clone(),
+                key: t.key.clone(),
+                client_cas: t.client_cas.clone(),
+            })
+            .map_err(|e| DaemonError::Hubble(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let mutual = c.tls.as_ref().is_some_and(|t| !t.client_cas.is_empty());
+    let mode = match &c.tls {
+        Some(_) if mutual => "mutual TLS",
+        Some(_) => "TLS",
+        None => "plaintext",
+    };
+    tracing::info!(address = %bind, mode, clients = c.who_may_connect(), "{what} TCP listener");
+    let check_agent = agent.clone();
+    let allowed: Option<server::PeerCheck> = (!mutual && !c.tcp_any_client).then(|| {
+        Arc::new(move |ip| check_agent.upgrade().is_some_and(|a| a.hubble_peer_allowed(ip)))
+            as server::PeerCheck
+    });
+    Ok(tokio::spawn(async move {
+        if let Err(e) =
+            server::serve_tcp(services, listener, tls, allowed, std::future::pending()).await
+        {
+            tracing::error!(error = %e, "{what} TCP server failed");
+        }
+    }))
 }
 
 /// Binds `addr`; the unspecified IPv6 address also takes IPv4 where the host allows it.

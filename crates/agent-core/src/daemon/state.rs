@@ -60,6 +60,7 @@ pub struct Agent {
     wireguard: std::sync::OnceLock<Arc<WireGuard>>,
     wireguard_error: std::sync::OnceLock<String>,
     pub(super) hubble: std::sync::OnceLock<Arc<crate::hubble::observer::Observer>>,
+    pub(super) hubble_relay: std::sync::OnceLock<crate::hubble::relay::Relay>,
     /// Bumped whenever identities, names or rules may have changed (Hubble re-reads them).
     pub(super) generation: std::sync::atomic::AtomicU64,
     pub(super) policy_changes: [std::sync::atomic::AtomicU64; 2],
@@ -141,6 +142,7 @@ impl Agent {
             wireguard: std::sync::OnceLock::new(),
             wireguard_error: std::sync::OnceLock::new(),
             hubble: std::sync::OnceLock::new(),
+            hubble_relay: std::sync::OnceLock::new(),
             generation: std::sync::atomic::AtomicU64::new(0),
             policy_changes: Default::default(),
         };
@@ -483,6 +485,16 @@ impl Agent {
                         format!("TCP :{port} {with}, {}", c.hubble.who_may_connect())
                     }
                     (None, _) => String::new(),
+                };
+                let msg = match (self.hubble_relay.get(), &c.hubble.relay) {
+                    (Some(relay), Some(r)) => {
+                        let members = relay.members();
+                        let up = members.iter().filter(|m| m.state.is_ok()).count();
+                        let at = r.listen.map(|(_, p)| format!(" :{p}")).unwrap_or_default();
+                        let relay = format!("Relay{at}: {up}/{} nodes connected", members.len());
+                        if msg.is_empty() { relay } else { format!("{msg}; {relay}") }
+                    }
+                    _ => msg,
                 };
                 HubbleStatus {
                     state: state::OK.into(),

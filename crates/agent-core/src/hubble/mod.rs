@@ -7,7 +7,8 @@
 //! - `parse`: datapath events to flows;
 //! - `ring`: the buffer of recent flows;
 //! - `observer`, `peer` and `server` (agent only): the Observer and Peer services and their
-//!   listeners.
+//!   listeners;
+//! - `relay` (agent only): Hubble Relay, the Observer service over every node.
 
 pub mod fieldmask;
 pub mod filter;
@@ -20,5 +21,7 @@ pub mod timestamp;
 pub mod observer;
 #[cfg(feature = "agent")]
 pub mod peer;
+#[cfg(feature = "agent")]
+pub mod relay;
 #[cfg(feature = "agent")]
 pub mod server;

@@ -1,4 +1,5 @@
-//! The Hubble listeners (the Observer and Peer services): the local unix socket (plaintext, file permissions guard it) and
+//! The Hubble listeners (the Observer and Peer services, or the Relay's Observer): the local
+//! unix socket (plaintext, file permissions guard it) and
 //! the TCP port, with TLS or mutual TLS when certificates are configured. Without TLS the TCP
 //! listener accepts only loopback and the cluster's nodes, so flow metadata never reaches the
 //! open network by default.
@@ -9,15 +10,21 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tokio::net::{TcpListener, UnixListener};
+use tonic::codegen::http::{self, HeaderValue};
+use tonic::transport::server::Router;
 use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 
 use super::observer::{Observer, Service};
 use super::peer::PeerService;
 use super::proto::observer::observer_server::ObserverServer;
 use super::proto::peer::peer_server::PeerServer;
+use super::relay::Relay;
 
-/// The service name clients check with the standard gRPC health service.
+/// The service name clients check with the standard gRPC health service (the relay's too:
+/// upstream's CLI asks every server for this one).
 pub const HEALTH_SERVICE: &str = "hubble.server.Observer";
+
+type VersionLayer = tower::util::MapResponseLayer<fn(Reply) -> Reply>;
 
 /// Why a listener could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -65,23 +72,57 @@ pub fn tls_config(files: &TlsFiles) -> Result<ServerTlsConfig, ServerError> {
     Ok(cfg)
 }
 
-async fn router_with_health(
-    obs: Arc<Observer>,
+/// What a listener serves: a node's own Observer and Peer services, or the Relay's Observer
+/// over the whole cluster.
+#[derive(Debug, Clone)]
+pub enum Services {
+    /// This node.
+    Node(Arc<Observer>),
+    /// The cluster, through the relay.
+    Relay(Relay),
+}
+
+type Reply = http::Response<tonic::body::Body>;
+
+/// Every reply says what answered, as upstream's servers do (the CLI shows it in errors and
+/// `hubble status`).
+fn with_header(mut resp: Reply, name: &'static str) -> Reply {
+    resp.headers_mut().insert(name, HeaderValue::from_static(env!("CARGO_PKG_VERSION")));
+    resp
+}
+
+fn node_version(resp: Reply) -> Reply {
+    with_header(resp, "hubble-server-version")
+}
+
+fn relay_version(resp: Reply) -> Reply {
+    with_header(resp, "hubble-relay-version")
+}
+
+async fn router(
+    services: Services,
     builder: Server,
-) -> tonic::transport::server::Router {
+) -> Router<tower::layer::util::Stack<VersionLayer, tower::layer::util::Identity>> {
     let (reporter, health) = tonic_health::server::health_reporter();
     reporter.set_service_status(HEALTH_SERVICE, tonic_health::ServingStatus::Serving).await;
     reporter.set_service_status("", tonic_health::ServingStatus::Serving).await;
-    let mut builder = builder;
-    builder
-        .add_service(health)
-        .add_service(PeerServer::new(PeerService(obs.clone())))
-        .add_service(ObserverServer::new(Service(obs)))
+    let stamp: fn(Reply) -> Reply = match services {
+        Services::Node(_) => node_version,
+        Services::Relay(_) => relay_version,
+    };
+    let mut builder = builder.layer(tower::util::MapResponseLayer::new(stamp));
+    let router = builder.add_service(health);
+    match services {
+        Services::Node(obs) => router
+            .add_service(PeerServer::new(PeerService(obs.clone())))
+            .add_service(ObserverServer::new(Service(obs))),
+        Services::Relay(relay) => router.add_service(ObserverServer::new(relay)),
+    }
 }
 
 /// Serves on the unix socket until `shutdown`.
 pub async fn serve_unix(
-    obs: Arc<Observer>,
+    services: Services,
     listener: UnixListener,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServerError> {
@@ -89,7 +130,7 @@ pub async fn serve_unix(
         let r = l.accept().await.map(|(s, _)| s);
         Some((r, l))
     });
-    let router = router_with_health(obs, Server::builder()).await;
+    let router = router(services, Server::builder()).await;
     router.serve_with_incoming_shutdown(incoming, shutdown).await?;
     Ok(())
 }
@@ -100,7 +141,7 @@ pub type PeerCheck = Arc<dyn Fn(IpAddr) -> bool + Send + Sync>;
 /// Serves on TCP until `shutdown`, to the peers `allowed` accepts (everyone without a check;
 /// `tls` then decides, with client certificates when it has client CAs).
 pub async fn serve_tcp(
-    obs: Arc<Observer>,
+    services: Services,
     listener: TcpListener,
     tls: Option<ServerTlsConfig>,
     allowed: Option<PeerCheck>,
@@ -139,7 +180,7 @@ pub async fn serve_tcp(
     if let Some(tls) = tls {
         builder = builder.tls_config(tls)?;
     }
-    let router = router_with_health(obs, builder).await;
+    let router = router(services, builder).await;
     router.serve_with_incoming_shutdown(incoming, shutdown).await?;
     Ok(())
 }
