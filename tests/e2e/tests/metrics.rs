@@ -1,9 +1,10 @@
 //! `curl localhost:9962/metrics` on a VM shows drop and forward counters that match the traffic
-//! the test generated.
+//! the test generated, and Hubble's metrics on 9965 count the same traffic with upstream's
+//! names.
 
 use std::time::Duration;
 
-use testbed::{SEED_VMS, seed_cluster, sweep_stale, unique_prefix, wait_for};
+use testbed::{SEED_VMS, sweep_stale, unique_prefix, wait_for};
 
 /// The value of a sample (`name{labels} value`) in a scrape; 0 when absent.
 fn sample(scrape: &str, name_and_labels: &str) -> f64 {
@@ -11,19 +12,34 @@ fn sample(scrape: &str, name_and_labels: &str) -> f64 {
 }
 
 fn scrape(vm: &testbed::Vm) -> String {
-    String::from_utf8_lossy(
-        &vm.run(&["curl", "-s", "http://127.0.0.1:9962/metrics"]).expect("scrape").stdout,
-    )
-    .into_owned()
+    scrape_port(vm, 9962)
 }
+
+fn scrape_port(vm: &testbed::Vm, port: u16) -> String {
+    let url = format!("http://127.0.0.1:{port}/metrics");
+    String::from_utf8_lossy(&vm.run(&["curl", "-s", &url]).expect("scrape").stdout).into_owned()
+}
+
+const HUBBLE_METRICS: &str = "  metrics:\n    enabled: [drop, tcp, flow, port-distribution, icmp, \"policy:sourceContext=ip\"]\n";
 
 #[test]
 fn metrics_count_the_traffic() {
     sweep_stale();
-    let mut tb = seed_cluster(
+    let hubble_metrics_on_vm2 = |vm: &str, config: String| {
+        if vm != "vm2" {
+            return config;
+        }
+        config.replace(
+            "hubble:\n  enabled: true\n",
+            &format!("hubble:\n  enabled: true\n{HUBBLE_METRICS}"),
+        )
+    };
+    let mut tb = testbed::seed_cluster_configured(
         &unique_prefix(),
         SEED_VMS,
+        &["vm1", "vm2", "vm3"],
         &[("vm1", &[("app", "frontend")]), ("vm2", &[("app", "backend")])],
+        &hubble_metrics_on_vm2,
     )
     .expect("cluster");
     let (vm2, vm3) = (tb.vm("vm2").clone(), tb.vm("vm3").clone());
@@ -101,7 +117,46 @@ fn metrics_count_the_traffic() {
         bytes_after - bytes_before
     );
 
-    let s = scrape(&vm2);
+    // Hubble's metrics saw the same traffic: the ten denied SYNs from vm3 (each a policy
+    // verdict and a drop), the allowed exchange from vm1, and a ping (which vm2's policy
+    // denies: ICMP messages are counted whatever the verdict).
+    vm1.exec(&["ping", "-c", "1", "-W", "1", "192.168.1.11"]).expect("ping");
+    let hubble = |s: &str, series: &str| sample(s, series);
+    let mut h = String::new();
+    wait_for("Hubble's metrics", Duration::from_secs(10), || {
+        h = scrape_port(&vm2, 9965);
+        hubble(&h, r#"hubble_icmp_total{family="IPv4",type="EchoRequest"}"#) >= 1.0
+    })
+    .unwrap_or_else(|e| panic!("{e:#}\n{h}"));
+    assert!(
+        hubble(&h, r#"hubble_drop_total{reason="POLICY_DENIED",protocol="TCP"}"#) >= 10.0,
+        "{h}"
+    );
+    assert!(
+        hubble(
+            &h,
+            r#"hubble_policy_verdicts_total{direction="ingress",match="none",action="dropped",source="192.168.1.12"}"#
+        ) >= 10.0,
+        "{h}"
+    );
+    assert!(
+        hubble(
+            &h,
+            r#"hubble_policy_verdicts_total{direction="ingress",match="l3-l4",action="forwarded",source="192.168.1.10"}"#
+        ) >= 1.0,
+        "{h}"
+    );
+    assert!(hubble(&h, r#"hubble_tcp_flags_total{flag="SYN",family="IPv4"}"#) >= 1.0, "{h}");
+    assert!(
+        hubble(&h, r#"hubble_port_distribution_total{protocol="TCP",port="8080"}"#) >= 1.0,
+        "{h}"
+    );
+    assert!(h.contains(r#"hubble_flows_processed_total{protocol="TCP",type="PolicyVerdict",subtype="",verdict="DROPPED"}"#), "{h}");
+    let status = vm2.run(&["cilium", "status"]).expect("status");
+    assert!(String::from_utf8_lossy(&status.stdout).contains("Metrics: Ok"));
+
+    // The dashboard's panels cover both servers.
+    let s = format!("{}{h}", scrape(&vm2));
     for name in [
         "cilium_policy_max_revision",
         "cilium_policy_change_total",

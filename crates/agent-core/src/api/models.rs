@@ -308,6 +308,16 @@ pub struct HubbleStatus {
     /// Ring buffer counters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observer: Option<HubbleObserver>,
+    /// The Hubble metrics server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<HubbleMetricsStatus>,
+}
+
+/// State of the Hubble metrics server (upstream's `HubbleStatusMetrics`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HubbleMetricsStatus {
+    /// `Ok` or `Disabled`.
+    pub state: String,
 }
 
 /// Hubble ring buffer counters.

@@ -239,6 +239,18 @@ pub const KEYS: &[KeyDef] = &[
         NoDefault,
         "key of hubble.relay.tls.client.certFile (PEM)",
     ),
+    key(
+        "hubble.metrics.enabled",
+        List,
+        Empty,
+        "Hubble metrics served on hubble.metrics.port: drop, tcp, flow, port-distribution, icmp, policy (each optionally name:sourceContext=...;destinationContext=...;labelsContext=...)",
+    ),
+    key(
+        "hubble.metrics.port",
+        Uint { min: 1, max: 65535 },
+        Scalar("9965"),
+        "port of the Hubble metrics (/metrics), when hubble.metrics.enabled lists any",
+    ),
     key("prometheus.enabled", Bool, Scalar("false"), "serve Prometheus metrics"),
     key("prometheus.port", Uint { min: 1, max: 65535 }, Scalar("9962"), "Prometheus metrics port"),
     key("debug.enabled", Bool, Scalar("false"), "debug logging (same as log.level=debug)"),

@@ -163,6 +163,8 @@ pub struct Hubble {
     pub tcp_any_client: bool,
     /// Hubble Relay, when this node serves it.
     pub relay: Option<HubbleRelay>,
+    /// Hubble metrics, when any is enabled: the entries (validated) and the port.
+    pub metrics: Option<(Vec<String>, u16)>,
 }
 
 /// Hubble Relay settings.
@@ -509,6 +511,7 @@ fn build(
             _ => None,
         },
         tcp_any_client: string("hubble.tcpClients").as_deref() == Some("any"),
+        metrics: None,
         relay: boolean("hubble.relay.enabled").then(|| HubbleRelay {
             listen: string("hubble.relay.listenAddress")
                 .and_then(|s| parse_listen_addr(&s).ok().flatten()),
@@ -520,6 +523,32 @@ fn build(
                 .zip(string("hubble.relay.tls.client.keyFile"))
                 .map(|(c, k)| (c.into(), k.into())),
         }),
+    };
+    let metric_entries = list("hubble.metrics.enabled");
+    if let Err(e) = crate::hubble::metrics::HubbleMetrics::parse(&metric_entries) {
+        fail("hubble.metrics.enabled", e.to_string());
+    }
+    if !metric_entries.is_empty() && !hubble.enabled {
+        fail(
+            "hubble.metrics.enabled",
+            "Hubble metrics are counted from flows; they need hubble.enabled: true".into(),
+        );
+    }
+    let metrics_port = uint("hubble.metrics.port").unwrap_or(9965);
+    if !metric_entries.is_empty()
+        && boolean("prometheus.enabled")
+        && uint("prometheus.port").unwrap_or(9962) == metrics_port
+    {
+        fail(
+            "hubble.metrics.port",
+            format!(
+                "port {metrics_port} is prometheus.port already; Hubble's metrics need their own (upstream: 9965)"
+            ),
+        );
+    }
+    let hubble = Hubble {
+        metrics: (!metric_entries.is_empty()).then_some((metric_entries, metrics_port as u16)),
+        ..hubble
     };
     match (get("hubble.relay.tls.client.certFile"), get("hubble.relay.tls.client.keyFile")) {
         (Some(_), None) => fail(

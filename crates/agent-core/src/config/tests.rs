@@ -412,6 +412,27 @@ fn the_relay_dials_the_nodes_as_they_are_set_up() {
 }
 
 #[test]
+fn hubble_metrics_are_checked_when_the_config_loads() {
+    let ok = load_text(
+        "hubble:\n  metrics:\n    enabled: [drop, \"flow:sourceContext=ip\"]\n",
+        &[],
+        &[],
+    )
+    .expect("valid");
+    assert_eq!(
+        ok.config.hubble.metrics,
+        Some((vec!["drop".into(), "flow:sourceContext=ip".into()], 9965))
+    );
+    assert!(load_text("", &[], &[]).expect("default").config.hubble.metrics.is_none());
+    let errs = errors_of("hubble:\n  metrics:\n    enabled: [dns]\n");
+    assert!(errs[0].to_string().contains("DNS proxy"), "{}", errs[0]);
+    let errs = errors_of(
+        "prometheus:\n  enabled: true\n  port: 9965\nhubble:\n  metrics:\n    enabled: [drop]\n",
+    );
+    assert!(errs[0].to_string().contains("prometheus.port"), "{}", errs[0]);
+}
+
+#[test]
 fn nodes_behind_nat_name_their_endpoint() {
     let ok = "encryption: {enabled: true, endpoint: 203.0.113.10}\nnodes:\n  - {ip: 10.0.1.10, endpoint: 203.0.113.10}\n  - {ip: 172.16.1.10, endpoint: 203.0.113.20}\n  - 10.0.1.11\n";
     let c = load_text(ok, &[], &[]).expect("valid").config;

@@ -12,6 +12,7 @@ use tokio::task::JoinHandle;
 
 use super::DaemonError;
 use super::state::Agent;
+use crate::hubble::metrics::HubbleMetrics;
 use crate::hubble::observer::Observer;
 use crate::hubble::parse::{Enrichment, node_name};
 use crate::hubble::peer::PeerService;
@@ -209,7 +210,32 @@ pub(super) async fn start(agent: &Arc<Agent>) -> Result<Vec<JoinHandle<()>>, Dae
         })),
     });
 
-    let mut tasks = vec![tokio::spawn(ingest(weak.clone(), obs.clone()))];
+    let metrics = match &c.hubble.metrics {
+        Some((entries, port)) => {
+            let m = Arc::new(
+                HubbleMetrics::parse(entries).map_err(|e| DaemonError::Hubble(e.to_string()))?,
+            );
+            let port = *port;
+            let listener = tokio::net::TcpListener::bind(("0.0.0.0", port))
+                .await
+                .map_err(|source| DaemonError::Metrics { port, source })?;
+            tracing::info!(port, metrics = %entries.join(" "), "Hubble metrics server listening");
+            let for_scrape = m.clone();
+            let render: crate::metrics::Renderer = Arc::new(move || {
+                let m = for_scrape.clone();
+                Box::pin(async move { crate::metrics::render_counters(&m.families()) })
+            });
+            let _ = agent.hubble_metrics.set(m.clone());
+            Some((m, tokio::spawn(crate::metrics::serve(listener, render))))
+        }
+        None => None,
+    };
+    let mut tasks = vec![tokio::spawn(ingest(
+        weak.clone(),
+        obs.clone(),
+        metrics.as_ref().map(|(m, _)| m.clone()),
+    ))];
+    tasks.extend(metrics.map(|(_, t)| t));
 
     let node = server::Services::Node(obs.clone());
     tasks.push(serve_socket(&c.hubble_socket(), node.clone(), "Hubble")?);
@@ -337,7 +363,7 @@ fn bind_dual(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
 }
 
 /// Turns datapath events into flows until the agent goes away.
-async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>) {
+async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>, metrics: Option<Arc<HubbleMetrics>>) {
     let Some(a) = agent.upgrade() else { return };
     let mut rx = a.subscribe_events();
     let mut seen = a.generation();
@@ -388,6 +414,10 @@ async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>) {
         } else {
             drop(a);
         }
-        obs.push_flow(view.flow(&ev));
+        let flow = view.flow(&ev);
+        if let Some(m) = &metrics {
+            m.process(&flow);
+        }
+        obs.push_flow(flow);
     }
 }

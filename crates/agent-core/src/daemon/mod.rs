@@ -184,7 +184,8 @@ pub async fn run(
             .map_err(|source| DaemonError::Metrics { port, source })?;
         let (source, counter) = metrics::source(&agent);
         membership_tasks.extend(counter);
-        membership_tasks.push(tokio::spawn(crate::metrics::serve(listener, source)));
+        membership_tasks
+            .push(tokio::spawn(crate::metrics::serve(listener, crate::metrics::renderer(source))));
     }
     if config.hubble.enabled {
         membership_tasks.extend(hubble::start(&agent).await?);

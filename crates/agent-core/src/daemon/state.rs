@@ -61,6 +61,7 @@ pub struct Agent {
     wireguard_error: std::sync::OnceLock<String>,
     pub(super) hubble: std::sync::OnceLock<Arc<crate::hubble::observer::Observer>>,
     pub(super) hubble_relay: std::sync::OnceLock<crate::hubble::relay::Relay>,
+    pub(super) hubble_metrics: std::sync::OnceLock<Arc<crate::hubble::metrics::HubbleMetrics>>,
     /// Bumped whenever identities, names or rules may have changed (Hubble re-reads them).
     pub(super) generation: std::sync::atomic::AtomicU64,
     pub(super) policy_changes: [std::sync::atomic::AtomicU64; 2],
@@ -143,6 +144,7 @@ impl Agent {
             wireguard_error: std::sync::OnceLock::new(),
             hubble: std::sync::OnceLock::new(),
             hubble_relay: std::sync::OnceLock::new(),
+            hubble_metrics: std::sync::OnceLock::new(),
             generation: std::sync::atomic::AtomicU64::new(0),
             policy_changes: Default::default(),
         };
@@ -470,7 +472,7 @@ impl Agent {
             None if c.hubble.enabled => HubbleStatus {
                 state: state::FAILURE.into(),
                 msg: "the Hubble server did not start".into(),
-                observer: None,
+                ..Default::default()
             },
             None => HubbleStatus { state: state::DISABLED.into(), ..Default::default() },
             Some(obs) => {
@@ -498,6 +500,14 @@ impl Agent {
                 };
                 HubbleStatus {
                     state: state::OK.into(),
+                    metrics: Some(crate::api::models::HubbleMetricsStatus {
+                        state: if self.hubble_metrics.get().is_some() {
+                            state::OK
+                        } else {
+                            state::DISABLED
+                        }
+                        .into(),
+                    }),
                     msg,
                     observer: Some(crate::api::models::HubbleObserver {
                         current_flows: st.num_flows,

@@ -8,7 +8,8 @@
 //! - `ring`: the buffer of recent flows;
 //! - `observer`, `peer` and `server` (agent only): the Observer and Peer services and their
 //!   listeners;
-//! - `relay` (agent only): Hubble Relay, the Observer service over every node.
+//! - `relay` (agent only): Hubble Relay, the Observer service over every node;
+//! - `metrics` (agent only): Hubble's Prometheus metrics, counted from flows.
 
 pub mod fieldmask;
 pub mod filter;
@@ -17,6 +18,8 @@ pub mod proto;
 pub mod ring;
 pub mod timestamp;
 
+#[cfg(feature = "agent")]
+pub mod metrics;
 #[cfg(feature = "agent")]
 pub mod observer;
 #[cfg(feature = "agent")]

@@ -322,6 +322,35 @@ pub fn render(input: &Input) -> String {
     out
 }
 
+/// The text exposition of counter families (name without `_total`, help, labelled values),
+/// for metrics gathered elsewhere (Hubble's).
+pub fn render_counters(families: &[crate::hubble::metrics::Family]) -> String {
+    let mut s = Snapshot::default();
+    for (name, help, samples) in families {
+        s.counter(name, help, samples.clone());
+    }
+    let mut registry = Registry::default();
+    registry.register_collector(Box::new(s));
+    let mut out = String::new();
+    if prometheus_client::encoding::text::encode(&mut out, &registry).is_err() {
+        out.clear();
+    }
+    out
+}
+
+/// What a scrape answers: the exposition text, made when asked.
+pub type Renderer = Arc<
+    dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = String> + Send>> + Send + Sync,
+>;
+
+/// The agent's metrics as a [`Renderer`].
+pub fn renderer(source: Source) -> Renderer {
+    Arc::new(move || {
+        let source = source.clone();
+        Box::pin(async move { render(&source().await) })
+    })
+}
+
 /// Where a scrape's [`Input`] comes from.
 pub type Source = Arc<
     dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Input> + Send>> + Send + Sync,
@@ -337,7 +366,7 @@ pub const CONNECTION_LIFETIME: std::time::Duration = std::time::Duration::from_s
 /// Serves `/metrics` on `listener` until the task is dropped: at most [`MAX_CONNECTIONS`]
 /// connections, each with [`HEADER_TIMEOUT`] to send its headers, so idle or slow clients
 /// cannot hold the agent's file descriptors.
-pub async fn serve(listener: tokio::net::TcpListener, source: Source) {
+pub async fn serve(listener: tokio::net::TcpListener, render: Renderer) {
     use hyper::body::Incoming;
     use hyper::{Request, Response, StatusCode};
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
@@ -357,13 +386,13 @@ pub async fn serve(listener: tokio::net::TcpListener, source: Source) {
             }
         };
         let Ok(slot) = slots.clone().try_acquire_owned() else { continue };
-        let source = source.clone();
+        let render = render.clone();
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |req: Request<Incoming>| {
-                let source = source.clone();
+                let render = render.clone();
                 async move {
                     if req.uri().path() == "/metrics" {
-                        let body = render(&source().await);
+                        let body = render().await;
                         Response::builder()
                             .header(
                                 hyper::header::CONTENT_TYPE,

@@ -154,8 +154,8 @@ fn full(s: &StatusResponse, args: &StatusArgs) -> String {
             if let Some(secs) = go_duration_secs(&o.uptime).filter(|s| *s > 0.0) {
                 v = format!("{v}, Flows/s: {:.2}", o.seen_flows as f64 / secs);
             }
-            // Hubble's own metrics server: ours are on the agent's Prometheus port instead.
-            v = format!("{v}   Metrics: {}", state_word("Disabled"));
+            let metrics = h.metrics.as_ref().map_or("Disabled", |m| m.state.as_str());
+            v = format!("{v}   Metrics: {}", state_word(metrics));
         }
         line(&mut out, "Hubble", v);
     }
