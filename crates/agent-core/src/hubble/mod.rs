@@ -2,6 +2,7 @@
 //!
 //! - `proto`: generated messages and gRPC stubs (wire-compatible with Cilium's protos);
 //! - `timestamp`: `google.protobuf.Timestamp` with Go's JSON text;
+//! - `icmp`: ICMP type and code names, as Hubble prints them;
 //! - `filter`: whitelist/blacklist evaluation, for the server and for `--input-file`;
 //! - `fieldmask`: the fields a request keeps of each flow;
 //! - `parse`: datapath events to flows;
@@ -13,6 +14,7 @@
 
 pub mod fieldmask;
 pub mod filter;
+pub mod icmp;
 pub mod parse;
 pub mod proto;
 pub mod ring;

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
+use super::icmp;
 use super::proto::flow::{
     CiliumEventType, Emitter, Endpoint, Flow, FlowType, IcmPv4, IcmPv6, Ip, IpVersion, Layer4,
     NetworkInterface, Policy, Tcp, TcpFlags, TraceObservationPoint, TraceReason, TrafficDirection,
@@ -260,81 +261,11 @@ pub fn summary(ev: &MonitorEvent) -> String {
     match ev.proto {
         6 => format!("TCP Flags: {}", crate::api::monitor::tcp_flag_names(ev.tcp_flags).join(", ")),
         17 => "UDP".into(),
-        1 => format!("ICMPv4 {}", icmp4_name(ev.icmp_type, ev.icmp_code)),
-        58 => format!("ICMPv6 {}", icmp6_name(ev.icmp_type, ev.icmp_code)),
+        1 => format!("ICMPv4 {}", icmp::v4_name(ev.icmp_type.into(), ev.icmp_code.into())),
+        58 => format!("ICMPv6 {}", icmp::v6_name(ev.icmp_type.into(), ev.icmp_code.into())),
         132 => "SCTP".into(),
         _ if ev.src.is_ipv4() => "IPv4".into(),
         _ => "IPv6".into(),
-    }
-}
-
-/// gopacket's names for ICMPv4 type/code pairs.
-fn icmp4_name(t: u8, c: u8) -> String {
-    let unreach = [
-        "Net",
-        "Host",
-        "Protocol",
-        "Port",
-        "FragmentationNeeded",
-        "SourceRoutingFailed",
-        "NetUnknown",
-        "HostUnknown",
-        "SourceIsolated",
-        "NetAdminProhibited",
-        "HostAdminProhibited",
-        "NetTOS",
-        "HostTOS",
-        "CommAdminProhibited",
-        "HostPrecedence",
-        "PrecedenceCutoff",
-    ];
-    match t {
-        0 => "EchoReply".into(),
-        3 => match unreach.get(usize::from(c)) {
-            Some(n) => format!("DestinationUnreachable({n})"),
-            None => format!("DestinationUnreachable(Code: {c})"),
-        },
-        5 => "Redirect".into(),
-        8 => "EchoRequest".into(),
-        9 => "RouterAdvertisement".into(),
-        10 => "RouterSolicitation".into(),
-        11 => match c {
-            0 => "TimeExceeded(TTLExceeded)".into(),
-            1 => "TimeExceeded(FragmentReassemblyTimeExceeded)".into(),
-            _ => format!("TimeExceeded(Code: {c})"),
-        },
-        12 => "ParameterProblem".into(),
-        13 => "TimestampRequest".into(),
-        14 => "TimestampReply".into(),
-        _ => format!("{t}(0)"),
-    }
-}
-
-/// gopacket's names for ICMPv6 type/code pairs.
-fn icmp6_name(t: u8, c: u8) -> String {
-    match t {
-        1 => match c {
-            0 => "DestinationUnreachable(NoRouteToDst)".into(),
-            1 => "DestinationUnreachable(AdminProhibited)".into(),
-            3 => "DestinationUnreachable(Address)".into(),
-            4 => "DestinationUnreachable(Port)".into(),
-            _ => format!("DestinationUnreachable(Code: {c})"),
-        },
-        2 => "PacketTooBig".into(),
-        3 => match c {
-            0 => "TimeExceeded(HopLimitExceeded)".into(),
-            _ => "TimeExceeded(FragmentReassemblyTimeExceeded)".into(),
-        },
-        4 => "ParameterProblem".into(),
-        128 => "EchoRequest".into(),
-        129 => "EchoReply".into(),
-        133 => "RouterSolicitation".into(),
-        134 => "RouterAdvertisement".into(),
-        135 => "NeighborSolicitation".into(),
-        136 => "NeighborAdvertisement".into(),
-        137 => "Redirect".into(),
-        143 => "MLDv2MulticastListenerReport".into(),
-        _ => format!("{t}(0)"),
     }
 }
 
@@ -495,7 +426,11 @@ mod tests {
         assert_eq!(summary(&e), "ICMPv4 DestinationUnreachable(Port)");
         e.proto = 58;
         e.icmp_type = 135;
+        e.icmp_code = 0;
         assert_eq!(summary(&e), "ICMPv6 NeighborSolicitation");
+        // A code where the type has none is shown, as gopacket does.
+        e.icmp_code = 3;
+        assert_eq!(summary(&e), "ICMPv6 NeighborSolicitation(Code: 3)");
         e.proto = 17;
         assert_eq!(summary(&e), "UDP");
     }

@@ -9,13 +9,13 @@
 //! instead of growing without bound.
 
 pub mod context;
-pub mod icmp;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use self::context::Context;
+use super::icmp;
 use super::parse::message_type;
 use super::proto::flow::{DropReason, Flow, IpVersion, TrafficDirection, Verdict, layer4, layer7};
 

@@ -1,5 +1,5 @@
-//! ICMP type and code names as Hubble's `hubble_icmp_total{type}` spells them (the names of
-//! gopacket's `ICMPv4TypeCode`/`ICMPv6TypeCode`): `EchoRequest`,
+//! ICMP type and code names as Hubble spells them in flow summaries and `hubble_icmp_total`
+//! (the names of gopacket's `ICMPv4TypeCode`/`ICMPv6TypeCode`): `EchoRequest`,
 //! `DestinationUnreachable(Port)`, and numbers where no name exists.
 
 fn v4(t: u32) -> Option<(&'static str, &'static [(u32, &'static str)])> {
