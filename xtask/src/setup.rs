@@ -83,6 +83,12 @@ pub const PACKAGES: &[Package] = &[
     pkg("etcd-server", Probe::Command("etcd"), "the real store of the kvstore tests", false),
     pkg("etcd-client", Probe::Command("etcdctl"), "checks the store's keys", false),
     pkg("nftables", Probe::Command("nft"), "the 1:1 NAT gateways of the hybrid-cloud test", false),
+    pkg(
+        "chromium",
+        Probe::Command("chromium"),
+        "the flow map page's test in a real browser",
+        false,
+    ),
 ];
 
 /// A tool from PyPI (no Debian package has it at a usable version).

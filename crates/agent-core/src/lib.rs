@@ -45,4 +45,6 @@ pub mod metrics;
 #[cfg(feature = "agent")]
 pub mod nodes;
 #[cfg(feature = "agent")]
+pub mod web;
+#[cfg(feature = "agent")]
 pub mod wireguard;

@@ -490,3 +490,114 @@ impl Drop for RemoveOnDrop {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// The flow map in a real browser: Debian's Chromium, headless, loads vm1's page from vm2
+/// (a cluster node, as the page's access rules ask) and the DOM shows every VM as a box and
+/// vm1's connection that vm3's policy denies as a dropped (red) edge. A screenshot is kept.
+#[test]
+fn flow_map_page_in_a_real_browser() {
+    sweep_stale();
+    let page_on_vm1 = |vm: &str, config: String| {
+        if vm != "vm1" {
+            return config;
+        }
+        config.replace(
+            "hubble:\n  enabled: true\n",
+            "hubble:\n  enabled: true\n  relay:\n    enabled: true\n  ui:\n    enabled: true\n",
+        )
+    };
+    let mut tb = testbed::seed_cluster_configured(
+        &unique_prefix(),
+        SEED_VMS,
+        &["vm1", "vm2", "vm3"],
+        &[("vm2", &[("app", "frontend")]), ("vm3", &[("app", "backend")])],
+        &page_on_vm1,
+    )
+    .expect("cluster");
+    let (vm1, vm2, vm3) = (tb.vm("vm1").clone(), tb.vm("vm2").clone(), tb.vm("vm3").clone());
+    tb.spawn("vm3", &["python3", "-m", "http.server", "8080", "--bind", "192.168.1.12"])
+        .expect("server");
+    wait_for("the server", Duration::from_secs(10), || vm3.http_ok("http://192.168.1.12:8080/"))
+        .expect("up");
+    vm3.run(&["cilium", "policy", "apply", POLICY]).expect("apply");
+    assert!(vm2.http_ok("http://192.168.1.12:8080/"), "the frontend is let in");
+    assert!(!vm1.http_ok("http://192.168.1.12:8080/"), "vm1 is kept out");
+    wait_for("the relay to reach all three nodes", Duration::from_secs(20), || {
+        let out = vm2.exec(&["hubble", "status", "--server", "192.168.1.10:4245"]).expect("run");
+        String::from_utf8_lossy(&out.stdout).contains("Connected Nodes: 3/3")
+    })
+    .expect("relay");
+
+    const PAGE: &str = "http://192.168.1.10:12000/";
+    let profile = format!("/tmp/{}-chromium", tb.prefix());
+    let chromium = |extra: &[&str], url: &str| {
+        let mut argv = vec![
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=8000",
+            "--window-size=1400,1000",
+        ];
+        let dir = format!("--user-data-dir={profile}");
+        argv.push(&dir);
+        argv.extend_from_slice(extra);
+        argv.push(url);
+        vm2.exec(&argv).expect("chromium runs (CI installs Debian's chromium)")
+    };
+    let mut dom = String::new();
+    wait_for(
+        "the page to draw the three VMs and the dropped edge",
+        Duration::from_secs(60),
+        || {
+            let out = chromium(&["--dump-dom"], PAGE);
+            dom = String::from_utf8_lossy(&out.stdout).into_owned();
+            dom.contains("data-ready=\"1\"")
+                && ["vm1", "vm2", "vm3"]
+                    .iter()
+                    .all(|n| dom.contains(&format!("data-name=\"vm-cluster/{n}\"")))
+                && dom.contains("data-verdict=\"DROPPED\"")
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e:#}\n{dom}\n{}", tb.agent_log("vm1")));
+    // The dropped connections are vm1's, to vm3's port 8080, drawn in the dropped colour.
+    let edge = dom
+        .split("<g ")
+        .find(|g| {
+            g.contains("data-src=\"vm-cluster/vm1\"")
+                && g.contains("data-dst=\"vm-cluster/vm3\"")
+                && g.contains("TCP/8080")
+                && g.contains("data-verdict=\"DROPPED\"")
+        })
+        .unwrap_or_else(|| panic!("no dropped edge vm1 -> vm3:8080 in\n{dom}"));
+    assert!(edge.contains("class=\"edge verdict-dropped\""), "{edge}");
+    let path = dom.split("data-verdict=\"DROPPED\"").nth(1).unwrap_or_default();
+    assert!(path.contains("stroke=\"#d62728\""), "red: {path}");
+    // The allowed one, green; the table lists the drop.
+    assert!(dom.contains("data-verdict=\"FORWARDED\""), "{dom}");
+    // The table, filtered by the address as a shared link would: the drops only.
+    let dropped = chromium(&["--dump-dom"], &format!("{PAGE}#verdict=DROPPED&port=8080"));
+    let dropped = String::from_utf8_lossy(&dropped.stdout).into_owned();
+    let rows: Vec<&str> = dropped.split("<tr data-verdict=").skip(1).collect();
+    assert!(!rows.is_empty(), "the table lists the drops: {dropped}");
+    assert!(
+        rows.iter().all(|r| r.starts_with("\"DROPPED\"") && r.contains("TCP/8080")),
+        "{rows:#?}"
+    );
+
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-artifacts");
+    std::fs::create_dir_all(&dir).expect("artifact dir");
+    let shot = dir.join("flow-map.png");
+    let _ = std::fs::remove_file(&shot);
+    let arg = format!("--screenshot={}", shot.display());
+    chromium(&[&arg], PAGE);
+    let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
+    assert!(size > 10_000, "a screenshot of the page ({size} bytes)");
+    eprintln!("flow map screenshot: {}", shot.canonicalize().unwrap_or(shot).display());
+    let _ = std::fs::remove_dir_all(&profile);
+}

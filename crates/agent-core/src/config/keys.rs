@@ -240,6 +240,18 @@ pub const KEYS: &[KeyDef] = &[
         "key of hubble.relay.tls.client.certFile (PEM)",
     ),
     key(
+        "hubble.ui.enabled",
+        Bool,
+        Scalar("false"),
+        "serve the flow map page (from the relay when this node runs one, else this node)",
+    ),
+    key(
+        "hubble.ui.listenAddress",
+        ListenAddr,
+        Scalar(":12000"),
+        "the flow map page's listener (same access rules and TLS as hubble.listenAddress)",
+    ),
+    key(
         "hubble.metrics.enabled",
         List,
         Empty,

@@ -165,6 +165,8 @@ pub struct Hubble {
     pub relay: Option<HubbleRelay>,
     /// Hubble metrics, when any is enabled: the entries (validated) and the port.
     pub metrics: Option<(Vec<String>, u16)>,
+    /// The flow map page's listener, when it is on.
+    pub ui: Option<(Option<IpAddr>, u16)>,
 }
 
 /// Hubble Relay settings.
@@ -512,6 +514,11 @@ fn build(
         },
         tcp_any_client: string("hubble.tcpClients").as_deref() == Some("any"),
         metrics: None,
+        ui: if boolean("hubble.ui.enabled") {
+            string("hubble.ui.listenAddress").and_then(|s| parse_listen_addr(&s).ok().flatten())
+        } else {
+            None
+        },
         relay: boolean("hubble.relay.enabled").then(|| HubbleRelay {
             listen: string("hubble.relay.listenAddress")
                 .and_then(|s| parse_listen_addr(&s).ok().flatten()),
@@ -524,6 +531,20 @@ fn build(
                 .map(|(c, k)| (c.into(), k.into())),
         }),
     };
+    if boolean("hubble.ui.enabled") {
+        if !hubble.enabled {
+            fail(
+                "hubble.ui.enabled",
+                "the page shows Hubble's flows; it needs hubble.enabled: true".into(),
+            );
+        }
+        if hubble.ui.is_none() {
+            fail(
+                "hubble.ui.listenAddress",
+                "the page needs a listener ([address]:port, e.g. :12000)".into(),
+            );
+        }
+    }
     let metric_entries = list("hubble.metrics.enabled");
     if let Err(e) = crate::hubble::metrics::HubbleMetrics::parse(&metric_entries) {
         fail("hubble.metrics.enabled", e.to_string());

@@ -243,6 +243,8 @@ pub(super) async fn start(agent: &Arc<Agent>) -> Result<Vec<JoinHandle<()>>, Dae
         tasks.push(serve_tcp(&weak, listen, node, "Hubble")?);
     }
 
+    let mut page_source =
+        crate::hubble::ui::Source::Node(crate::hubble::observer::Service(obs.clone()));
     if let Some(r) = &c.hubble.relay {
         let relay = relay::Relay::new(
             relay::pool::Pool::new(Box::new(relay::backend::AgentDialer {
@@ -256,13 +258,50 @@ pub(super) async fn start(agent: &Arc<Agent>) -> Result<Vec<JoinHandle<()>>, Dae
         );
         tasks.push(relay.follow(Arc::new(relay::LocalPeers(PeerService(obs.clone())))));
         let _ = agent.hubble_relay.set(relay.clone());
+        page_source = crate::hubble::ui::Source::Relay(relay.clone());
         let services = server::Services::Relay(relay);
         tasks.push(serve_socket(&c.hubble_relay_socket(), services.clone(), "Hubble Relay")?);
         if let Some(listen) = r.listen {
             tasks.push(serve_tcp(&weak, listen, services, "Hubble Relay")?);
         }
     }
+    if let Some(listen) = c.hubble.ui {
+        tasks.push(serve_page(&weak, listen, page_source)?);
+    }
     Ok(tasks)
+}
+
+/// Serves the flow map page with the Hubble listener's TLS and access rules (HTTPS with its
+/// certificate; client certificates when it has client CAs).
+fn serve_page(
+    agent: &Weak<Agent>,
+    (ip, port): (Option<IpAddr>, u16),
+    source: crate::hubble::ui::Source,
+) -> Result<JoinHandle<()>, DaemonError> {
+    let Some(a) = agent.upgrade() else {
+        return Err(DaemonError::Hubble("the agent is shutting down".into()));
+    };
+    let c = &a.config().hubble;
+    let bind = SocketAddr::new(ip.unwrap_or(IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED)), port);
+    let listener = bind_dual(bind)
+        .map_err(|source| DaemonError::HubbleListen { addr: bind.to_string(), source })?;
+    let tls = match &c.tls {
+        Some(t) => Some(
+            crate::web::tls_acceptor(&t.cert, &t.key, &t.client_cas)
+                .map_err(DaemonError::Hubble)?,
+        ),
+        None => None,
+    };
+    let mutual = c.tls.as_ref().is_some_and(|t| !t.client_cas.is_empty());
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!(address = %bind, scheme, clients = c.who_may_connect(), "Hubble flow map page");
+    let gate: crate::web::Gate = (!mutual && !c.tcp_any_client).then(|| {
+        let check_agent = agent.clone();
+        Arc::new(move |ip| check_agent.upgrade().is_some_and(|a| a.hubble_peer_allowed(ip)))
+            as Arc<dyn Fn(IpAddr) -> bool + Send + Sync>
+    });
+    let handler = crate::hubble::ui::handler(source);
+    Ok(tokio::spawn(crate::web::serve(listener, handler, gate, tls, "Hubble flow map")))
 }
 
 /// The relay's TLS towards the nodes, read once at start.

@@ -10,7 +10,8 @@
 //! - `observer`, `peer` and `server` (agent only): the Observer and Peer services and their
 //!   listeners;
 //! - `relay` (agent only): Hubble Relay, the Observer service over every node;
-//! - `metrics` (agent only): Hubble's Prometheus metrics, counted from flows.
+//! - `metrics` (agent only): Hubble's Prometheus metrics, counted from flows;
+//! - `ui` (agent only): the flow map page.
 
 pub mod fieldmask;
 pub mod filter;
@@ -30,3 +31,5 @@ pub mod peer;
 pub mod relay;
 #[cfg(feature = "agent")]
 pub mod server;
+#[cfg(feature = "agent")]
+pub mod ui;

@@ -356,62 +356,22 @@ pub type Source = Arc<
     dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Input> + Send>> + Send + Sync,
 >;
 
-/// Connections served at once; more are closed at once (a scraper needs one).
-pub const MAX_CONNECTIONS: usize = 64;
-/// Time a client has to send a request's headers, also between requests of a connection.
-pub const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
-/// Longest life of one connection.
-pub const CONNECTION_LIFETIME: std::time::Duration = std::time::Duration::from_secs(300);
-
-/// Serves `/metrics` on `listener` until the task is dropped: at most [`MAX_CONNECTIONS`]
-/// connections, each with [`HEADER_TIMEOUT`] to send its headers, so idle or slow clients
-/// cannot hold the agent's file descriptors.
+/// Serves `/metrics` on `listener` until the task is dropped, with the limits of
+/// [`crate::web::serve`], so idle or slow clients cannot hold the agent's file descriptors.
 pub async fn serve(listener: tokio::net::TcpListener, render: Renderer) {
-    use hyper::body::Incoming;
-    use hyper::{Request, Response, StatusCode};
-    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
-    let mut backoff = std::time::Duration::from_millis(10);
-    loop {
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => {
-                backoff = std::time::Duration::from_millis(10);
-                stream
-            }
-            Err(e) => {
-                // Out of file descriptors and the like: wait, do not spin.
-                tracing::debug!(error = %e, "accepting a metrics connection");
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(std::time::Duration::from_secs(1));
-                continue;
-            }
-        };
-        let Ok(slot) = slots.clone().try_acquire_owned() else { continue };
+    let handler: crate::web::Handler = Arc::new(move |req| {
         let render = render.clone();
-        tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |req: Request<Incoming>| {
-                let render = render.clone();
-                async move {
-                    if req.uri().path() == "/metrics" {
-                        let body = render().await;
-                        Response::builder()
-                            .header(
-                                hyper::header::CONTENT_TYPE,
-                                "application/openmetrics-text; version=1.0.0; charset=utf-8",
-                            )
-                            .body(http_body_util::Full::new(bytes::Bytes::from(body)))
-                    } else {
-                        Response::builder().status(StatusCode::NOT_FOUND).body(
-                            http_body_util::Full::new(bytes::Bytes::from_static(b"not found\n")),
-                        )
-                    }
-                }
-            });
-            let conn = hyper::server::conn::http1::Builder::new()
-                .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(HEADER_TIMEOUT)
-                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
-            let _ = tokio::time::timeout(CONNECTION_LIFETIME, conn).await;
-            drop(slot);
-        });
-    }
+        Box::pin(async move {
+            if req.uri().path() == "/metrics" {
+                crate::web::text(
+                    hyper::StatusCode::OK,
+                    "application/openmetrics-text; version=1.0.0; charset=utf-8",
+                    render().await,
+                )
+            } else {
+                crate::web::text(hyper::StatusCode::NOT_FOUND, "text/plain", "not found\n")
+            }
+        })
+    });
+    crate::web::serve(listener, handler, None, None, "metrics").await;
 }
