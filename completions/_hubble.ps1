@@ -148,6 +148,7 @@ Register-ArgumentCompleter -Native -CommandName 'hubble' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('flows', 'flows', [CompletionResultType]::ParameterValue, 'Observe flows (the same as `hubble observe`)')
+            [CompletionResult]::new('agent-events', 'agent-events', [CompletionResultType]::ParameterValue, 'Observe Cilium agent events')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -255,12 +256,45 @@ Register-ArgumentCompleter -Native -CommandName 'hubble' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hubble;observe;agent-events' {
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The last N events [default: 20]')
+            [CompletionResult]::new('--first', '--first', [CompletionResultType]::ParameterName, 'The first N events in the server''s buffer')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Events since this time (same formats as for flows)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Events until this time (ignored with --follow)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: compact, dict, table, json (jsonpb is the same)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: compact, dict, table, json (jsonpb is the same)')
+            [CompletionResult]::new('--time-format', '--time-format', [CompletionResultType]::ParameterName, 'How to print times (as for flows)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided')
+            [CompletionResult]::new('--tls-ca-cert-files', '--tls-ca-cert-files', [CompletionResultType]::ParameterName, 'PEM files of the Certificate Authorities that sign the server''s certificate')
+            [CompletionResult]::new('--tls-client-cert-file', '--tls-client-cert-file', [CompletionResultType]::ParameterName, 'PEM file of the client certificate, for servers that require mutual TLS')
+            [CompletionResult]::new('--tls-client-key-file', '--tls-client-key-file', [CompletionResultType]::ParameterName, 'PEM file of the client certificate''s private key')
+            [CompletionResult]::new('--tls-server-name', '--tls-server-name', [CompletionResultType]::ParameterName, 'Name to verify the server''s certificate against (e.g. ''*.default.hubble-grpc.cilium.io''; default: the host of --server)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for an answer to a single request (status, list nodes)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every event in the server''s buffer')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing new events as they come (Ctrl-C ends)')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing new events as they come (Ctrl-C ends)')
+            [CompletionResult]::new('--print-node-name', '--print-node-name', [CompletionResultType]::ParameterName, 'Print the node name of each event')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS to connect to the server (implied by a tls:// address)')
+            [CompletionResult]::new('--tls-allow-insecure', '--tls-allow-insecure', [CompletionResultType]::ParameterName, 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)')
+            [CompletionResult]::new('-D', '-D ', [CompletionResultType]::ParameterName, 'Print debug messages')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print debug messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hubble;observe;help' {
             [CompletionResult]::new('flows', 'flows', [CompletionResultType]::ParameterValue, 'Observe flows (the same as `hubble observe`)')
+            [CompletionResult]::new('agent-events', 'agent-events', [CompletionResultType]::ParameterValue, 'Observe Cilium agent events')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'hubble;observe;help;flows' {
+            break
+        }
+        'hubble;observe;help;agent-events' {
             break
         }
         'hubble;observe;help;help' {
@@ -304,6 +338,8 @@ Register-ArgumentCompleter -Native -CommandName 'hubble' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('nodes', 'nodes', [CompletionResultType]::ParameterValue, 'List Hubble nodes')
             [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'List Hubble nodes')
+            [CompletionResult]::new('namespaces', 'namespaces', [CompletionResultType]::ParameterValue, 'List namespaces with recent flows')
+            [CompletionResult]::new('namespace', 'namespace', [CompletionResultType]::ParameterValue, 'List namespaces with recent flows')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -347,12 +383,56 @@ Register-ArgumentCompleter -Native -CommandName 'hubble' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hubble;list;namespaces' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide (with version, address and TLS), json')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide (with version, address and TLS), json')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided')
+            [CompletionResult]::new('--tls-ca-cert-files', '--tls-ca-cert-files', [CompletionResultType]::ParameterName, 'PEM files of the Certificate Authorities that sign the server''s certificate')
+            [CompletionResult]::new('--tls-client-cert-file', '--tls-client-cert-file', [CompletionResultType]::ParameterName, 'PEM file of the client certificate, for servers that require mutual TLS')
+            [CompletionResult]::new('--tls-client-key-file', '--tls-client-key-file', [CompletionResultType]::ParameterName, 'PEM file of the client certificate''s private key')
+            [CompletionResult]::new('--tls-server-name', '--tls-server-name', [CompletionResultType]::ParameterName, 'Name to verify the server''s certificate against (e.g. ''*.default.hubble-grpc.cilium.io''; default: the host of --server)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for an answer to a single request (status, list nodes)')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS to connect to the server (implied by a tls:// address)')
+            [CompletionResult]::new('--tls-allow-insecure', '--tls-allow-insecure', [CompletionResultType]::ParameterName, 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)')
+            [CompletionResult]::new('-D', '-D ', [CompletionResultType]::ParameterName, 'Print debug messages')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print debug messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hubble;list;namespace' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide (with version, address and TLS), json')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide (with version, address and TLS), json')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided')
+            [CompletionResult]::new('--tls-ca-cert-files', '--tls-ca-cert-files', [CompletionResultType]::ParameterName, 'PEM files of the Certificate Authorities that sign the server''s certificate')
+            [CompletionResult]::new('--tls-client-cert-file', '--tls-client-cert-file', [CompletionResultType]::ParameterName, 'PEM file of the client certificate, for servers that require mutual TLS')
+            [CompletionResult]::new('--tls-client-key-file', '--tls-client-key-file', [CompletionResultType]::ParameterName, 'PEM file of the client certificate''s private key')
+            [CompletionResult]::new('--tls-server-name', '--tls-server-name', [CompletionResultType]::ParameterName, 'Name to verify the server''s certificate against (e.g. ''*.default.hubble-grpc.cilium.io''; default: the host of --server)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for an answer to a single request (status, list nodes)')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS to connect to the server (implied by a tls:// address)')
+            [CompletionResult]::new('--tls-allow-insecure', '--tls-allow-insecure', [CompletionResultType]::ParameterName, 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)')
+            [CompletionResult]::new('-D', '-D ', [CompletionResultType]::ParameterName, 'Print debug messages')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print debug messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hubble;list;help' {
             [CompletionResult]::new('nodes', 'nodes', [CompletionResultType]::ParameterValue, 'List Hubble nodes')
+            [CompletionResult]::new('namespaces', 'namespaces', [CompletionResultType]::ParameterValue, 'List namespaces with recent flows')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'hubble;list;help;nodes' {
+            break
+        }
+        'hubble;list;help;namespaces' {
             break
         }
         'hubble;list;help;help' {
@@ -474,9 +554,13 @@ Register-ArgumentCompleter -Native -CommandName 'hubble' -ScriptBlock {
         }
         'hubble;help;observe' {
             [CompletionResult]::new('flows', 'flows', [CompletionResultType]::ParameterValue, 'Observe flows (the same as `hubble observe`)')
+            [CompletionResult]::new('agent-events', 'agent-events', [CompletionResultType]::ParameterValue, 'Observe Cilium agent events')
             break
         }
         'hubble;help;observe;flows' {
+            break
+        }
+        'hubble;help;observe;agent-events' {
             break
         }
         'hubble;help;status' {
@@ -484,9 +568,13 @@ Register-ArgumentCompleter -Native -CommandName 'hubble' -ScriptBlock {
         }
         'hubble;help;list' {
             [CompletionResult]::new('nodes', 'nodes', [CompletionResultType]::ParameterValue, 'List Hubble nodes')
+            [CompletionResult]::new('namespaces', 'namespaces', [CompletionResultType]::ParameterValue, 'List namespaces with recent flows')
             break
         }
         'hubble;help;list;nodes' {
+            break
+        }
+        'hubble;help;list;namespaces' {
             break
         }
         'hubble;help;watch' {

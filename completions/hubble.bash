@@ -58,8 +58,14 @@ _hubble() {
             hubble__subcmd__help,watch)
                 cmd="hubble__subcmd__help__subcmd__watch"
                 ;;
+            hubble__subcmd__help__subcmd__list,namespaces)
+                cmd="hubble__subcmd__help__subcmd__list__subcmd__namespaces"
+                ;;
             hubble__subcmd__help__subcmd__list,nodes)
                 cmd="hubble__subcmd__help__subcmd__list__subcmd__nodes"
+                ;;
+            hubble__subcmd__help__subcmd__observe,agent-events)
+                cmd="hubble__subcmd__help__subcmd__observe__subcmd__agent__subcmd__events"
                 ;;
             hubble__subcmd__help__subcmd__observe,flows)
                 cmd="hubble__subcmd__help__subcmd__observe__subcmd__flows"
@@ -70,6 +76,12 @@ _hubble() {
             hubble__subcmd__list,help)
                 cmd="hubble__subcmd__list__subcmd__help"
                 ;;
+            hubble__subcmd__list,namespace)
+                cmd="hubble__subcmd__list__subcmd__namespaces"
+                ;;
+            hubble__subcmd__list,namespaces)
+                cmd="hubble__subcmd__list__subcmd__namespaces"
+                ;;
             hubble__subcmd__list,node)
                 cmd="hubble__subcmd__list__subcmd__nodes"
                 ;;
@@ -79,14 +91,23 @@ _hubble() {
             hubble__subcmd__list__subcmd__help,help)
                 cmd="hubble__subcmd__list__subcmd__help__subcmd__help"
                 ;;
+            hubble__subcmd__list__subcmd__help,namespaces)
+                cmd="hubble__subcmd__list__subcmd__help__subcmd__namespaces"
+                ;;
             hubble__subcmd__list__subcmd__help,nodes)
                 cmd="hubble__subcmd__list__subcmd__help__subcmd__nodes"
+                ;;
+            hubble__subcmd__observe,agent-events)
+                cmd="hubble__subcmd__observe__subcmd__agent__subcmd__events"
                 ;;
             hubble__subcmd__observe,flows)
                 cmd="hubble__subcmd__observe__subcmd__flows"
                 ;;
             hubble__subcmd__observe,help)
                 cmd="hubble__subcmd__observe__subcmd__help"
+                ;;
+            hubble__subcmd__observe__subcmd__help,agent-events)
+                cmd="hubble__subcmd__observe__subcmd__help__subcmd__agent__subcmd__events"
                 ;;
             hubble__subcmd__observe__subcmd__help,flows)
                 cmd="hubble__subcmd__observe__subcmd__help__subcmd__flows"
@@ -242,8 +263,22 @@ _hubble() {
             return 0
             ;;
         hubble__subcmd__help__subcmd__list)
-            opts="nodes"
+            opts="nodes namespaces"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubble__subcmd__help__subcmd__list__subcmd__namespaces)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -270,8 +305,22 @@ _hubble() {
             return 0
             ;;
         hubble__subcmd__help__subcmd__observe)
-            opts="flows"
+            opts="flows agent-events"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubble__subcmd__help__subcmd__observe__subcmd__agent__subcmd__events)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -354,7 +403,7 @@ _hubble() {
             return 0
             ;;
         hubble__subcmd__list)
-            opts="-D -h -V --server --tls --tls-allow-insecure --tls-ca-cert-files --tls-client-cert-file --tls-client-key-file --tls-server-name --timeout --request-timeout --debug --help --version nodes node help"
+            opts="-D -h -V --server --tls --tls-allow-insecure --tls-ca-cert-files --tls-client-cert-file --tls-client-key-file --tls-server-name --timeout --request-timeout --debug --help --version nodes node namespaces namespace help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -396,7 +445,7 @@ _hubble() {
             return 0
             ;;
         hubble__subcmd__list__subcmd__help)
-            opts="nodes help"
+            opts="nodes namespaces help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -423,6 +472,20 @@ _hubble() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hubble__subcmd__list__subcmd__help__subcmd__namespaces)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hubble__subcmd__list__subcmd__help__subcmd__nodes)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -430,6 +493,56 @@ _hubble() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubble__subcmd__list__subcmd__namespaces)
+            opts="-o -D -h -V --output --server --tls --tls-allow-insecure --tls-ca-cert-files --tls-client-cert-file --tls-client-key-file --tls-server-name --timeout --request-timeout --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json" -- "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca-cert-files)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-client-cert-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-client-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -488,7 +601,7 @@ _hubble() {
             return 0
             ;;
         hubble__subcmd__observe)
-            opts="-f -t -l -4 -6 -n -A -o -s -D -h -V --last --first --all --follow --since --until --not --from-ip --ip --to-ip --snat-ip --from-port --port --to-port --protocol --verdict --drop-reason-desc --type --tcp-flags --from-label --label --to-label --from-identity --identity --to-identity --node-name --node-label --ipv4 --ipv6 --ip-version --traffic-direction --uuid --interface --encrypted --unencrypted --trace-id --ip-trace-id --http-status --http-method --http-path --http-url --http-header --from-fqdn --fqdn --to-fqdn --from-pod --pod --to-pod --from-namespace --namespace --to-namespace --from-all-namespaces --all-namespaces --to-all-namespaces --from-service --service --to-service --from-workload --workload --to-workload --from-cluster --cluster --to-cluster --cel-expression --allowlist --denylist --output --time-format --print-node-name --print-policy-names --numeric --ip-translation --color --field-mask --input-file --print-raw-filters --silent-errors --server --tls --tls-allow-insecure --tls-ca-cert-files --tls-client-cert-file --tls-client-key-file --tls-server-name --timeout --request-timeout --debug --help --version flows help"
+            opts="-f -t -l -4 -6 -n -A -o -s -D -h -V --last --first --all --follow --since --until --not --from-ip --ip --to-ip --snat-ip --from-port --port --to-port --protocol --verdict --drop-reason-desc --type --tcp-flags --from-label --label --to-label --from-identity --identity --to-identity --node-name --node-label --ipv4 --ipv6 --ip-version --traffic-direction --uuid --interface --encrypted --unencrypted --trace-id --ip-trace-id --http-status --http-method --http-path --http-url --http-header --from-fqdn --fqdn --to-fqdn --from-pod --pod --to-pod --from-namespace --namespace --to-namespace --from-all-namespaces --all-namespaces --to-all-namespaces --from-service --service --to-service --from-workload --workload --to-workload --from-cluster --cluster --to-cluster --cel-expression --allowlist --denylist --output --time-format --print-node-name --print-policy-names --numeric --ip-translation --color --field-mask --input-file --print-raw-filters --silent-errors --server --tls --tls-allow-insecure --tls-ca-cert-files --tls-client-cert-file --tls-client-key-file --tls-server-name --timeout --request-timeout --debug --help --version flows agent-events help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -755,6 +868,76 @@ _hubble() {
                     return 0
                     ;;
                 --input-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca-cert-files)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-client-cert-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-client-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubble__subcmd__observe__subcmd__agent__subcmd__events)
+            opts="-f -o -D -h -V --last --first --all --follow --since --until --output --time-format --print-node-name --server --tls --tls-allow-insecure --tls-ca-cert-files --tls-client-cert-file --tls-client-key-file --tls-server-name --timeout --request-timeout --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --last)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --first)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "compact dict table json jsonpb" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "compact dict table json jsonpb" -- "${cur}"))
+                    return 0
+                    ;;
+                --time-format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1100,8 +1283,22 @@ _hubble() {
             return 0
             ;;
         hubble__subcmd__observe__subcmd__help)
-            opts="flows help"
+            opts="flows agent-events help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubble__subcmd__observe__subcmd__help__subcmd__agent__subcmd__events)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

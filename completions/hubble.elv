@@ -144,6 +144,7 @@ set edit:completion:arg-completer[hubble] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand flows 'Observe flows (the same as `hubble observe`)'
+            cand agent-events 'Observe Cilium agent events'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hubble;observe;flows'= {
@@ -249,11 +250,42 @@ set edit:completion:arg-completer[hubble] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hubble;observe;agent-events'= {
+            cand --last 'The last N events [default: 20]'
+            cand --first 'The first N events in the server''s buffer'
+            cand --since 'Events since this time (same formats as for flows)'
+            cand --until 'Events until this time (ignored with --follow)'
+            cand -o 'Output format: compact, dict, table, json (jsonpb is the same)'
+            cand --output 'Output format: compact, dict, table, json (jsonpb is the same)'
+            cand --time-format 'How to print times (as for flows)'
+            cand --server 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided'
+            cand --tls-ca-cert-files 'PEM files of the Certificate Authorities that sign the server''s certificate'
+            cand --tls-client-cert-file 'PEM file of the client certificate, for servers that require mutual TLS'
+            cand --tls-client-key-file 'PEM file of the client certificate''s private key'
+            cand --tls-server-name 'Name to verify the server''s certificate against (e.g. ''*.default.hubble-grpc.cilium.io''; default: the host of --server)'
+            cand --timeout 'How long to wait for the connection'
+            cand --request-timeout 'How long to wait for an answer to a single request (status, list nodes)'
+            cand --all 'Every event in the server''s buffer'
+            cand -f 'Keep printing new events as they come (Ctrl-C ends)'
+            cand --follow 'Keep printing new events as they come (Ctrl-C ends)'
+            cand --print-node-name 'Print the node name of each event'
+            cand --tls 'Use TLS to connect to the server (implied by a tls:// address)'
+            cand --tls-allow-insecure 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)'
+            cand -D 'Print debug messages'
+            cand --debug 'Print debug messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hubble;observe;help'= {
             cand flows 'Observe flows (the same as `hubble observe`)'
+            cand agent-events 'Observe Cilium agent events'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hubble;observe;help;flows'= {
+        }
+        &'hubble;observe;help;agent-events'= {
         }
         &'hubble;observe;help;help'= {
         }
@@ -294,6 +326,8 @@ set edit:completion:arg-completer[hubble] = {|@words|
             cand --version 'Print version'
             cand nodes 'List Hubble nodes'
             cand node 'List Hubble nodes'
+            cand namespaces 'List namespaces with recent flows'
+            cand namespace 'List namespaces with recent flows'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hubble;list;nodes'= {
@@ -334,11 +368,52 @@ set edit:completion:arg-completer[hubble] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hubble;list;namespaces'= {
+            cand -o 'Output format: table, wide (with version, address and TLS), json'
+            cand --output 'Output format: table, wide (with version, address and TLS), json'
+            cand --server 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided'
+            cand --tls-ca-cert-files 'PEM files of the Certificate Authorities that sign the server''s certificate'
+            cand --tls-client-cert-file 'PEM file of the client certificate, for servers that require mutual TLS'
+            cand --tls-client-key-file 'PEM file of the client certificate''s private key'
+            cand --tls-server-name 'Name to verify the server''s certificate against (e.g. ''*.default.hubble-grpc.cilium.io''; default: the host of --server)'
+            cand --timeout 'How long to wait for the connection'
+            cand --request-timeout 'How long to wait for an answer to a single request (status, list nodes)'
+            cand --tls 'Use TLS to connect to the server (implied by a tls:// address)'
+            cand --tls-allow-insecure 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)'
+            cand -D 'Print debug messages'
+            cand --debug 'Print debug messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hubble;list;namespace'= {
+            cand -o 'Output format: table, wide (with version, address and TLS), json'
+            cand --output 'Output format: table, wide (with version, address and TLS), json'
+            cand --server 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided'
+            cand --tls-ca-cert-files 'PEM files of the Certificate Authorities that sign the server''s certificate'
+            cand --tls-client-cert-file 'PEM file of the client certificate, for servers that require mutual TLS'
+            cand --tls-client-key-file 'PEM file of the client certificate''s private key'
+            cand --tls-server-name 'Name to verify the server''s certificate against (e.g. ''*.default.hubble-grpc.cilium.io''; default: the host of --server)'
+            cand --timeout 'How long to wait for the connection'
+            cand --request-timeout 'How long to wait for an answer to a single request (status, list nodes)'
+            cand --tls 'Use TLS to connect to the server (implied by a tls:// address)'
+            cand --tls-allow-insecure 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)'
+            cand -D 'Print debug messages'
+            cand --debug 'Print debug messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hubble;list;help'= {
             cand nodes 'List Hubble nodes'
+            cand namespaces 'List namespaces with recent flows'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hubble;list;help;nodes'= {
+        }
+        &'hubble;list;help;namespaces'= {
         }
         &'hubble;list;help;help'= {
         }
@@ -449,15 +524,21 @@ set edit:completion:arg-completer[hubble] = {|@words|
         }
         &'hubble;help;observe'= {
             cand flows 'Observe flows (the same as `hubble observe`)'
+            cand agent-events 'Observe Cilium agent events'
         }
         &'hubble;help;observe;flows'= {
+        }
+        &'hubble;help;observe;agent-events'= {
         }
         &'hubble;help;status'= {
         }
         &'hubble;help;list'= {
             cand nodes 'List Hubble nodes'
+            cand namespaces 'List namespaces with recent flows'
         }
         &'hubble;help;list;nodes'= {
+        }
+        &'hubble;help;list;namespaces'= {
         }
         &'hubble;help;watch'= {
             cand peers 'Watch for Hubble peers updates'

@@ -117,6 +117,26 @@ fn hubble_status_and_list_nodes_against_the_agent() {
     assert!(text.contains("vm-cluster/vm1"), "{text}");
     assert!(text.contains("Connected"), "{text}");
 
+    // VMs have no namespaces: the header alone, as upstream prints an empty list.
+    let out = std::process::Command::new(bin("hubble"))
+        .args(["list", "namespaces", "--server", &server])
+        .output()
+        .expect("run hubble");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "NAMESPACE\n");
+
+    // The agent's own events: it started.
+    let out = std::process::Command::new(bin("hubble"))
+        .args(["observe", "agent-events", "--server", &server, "--print-node-name"])
+        .output()
+        .expect("run hubble");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.lines().any(|l| l.contains(" [vm-cluster/vm1]: AGENT_STARTED (start time: ")),
+        "{text}"
+    );
+
     // `cilium status` shows the Hubble line.
     let out = agent.cilium(&["status"]);
     let text = stdout(&out);

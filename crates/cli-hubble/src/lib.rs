@@ -142,10 +142,18 @@ async fn dispatch(cli: &Cli, no_color: bool) -> anyhow::Result<()> {
         }
     };
     match &cli.command {
-        Command::Observe(a) => observe::run(a.opts(), &cli.server, no_color).await,
+        Command::Observe(a) => match &a.command {
+            Some(observe::ObserveCommand::AgentEvents(e)) => {
+                observe::events::run(e, &cli.server).await
+            }
+            _ => observe::run(a.opts(), &cli.server, no_color).await,
+        },
         Command::Status(a) => status::run(a, &cli.server, &mut stdout).await,
         Command::List(list::ListCommand::Nodes(a)) => {
             list::run_nodes(a, &cli.server, &mut stdout).await
+        }
+        Command::List(list::ListCommand::Namespaces(a)) => {
+            list::run_namespaces(a, &cli.server, &mut stdout).await
         }
         Command::Watch(watch::WatchCommand::Peers) => {
             watch::run_peers(&cli.server, &mut stdout).await

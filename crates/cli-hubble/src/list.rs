@@ -1,8 +1,9 @@
 //! `hubble list nodes`: the nodes a Hubble server knows (Relay's peers, or the agent itself),
-//! sorted by name.
+//! sorted by name; `hubble list namespaces`: the Kubernetes namespaces its flows came from
+//! (none on VMs: the agent answers an empty list, as upstream's does without Kubernetes).
 
 use agent_core::hubble::proto::observer::observer_client::ObserverClient;
-use agent_core::hubble::proto::observer::{GetNodesRequest, Node};
+use agent_core::hubble::proto::observer::{GetNamespacesRequest, GetNodesRequest, Namespace, Node};
 use agent_core::hubble::proto::relay::NodeState;
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Subcommand};
@@ -19,6 +20,9 @@ pub enum ListCommand {
     /// List Hubble nodes
     #[command(visible_alias = "node")]
     Nodes(NodesArgs),
+    /// List namespaces with recent flows
+    #[command(visible_alias = "namespace")]
+    Namespaces(NodesArgs),
 }
 
 /// `hubble list nodes`.
@@ -46,6 +50,43 @@ pub async fn run_nodes(
     nodes.sort_by(|a, b| a.name.cmp(&b.name));
     out(&render(&nodes, &args.output)?)?;
     Ok(())
+}
+
+/// Runs `hubble list namespaces`, printing through `out`.
+pub async fn run_namespaces(
+    args: &NodesArgs,
+    server: &ServerArgs,
+    out: &mut dyn FnMut(&str) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let conn = conn::connect(server).await?;
+    let mut client = ObserverClient::new(conn.channel.clone());
+    let namespaces = conn.unary(client.get_namespaces(GetNamespacesRequest {})).await?.namespaces;
+    out(&render_namespaces(&namespaces, &args.output)?)?;
+    Ok(())
+}
+
+/// The namespaces as upstream prints them: `NAMESPACE` (and `CLUSTER` with `-o wide`).
+pub fn render_namespaces(namespaces: &[Namespace], output: &str) -> serde_json::Result<String> {
+    if output == "json" {
+        let mut s = if namespaces.is_empty() {
+            "null".to_string()
+        } else {
+            jsonout::to_string_pretty(namespaces)?
+        };
+        s.push('\n');
+        return Ok(s);
+    }
+    let wide = output == "wide";
+    let mut t = TabWriter::new();
+    t.row(if wide { vec!["NAMESPACE", "CLUSTER"] } else { vec!["NAMESPACE"] });
+    for n in namespaces {
+        let mut row = vec![clean(&n.namespace)];
+        if wide && !n.cluster.is_empty() {
+            row.push(clean(&n.cluster));
+        }
+        t.row(row);
+    }
+    Ok(t.finish())
 }
 
 /// The nodes in one of the `-o` formats.
@@ -190,5 +231,14 @@ mod tests {
         assert_eq!(round_to_second(400_000_000), 0);
         assert_eq!(round_to_second(500_000_000), 1_000_000_000);
         assert_eq!(round_to_second(3_723_600_000_000), 3_724_000_000_000);
+    }
+
+    #[test]
+    fn namespaces_as_upstream_prints_them() {
+        assert_eq!(render_namespaces(&[], "table").expect("table"), "NAMESPACE\n");
+        assert_eq!(render_namespaces(&[], "json").expect("json"), "null\n", "VMs have none");
+        let ns = [Namespace { cluster: "k8s".into(), namespace: "default".into() }];
+        let wide = render_namespaces(&ns, "wide").expect("wide");
+        assert_eq!(wide, "NAMESPACE   CLUSTER\ndefault     k8s\n");
     }
 }

@@ -1,6 +1,7 @@
 //! `hubble observe` (and its twin `hubble observe flows`): build a `GetFlowsRequest` from the
 //! flags, stream the answer through the printer, or replay a file with `--input-file`.
 
+pub mod events;
 pub mod filters;
 pub mod flags;
 pub mod input;
@@ -65,6 +66,8 @@ pub enum ObserveCommand {
     /// Observe flows (the same as `hubble observe`)
     #[command(after_long_help = EXAMPLES)]
     Flows(ObserveOpts),
+    /// Observe Cilium agent events
+    AgentEvents(events::AgentEventsOpts),
 }
 
 impl ObserveArgs {
@@ -72,7 +75,7 @@ impl ObserveArgs {
     pub fn opts(&self) -> &ObserveOpts {
         match &self.command {
             Some(ObserveCommand::Flows(o)) => o,
-            None => &self.opts,
+            _ => &self.opts,
         }
     }
 }
