@@ -5,7 +5,12 @@
 //! - the full ring vs. the same client, same server and same request with a filter that matches
 //!   nothing (process start, connection and ring scan, but nothing sent or printed).
 //!
-//! No root needed: the observer runs in this process on a unix socket in a temp directory.
+//! - Hubble Relay over 10 nodes (each a full ring behind its own TCP listener on loopback) vs.
+//!   one node read directly: the time of `hubble observe --last 4095 -o json` (the relay's
+//!   `--last` is per node, so ten times the flows) and the flows per second of each.
+//!
+//! No root needed: the observers run in this process on a unix socket in a temp directory and
+//! on loopback.
 
 use std::hint::black_box;
 use std::process::{Command, Stdio};
@@ -17,7 +22,9 @@ use agent_core::hubble::filter::FlowFilters;
 use agent_core::hubble::observer::Observer;
 use agent_core::hubble::parse::Enrichment;
 use agent_core::hubble::proto::flow::{FlowFilter, Verdict};
-use agent_core::hubble::server;
+use agent_core::hubble::proto::peer::{ChangeNotification, ChangeNotificationType};
+use agent_core::hubble::{relay, server};
+use futures_util::StreamExt;
 
 const EVENTS: u64 = 1_000_000;
 const RING: usize = 4095;
@@ -175,6 +182,90 @@ fn main() -> anyhow::Result<()> {
         "  ratio                                     {:>8.2}",
         fullring.as_secs_f64() / none.as_secs_f64()
     );
-    println!("targets: >= 1,000,000 flows/s through filters; < 100 ms for the full ring");
+
+    // Hubble Relay over ten nodes, each a full ring on its own TCP port.
+    let mut peers = Vec::new();
+    for n in 0..NODES {
+        let name = format!("vm-cluster/vm{n}");
+        let o = Arc::new(Observer::new(RING, name.clone(), "bench".into(), Box::new(Vec::new)));
+        // The nodes' flows interleave in time, as a fleet's do.
+        for (i, e) in events.iter().take(RING).enumerate() {
+            let mut f = view.flow(e);
+            f.time = Some(agent_core::hubble::timestamp::Timestamp::from_unix_nanos(
+                1_700_000_000_000_000_000 + (i as u64 * NODES + n) * 1000,
+            ));
+            o.push_flow(f);
+        }
+        let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
+        let addr = listener.local_addr()?;
+        rt.spawn(async move {
+            server::serve_tcp(server::Services::Node(o), listener, None, None, std::future::pending())
+                .await
+        });
+        peers.push(ChangeNotification {
+            name,
+            address: addr.to_string(),
+            r#type: ChangeNotificationType::PeerAdded as i32,
+            tls: None,
+        });
+    }
+    let relay = rt.block_on(async {
+        let relay = relay::Relay::new(
+            relay::pool::Pool::new(Box::new(relay::backend::AgentDialer {
+                local_name: String::new(),
+                local: agent_core::hubble::observer::Service(obs.clone()),
+                tls: relay::backend::ClientTls::default(),
+            })),
+            "vm-cluster/relay".into(),
+            "bench".into(),
+            relay::Options::default(),
+        );
+        relay.follow(Arc::new(StaticPeers(peers)));
+        relay
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while relay.members().iter().filter(|m| m.state.is_ok()).count() < NODES as usize {
+        anyhow::ensure!(Instant::now() < deadline, "the relay did not reach its {NODES} nodes");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let relay_sock = dir.path().join("relay.sock");
+    let listener = rt.block_on(async { tokio::net::UnixListener::bind(&relay_sock) })?;
+    rt.spawn(async move {
+        server::serve_unix(server::Services::Relay(relay), listener, std::future::pending()).await
+    });
+    let relay_server = format!("unix://{}", relay_sock.display());
+    let mut relay_cmd = Command::new(&hubble);
+    relay_cmd.args(["observe", "--server", &relay_server, "--last", "4095", "-o", "json"]);
+    time_cmd(&mut relay_cmd, 1)?;
+    let through_relay = time_cmd(&mut relay_cmd, 5)?;
+    let one = fullring.as_secs_f64();
+    let ten = through_relay.as_secs_f64();
+    println!("hubble observe --last 4095 -o json through Hubble Relay, {NODES} nodes (best of 5):");
+    println!("  one node directly ({RING} flows)           {:>8.1} ms", one * 1e3);
+    println!("  relay, {NODES} nodes ({} flows)          {:>8.1} ms", RING as u64 * NODES, ten * 1e3);
+    println!("  ratio relay / one node                    {:>8.2}", ten / one);
+    println!(
+        "  flows/s: one node {:.0}, relay {:.0} (ratio {:.2})",
+        RING as f64 / one,
+        (RING as u64 * NODES) as f64 / ten,
+        ((RING as u64 * NODES) as f64 / ten) / (RING as f64 / one)
+    );
+    println!(
+        "targets: >= 1,000,000 flows/s through filters; < 100 ms for the full ring; relay over {NODES} nodes <= 3x one node"
+    );
     Ok(())
+}
+
+const NODES: u64 = 10;
+
+/// The relay's Peer service in this bench: the ten nodes, then nothing.
+struct StaticPeers(Vec<ChangeNotification>);
+
+#[tonic::async_trait]
+impl relay::pool::PeerFeed for StaticPeers {
+    async fn subscribe(&self) -> Result<relay::pool::PeerStream, tonic::Status> {
+        let items: Vec<Result<ChangeNotification, tonic::Status>> =
+            self.0.iter().cloned().map(Ok).collect();
+        Ok(Box::pin(futures_util::stream::iter(items).chain(futures_util::stream::pending())))
+    }
 }
