@@ -199,8 +199,14 @@ fn main() -> anyhow::Result<()> {
         let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
         let addr = listener.local_addr()?;
         rt.spawn(async move {
-            server::serve_tcp(server::Services::Node(o), listener, None, None, std::future::pending())
-                .await
+            server::serve_tcp(
+                server::Services::Node(o),
+                listener,
+                None,
+                None,
+                std::future::pending(),
+            )
+            .await
         });
         peers.push(ChangeNotification {
             name,
@@ -242,7 +248,11 @@ fn main() -> anyhow::Result<()> {
     let ten = through_relay.as_secs_f64();
     println!("hubble observe --last 4095 -o json through Hubble Relay, {NODES} nodes (best of 5):");
     println!("  one node directly ({RING} flows)           {:>8.1} ms", one * 1e3);
-    println!("  relay, {NODES} nodes ({} flows)          {:>8.1} ms", RING as u64 * NODES, ten * 1e3);
+    println!(
+        "  relay, {NODES} nodes ({} flows)          {:>8.1} ms",
+        RING as u64 * NODES,
+        ten * 1e3
+    );
     println!("  ratio relay / one node                    {:>8.2}", ten / one);
     println!(
         "  flows/s: one node {:.0}, relay {:.0} (ratio {:.2})",

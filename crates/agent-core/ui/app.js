@@ -328,7 +328,7 @@ async function poll() {
     for (const [ip, id] of state.ipToVm) {
       if (state.vms.has(ip) && ip !== id) state.vms.delete(ip);
     }
-    const url = state.since === null ? "api/flows?last=2000" : `api/flows?since=${state.since}`;
+    const url = state.since === null ? "api/flows?last=10000" : `api/flows?since=${state.since}`;
     const reply = await (await fetch(url)).json();
     for (const r of reply.flows || []) if (r.flow) ingest(r.flow);
     if (reply.next) state.since = reply.next;
