@@ -93,11 +93,14 @@ fn metrics_count_the_traffic() {
     let fwd_bytes = r#"cilium_forward_bytes_total{direction="INGRESS"}"#;
     let (before, bytes_before) = (sample(&scrape(&vm2), fwd), sample(&scrape(&vm2), fwd_bytes));
     let vm1 = tb.vm("vm1").clone();
-    let seen = tb
-        .capture("vm2", "cilium_wg0", "-Q in tcp port 8080", || {
-            assert!(vm1.http_ok("http://192.168.1.11:8080/"));
-        })
-        .expect("capture");
+    let capture = tb.start_capture("vm2", "cilium_wg0", "-Q in tcp port 8080").expect("capture");
+    assert!(vm1.http_ok("http://192.168.1.11:8080/"));
+    // The client's last packets (its ACKs and FIN) may still be on their way when curl is done.
+    wait_for("the exchange's packets in the capture", Duration::from_secs(5), || {
+        capture.seen().is_ok_and(|s| s.len() >= 4)
+    })
+    .expect("captured");
+    let seen = capture.finish().expect("capture");
     let inner_bytes: f64 = seen
         .iter()
         .filter_map(|l| l.rsplit_once("length ")?.1.trim().parse::<f64>().ok())
