@@ -47,11 +47,11 @@ fn packages() -> anyhow::Result<Vec<String>> {
     v612.sort_by_key(|p| {
         p.split(['.', '+']).nth(2).and_then(|n| n.parse::<u32>().ok()).unwrap_or(0)
     });
-    let mut pkgs = vec![base];
-    if let Some(p) = v612.last() {
-        pkgs.push((*p).to_string());
-    }
-    Ok(pkgs)
+    // Stale package lists know no 6.12 image: say so, so that the caller refreshes them,
+    // rather than fetching one kernel and failing the suite later.
+    let newest =
+        v612.last().context("no linux-image-6.12 in the package lists (run apt-get update)")?;
+    Ok(vec![base, (*newest).to_string()])
 }
 
 /// Downloads and extracts the kernels.

@@ -109,6 +109,12 @@ fn main() -> anyhow::Result<()> {
                 .args(&args)
                 .status()
                 .context("running cargo test")?;
+            // What the tests keep for people (the flow map's screenshot), named in the log.
+            if let Ok(dir) = std::fs::read_dir(root.join("target/e2e-artifacts")) {
+                for entry in dir.flatten() {
+                    println!("test artifact: {}", entry.path().display());
+                }
+            }
             std::process::exit(status.code().unwrap_or(1));
         }
         Task::Gen => {
