@@ -275,16 +275,11 @@ pub(super) async fn start(agent: &Arc<Agent>) -> Result<Vec<JoinHandle<()>>, Dae
 /// certificate; client certificates when it has client CAs).
 fn serve_page(
     agent: &Weak<Agent>,
-    (ip, port): (Option<IpAddr>, u16),
+    listen: (Option<IpAddr>, u16),
     source: crate::hubble::ui::Source,
 ) -> Result<JoinHandle<()>, DaemonError> {
-    let Some(a) = agent.upgrade() else {
-        return Err(DaemonError::Hubble("the agent is shutting down".into()));
-    };
+    let (a, listener, bind) = bind_listener(agent, listen)?;
     let c = &a.config().hubble;
-    let bind = SocketAddr::new(ip.unwrap_or(IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED)), port);
-    let listener = bind_dual(bind)
-        .map_err(|source| DaemonError::HubbleListen { addr: bind.to_string(), source })?;
     let tls = match &c.tls {
         Some(t) => Some(
             crate::web::tls_acceptor(&t.cert, &t.key, &t.client_cas)
@@ -292,15 +287,10 @@ fn serve_page(
         ),
         None => None,
     };
-    let mutual = c.tls.as_ref().is_some_and(|t| !t.client_cas.is_empty());
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(address = %bind, scheme, clients = c.who_may_connect(), "Hubble flow map page");
-    let gate: crate::web::Gate = (!mutual && !c.tcp_any_client).then(|| {
-        let check_agent = agent.clone();
-        Arc::new(move |ip| check_agent.upgrade().is_some_and(|a| a.hubble_peer_allowed(ip)))
-            as Arc<dyn Fn(IpAddr) -> bool + Send + Sync>
-    });
     let handler = crate::hubble::ui::handler(source);
+    let gate = address_gate(agent, c);
     Ok(tokio::spawn(crate::web::serve(listener, handler, gate, tls, "Hubble flow map")))
 }
 
@@ -342,17 +332,12 @@ fn serve_socket(
 /// client certificate; else the other cluster nodes only, unless `hubble.tcpClients: any`.
 fn serve_tcp(
     agent: &Weak<Agent>,
-    (ip, port): (Option<IpAddr>, u16),
+    listen: (Option<IpAddr>, u16),
     services: server::Services,
     what: &'static str,
 ) -> Result<JoinHandle<()>, DaemonError> {
-    let Some(a) = agent.upgrade() else {
-        return Err(DaemonError::Hubble("the agent is shutting down".into()));
-    };
+    let (a, listener, bind) = bind_listener(agent, listen)?;
     let c = &a.config().hubble;
-    let bind = SocketAddr::new(ip.unwrap_or(IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED)), port);
-    let listener = bind_dual(bind)
-        .map_err(|source| DaemonError::HubbleListen { addr: bind.to_string(), source })?;
     let tls = match &c.tls {
         Some(t) => Some(
             server::tls_config(&TlsFiles {
@@ -371,11 +356,7 @@ fn serve_tcp(
         None => "plaintext",
     };
     tracing::info!(address = %bind, mode, clients = c.who_may_connect(), "{what} TCP listener");
-    let check_agent = agent.clone();
-    let allowed: Option<server::PeerCheck> = (!mutual && !c.tcp_any_client).then(|| {
-        Arc::new(move |ip| check_agent.upgrade().is_some_and(|a| a.hubble_peer_allowed(ip)))
-            as server::PeerCheck
-    });
+    let allowed = address_gate(agent, c);
     Ok(tokio::spawn(async move {
         if let Err(e) =
             server::serve_tcp(services, listener, tls, allowed, std::future::pending()).await
@@ -383,6 +364,32 @@ fn serve_tcp(
             tracing::error!(error = %e, "{what} TCP server failed");
         }
     }))
+}
+
+/// Binds one of Hubble's TCP listeners (`[ip]:port`; no address: both families).
+fn bind_listener(
+    agent: &Weak<Agent>,
+    (ip, port): (Option<IpAddr>, u16),
+) -> Result<(Arc<Agent>, tokio::net::TcpListener, SocketAddr), DaemonError> {
+    let Some(a) = agent.upgrade() else {
+        return Err(DaemonError::Hubble("the agent is shutting down".into()));
+    };
+    let bind = SocketAddr::new(ip.unwrap_or(IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED)), port);
+    let listener = bind_dual(bind)
+        .map_err(|source| DaemonError::HubbleListen { addr: bind.to_string(), source })?;
+    Ok((a, listener, bind))
+}
+
+/// Who may connect to a Hubble TCP listener by address: with client CAs, whoever has a
+/// certificate (`None`: TLS decides); else the other cluster nodes, unless
+/// `hubble.tcpClients: any`.
+fn address_gate(agent: &Weak<Agent>, c: &crate::config::Hubble) -> Option<server::PeerCheck> {
+    let mutual = c.tls.as_ref().is_some_and(|t| !t.client_cas.is_empty());
+    (!mutual && !c.tcp_any_client).then(|| {
+        let check_agent = agent.clone();
+        Arc::new(move |ip| check_agent.upgrade().is_some_and(|a| a.hubble_peer_allowed(ip)))
+            as server::PeerCheck
+    })
 }
 
 /// Binds `addr`; the unspecified IPv6 address also takes IPv4 where the host allows it.
