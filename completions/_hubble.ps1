@@ -111,6 +111,7 @@ Register-ArgumentCompleter -Native -CommandName 'hubble' -ScriptBlock {
             [CompletionResult]::new('--ip-translation', '--ip-translation', [CompletionResultType]::ParameterName, 'Print pod, service or DNS names instead of IPs (--ip-translation=false: as --numeric)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colors for compact and dict output: auto (on a terminal without NO_COLOR), always, never')
             [CompletionResult]::new('--field-mask', '--field-mask', [CompletionResultType]::ParameterName, 'Only return these fields of each flow (JSON output only), e.g. time,verdict,IP')
+            [CompletionResult]::new('--use-default-field-masks', '--use-default-field-masks', [CompletionResultType]::ParameterName, 'Ask only for the fields compact, dict and table output print (=false: whole flows)')
             [CompletionResult]::new('--input-file', '--input-file', [CompletionResultType]::ParameterName, 'Read flows from this file (''-'' for stdin) instead of a server: JSON lines as written by -o json')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided')
             [CompletionResult]::new('--tls-ca-cert-files', '--tls-ca-cert-files', [CompletionResultType]::ParameterName, 'PEM files of the Certificate Authorities that sign the server''s certificate')
@@ -149,6 +150,7 @@ Register-ArgumentCompleter -Native -CommandName 'hubble' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('flows', 'flows', [CompletionResultType]::ParameterValue, 'Observe flows (the same as `hubble observe`)')
             [CompletionResult]::new('agent-events', 'agent-events', [CompletionResultType]::ParameterValue, 'Observe Cilium agent events')
+            [CompletionResult]::new('debug-events', 'debug-events', [CompletionResultType]::ParameterValue, 'Observe Cilium debug events (the datapath''s, with `cilium config Debug=true`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -218,6 +220,7 @@ Register-ArgumentCompleter -Native -CommandName 'hubble' -ScriptBlock {
             [CompletionResult]::new('--ip-translation', '--ip-translation', [CompletionResultType]::ParameterName, 'Print pod, service or DNS names instead of IPs (--ip-translation=false: as --numeric)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colors for compact and dict output: auto (on a terminal without NO_COLOR), always, never')
             [CompletionResult]::new('--field-mask', '--field-mask', [CompletionResultType]::ParameterName, 'Only return these fields of each flow (JSON output only), e.g. time,verdict,IP')
+            [CompletionResult]::new('--use-default-field-masks', '--use-default-field-masks', [CompletionResultType]::ParameterName, 'Ask only for the fields compact, dict and table output print (=false: whole flows)')
             [CompletionResult]::new('--input-file', '--input-file', [CompletionResultType]::ParameterName, 'Read flows from this file (''-'' for stdin) instead of a server: JSON lines as written by -o json')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided')
             [CompletionResult]::new('--tls-ca-cert-files', '--tls-ca-cert-files', [CompletionResultType]::ParameterName, 'PEM files of the Certificate Authorities that sign the server''s certificate')
@@ -285,9 +288,39 @@ Register-ArgumentCompleter -Native -CommandName 'hubble' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hubble;observe;debug-events' {
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The last N events [default: 20]')
+            [CompletionResult]::new('--first', '--first', [CompletionResultType]::ParameterName, 'The first N events in the server''s buffer')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Events since this time (same formats as for flows)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Events until this time (ignored with --follow)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: compact, dict, table, json (jsonpb is the same)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: compact, dict, table, json (jsonpb is the same)')
+            [CompletionResult]::new('--time-format', '--time-format', [CompletionResultType]::ParameterName, 'How to print times (as for flows)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided')
+            [CompletionResult]::new('--tls-ca-cert-files', '--tls-ca-cert-files', [CompletionResultType]::ParameterName, 'PEM files of the Certificate Authorities that sign the server''s certificate')
+            [CompletionResult]::new('--tls-client-cert-file', '--tls-client-cert-file', [CompletionResultType]::ParameterName, 'PEM file of the client certificate, for servers that require mutual TLS')
+            [CompletionResult]::new('--tls-client-key-file', '--tls-client-key-file', [CompletionResultType]::ParameterName, 'PEM file of the client certificate''s private key')
+            [CompletionResult]::new('--tls-server-name', '--tls-server-name', [CompletionResultType]::ParameterName, 'Name to verify the server''s certificate against (e.g. ''*.default.hubble-grpc.cilium.io''; default: the host of --server)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for an answer to a single request (status, list nodes)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every event in the server''s buffer')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing new events as they come (Ctrl-C ends)')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing new events as they come (Ctrl-C ends)')
+            [CompletionResult]::new('--print-node-name', '--print-node-name', [CompletionResultType]::ParameterName, 'Print the node name of each event')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS to connect to the server (implied by a tls:// address)')
+            [CompletionResult]::new('--tls-allow-insecure', '--tls-allow-insecure', [CompletionResultType]::ParameterName, 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)')
+            [CompletionResult]::new('-D', '-D ', [CompletionResultType]::ParameterName, 'Print debug messages')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print debug messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hubble;observe;help' {
             [CompletionResult]::new('flows', 'flows', [CompletionResultType]::ParameterValue, 'Observe flows (the same as `hubble observe`)')
             [CompletionResult]::new('agent-events', 'agent-events', [CompletionResultType]::ParameterValue, 'Observe Cilium agent events')
+            [CompletionResult]::new('debug-events', 'debug-events', [CompletionResultType]::ParameterValue, 'Observe Cilium debug events (the datapath''s, with `cilium config Debug=true`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -295,6 +328,9 @@ Register-ArgumentCompleter -Native -CommandName 'hubble' -ScriptBlock {
             break
         }
         'hubble;observe;help;agent-events' {
+            break
+        }
+        'hubble;observe;help;debug-events' {
             break
         }
         'hubble;observe;help;help' {
@@ -555,12 +591,16 @@ Register-ArgumentCompleter -Native -CommandName 'hubble' -ScriptBlock {
         'hubble;help;observe' {
             [CompletionResult]::new('flows', 'flows', [CompletionResultType]::ParameterValue, 'Observe flows (the same as `hubble observe`)')
             [CompletionResult]::new('agent-events', 'agent-events', [CompletionResultType]::ParameterValue, 'Observe Cilium agent events')
+            [CompletionResult]::new('debug-events', 'debug-events', [CompletionResultType]::ParameterValue, 'Observe Cilium debug events (the datapath''s, with `cilium config Debug=true`)')
             break
         }
         'hubble;help;observe;flows' {
             break
         }
         'hubble;help;observe;agent-events' {
+            break
+        }
+        'hubble;help;observe;debug-events' {
             break
         }
         'hubble;help;status' {

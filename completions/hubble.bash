@@ -67,6 +67,9 @@ _hubble() {
             hubble__subcmd__help__subcmd__observe,agent-events)
                 cmd="hubble__subcmd__help__subcmd__observe__subcmd__agent__subcmd__events"
                 ;;
+            hubble__subcmd__help__subcmd__observe,debug-events)
+                cmd="hubble__subcmd__help__subcmd__observe__subcmd__debug__subcmd__events"
+                ;;
             hubble__subcmd__help__subcmd__observe,flows)
                 cmd="hubble__subcmd__help__subcmd__observe__subcmd__flows"
                 ;;
@@ -100,6 +103,9 @@ _hubble() {
             hubble__subcmd__observe,agent-events)
                 cmd="hubble__subcmd__observe__subcmd__agent__subcmd__events"
                 ;;
+            hubble__subcmd__observe,debug-events)
+                cmd="hubble__subcmd__observe__subcmd__debug__subcmd__events"
+                ;;
             hubble__subcmd__observe,flows)
                 cmd="hubble__subcmd__observe__subcmd__flows"
                 ;;
@@ -108,6 +114,9 @@ _hubble() {
                 ;;
             hubble__subcmd__observe__subcmd__help,agent-events)
                 cmd="hubble__subcmd__observe__subcmd__help__subcmd__agent__subcmd__events"
+                ;;
+            hubble__subcmd__observe__subcmd__help,debug-events)
+                cmd="hubble__subcmd__observe__subcmd__help__subcmd__debug__subcmd__events"
                 ;;
             hubble__subcmd__observe__subcmd__help,flows)
                 cmd="hubble__subcmd__observe__subcmd__help__subcmd__flows"
@@ -305,7 +314,7 @@ _hubble() {
             return 0
             ;;
         hubble__subcmd__help__subcmd__observe)
-            opts="flows agent-events"
+            opts="flows agent-events debug-events"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -319,6 +328,20 @@ _hubble() {
             return 0
             ;;
         hubble__subcmd__help__subcmd__observe__subcmd__agent__subcmd__events)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubble__subcmd__help__subcmd__observe__subcmd__debug__subcmd__events)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -601,7 +624,7 @@ _hubble() {
             return 0
             ;;
         hubble__subcmd__observe)
-            opts="-f -t -l -4 -6 -n -A -o -s -D -h -V --last --first --all --follow --since --until --not --from-ip --ip --to-ip --snat-ip --from-port --port --to-port --protocol --verdict --drop-reason-desc --type --tcp-flags --from-label --label --to-label --from-identity --identity --to-identity --node-name --node-label --ipv4 --ipv6 --ip-version --traffic-direction --uuid --interface --encrypted --unencrypted --trace-id --ip-trace-id --http-status --http-method --http-path --http-url --http-header --from-fqdn --fqdn --to-fqdn --from-pod --pod --to-pod --from-namespace --namespace --to-namespace --from-all-namespaces --all-namespaces --to-all-namespaces --from-service --service --to-service --from-workload --workload --to-workload --from-cluster --cluster --to-cluster --cel-expression --allowlist --denylist --output --time-format --print-node-name --print-policy-names --numeric --ip-translation --color --field-mask --input-file --print-raw-filters --silent-errors --server --tls --tls-allow-insecure --tls-ca-cert-files --tls-client-cert-file --tls-client-key-file --tls-server-name --timeout --request-timeout --debug --help --version flows agent-events help"
+            opts="-f -t -l -4 -6 -n -A -o -s -D -h -V --last --first --all --follow --since --until --not --from-ip --ip --to-ip --snat-ip --from-port --port --to-port --protocol --verdict --drop-reason-desc --type --tcp-flags --from-label --label --to-label --from-identity --identity --to-identity --node-name --node-label --ipv4 --ipv6 --ip-version --traffic-direction --uuid --interface --encrypted --unencrypted --trace-id --ip-trace-id --http-status --http-method --http-path --http-url --http-header --from-fqdn --fqdn --to-fqdn --from-pod --pod --to-pod --from-namespace --namespace --to-namespace --from-all-namespaces --all-namespaces --to-all-namespaces --from-service --service --to-service --from-workload --workload --to-workload --from-cluster --cluster --to-cluster --cel-expression --allowlist --denylist --output --time-format --print-node-name --print-policy-names --numeric --ip-translation --color --field-mask --use-default-field-masks --input-file --print-raw-filters --silent-errors --server --tls --tls-allow-insecure --tls-ca-cert-files --tls-client-cert-file --tls-client-key-file --tls-server-name --timeout --request-timeout --debug --help --version flows agent-events debug-events help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -867,6 +890,10 @@ _hubble() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --use-default-field-masks)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
                 --input-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -976,8 +1003,78 @@ _hubble() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hubble__subcmd__observe__subcmd__debug__subcmd__events)
+            opts="-f -o -D -h -V --last --first --all --follow --since --until --output --time-format --print-node-name --server --tls --tls-allow-insecure --tls-ca-cert-files --tls-client-cert-file --tls-client-key-file --tls-server-name --timeout --request-timeout --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --last)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --first)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "compact dict table json jsonpb" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "compact dict table json jsonpb" -- "${cur}"))
+                    return 0
+                    ;;
+                --time-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca-cert-files)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-client-cert-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-client-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hubble__subcmd__observe__subcmd__flows)
-            opts="-f -t -l -4 -6 -n -A -o -s -D -h -V --last --first --all --follow --since --until --not --from-ip --ip --to-ip --snat-ip --from-port --port --to-port --protocol --verdict --drop-reason-desc --type --tcp-flags --from-label --label --to-label --from-identity --identity --to-identity --node-name --node-label --ipv4 --ipv6 --ip-version --traffic-direction --uuid --interface --encrypted --unencrypted --trace-id --ip-trace-id --http-status --http-method --http-path --http-url --http-header --from-fqdn --fqdn --to-fqdn --from-pod --pod --to-pod --from-namespace --namespace --to-namespace --from-all-namespaces --all-namespaces --to-all-namespaces --from-service --service --to-service --from-workload --workload --to-workload --from-cluster --cluster --to-cluster --cel-expression --allowlist --denylist --output --time-format --print-node-name --print-policy-names --numeric --ip-translation --color --field-mask --input-file --print-raw-filters --silent-errors --server --tls --tls-allow-insecure --tls-ca-cert-files --tls-client-cert-file --tls-client-key-file --tls-server-name --timeout --request-timeout --debug --help --version"
+            opts="-f -t -l -4 -6 -n -A -o -s -D -h -V --last --first --all --follow --since --until --not --from-ip --ip --to-ip --snat-ip --from-port --port --to-port --protocol --verdict --drop-reason-desc --type --tcp-flags --from-label --label --to-label --from-identity --identity --to-identity --node-name --node-label --ipv4 --ipv6 --ip-version --traffic-direction --uuid --interface --encrypted --unencrypted --trace-id --ip-trace-id --http-status --http-method --http-path --http-url --http-header --from-fqdn --fqdn --to-fqdn --from-pod --pod --to-pod --from-namespace --namespace --to-namespace --from-all-namespaces --all-namespaces --to-all-namespaces --from-service --service --to-service --from-workload --workload --to-workload --from-cluster --cluster --to-cluster --cel-expression --allowlist --denylist --output --time-format --print-node-name --print-policy-names --numeric --ip-translation --color --field-mask --use-default-field-masks --input-file --print-raw-filters --silent-errors --server --tls --tls-allow-insecure --tls-ca-cert-files --tls-client-cert-file --tls-client-key-file --tls-server-name --timeout --request-timeout --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1243,6 +1340,10 @@ _hubble() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --use-default-field-masks)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
                 --input-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1283,7 +1384,7 @@ _hubble() {
             return 0
             ;;
         hubble__subcmd__observe__subcmd__help)
-            opts="flows agent-events help"
+            opts="flows agent-events debug-events help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1297,6 +1398,20 @@ _hubble() {
             return 0
             ;;
         hubble__subcmd__observe__subcmd__help__subcmd__agent__subcmd__events)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubble__subcmd__observe__subcmd__help__subcmd__debug__subcmd__events)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -107,6 +107,7 @@ set edit:completion:arg-completer[hubble] = {|@words|
             cand --ip-translation 'Print pod, service or DNS names instead of IPs (--ip-translation=false: as --numeric)'
             cand --color 'Colors for compact and dict output: auto (on a terminal without NO_COLOR), always, never'
             cand --field-mask 'Only return these fields of each flow (JSON output only), e.g. time,verdict,IP'
+            cand --use-default-field-masks 'Ask only for the fields compact, dict and table output print (=false: whole flows)'
             cand --input-file 'Read flows from this file (''-'' for stdin) instead of a server: JSON lines as written by -o json'
             cand --server 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided'
             cand --tls-ca-cert-files 'PEM files of the Certificate Authorities that sign the server''s certificate'
@@ -145,6 +146,7 @@ set edit:completion:arg-completer[hubble] = {|@words|
             cand --version 'Print version'
             cand flows 'Observe flows (the same as `hubble observe`)'
             cand agent-events 'Observe Cilium agent events'
+            cand debug-events 'Observe Cilium debug events (the datapath''s, with `cilium config Debug=true`)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hubble;observe;flows'= {
@@ -213,6 +215,7 @@ set edit:completion:arg-completer[hubble] = {|@words|
             cand --ip-translation 'Print pod, service or DNS names instead of IPs (--ip-translation=false: as --numeric)'
             cand --color 'Colors for compact and dict output: auto (on a terminal without NO_COLOR), always, never'
             cand --field-mask 'Only return these fields of each flow (JSON output only), e.g. time,verdict,IP'
+            cand --use-default-field-masks 'Ask only for the fields compact, dict and table output print (=false: whole flows)'
             cand --input-file 'Read flows from this file (''-'' for stdin) instead of a server: JSON lines as written by -o json'
             cand --server 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided'
             cand --tls-ca-cert-files 'PEM files of the Certificate Authorities that sign the server''s certificate'
@@ -278,14 +281,45 @@ set edit:completion:arg-completer[hubble] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hubble;observe;debug-events'= {
+            cand --last 'The last N events [default: 20]'
+            cand --first 'The first N events in the server''s buffer'
+            cand --since 'Events since this time (same formats as for flows)'
+            cand --until 'Events until this time (ignored with --follow)'
+            cand -o 'Output format: compact, dict, table, json (jsonpb is the same)'
+            cand --output 'Output format: compact, dict, table, json (jsonpb is the same)'
+            cand --time-format 'How to print times (as for flows)'
+            cand --server 'Address of a Hubble server: unix:///path, /path, host[:port] or tls://host[:port]. Ignored when --input-file is provided'
+            cand --tls-ca-cert-files 'PEM files of the Certificate Authorities that sign the server''s certificate'
+            cand --tls-client-cert-file 'PEM file of the client certificate, for servers that require mutual TLS'
+            cand --tls-client-key-file 'PEM file of the client certificate''s private key'
+            cand --tls-server-name 'Name to verify the server''s certificate against (e.g. ''*.default.hubble-grpc.cilium.io''; default: the host of --server)'
+            cand --timeout 'How long to wait for the connection'
+            cand --request-timeout 'How long to wait for an answer to a single request (status, list nodes)'
+            cand --all 'Every event in the server''s buffer'
+            cand -f 'Keep printing new events as they come (Ctrl-C ends)'
+            cand --follow 'Keep printing new events as they come (Ctrl-C ends)'
+            cand --print-node-name 'Print the node name of each event'
+            cand --tls 'Use TLS to connect to the server (implied by a tls:// address)'
+            cand --tls-allow-insecure 'Allow connecting to a server whose certificate chain and name are not verified (the connection is encrypted, but anyone could be answering)'
+            cand -D 'Print debug messages'
+            cand --debug 'Print debug messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hubble;observe;help'= {
             cand flows 'Observe flows (the same as `hubble observe`)'
             cand agent-events 'Observe Cilium agent events'
+            cand debug-events 'Observe Cilium debug events (the datapath''s, with `cilium config Debug=true`)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hubble;observe;help;flows'= {
         }
         &'hubble;observe;help;agent-events'= {
+        }
+        &'hubble;observe;help;debug-events'= {
         }
         &'hubble;observe;help;help'= {
         }
@@ -525,10 +559,13 @@ set edit:completion:arg-completer[hubble] = {|@words|
         &'hubble;help;observe'= {
             cand flows 'Observe flows (the same as `hubble observe`)'
             cand agent-events 'Observe Cilium agent events'
+            cand debug-events 'Observe Cilium debug events (the datapath''s, with `cilium config Debug=true`)'
         }
         &'hubble;help;observe;flows'= {
         }
         &'hubble;help;observe;agent-events'= {
+        }
+        &'hubble;help;observe;debug-events'= {
         }
         &'hubble;help;status'= {
         }

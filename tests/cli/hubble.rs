@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use agent_core::hubble::proto::flow::AgentEventType;
 use agent_core::hubble::proto::observer::observer_client::ObserverClient;
 use agent_core::hubble::proto::observer::{
-    GetAgentEventsRequest, GetFlowsRequest, GetNodesRequest, ServerStatusRequest,
+    GetAgentEventsRequest, GetDebugEventsRequest, GetFlowsRequest, GetNodesRequest,
+    ServerStatusRequest,
 };
 use tonic::transport::{Channel, Endpoint};
 
@@ -84,6 +85,14 @@ fn observer_answers_a_generated_grpc_client() {
         let ev = first.agent_event.expect("event");
         assert_eq!(ev.r#type, AgentEventType::AgentStarted as i32);
         assert_eq!(first.node_name, "vm-cluster/vm1");
+
+        // No datapath, so no debug messages: the stream ends empty.
+        let mut debug = client
+            .get_debug_events(GetDebugEventsRequest { number: 10, ..Default::default() })
+            .await
+            .expect("debug events")
+            .into_inner();
+        assert!(debug.message().await.expect("stream").is_none());
 
         let nodes = client.get_nodes(GetNodesRequest {}).await.expect("nodes").into_inner().nodes;
         let names: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();

@@ -90,6 +90,8 @@ pub mod cfg {
     pub const AUDIT_EGRESS: u32 = 1 << 8;
     /// Encryption is on: a node's identity only for packets that came out of `cilium_wg0`.
     pub const ENCRYPTION: u32 = 1 << 9;
+    /// Datapath debug messages (`debug_event` records).
+    pub const DEBUG: u32 = 1 << 10;
 }
 
 /// `PolicyValue::verdict`: allow.
@@ -105,6 +107,8 @@ pub const POLICY_F_FAILSAFE: u8 = 2;
 pub mod event_type {
     /// A dropped packet.
     pub const DROP: u8 = 1;
+    /// A datapath debug message ([`DebugEvent`]).
+    pub const DEBUG: u8 = 2;
     /// A forwarded packet (new connection or new TCP flags).
     pub const TRACE: u8 = 4;
     /// The policy decision on a new connection.
@@ -376,6 +380,50 @@ pub struct Event {
     pub daddr: [u8; 16],
 }
 
+/// One debug record of `cilium_events` (`kind` is [`event_type::DEBUG`]): Cilium's debug
+/// message, whose arguments mean what its `subtype` (a `DBG_*` number) says.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DebugEvent {
+    /// CLOCK_MONOTONIC nanoseconds.
+    pub ts: u64,
+    /// [`event_type::DEBUG`].
+    pub kind: u8,
+    /// Cilium's `DBG_*` number.
+    pub subtype: u8,
+    /// Endpoint ID of the source (0: the host).
+    pub source: u16,
+    /// The packet's hash.
+    pub hash: u32,
+    /// First argument.
+    pub arg1: u32,
+    /// Second argument.
+    pub arg2: u32,
+    /// Third argument.
+    pub arg3: u32,
+    /// The CPU the program ran on.
+    pub cpu: u32,
+}
+
+/// A record of `cilium_events`, by its type byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    /// A packet event (drop, trace, policy verdict).
+    Packet(Event),
+    /// A debug message.
+    Debug(DebugEvent),
+}
+
+impl Record {
+    /// Decodes a ring-buffer record; `None` when it is too short for its type.
+    pub fn from_bytes(b: &[u8]) -> Option<Record> {
+        match b.get(8)? {
+            &event_type::DEBUG => read_pod::<DebugEvent>(b).map(Record::Debug),
+            _ => Event::from_bytes(b).map(Record::Packet),
+        }
+    }
+}
+
 /// The data part of an ipcache LPM key (what follows the prefix length), for aya's `LpmTrie`.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -465,19 +513,25 @@ pod!(
     FragValue = 16,
     MetricsValue = 16,
     Event = 80,
+    DebugEvent = 32,
     IpcacheData = 20,
     PolicyData = 8,
 );
 
+/// A `T` from the first bytes of `b`; `None` when `b` is too short.
+fn read_pod<T: aya::Pod>(b: &[u8]) -> Option<T> {
+    if b.len() < std::mem::size_of::<T>() {
+        return None;
+    }
+    // SAFETY: the length was checked, T is Pod (any bit pattern is valid), and read_unaligned
+    // does not require alignment of the ring buffer's bytes.
+    Some(unsafe { std::ptr::read_unaligned(b.as_ptr().cast::<T>()) })
+}
+
 impl Event {
-    /// Decodes a ring-buffer record; `None` when it is too short.
+    /// Decodes a packet record; `None` when it is too short.
     pub fn from_bytes(b: &[u8]) -> Option<Event> {
-        if b.len() < std::mem::size_of::<Event>() {
-            return None;
-        }
-        // SAFETY: the length was checked, Event is Pod (any bit pattern is valid), and
-        // read_unaligned does not require alignment of the ring buffer's bytes.
-        Some(unsafe { std::ptr::read_unaligned(b.as_ptr().cast::<Event>()) })
+        read_pod(b)
     }
 }
 

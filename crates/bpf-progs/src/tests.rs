@@ -113,6 +113,7 @@ fn mirrors_match_the_objects_btf() {
         layout!(FragValue, "frag_value", { expires => "expires", sport => "sport", dport => "dport", proto => "proto", pad => "pad" }),
         layout!(MetricsValue, "metrics_value", { count => "count", bytes => "bytes" }),
         layout!(Event, "event", { ts => "ts", kind => "type", subtype => "subtype", direction => "direction", family => "family", proto => "proto", tcp_flags => "tcp_flags", verdict => "verdict", ct_state => "ct_state", match_type => "match_type", icmp_type => "icmp_type", icmp_code => "icmp_code", pad => "pad", ifindex => "ifindex", pkt_len => "pkt_len", src_identity => "src_identity", dst_identity => "dst_identity", rule_id => "rule_id", sport => "sport", dport => "dport", saddr => "saddr", daddr => "daddr" }),
+        layout!(DebugEvent, "debug_event", { ts => "ts", kind => "type", subtype => "subtype", source => "source", hash => "hash", arg1 => "arg1", arg2 => "arg2", arg3 => "arg3", cpu => "cpu" }),
     ];
     for (cname, size, fields) in expected {
         let (btf_size, btf_fields) =

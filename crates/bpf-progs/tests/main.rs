@@ -143,14 +143,39 @@ impl Fw {
         self.run_with_mark(programs::EGRESS, pkt, 0)
     }
 
-    fn events(&mut self) -> Vec<Event> {
+    fn records(&mut self) -> Vec<Record> {
         let mut rb =
             RingBuf::try_from(self.ebpf.map_mut(maps::EVENTS).expect("map")).expect("ringbuf");
         let mut out = Vec::new();
         while let Some(item) = rb.next() {
-            out.push(Event::from_bytes(&item).expect("event"));
+            out.push(Record::from_bytes(&item).expect("record"));
         }
         out
+    }
+
+    fn events(&mut self) -> Vec<Event> {
+        let records = self.records();
+        records
+            .into_iter()
+            .map(|r| match r {
+                Record::Packet(e) => e,
+                Record::Debug(d) => panic!("debug message without CFG_DEBUG: {d:?}"),
+            })
+            .collect()
+    }
+
+    /// The debug messages in the ring, as (subtype, arg1, arg2, arg3); packet events dropped.
+    fn debug(&mut self) -> Vec<(u8, u32, u32, u32)> {
+        self.records()
+            .into_iter()
+            .filter_map(|r| match r {
+                Record::Debug(d) => {
+                    assert_eq!(d.kind, event_type::DEBUG);
+                    Some((d.subtype, d.arg1, d.arg2, d.arg3))
+                }
+                Record::Packet(_) => None,
+            })
+            .collect()
     }
 
     /// Entries of both conntrack tables, established ones first.
@@ -230,6 +255,52 @@ fn allow_rule_by_identity_and_port() {
     fw.events();
     assert_eq!(fw.ingress(&tcp4(PEER, LOCAL, 40000, 8080, ACK)), OK);
     assert!(verdicts(&fw.events()).is_empty());
+}
+
+#[test]
+fn debug_messages_follow_a_packet_through_identity_conntrack_and_policy() {
+    // Cilium's DBG_* numbers and argument layouts (what the agent decodes).
+    const IP_ID_MAP_FAILED4: u8 = 56;
+    const IP_ID_MAP_SUCCEED4: u8 = 58;
+    const CT_LOOKUP4_1: u8 = 48;
+    const CT_LOOKUP4_2: u8 = 49;
+    const CT_MATCH: u8 = 8;
+    const CT_VERDICT: u8 = 15;
+    const CT_CREATED4: u8 = 50;
+    const POLICY_DENIED: u8 = 5;
+    let raw = |a: Ipv4Addr| u32::from_ne_bytes(a.octets());
+
+    let mut fw = Fw::new(cfg::ENFORCE_INGRESS | cfg::DEBUG);
+    fw.policy(PEER_ID, DIR_INGRESS, 6, 8080, 16, VERDICT_ALLOW, 0, 7);
+    assert_eq!(fw.ingress(&tcp4(PEER, LOCAL, 40000, 8080, SYN)), OK);
+    assert_eq!(
+        fw.debug(),
+        vec![
+            (IP_ID_MAP_SUCCEED4, raw(PEER), PEER_ID, 0),
+            (CT_LOOKUP4_1, raw(PEER), raw(LOCAL), (8080 << 16) | 40000),
+            (CT_LOOKUP4_2, (6 << 8), 0, 0),
+            (CT_VERDICT, 0, 0, 0),
+            (CT_CREATED4, 0, PEER_ID, 0),
+        ]
+    );
+    // The next segment finds its entry.
+    assert_eq!(fw.ingress(&tcp4(PEER, LOCAL, 40000, 8080, ACK)), OK);
+    let next = fw.debug();
+    assert!(matches!(next.get(3), Some(&(CT_MATCH, lifetime, 0, 0)) if lifetime > 0), "{next:?}");
+    assert_eq!(next.get(4), Some(&(CT_VERDICT, 1, 0, 0)), "established");
+    // A stranger, denied: no identity of its own, and the policy says why.
+    assert_eq!(fw.ingress(&tcp4(STRANGER, LOCAL, 40000, 8081, SYN)), SHOT);
+    let denied = fw.debug();
+    assert_eq!(denied.first(), Some(&(IP_ID_MAP_FAILED4, raw(STRANGER), 0, 0)));
+    assert!(denied.contains(&(POLICY_DENIED, ID_WORLD, ID_HOST, 0)), "{denied:?}");
+    // Egress: the tuple flag says "out".
+    assert_eq!(fw.egress(&tcp4(LOCAL, STRANGER, 40001, 443, SYN)), OK);
+    assert!(fw.debug().contains(&(CT_LOOKUP4_2, (6 << 8) | 1, 0, 0)));
+
+    // Without the flag, not one debug record (Fw::events panics on any).
+    let mut quiet = Fw::new(cfg::ENFORCE_INGRESS);
+    assert_eq!(quiet.ingress(&tcp4(PEER, LOCAL, 40000, 8080, SYN)), SHOT);
+    assert_eq!(quiet.events().len(), 2, "a verdict and a drop, nothing else");
 }
 
 #[test]

@@ -144,7 +144,10 @@ async fn dispatch(cli: &Cli, no_color: bool) -> anyhow::Result<()> {
     match &cli.command {
         Command::Observe(a) => match &a.command {
             Some(observe::ObserveCommand::AgentEvents(e)) => {
-                observe::events::run(e, &cli.server).await
+                observe::events::run(observe::events::Kind::Agent, e, &cli.server).await
+            }
+            Some(observe::ObserveCommand::DebugEvents(e)) => {
+                observe::events::run(observe::events::Kind::Debug, e, &cli.server).await
             }
             _ => observe::run(a.opts(), &cli.server, no_color).await,
         },

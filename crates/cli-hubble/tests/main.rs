@@ -13,15 +13,16 @@ use agent_core::hubble::filter::FlowFilters;
 use agent_core::hubble::proto::observer::get_flows_response::ResponseTypes;
 use agent_core::hubble::proto::observer::observer_server::{Observer, ObserverServer};
 use agent_core::hubble::proto::observer::{
-    GetAgentEventsRequest, GetAgentEventsResponse, GetFlowsRequest, GetFlowsResponse,
-    GetNamespacesRequest, GetNamespacesResponse, GetNodesRequest, GetNodesResponse,
-    ServerStatusRequest, ServerStatusResponse,
+    GetAgentEventsRequest, GetAgentEventsResponse, GetDebugEventsRequest, GetDebugEventsResponse,
+    GetFlowsRequest, GetFlowsResponse, GetNamespacesRequest, GetNamespacesResponse,
+    GetNodesRequest, GetNodesResponse, ServerStatusRequest, ServerStatusResponse,
 };
 use tonic::codegen::tokio_stream::{self, Stream, StreamExt};
 use tonic::{Request, Response, Status};
 
 type FlowStream = Pin<Box<dyn Stream<Item = Result<GetFlowsResponse, Status>> + Send>>;
 type EventStream = Pin<Box<dyn Stream<Item = Result<GetAgentEventsResponse, Status>> + Send>>;
+type DebugStream = Pin<Box<dyn Stream<Item = Result<GetDebugEventsResponse, Status>> + Send>>;
 
 /// Serves the golden flows; records every request.
 #[derive(Clone, Default)]
@@ -42,6 +43,7 @@ fn stored_flows() -> Vec<GetFlowsResponse> {
 impl Observer for Fake {
     type GetFlowsStream = FlowStream;
     type GetAgentEventsStream = EventStream;
+    type GetDebugEventsStream = DebugStream;
 
     async fn get_flows(
         &self,
@@ -78,6 +80,13 @@ impl Observer for Fake {
         _: Request<GetAgentEventsRequest>,
     ) -> Result<Response<EventStream>, Status> {
         Err(Status::unimplemented("GetAgentEvents not implemented"))
+    }
+
+    async fn get_debug_events(
+        &self,
+        _: Request<GetDebugEventsRequest>,
+    ) -> Result<Response<DebugStream>, Status> {
+        Err(Status::unimplemented("GetDebugEvents not implemented"))
     }
 
     async fn get_nodes(
@@ -210,6 +219,16 @@ fn observe_sends_the_filters_and_the_server_applies_them() {
     let reqs = s.requests();
     assert_eq!(reqs[1].blacklist.len(), 2, "source and destination variants");
     assert!(reqs[1].first);
+    // JSON asks for whole flows; the text formats only for what they print, as upstream.
+    assert_eq!(reqs[0].field_mask, None);
+    let paths = reqs[1].field_mask.as_ref().map(|m| m.paths.clone()).unwrap_or_default();
+    assert!(paths.contains(&"IP".to_string()) && paths.contains(&"Summary".to_string()));
+
+    let mut c = s.hubble();
+    c.args(["observe", "-o", "dict", "--use-default-field-masks=false"]);
+    let out = run(c);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(s.requests()[2].field_mask, None);
 }
 
 #[test]

@@ -219,6 +219,26 @@ fn allowed_denied_and_audited_flows() {
     let out =
         vm1.run(&["hubble", "status", "--server", "192.168.1.11:4244"]).expect("remote status");
     assert!(String::from_utf8_lossy(&out.stdout).contains("Current/Max Flows:"));
+
+    // The datapath's debug messages, which Cilium's `Debug` option turns on, in Cilium's words.
+    let quiet = vm2.run(&["hubble", "observe", "debug-events", "--all"]).expect("debug events");
+    assert_eq!(String::from_utf8_lossy(&quiet.stdout), "", "nothing while debug is off");
+    vm2.run(&["cilium", "config", "Debug=true"]).expect("debug on");
+    let mut text = String::new();
+    wait_for("debug messages of vm1's connection", Duration::from_secs(20), || {
+        vm1.http_ok("http://192.168.1.11:8080/");
+        let out = vm2
+            .run(&["hubble", "observe", "debug-events", "--last", "4096", "--print-node-name"])
+            .expect("debug events");
+        text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.lines().any(|l| {
+            l.contains(" [vm-cluster/vm2]: reserved:host (ID: 1) DBG_CT_LOOKUP4_1 MARK: 0x")
+                && l.contains("(Conntrack lookup 1/2: src=192.168.1.10:")
+                && l.ends_with(" dst=192.168.1.11:8080)")
+        }) && text.contains("(Successfully mapped addr=192.168.1.10 to identity=")
+    })
+    .unwrap_or_else(|e| panic!("{e}: {text}"));
+    vm2.run(&["cilium", "config", "Debug=false"]).expect("debug off");
 }
 
 #[test]

@@ -199,7 +199,13 @@ pub async fn run(
     tracing::debug!(node = agent.node_name(), "agent state built");
     let reader = ring.map(|ring| {
         let stats = Arc::new(crate::datapath::events::EventStats::default());
-        tokio::spawn(crate::datapath::events::run_reader(ring, agent.event_sender(), stats))
+        let debug = agent.hubble().cloned().map(|obs| {
+            Box::new(move |time_ns: u64, d: &bpf_progs::DebugEvent| {
+                let time = crate::hubble::timestamp::Timestamp::from_unix_nanos(time_ns);
+                obs.push_debug_event(time, crate::hubble::debug::event(d));
+            }) as crate::datapath::events::DebugSink
+        });
+        tokio::spawn(crate::datapath::events::run_reader(ring, agent.event_sender(), debug, stats))
     });
 
     let socket = agent.config().api_socket();

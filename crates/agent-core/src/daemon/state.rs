@@ -188,6 +188,8 @@ impl Agent {
             ("DropNotification", bpf_progs::cfg::DROP_NOTIFY),
             ("PolicyVerdictNotification", bpf_progs::cfg::VERDICT_NOTIFY),
             ("PolicyAuditMode", bpf_progs::cfg::AUDIT),
+            // As Cilium's: debug turns on the datapath's debug messages (GetDebugEvents).
+            ("Debug", bpf_progs::cfg::DEBUG),
         ] {
             if on(name) {
                 flags |= bit;

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use aya::maps::{MapData, RingBuf};
-use bpf_progs::{Event, addr_from_bytes, event_type};
+use bpf_progs::{DebugEvent, Event, Record, addr_from_bytes, event_type};
 use tokio::io::unix::AsyncFd;
 use tokio::sync::broadcast;
 
@@ -63,11 +63,15 @@ pub struct EventStats {
     pub malformed: AtomicU64,
 }
 
+/// Where debug messages go, with their wall-clock time (Unix ns): only Hubble shows them.
+pub type DebugSink = Box<dyn Fn(u64, &DebugEvent) + Send>;
+
 /// Runs until the task is aborted.
 #[allow(unsafe_code, reason = "registering the ring buffer's fd with the reactor")]
 pub async fn run_reader(
     ring: RingBuf<MapData>,
     tx: broadcast::Sender<Arc<MonitorEvent>>,
+    debug: Option<DebugSink>,
     stats: Arc<EventStats>,
 ) -> std::io::Result<()> {
     // SAFETY: the ring buffer owns its fd and moves into the AsyncFd, so the fd stays open for
@@ -82,12 +86,23 @@ pub async fn run_reader(
         let boot_ns = wall.saturating_sub(mono_now()).as_nanos() as u64;
         let ring = guard.get_inner_mut();
         while let Some(item) = ring.next() {
-            match Event::from_bytes(&item).and_then(|e| decode(&e, boot_ns)) {
-                Some(ev) => {
+            match Record::from_bytes(&item) {
+                Some(Record::Debug(d)) => {
                     stats.received.fetch_add(1, Ordering::Relaxed);
-                    // No receivers is fine: nobody is watching.
-                    let _ = tx.send(Arc::new(ev));
+                    if let Some(sink) = &debug {
+                        sink(boot_ns.saturating_add(d.ts), &d);
+                    }
                 }
+                Some(Record::Packet(e)) => match decode(&e, boot_ns) {
+                    Some(ev) => {
+                        stats.received.fetch_add(1, Ordering::Relaxed);
+                        // No receivers is fine: nobody is watching.
+                        let _ = tx.send(Arc::new(ev));
+                    }
+                    None => {
+                        stats.malformed.fetch_add(1, Ordering::Relaxed);
+                    }
+                },
                 None => {
                     stats.malformed.fetch_add(1, Ordering::Relaxed);
                 }

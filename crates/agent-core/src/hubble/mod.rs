@@ -22,6 +22,8 @@ pub mod ring;
 pub mod timestamp;
 
 #[cfg(feature = "agent")]
+pub mod debug;
+#[cfg(feature = "agent")]
 pub mod metrics;
 #[cfg(feature = "agent")]
 pub mod observer;

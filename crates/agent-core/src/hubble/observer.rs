@@ -18,11 +18,12 @@ use tonic::codegen::tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use super::filter::FlowFilters;
-use super::proto::flow::{AgentEvent, Flow, LostEvent, LostEventSource, Verdict};
+use super::proto::flow::{AgentEvent, DebugEvent, Flow, LostEvent, LostEventSource, Verdict};
 use super::proto::observer::{
-    GetAgentEventsRequest, GetAgentEventsResponse, GetFlowsRequest, GetFlowsResponse,
-    GetNamespacesRequest, GetNamespacesResponse, GetNodesRequest, GetNodesResponse, Node,
-    ServerStatusRequest, ServerStatusResponse, get_flows_response::ResponseTypes, observer_server,
+    GetAgentEventsRequest, GetAgentEventsResponse, GetDebugEventsRequest, GetDebugEventsResponse,
+    GetFlowsRequest, GetFlowsResponse, GetNamespacesRequest, GetNamespacesResponse,
+    GetNodesRequest, GetNodesResponse, Node, ServerStatusRequest, ServerStatusResponse,
+    get_flows_response::ResponseTypes, observer_server,
 };
 use super::ring::{Ring, Timed};
 use super::timestamp::Timestamp;
@@ -67,6 +68,19 @@ impl Timed for AgentEntry {
     }
 }
 
+/// A datapath debug message as stored.
+#[derive(Debug)]
+pub struct DebugEntry {
+    time_ns: u64,
+    resp: GetDebugEventsResponse,
+}
+
+impl Timed for DebugEntry {
+    fn time_ns(&self) -> u64 {
+        self.time_ns
+    }
+}
+
 /// Answers `GetNodes`: the cluster's nodes with their Hubble addresses.
 pub type NodeSource = Box<dyn Fn() -> Vec<Node> + Send + Sync>;
 
@@ -74,6 +88,7 @@ pub type NodeSource = Box<dyn Fn() -> Vec<Node> + Send + Sync>;
 pub struct Observer {
     flows: Ring<FlowEntry>,
     events: Ring<AgentEntry>,
+    debug: Ring<DebugEntry>,
     node_name: String,
     version: String,
     started: Instant,
@@ -96,12 +111,17 @@ impl std::fmt::Debug for Observer {
 /// Agent events kept for `GetAgentEvents`.
 const AGENT_EVENT_CAPACITY: usize = 1024;
 
+/// Debug messages kept for `GetDebugEvents`: several per packet, so more than agent events,
+/// and apart from the flows so that turning them on does not push flows out.
+const DEBUG_EVENT_CAPACITY: usize = 4096;
+
 impl Observer {
     /// An observer keeping `capacity` flows, answering as `node_name`.
     pub fn new(capacity: usize, node_name: String, version: String, nodes: NodeSource) -> Self {
         Self {
             flows: Ring::new(capacity),
             events: Ring::new(AGENT_EVENT_CAPACITY),
+            debug: Ring::new(DEBUG_EVENT_CAPACITY),
             node_name,
             version,
             started: Instant::now(),
@@ -150,6 +170,18 @@ impl Observer {
                 agent_event: Some(event),
                 node_name: self.node_name.clone(),
                 time: Some(now),
+            },
+        });
+    }
+
+    /// Records a datapath debug message observed at `time`.
+    pub fn push_debug_event(&self, time: Timestamp, event: DebugEvent) {
+        self.debug.push(DebugEntry {
+            time_ns: time.unix_nanos(),
+            resp: GetDebugEventsResponse {
+                debug_event: Some(event),
+                node_name: self.node_name.clone(),
+                time: Some(time),
             },
         });
     }
@@ -346,6 +378,7 @@ async fn stream_ring<T: Timed + Send + Sync + 'static, R: Send + 'static>(
 impl observer_server::Observer for Service {
     type GetFlowsStream = Stream_<GetFlowsResponse>;
     type GetAgentEventsStream = Stream_<GetAgentEventsResponse>;
+    type GetDebugEventsStream = Stream_<GetDebugEventsResponse>;
 
     async fn get_flows(
         &self,
@@ -392,6 +425,21 @@ impl observer_server::Observer for Service {
         let obs = self.0.clone();
         tokio::spawn(async move {
             stream_ring(&obs.events, sel, |_| true, |e: &AgentEntry| e.resp.clone(), |_| None, tx)
+                .await;
+        });
+        Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
+    }
+
+    async fn get_debug_events(
+        &self,
+        request: Request<GetDebugEventsRequest>,
+    ) -> Result<Response<Self::GetDebugEventsStream>, Status> {
+        let req = request.into_inner();
+        let sel = Selection::new(req.number, req.first, req.follow, req.since, req.until)?;
+        let (tx, rx) = mpsc::channel(CLIENT_QUEUE);
+        let obs = self.0.clone();
+        tokio::spawn(async move {
+            stream_ring(&obs.debug, sel, |_| true, |e: &DebugEntry| e.resp.clone(), |_| None, tx)
                 .await;
         });
         Ok(Response::new(Box::pin(ReceiverStream::new(rx))))

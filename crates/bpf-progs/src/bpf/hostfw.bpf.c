@@ -113,9 +113,10 @@ struct {
 } cilium_events SEC(".maps");
 
 /* The ring buffer's records have no map value type, so nothing else would put struct event
- * into the object's BTF, where the agent's layout test reads it. This variable is never
- * loaded: its section is not one the loader turns into a map. */
+ * and struct debug_event into the object's BTF, where the agent's layout test reads them.
+ * These variables are never loaded: their section is not one the loader turns into a map. */
 struct event _event_btf SEC(".btf.types") __attribute__((used));
+struct debug_event _debug_event_btf SEC(".btf.types") __attribute__((used));
 
 /* The parsed packet. Ports are in network order. */
 struct pkt {
@@ -178,6 +179,53 @@ static __always_inline void emit(struct __sk_buff *skb, const struct pkt *p, int
 	__builtin_memcpy(e->saddr, p->saddr, 16);
 	__builtin_memcpy(e->daddr, p->daddr, 16);
 	bpf_ringbuf_submit(e, 0);
+}
+
+/* Cilium's debug message: only with CFG_DEBUG, which costs a ring buffer record per message. */
+static __always_inline void dbg(struct __sk_buff *skb, const struct config *cfg, __u8 subtype,
+				__u32 arg1, __u32 arg2, __u32 arg3)
+{
+	if (!(cfg->flags & CFG_DEBUG))
+		return;
+	struct debug_event *e = bpf_ringbuf_reserve(&cilium_events, sizeof(*e), 0);
+	if (!e) {
+		count(METRICS_LOST_EVENTS / 2, 0, 0);
+		return;
+	}
+	e->ts = bpf_ktime_get_ns();
+	e->type = EV_DEBUG;
+	e->subtype = subtype;
+	e->source = 0;
+	e->hash = bpf_get_hash_recalc(skb);
+	e->arg1 = arg1;
+	e->arg2 = arg2;
+	e->arg3 = arg3;
+	e->cpu = bpf_get_smp_processor_id();
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* The address as Cilium's debug messages carry it: its first (IPv4) or last (IPv6) four bytes
+ * as they lie in the packet. */
+static __always_inline __u32 dbg_addr(const __u8 *addr, __u8 family)
+{
+	__u32 a;
+	__builtin_memcpy(&a, family == 4 ? addr : addr + 12, 4);
+	return a;
+}
+
+/* Cilium's "Conntrack lookup 1/2, 2/2" pair for the packet. */
+static __always_inline void dbg_ct_lookup(struct __sk_buff *skb, const struct config *cfg,
+					  const struct pkt *p, int dir)
+{
+	if (!(cfg->flags & CFG_DEBUG))
+		return;
+	int v4 = p->family == 4;
+	dbg(skb, cfg, v4 ? DBG_CT_LOOKUP4_1 : DBG_CT_LOOKUP6_1, dbg_addr(p->saddr, p->family),
+	    dbg_addr(p->daddr, p->family),
+	    ((__u32)bpf_ntohs(p->dport) << 16) | bpf_ntohs(p->sport));
+	/* Cilium's tuple flags: 1 is "out" (egress). */
+	dbg(skb, cfg, v4 ? DBG_CT_LOOKUP4_2 : DBG_CT_LOOKUP6_2,
+	    ((__u32)p->proto << 8) | (dir == DIR_EGRESS ? 1 : 0), 0, 0);
 }
 
 static __always_inline int drop(struct __sk_buff *skb, const struct pkt *p, int dir, __u8 reason,
@@ -409,18 +457,25 @@ static __always_inline int parse_quoted(struct __sk_buff *skb, const struct pkt 
 	return 0;
 }
 
-static __always_inline __u32 peer_identity(const struct pkt *p, int dir, __u32 *flags)
+static __always_inline __u32 peer_identity(struct __sk_buff *skb, const struct config *cfg,
+					   const struct pkt *p, int dir, __u32 *flags)
 {
 	struct ipcache_key k;
 	__builtin_memset(&k, 0, sizeof(k));
 	k.family = p->family;
 	k.prefixlen = 32 + (p->family == 4 ? 32 : 128);
-	__builtin_memcpy(k.addr, dir == DIR_INGRESS ? p->saddr : p->daddr, 16);
+	const __u8 *addr = dir == DIR_INGRESS ? p->saddr : p->daddr;
+	__builtin_memcpy(k.addr, addr, 16);
 	struct ipcache_value *v = bpf_map_lookup_elem(&cilium_ipcache, &k);
+	int v4 = p->family == 4;
 	if (!v) {
+		dbg(skb, cfg, v4 ? DBG_IP_ID_MAP_FAILED4 : DBG_IP_ID_MAP_FAILED6,
+		    dbg_addr(addr, p->family), 0, 0);
 		*flags = 0;
 		return ID_WORLD;
 	}
+	dbg(skb, cfg, v4 ? DBG_IP_ID_MAP_SUCCEED4 : DBG_IP_ID_MAP_SUCCEED6,
+	    dbg_addr(addr, p->family), v->identity, 0);
 	*flags = v->flags;
 	return v->identity;
 }
@@ -608,7 +663,7 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, __u8 p
 		return drop(skb, &p, dir, err, ID_UNKNOWN, NULL, cfg);
 
 	__u32 ipc_flags = 0;
-	__u32 peer_id = peer_identity(&p, dir, &ipc_flags);
+	__u32 peer_id = peer_identity(skb, cfg, &p, dir, &ipc_flags);
 	/* This host's own addresses never arrive from a wire: such a packet is forged. */
 	if (dir == DIR_INGRESS && peer_id == ID_HOST)
 		return drop(skb, &p, dir, DROP_INVALID_SIP, ID_WORLD, NULL, cfg);
@@ -624,8 +679,13 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, __u8 p
 	__u64 now = bpf_ktime_get_ns();
 	struct ct_hit hit;
 	int tracked = p.has_ports || (p.proto != IPPROTO_ICMP && p.proto != IPPROTO_ICMPV6_);
+	if (tracked)
+		dbg_ct_lookup(skb, cfg, &p, dir);
 	if (tracked && ct_find(&p, path, now, &hit)) {
 		struct ct_value *ct = hit.v;
+		/* Cilium's CT states: 1 established, 2 reply. */
+		dbg(skb, cfg, DBG_CT_MATCH, (__u32)((ct->expires - now) / 1000000000ULL), 0, 0);
+		dbg(skb, cfg, DBG_CT_VERDICT, hit.reply ? 2 : 1, 0, 0);
 		__u8 *seen = hit.reply ? &ct->flags_rev : &ct->flags_fwd;
 		__u8 new_flags = p.tcp_flags & ~*seen;
 		if (hit.reply) {
@@ -700,6 +760,12 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, __u8 p
 			verdict = (cfg->flags & audit) ? FLOW_AUDIT : FLOW_DROPPED;
 		}
 	}
+	if (tracked)
+		/* Cilium's CT states: 0 new, 3 related. */
+		dbg(skb, cfg, DBG_CT_VERDICT, related ? 3 : 0, 0, 0);
+	if (reason)
+		dbg(skb, cfg, DBG_POLICY_DENIED, dir == DIR_INGRESS ? peer_id : ID_HOST,
+		    dir == DIR_INGRESS ? ID_HOST : peer_id, 0);
 	if ((cfg->flags & CFG_VERDICT_NOTIFY) && (enforced || pv))
 		emit(skb, &p, dir, EV_POLICY_VERDICT, 0, verdict, related ? CT_RELATED : CT_NEW,
 		     peer_id, pv);
@@ -723,6 +789,8 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, __u8 p
 		v.expires = now + ct_timeout(&p, &v);
 		ct_fill_key(&hit.key, &p, 0, path);
 		bpf_map_update_elem(&cilium_ct_pending, &hit.key, &v, BPF_ANY);
+		dbg(skb, cfg, p.family == 4 ? DBG_CT_CREATED4 : DBG_CT_CREATED6, 0,
+		    dir == DIR_INGRESS ? peer_id : ID_HOST, 0);
 	}
 	count(0, dir, skb->len);
 	if ((cfg->flags & CFG_TRACE_NOTIFY) && sampled(cfg))

@@ -33,6 +33,7 @@
 #define CFG_AUDIT_INGRESS (1u << 7) /* default-deny ingress only reports */
 #define CFG_AUDIT_EGRESS (1u << 8)
 #define CFG_ENCRYPTION (1u << 9) /* a node's identity only for packets out of cilium_wg0 */
+#define CFG_DEBUG (1u << 10)     /* datapath debug messages (debug.verbose: datapath) */
 
 /* policy_value.verdict */
 #define VERDICT_ALLOW 1
@@ -43,6 +44,7 @@
 
 /* Event types: Cilium's monitor message types. */
 #define EV_DROP 1
+#define EV_DEBUG 2
 #define EV_TRACE 4
 #define EV_POLICY_VERDICT 5
 
@@ -63,6 +65,21 @@
 #define CT_ESTABLISHED 2
 #define CT_REPLY 3
 #define CT_RELATED 4
+
+/* Debug message subtypes: Cilium's DBG_* numbers, so Hubble names them the same. */
+#define DBG_POLICY_DENIED 5
+#define DBG_CT_MATCH 8
+#define DBG_CT_VERDICT 15
+#define DBG_CT_LOOKUP4_1 48
+#define DBG_CT_LOOKUP4_2 49
+#define DBG_CT_CREATED4 50
+#define DBG_CT_LOOKUP6_1 51
+#define DBG_CT_LOOKUP6_2 52
+#define DBG_CT_CREATED6 53
+#define DBG_IP_ID_MAP_FAILED4 56
+#define DBG_IP_ID_MAP_FAILED6 57
+#define DBG_IP_ID_MAP_SUCCEED4 58
+#define DBG_IP_ID_MAP_SUCCEED6 59
 
 /* Drop reasons: Cilium's codes, so Hubble shows the same names. */
 #define DROP_INVALID_SIP 132
@@ -195,6 +212,20 @@ struct event {
 	__u16 dport;
 	__u8 saddr[16];
 	__u8 daddr[16];
+};
+
+/* A datapath debug message (EV_DEBUG): Cilium's debug_msg with the CPU it ran on. What the
+ * arguments mean depends on the subtype; the agent turns them into Cilium's sentences. */
+struct debug_event {
+	__u64 ts;          /* CLOCK_MONOTONIC ns */
+	__u8 type;         /* EV_DEBUG, at the offset of event.type */
+	__u8 subtype;      /* DBG_* */
+	__u16 source;      /* endpoint ID: 0, the host */
+	__u32 hash;        /* skb hash, so one packet's messages can be told apart */
+	__u32 arg1;
+	__u32 arg2;
+	__u32 arg3;
+	__u32 cpu;
 };
 
 #endif

@@ -67,7 +67,9 @@ pub enum ObserveCommand {
     #[command(after_long_help = EXAMPLES)]
     Flows(ObserveOpts),
     /// Observe Cilium agent events
-    AgentEvents(events::AgentEventsOpts),
+    AgentEvents(events::EventsOpts),
+    /// Observe Cilium debug events (the datapath's, with `cilium config Debug=true`)
+    DebugEvents(events::EventsOpts),
 }
 
 impl ObserveArgs {
@@ -193,6 +195,18 @@ pub struct ObserveOpts {
     #[arg(long, value_delimiter = ',', value_name = "FIELDS")]
     pub field_mask: Vec<String>,
 
+    /// Ask only for the fields compact, dict and table output print (=false: whole flows)
+    #[arg(
+        long,
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_name = "BOOL"
+    )]
+    pub use_default_field_masks: bool,
+
     /// Read flows from this file ('-' for stdin) instead of a server: JSON lines as written by
     /// -o json
     #[arg(long, value_name = "FILE")]
@@ -275,6 +289,9 @@ pub async fn run(opts: &ObserveOpts, server: &ServerArgs, no_color: bool) -> any
     .map_err(ObserveError::from)?;
     if !opts.field_mask.is_empty() {
         req.field_mask = Some(pbjson_types::FieldMask { paths: opts.field_mask.clone() });
+    } else if output != Output::Json && opts.use_default_field_masks {
+        let paths = printer::DEFAULT_FIELD_MASK.iter().map(|p| p.to_string()).collect();
+        req.field_mask = Some(pbjson_types::FieldMask { paths });
     }
     if opts.print_raw_filters {
         let yaml = request::raw_filters_yaml(&req)?;

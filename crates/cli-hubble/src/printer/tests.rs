@@ -178,3 +178,30 @@ fn kafka_types_and_ip_trace_ids_print_as_upstream() {
     assert_eq!(flow::flow_type(&f), "kafka-request");
     assert_eq!(flow::summary(&f, Palette(false)), "IP Trace ID: 42; TCP Flags: ACK");
 }
+
+#[test]
+fn the_default_field_mask_keeps_everything_the_text_formats_print() {
+    let paths: Vec<String> = DEFAULT_FIELD_MASK.iter().map(|p| p.to_string()).collect();
+    let mask = agent_core::hubble::fieldmask::FieldMask::new(&paths).expect("valid").expect("some");
+    let full = testdata::responses();
+    let masked: Vec<GetFlowsResponse> = full
+        .iter()
+        .map(|r| match &r.response_types {
+            Some(ResponseTypes::Flow(f)) => GetFlowsResponse {
+                response_types: Some(ResponseTypes::Flow(mask.apply(f))),
+                ..r.clone()
+            },
+            _ => r.clone(),
+        })
+        .collect();
+    assert_ne!(full, masked, "the mask drops something of the samples");
+    for output in [Output::Compact, Output::Dict, Output::Table] {
+        for (node_name, policy_names, ip_translation) in
+            [(false, false, true), (true, true, true), (true, true, false)]
+        {
+            let o =
+                Options { output, node_name, policy_names, ip_translation, ..Options::default() };
+            assert_eq!(render(o.clone(), &full), render(o, &masked), "{output:?}");
+        }
+    }
+}

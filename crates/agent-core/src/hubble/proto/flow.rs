@@ -651,6 +651,26 @@ pub struct NetworkInterface {
     #[prost(string, tag = "2")]
     pub name: ::prost::alloc::string::String,
 }
+/// One datapath debug message: its raw arguments and the sentence the agent made of them.
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct DebugEvent {
+    #[prost(enumeration = "DebugEventType", tag = "1")]
+    pub r#type: i32,
+    #[prost(message, optional, tag = "2")]
+    pub source: ::core::option::Option<Endpoint>,
+    #[prost(message, optional, tag = "3")]
+    pub hash: ::core::option::Option<::pbjson_types::UInt32Value>,
+    #[prost(message, optional, tag = "4")]
+    pub arg1: ::core::option::Option<::pbjson_types::UInt32Value>,
+    #[prost(message, optional, tag = "5")]
+    pub arg2: ::core::option::Option<::pbjson_types::UInt32Value>,
+    #[prost(message, optional, tag = "6")]
+    pub arg3: ::core::option::Option<::pbjson_types::UInt32Value>,
+    #[prost(string, tag = "7")]
+    pub message: ::prost::alloc::string::String,
+    #[prost(message, optional, tag = "8")]
+    pub cpu: ::core::option::Option<::pbjson_types::Int32Value>,
+}
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
 #[repr(i32)]
 pub enum FlowType {
@@ -1425,6 +1445,244 @@ impl SocketTranslationPoint {
             "SOCK_XLATE_POINT_POST_DIRECTION_REV" => {
                 Some(Self::SockXlatePointPostDirectionRev)
             }
+            _ => None,
+        }
+    }
+}
+/// Debug message kinds of the datapath, numbered as Cilium's DBG_* values. Our host firewall
+/// emits the conntrack, identity and policy ones; the rest are kept so that a client decoding
+/// another agent's messages names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
+#[repr(i32)]
+pub enum DebugEventType {
+    DbgEventUnknown = 0,
+    DbgGeneric = 1,
+    DbgLocalDelivery = 2,
+    DbgEncap = 3,
+    DbgLxcFound = 4,
+    DbgPolicyDenied = 5,
+    DbgCtLookup = 6,
+    DbgCtLookupRev = 7,
+    DbgCtMatch = 8,
+    DbgCtCreated = 9,
+    DbgCtCreated2 = 10,
+    DbgIcmp6Handle = 11,
+    DbgIcmp6Request = 12,
+    DbgIcmp6Ns = 13,
+    DbgIcmp6TimeExceeded = 14,
+    DbgCtVerdict = 15,
+    DbgDecap = 16,
+    DbgPortMap = 17,
+    DbgErrorRet = 18,
+    DbgToHost = 19,
+    DbgToStack = 20,
+    DbgPktHash = 21,
+    DbgLb6LookupFrontend = 22,
+    DbgLb6LookupFrontendFail = 23,
+    DbgLb6LookupBackendSlot = 24,
+    DbgLb6LookupBackendSlotSuccess = 25,
+    DbgLb6LookupBackendSlotV2Fail = 26,
+    DbgLb6LookupBackendFail = 27,
+    DbgLb6ReverseNatLookup = 28,
+    DbgLb6ReverseNat = 29,
+    DbgLb4LookupFrontend = 30,
+    DbgLb4LookupFrontendFail = 31,
+    DbgLb4LookupBackendSlot = 32,
+    DbgLb4LookupBackendSlotSuccess = 33,
+    DbgLb4LookupBackendSlotV2Fail = 34,
+    DbgLb4LookupBackendFail = 35,
+    DbgLb4ReverseNatLookup = 36,
+    DbgLb4ReverseNat = 37,
+    DbgLb4LoopbackSnat = 38,
+    DbgLb4LoopbackSnatRev = 39,
+    DbgCtLookup4 = 40,
+    DbgRrBackendSlotSel = 41,
+    DbgRevProxyLookup = 42,
+    DbgRevProxyFound = 43,
+    DbgRevProxyUpdate = 44,
+    DbgL4Policy = 45,
+    DbgNetdevInCluster = 46,
+    DbgNetdevEncap4 = 47,
+    DbgCtLookup41 = 48,
+    DbgCtLookup42 = 49,
+    DbgCtCreated4 = 50,
+    DbgCtLookup61 = 51,
+    DbgCtLookup62 = 52,
+    DbgCtCreated6 = 53,
+    DbgSkipProxy = 54,
+    DbgL4Create = 55,
+    DbgIpIdMapFailed4 = 56,
+    DbgIpIdMapFailed6 = 57,
+    DbgIpIdMapSucceed4 = 58,
+    DbgIpIdMapSucceed6 = 59,
+    DbgLbStaleCt = 60,
+    DbgInheritIdentity = 61,
+    DbgSkLookup4 = 62,
+    DbgSkLookup6 = 63,
+    DbgSkAssign = 64,
+    DbgL7Lb = 65,
+    DbgSkipPolicy = 66,
+    DbgLb6LoopbackSnat = 67,
+    DbgLb6LoopbackSnatRev = 68,
+}
+impl DebugEventType {
+    /// String value of the enum field names used in the ProtoBuf definition.
+    ///
+    /// The values are not transformed in any way and thus are considered stable
+    /// (if the ProtoBuf definition does not change) and safe for programmatic use.
+    pub fn as_str_name(&self) -> &'static str {
+        match self {
+            Self::DbgEventUnknown => "DBG_EVENT_UNKNOWN",
+            Self::DbgGeneric => "DBG_GENERIC",
+            Self::DbgLocalDelivery => "DBG_LOCAL_DELIVERY",
+            Self::DbgEncap => "DBG_ENCAP",
+            Self::DbgLxcFound => "DBG_LXC_FOUND",
+            Self::DbgPolicyDenied => "DBG_POLICY_DENIED",
+            Self::DbgCtLookup => "DBG_CT_LOOKUP",
+            Self::DbgCtLookupRev => "DBG_CT_LOOKUP_REV",
+            Self::DbgCtMatch => "DBG_CT_MATCH",
+            Self::DbgCtCreated => "DBG_CT_CREATED",
+            Self::DbgCtCreated2 => "DBG_CT_CREATED2",
+            Self::DbgIcmp6Handle => "DBG_ICMP6_HANDLE",
+            Self::DbgIcmp6Request => "DBG_ICMP6_REQUEST",
+            Self::DbgIcmp6Ns => "DBG_ICMP6_NS",
+            Self::DbgIcmp6TimeExceeded => "DBG_ICMP6_TIME_EXCEEDED",
+            Self::DbgCtVerdict => "DBG_CT_VERDICT",
+            Self::DbgDecap => "DBG_DECAP",
+            Self::DbgPortMap => "DBG_PORT_MAP",
+            Self::DbgErrorRet => "DBG_ERROR_RET",
+            Self::DbgToHost => "DBG_TO_HOST",
+            Self::DbgToStack => "DBG_TO_STACK",
+            Self::DbgPktHash => "DBG_PKT_HASH",
+            Self::DbgLb6LookupFrontend => "DBG_LB6_LOOKUP_FRONTEND",
+            Self::DbgLb6LookupFrontendFail => "DBG_LB6_LOOKUP_FRONTEND_FAIL",
+            Self::DbgLb6LookupBackendSlot => "DBG_LB6_LOOKUP_BACKEND_SLOT",
+            Self::DbgLb6LookupBackendSlotSuccess => "DBG_LB6_LOOKUP_BACKEND_SLOT_SUCCESS",
+            Self::DbgLb6LookupBackendSlotV2Fail => "DBG_LB6_LOOKUP_BACKEND_SLOT_V2_FAIL",
+            Self::DbgLb6LookupBackendFail => "DBG_LB6_LOOKUP_BACKEND_FAIL",
+            Self::DbgLb6ReverseNatLookup => "DBG_LB6_REVERSE_NAT_LOOKUP",
+            Self::DbgLb6ReverseNat => "DBG_LB6_REVERSE_NAT",
+            Self::DbgLb4LookupFrontend => "DBG_LB4_LOOKUP_FRONTEND",
+            Self::DbgLb4LookupFrontendFail => "DBG_LB4_LOOKUP_FRONTEND_FAIL",
+            Self::DbgLb4LookupBackendSlot => "DBG_LB4_LOOKUP_BACKEND_SLOT",
+            Self::DbgLb4LookupBackendSlotSuccess => "DBG_LB4_LOOKUP_BACKEND_SLOT_SUCCESS",
+            Self::DbgLb4LookupBackendSlotV2Fail => "DBG_LB4_LOOKUP_BACKEND_SLOT_V2_FAIL",
+            Self::DbgLb4LookupBackendFail => "DBG_LB4_LOOKUP_BACKEND_FAIL",
+            Self::DbgLb4ReverseNatLookup => "DBG_LB4_REVERSE_NAT_LOOKUP",
+            Self::DbgLb4ReverseNat => "DBG_LB4_REVERSE_NAT",
+            Self::DbgLb4LoopbackSnat => "DBG_LB4_LOOPBACK_SNAT",
+            Self::DbgLb4LoopbackSnatRev => "DBG_LB4_LOOPBACK_SNAT_REV",
+            Self::DbgCtLookup4 => "DBG_CT_LOOKUP4",
+            Self::DbgRrBackendSlotSel => "DBG_RR_BACKEND_SLOT_SEL",
+            Self::DbgRevProxyLookup => "DBG_REV_PROXY_LOOKUP",
+            Self::DbgRevProxyFound => "DBG_REV_PROXY_FOUND",
+            Self::DbgRevProxyUpdate => "DBG_REV_PROXY_UPDATE",
+            Self::DbgL4Policy => "DBG_L4_POLICY",
+            Self::DbgNetdevInCluster => "DBG_NETDEV_IN_CLUSTER",
+            Self::DbgNetdevEncap4 => "DBG_NETDEV_ENCAP4",
+            Self::DbgCtLookup41 => "DBG_CT_LOOKUP4_1",
+            Self::DbgCtLookup42 => "DBG_CT_LOOKUP4_2",
+            Self::DbgCtCreated4 => "DBG_CT_CREATED4",
+            Self::DbgCtLookup61 => "DBG_CT_LOOKUP6_1",
+            Self::DbgCtLookup62 => "DBG_CT_LOOKUP6_2",
+            Self::DbgCtCreated6 => "DBG_CT_CREATED6",
+            Self::DbgSkipProxy => "DBG_SKIP_PROXY",
+            Self::DbgL4Create => "DBG_L4_CREATE",
+            Self::DbgIpIdMapFailed4 => "DBG_IP_ID_MAP_FAILED4",
+            Self::DbgIpIdMapFailed6 => "DBG_IP_ID_MAP_FAILED6",
+            Self::DbgIpIdMapSucceed4 => "DBG_IP_ID_MAP_SUCCEED4",
+            Self::DbgIpIdMapSucceed6 => "DBG_IP_ID_MAP_SUCCEED6",
+            Self::DbgLbStaleCt => "DBG_LB_STALE_CT",
+            Self::DbgInheritIdentity => "DBG_INHERIT_IDENTITY",
+            Self::DbgSkLookup4 => "DBG_SK_LOOKUP4",
+            Self::DbgSkLookup6 => "DBG_SK_LOOKUP6",
+            Self::DbgSkAssign => "DBG_SK_ASSIGN",
+            Self::DbgL7Lb => "DBG_L7_LB",
+            Self::DbgSkipPolicy => "DBG_SKIP_POLICY",
+            Self::DbgLb6LoopbackSnat => "DBG_LB6_LOOPBACK_SNAT",
+            Self::DbgLb6LoopbackSnatRev => "DBG_LB6_LOOPBACK_SNAT_REV",
+        }
+    }
+    /// Creates an enum from field names used in the ProtoBuf definition.
+    pub fn from_str_name(value: &str) -> ::core::option::Option<Self> {
+        match value {
+            "DBG_EVENT_UNKNOWN" => Some(Self::DbgEventUnknown),
+            "DBG_GENERIC" => Some(Self::DbgGeneric),
+            "DBG_LOCAL_DELIVERY" => Some(Self::DbgLocalDelivery),
+            "DBG_ENCAP" => Some(Self::DbgEncap),
+            "DBG_LXC_FOUND" => Some(Self::DbgLxcFound),
+            "DBG_POLICY_DENIED" => Some(Self::DbgPolicyDenied),
+            "DBG_CT_LOOKUP" => Some(Self::DbgCtLookup),
+            "DBG_CT_LOOKUP_REV" => Some(Self::DbgCtLookupRev),
+            "DBG_CT_MATCH" => Some(Self::DbgCtMatch),
+            "DBG_CT_CREATED" => Some(Self::DbgCtCreated),
+            "DBG_CT_CREATED2" => Some(Self::DbgCtCreated2),
+            "DBG_ICMP6_HANDLE" => Some(Self::DbgIcmp6Handle),
+            "DBG_ICMP6_REQUEST" => Some(Self::DbgIcmp6Request),
+            "DBG_ICMP6_NS" => Some(Self::DbgIcmp6Ns),
+            "DBG_ICMP6_TIME_EXCEEDED" => Some(Self::DbgIcmp6TimeExceeded),
+            "DBG_CT_VERDICT" => Some(Self::DbgCtVerdict),
+            "DBG_DECAP" => Some(Self::DbgDecap),
+            "DBG_PORT_MAP" => Some(Self::DbgPortMap),
+            "DBG_ERROR_RET" => Some(Self::DbgErrorRet),
+            "DBG_TO_HOST" => Some(Self::DbgToHost),
+            "DBG_TO_STACK" => Some(Self::DbgToStack),
+            "DBG_PKT_HASH" => Some(Self::DbgPktHash),
+            "DBG_LB6_LOOKUP_FRONTEND" => Some(Self::DbgLb6LookupFrontend),
+            "DBG_LB6_LOOKUP_FRONTEND_FAIL" => Some(Self::DbgLb6LookupFrontendFail),
+            "DBG_LB6_LOOKUP_BACKEND_SLOT" => Some(Self::DbgLb6LookupBackendSlot),
+            "DBG_LB6_LOOKUP_BACKEND_SLOT_SUCCESS" => {
+                Some(Self::DbgLb6LookupBackendSlotSuccess)
+            }
+            "DBG_LB6_LOOKUP_BACKEND_SLOT_V2_FAIL" => {
+                Some(Self::DbgLb6LookupBackendSlotV2Fail)
+            }
+            "DBG_LB6_LOOKUP_BACKEND_FAIL" => Some(Self::DbgLb6LookupBackendFail),
+            "DBG_LB6_REVERSE_NAT_LOOKUP" => Some(Self::DbgLb6ReverseNatLookup),
+            "DBG_LB6_REVERSE_NAT" => Some(Self::DbgLb6ReverseNat),
+            "DBG_LB4_LOOKUP_FRONTEND" => Some(Self::DbgLb4LookupFrontend),
+            "DBG_LB4_LOOKUP_FRONTEND_FAIL" => Some(Self::DbgLb4LookupFrontendFail),
+            "DBG_LB4_LOOKUP_BACKEND_SLOT" => Some(Self::DbgLb4LookupBackendSlot),
+            "DBG_LB4_LOOKUP_BACKEND_SLOT_SUCCESS" => {
+                Some(Self::DbgLb4LookupBackendSlotSuccess)
+            }
+            "DBG_LB4_LOOKUP_BACKEND_SLOT_V2_FAIL" => {
+                Some(Self::DbgLb4LookupBackendSlotV2Fail)
+            }
+            "DBG_LB4_LOOKUP_BACKEND_FAIL" => Some(Self::DbgLb4LookupBackendFail),
+            "DBG_LB4_REVERSE_NAT_LOOKUP" => Some(Self::DbgLb4ReverseNatLookup),
+            "DBG_LB4_REVERSE_NAT" => Some(Self::DbgLb4ReverseNat),
+            "DBG_LB4_LOOPBACK_SNAT" => Some(Self::DbgLb4LoopbackSnat),
+            "DBG_LB4_LOOPBACK_SNAT_REV" => Some(Self::DbgLb4LoopbackSnatRev),
+            "DBG_CT_LOOKUP4" => Some(Self::DbgCtLookup4),
+            "DBG_RR_BACKEND_SLOT_SEL" => Some(Self::DbgRrBackendSlotSel),
+            "DBG_REV_PROXY_LOOKUP" => Some(Self::DbgRevProxyLookup),
+            "DBG_REV_PROXY_FOUND" => Some(Self::DbgRevProxyFound),
+            "DBG_REV_PROXY_UPDATE" => Some(Self::DbgRevProxyUpdate),
+            "DBG_L4_POLICY" => Some(Self::DbgL4Policy),
+            "DBG_NETDEV_IN_CLUSTER" => Some(Self::DbgNetdevInCluster),
+            "DBG_NETDEV_ENCAP4" => Some(Self::DbgNetdevEncap4),
+            "DBG_CT_LOOKUP4_1" => Some(Self::DbgCtLookup41),
+            "DBG_CT_LOOKUP4_2" => Some(Self::DbgCtLookup42),
+            "DBG_CT_CREATED4" => Some(Self::DbgCtCreated4),
+            "DBG_CT_LOOKUP6_1" => Some(Self::DbgCtLookup61),
+            "DBG_CT_LOOKUP6_2" => Some(Self::DbgCtLookup62),
+            "DBG_CT_CREATED6" => Some(Self::DbgCtCreated6),
+            "DBG_SKIP_PROXY" => Some(Self::DbgSkipProxy),
+            "DBG_L4_CREATE" => Some(Self::DbgL4Create),
+            "DBG_IP_ID_MAP_FAILED4" => Some(Self::DbgIpIdMapFailed4),
+            "DBG_IP_ID_MAP_FAILED6" => Some(Self::DbgIpIdMapFailed6),
+            "DBG_IP_ID_MAP_SUCCEED4" => Some(Self::DbgIpIdMapSucceed4),
+            "DBG_IP_ID_MAP_SUCCEED6" => Some(Self::DbgIpIdMapSucceed6),
+            "DBG_LB_STALE_CT" => Some(Self::DbgLbStaleCt),
+            "DBG_INHERIT_IDENTITY" => Some(Self::DbgInheritIdentity),
+            "DBG_SK_LOOKUP4" => Some(Self::DbgSkLookup4),
+            "DBG_SK_LOOKUP6" => Some(Self::DbgSkLookup6),
+            "DBG_SK_ASSIGN" => Some(Self::DbgSkAssign),
+            "DBG_L7_LB" => Some(Self::DbgL7Lb),
+            "DBG_SKIP_POLICY" => Some(Self::DbgSkipPolicy),
+            "DBG_LB6_LOOPBACK_SNAT" => Some(Self::DbgLb6LoopbackSnat),
+            "DBG_LB6_LOOPBACK_SNAT_REV" => Some(Self::DbgLb6LoopbackSnatRev),
             _ => None,
         }
     }

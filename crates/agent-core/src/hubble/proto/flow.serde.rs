@@ -1041,6 +1041,494 @@ impl<'de> serde::Deserialize<'de> for DebugCapturePoint {
         deserializer.deserialize_any(GeneratedVisitor)
     }
 }
+impl serde::Serialize for DebugEvent {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        use serde::ser::SerializeStruct;
+        let mut len = 0;
+        if self.r#type != 0 {
+            len += 1;
+        }
+        if self.source.is_some() {
+            len += 1;
+        }
+        if self.hash.is_some() {
+            len += 1;
+        }
+        if self.arg1.is_some() {
+            len += 1;
+        }
+        if self.arg2.is_some() {
+            len += 1;
+        }
+        if self.arg3.is_some() {
+            len += 1;
+        }
+        if !self.message.is_empty() {
+            len += 1;
+        }
+        if self.cpu.is_some() {
+            len += 1;
+        }
+        let mut struct_ser = serializer.serialize_struct("flow.DebugEvent", len)?;
+        if self.r#type != 0 {
+            let v = DebugEventType::try_from(self.r#type)
+                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.r#type)))?;
+            struct_ser.serialize_field("type", &v)?;
+        }
+        if let Some(v) = self.source.as_ref() {
+            struct_ser.serialize_field("source", v)?;
+        }
+        if let Some(v) = self.hash.as_ref() {
+            struct_ser.serialize_field("hash", v)?;
+        }
+        if let Some(v) = self.arg1.as_ref() {
+            struct_ser.serialize_field("arg1", v)?;
+        }
+        if let Some(v) = self.arg2.as_ref() {
+            struct_ser.serialize_field("arg2", v)?;
+        }
+        if let Some(v) = self.arg3.as_ref() {
+            struct_ser.serialize_field("arg3", v)?;
+        }
+        if !self.message.is_empty() {
+            struct_ser.serialize_field("message", &self.message)?;
+        }
+        if let Some(v) = self.cpu.as_ref() {
+            struct_ser.serialize_field("cpu", v)?;
+        }
+        struct_ser.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DebugEvent {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "type",
+            "source",
+            "hash",
+            "arg1",
+            "arg2",
+            "arg3",
+            "message",
+            "cpu",
+        ];
+
+        #[allow(clippy::enum_variant_names)]
+        enum GeneratedField {
+            Type,
+            Source,
+            Hash,
+            Arg1,
+            Arg2,
+            Arg3,
+            Message,
+            Cpu,
+            __SkipField__,
+        }
+        impl<'de> serde::Deserialize<'de> for GeneratedField {
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                struct GeneratedVisitor;
+
+                impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+                    type Value = GeneratedField;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
+                    }
+
+                    #[allow(unused_variables)]
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
+                    where
+                        E: serde::de::Error,
+                    {
+                        match value {
+                            "type" => Ok(GeneratedField::Type),
+                            "source" => Ok(GeneratedField::Source),
+                            "hash" => Ok(GeneratedField::Hash),
+                            "arg1" => Ok(GeneratedField::Arg1),
+                            "arg2" => Ok(GeneratedField::Arg2),
+                            "arg3" => Ok(GeneratedField::Arg3),
+                            "message" => Ok(GeneratedField::Message),
+                            "cpu" => Ok(GeneratedField::Cpu),
+                            _ => Ok(GeneratedField::__SkipField__),
+                        }
+                    }
+                }
+                deserializer.deserialize_identifier(GeneratedVisitor)
+            }
+        }
+        struct GeneratedVisitor;
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = DebugEvent;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct flow.DebugEvent")
+            }
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<DebugEvent, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
+            {
+                let mut r#type__ = None;
+                let mut source__ = None;
+                let mut hash__ = None;
+                let mut arg1__ = None;
+                let mut arg2__ = None;
+                let mut arg3__ = None;
+                let mut message__ = None;
+                let mut cpu__ = None;
+                while let Some(k) = map_.next_key()? {
+                    match k {
+                        GeneratedField::Type => {
+                            if r#type__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            r#type__ = Some(map_.next_value::<DebugEventType>()? as i32);
+                        }
+                        GeneratedField::Source => {
+                            if source__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("source"));
+                            }
+                            source__ = map_.next_value()?;
+                        }
+                        GeneratedField::Hash => {
+                            if hash__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("hash"));
+                            }
+                            hash__ = map_.next_value()?;
+                        }
+                        GeneratedField::Arg1 => {
+                            if arg1__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("arg1"));
+                            }
+                            arg1__ = map_.next_value()?;
+                        }
+                        GeneratedField::Arg2 => {
+                            if arg2__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("arg2"));
+                            }
+                            arg2__ = map_.next_value()?;
+                        }
+                        GeneratedField::Arg3 => {
+                            if arg3__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("arg3"));
+                            }
+                            arg3__ = map_.next_value()?;
+                        }
+                        GeneratedField::Message => {
+                            if message__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("message"));
+                            }
+                            message__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::Cpu => {
+                            if cpu__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("cpu"));
+                            }
+                            cpu__ = map_.next_value()?;
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DebugEvent {
+                    r#type: r#type__.unwrap_or_default(),
+                    source: source__,
+                    hash: hash__,
+                    arg1: arg1__,
+                    arg2: arg2__,
+                    arg3: arg3__,
+                    message: message__.unwrap_or_default(),
+                    cpu: cpu__,
+                })
+            }
+        }
+        deserializer.deserialize_struct("flow.DebugEvent", FIELDS, GeneratedVisitor)
+    }
+}
+impl serde::Serialize for DebugEventType {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        let variant = match self {
+            Self::DbgEventUnknown => "DBG_EVENT_UNKNOWN",
+            Self::DbgGeneric => "DBG_GENERIC",
+            Self::DbgLocalDelivery => "DBG_LOCAL_DELIVERY",
+            Self::DbgEncap => "DBG_ENCAP",
+            Self::DbgLxcFound => "DBG_LXC_FOUND",
+            Self::DbgPolicyDenied => "DBG_POLICY_DENIED",
+            Self::DbgCtLookup => "DBG_CT_LOOKUP",
+            Self::DbgCtLookupRev => "DBG_CT_LOOKUP_REV",
+            Self::DbgCtMatch => "DBG_CT_MATCH",
+            Self::DbgCtCreated => "DBG_CT_CREATED",
+            Self::DbgCtCreated2 => "DBG_CT_CREATED2",
+            Self::DbgIcmp6Handle => "DBG_ICMP6_HANDLE",
+            Self::DbgIcmp6Request => "DBG_ICMP6_REQUEST",
+            Self::DbgIcmp6Ns => "DBG_ICMP6_NS",
+            Self::DbgIcmp6TimeExceeded => "DBG_ICMP6_TIME_EXCEEDED",
+            Self::DbgCtVerdict => "DBG_CT_VERDICT",
+            Self::DbgDecap => "DBG_DECAP",
+            Self::DbgPortMap => "DBG_PORT_MAP",
+            Self::DbgErrorRet => "DBG_ERROR_RET",
+            Self::DbgToHost => "DBG_TO_HOST",
+            Self::DbgToStack => "DBG_TO_STACK",
+            Self::DbgPktHash => "DBG_PKT_HASH",
+            Self::DbgLb6LookupFrontend => "DBG_LB6_LOOKUP_FRONTEND",
+            Self::DbgLb6LookupFrontendFail => "DBG_LB6_LOOKUP_FRONTEND_FAIL",
+            Self::DbgLb6LookupBackendSlot => "DBG_LB6_LOOKUP_BACKEND_SLOT",
+            Self::DbgLb6LookupBackendSlotSuccess => "DBG_LB6_LOOKUP_BACKEND_SLOT_SUCCESS",
+            Self::DbgLb6LookupBackendSlotV2Fail => "DBG_LB6_LOOKUP_BACKEND_SLOT_V2_FAIL",
+            Self::DbgLb6LookupBackendFail => "DBG_LB6_LOOKUP_BACKEND_FAIL",
+            Self::DbgLb6ReverseNatLookup => "DBG_LB6_REVERSE_NAT_LOOKUP",
+            Self::DbgLb6ReverseNat => "DBG_LB6_REVERSE_NAT",
+            Self::DbgLb4LookupFrontend => "DBG_LB4_LOOKUP_FRONTEND",
+            Self::DbgLb4LookupFrontendFail => "DBG_LB4_LOOKUP_FRONTEND_FAIL",
+            Self::DbgLb4LookupBackendSlot => "DBG_LB4_LOOKUP_BACKEND_SLOT",
+            Self::DbgLb4LookupBackendSlotSuccess => "DBG_LB4_LOOKUP_BACKEND_SLOT_SUCCESS",
+            Self::DbgLb4LookupBackendSlotV2Fail => "DBG_LB4_LOOKUP_BACKEND_SLOT_V2_FAIL",
+            Self::DbgLb4LookupBackendFail => "DBG_LB4_LOOKUP_BACKEND_FAIL",
+            Self::DbgLb4ReverseNatLookup => "DBG_LB4_REVERSE_NAT_LOOKUP",
+            Self::DbgLb4ReverseNat => "DBG_LB4_REVERSE_NAT",
+            Self::DbgLb4LoopbackSnat => "DBG_LB4_LOOPBACK_SNAT",
+            Self::DbgLb4LoopbackSnatRev => "DBG_LB4_LOOPBACK_SNAT_REV",
+            Self::DbgCtLookup4 => "DBG_CT_LOOKUP4",
+            Self::DbgRrBackendSlotSel => "DBG_RR_BACKEND_SLOT_SEL",
+            Self::DbgRevProxyLookup => "DBG_REV_PROXY_LOOKUP",
+            Self::DbgRevProxyFound => "DBG_REV_PROXY_FOUND",
+            Self::DbgRevProxyUpdate => "DBG_REV_PROXY_UPDATE",
+            Self::DbgL4Policy => "DBG_L4_POLICY",
+            Self::DbgNetdevInCluster => "DBG_NETDEV_IN_CLUSTER",
+            Self::DbgNetdevEncap4 => "DBG_NETDEV_ENCAP4",
+            Self::DbgCtLookup41 => "DBG_CT_LOOKUP4_1",
+            Self::DbgCtLookup42 => "DBG_CT_LOOKUP4_2",
+            Self::DbgCtCreated4 => "DBG_CT_CREATED4",
+            Self::DbgCtLookup61 => "DBG_CT_LOOKUP6_1",
+            Self::DbgCtLookup62 => "DBG_CT_LOOKUP6_2",
+            Self::DbgCtCreated6 => "DBG_CT_CREATED6",
+            Self::DbgSkipProxy => "DBG_SKIP_PROXY",
+            Self::DbgL4Create => "DBG_L4_CREATE",
+            Self::DbgIpIdMapFailed4 => "DBG_IP_ID_MAP_FAILED4",
+            Self::DbgIpIdMapFailed6 => "DBG_IP_ID_MAP_FAILED6",
+            Self::DbgIpIdMapSucceed4 => "DBG_IP_ID_MAP_SUCCEED4",
+            Self::DbgIpIdMapSucceed6 => "DBG_IP_ID_MAP_SUCCEED6",
+            Self::DbgLbStaleCt => "DBG_LB_STALE_CT",
+            Self::DbgInheritIdentity => "DBG_INHERIT_IDENTITY",
+            Self::DbgSkLookup4 => "DBG_SK_LOOKUP4",
+            Self::DbgSkLookup6 => "DBG_SK_LOOKUP6",
+            Self::DbgSkAssign => "DBG_SK_ASSIGN",
+            Self::DbgL7Lb => "DBG_L7_LB",
+            Self::DbgSkipPolicy => "DBG_SKIP_POLICY",
+            Self::DbgLb6LoopbackSnat => "DBG_LB6_LOOPBACK_SNAT",
+            Self::DbgLb6LoopbackSnatRev => "DBG_LB6_LOOPBACK_SNAT_REV",
+        };
+        serializer.serialize_str(variant)
+    }
+}
+impl<'de> serde::Deserialize<'de> for DebugEventType {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "DBG_EVENT_UNKNOWN",
+            "DBG_GENERIC",
+            "DBG_LOCAL_DELIVERY",
+            "DBG_ENCAP",
+            "DBG_LXC_FOUND",
+            "DBG_POLICY_DENIED",
+            "DBG_CT_LOOKUP",
+            "DBG_CT_LOOKUP_REV",
+            "DBG_CT_MATCH",
+            "DBG_CT_CREATED",
+            "DBG_CT_CREATED2",
+            "DBG_ICMP6_HANDLE",
+            "DBG_ICMP6_REQUEST",
+            "DBG_ICMP6_NS",
+            "DBG_ICMP6_TIME_EXCEEDED",
+            "DBG_CT_VERDICT",
+            "DBG_DECAP",
+            "DBG_PORT_MAP",
+            "DBG_ERROR_RET",
+            "DBG_TO_HOST",
+            "DBG_TO_STACK",
+            "DBG_PKT_HASH",
+            "DBG_LB6_LOOKUP_FRONTEND",
+            "DBG_LB6_LOOKUP_FRONTEND_FAIL",
+            "DBG_LB6_LOOKUP_BACKEND_SLOT",
+            "DBG_LB6_LOOKUP_BACKEND_SLOT_SUCCESS",
+            "DBG_LB6_LOOKUP_BACKEND_SLOT_V2_FAIL",
+            "DBG_LB6_LOOKUP_BACKEND_FAIL",
+            "DBG_LB6_REVERSE_NAT_LOOKUP",
+            "DBG_LB6_REVERSE_NAT",
+            "DBG_LB4_LOOKUP_FRONTEND",
+            "DBG_LB4_LOOKUP_FRONTEND_FAIL",
+            "DBG_LB4_LOOKUP_BACKEND_SLOT",
+            "DBG_LB4_LOOKUP_BACKEND_SLOT_SUCCESS",
+            "DBG_LB4_LOOKUP_BACKEND_SLOT_V2_FAIL",
+            "DBG_LB4_LOOKUP_BACKEND_FAIL",
+            "DBG_LB4_REVERSE_NAT_LOOKUP",
+            "DBG_LB4_REVERSE_NAT",
+            "DBG_LB4_LOOPBACK_SNAT",
+            "DBG_LB4_LOOPBACK_SNAT_REV",
+            "DBG_CT_LOOKUP4",
+            "DBG_RR_BACKEND_SLOT_SEL",
+            "DBG_REV_PROXY_LOOKUP",
+            "DBG_REV_PROXY_FOUND",
+            "DBG_REV_PROXY_UPDATE",
+            "DBG_L4_POLICY",
+            "DBG_NETDEV_IN_CLUSTER",
+            "DBG_NETDEV_ENCAP4",
+            "DBG_CT_LOOKUP4_1",
+            "DBG_CT_LOOKUP4_2",
+            "DBG_CT_CREATED4",
+            "DBG_CT_LOOKUP6_1",
+            "DBG_CT_LOOKUP6_2",
+            "DBG_CT_CREATED6",
+            "DBG_SKIP_PROXY",
+            "DBG_L4_CREATE",
+            "DBG_IP_ID_MAP_FAILED4",
+            "DBG_IP_ID_MAP_FAILED6",
+            "DBG_IP_ID_MAP_SUCCEED4",
+            "DBG_IP_ID_MAP_SUCCEED6",
+            "DBG_LB_STALE_CT",
+            "DBG_INHERIT_IDENTITY",
+            "DBG_SK_LOOKUP4",
+            "DBG_SK_LOOKUP6",
+            "DBG_SK_ASSIGN",
+            "DBG_L7_LB",
+            "DBG_SKIP_POLICY",
+            "DBG_LB6_LOOPBACK_SNAT",
+            "DBG_LB6_LOOPBACK_SNAT_REV",
+        ];
+
+        struct GeneratedVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = DebugEventType;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(formatter, "expected one of: {:?}", &FIELDS)
+            }
+
+            fn visit_i64<E>(self, v: i64) -> std::result::Result<Self::Value, E>
+            where
+                E: serde::de::Error,
+            {
+                i32::try_from(v)
+                    .ok()
+                    .and_then(|x| x.try_into().ok())
+                    .ok_or_else(|| {
+                        serde::de::Error::invalid_value(serde::de::Unexpected::Signed(v), &self)
+                    })
+            }
+
+            fn visit_u64<E>(self, v: u64) -> std::result::Result<Self::Value, E>
+            where
+                E: serde::de::Error,
+            {
+                i32::try_from(v)
+                    .ok()
+                    .and_then(|x| x.try_into().ok())
+                    .ok_or_else(|| {
+                        serde::de::Error::invalid_value(serde::de::Unexpected::Unsigned(v), &self)
+                    })
+            }
+
+            fn visit_str<E>(self, value: &str) -> std::result::Result<Self::Value, E>
+            where
+                E: serde::de::Error,
+            {
+                match value {
+                    "DBG_EVENT_UNKNOWN" => Ok(DebugEventType::DbgEventUnknown),
+                    "DBG_GENERIC" => Ok(DebugEventType::DbgGeneric),
+                    "DBG_LOCAL_DELIVERY" => Ok(DebugEventType::DbgLocalDelivery),
+                    "DBG_ENCAP" => Ok(DebugEventType::DbgEncap),
+                    "DBG_LXC_FOUND" => Ok(DebugEventType::DbgLxcFound),
+                    "DBG_POLICY_DENIED" => Ok(DebugEventType::DbgPolicyDenied),
+                    "DBG_CT_LOOKUP" => Ok(DebugEventType::DbgCtLookup),
+                    "DBG_CT_LOOKUP_REV" => Ok(DebugEventType::DbgCtLookupRev),
+                    "DBG_CT_MATCH" => Ok(DebugEventType::DbgCtMatch),
+                    "DBG_CT_CREATED" => Ok(DebugEventType::DbgCtCreated),
+                    "DBG_CT_CREATED2" => Ok(DebugEventType::DbgCtCreated2),
+                    "DBG_ICMP6_HANDLE" => Ok(DebugEventType::DbgIcmp6Handle),
+                    "DBG_ICMP6_REQUEST" => Ok(DebugEventType::DbgIcmp6Request),
+                    "DBG_ICMP6_NS" => Ok(DebugEventType::DbgIcmp6Ns),
+                    "DBG_ICMP6_TIME_EXCEEDED" => Ok(DebugEventType::DbgIcmp6TimeExceeded),
+                    "DBG_CT_VERDICT" => Ok(DebugEventType::DbgCtVerdict),
+                    "DBG_DECAP" => Ok(DebugEventType::DbgDecap),
+                    "DBG_PORT_MAP" => Ok(DebugEventType::DbgPortMap),
+                    "DBG_ERROR_RET" => Ok(DebugEventType::DbgErrorRet),
+                    "DBG_TO_HOST" => Ok(DebugEventType::DbgToHost),
+                    "DBG_TO_STACK" => Ok(DebugEventType::DbgToStack),
+                    "DBG_PKT_HASH" => Ok(DebugEventType::DbgPktHash),
+                    "DBG_LB6_LOOKUP_FRONTEND" => Ok(DebugEventType::DbgLb6LookupFrontend),
+                    "DBG_LB6_LOOKUP_FRONTEND_FAIL" => Ok(DebugEventType::DbgLb6LookupFrontendFail),
+                    "DBG_LB6_LOOKUP_BACKEND_SLOT" => Ok(DebugEventType::DbgLb6LookupBackendSlot),
+                    "DBG_LB6_LOOKUP_BACKEND_SLOT_SUCCESS" => Ok(DebugEventType::DbgLb6LookupBackendSlotSuccess),
+                    "DBG_LB6_LOOKUP_BACKEND_SLOT_V2_FAIL" => Ok(DebugEventType::DbgLb6LookupBackendSlotV2Fail),
+                    "DBG_LB6_LOOKUP_BACKEND_FAIL" => Ok(DebugEventType::DbgLb6LookupBackendFail),
+                    "DBG_LB6_REVERSE_NAT_LOOKUP" => Ok(DebugEventType::DbgLb6ReverseNatLookup),
+                    "DBG_LB6_REVERSE_NAT" => Ok(DebugEventType::DbgLb6ReverseNat),
+                    "DBG_LB4_LOOKUP_FRONTEND" => Ok(DebugEventType::DbgLb4LookupFrontend),
+                    "DBG_LB4_LOOKUP_FRONTEND_FAIL" => Ok(DebugEventType::DbgLb4LookupFrontendFail),
+                    "DBG_LB4_LOOKUP_BACKEND_SLOT" => Ok(DebugEventType::DbgLb4LookupBackendSlot),
+                    "DBG_LB4_LOOKUP_BACKEND_SLOT_SUCCESS" => Ok(DebugEventType::DbgLb4LookupBackendSlotSuccess),
+                    "DBG_LB4_LOOKUP_BACKEND_SLOT_V2_FAIL" => Ok(DebugEventType::DbgLb4LookupBackendSlotV2Fail),
+                    "DBG_LB4_LOOKUP_BACKEND_FAIL" => Ok(DebugEventType::DbgLb4LookupBackendFail),
+                    "DBG_LB4_REVERSE_NAT_LOOKUP" => Ok(DebugEventType::DbgLb4ReverseNatLookup),
+                    "DBG_LB4_REVERSE_NAT" => Ok(DebugEventType::DbgLb4ReverseNat),
+                    "DBG_LB4_LOOPBACK_SNAT" => Ok(DebugEventType::DbgLb4LoopbackSnat),
+                    "DBG_LB4_LOOPBACK_SNAT_REV" => Ok(DebugEventType::DbgLb4LoopbackSnatRev),
+                    "DBG_CT_LOOKUP4" => Ok(DebugEventType::DbgCtLookup4),
+                    "DBG_RR_BACKEND_SLOT_SEL" => Ok(DebugEventType::DbgRrBackendSlotSel),
+                    "DBG_REV_PROXY_LOOKUP" => Ok(DebugEventType::DbgRevProxyLookup),
+                    "DBG_REV_PROXY_FOUND" => Ok(DebugEventType::DbgRevProxyFound),
+                    "DBG_REV_PROXY_UPDATE" => Ok(DebugEventType::DbgRevProxyUpdate),
+                    "DBG_L4_POLICY" => Ok(DebugEventType::DbgL4Policy),
+                    "DBG_NETDEV_IN_CLUSTER" => Ok(DebugEventType::DbgNetdevInCluster),
+                    "DBG_NETDEV_ENCAP4" => Ok(DebugEventType::DbgNetdevEncap4),
+                    "DBG_CT_LOOKUP4_1" => Ok(DebugEventType::DbgCtLookup41),
+                    "DBG_CT_LOOKUP4_2" => Ok(DebugEventType::DbgCtLookup42),
+                    "DBG_CT_CREATED4" => Ok(DebugEventType::DbgCtCreated4),
+                    "DBG_CT_LOOKUP6_1" => Ok(DebugEventType::DbgCtLookup61),
+                    "DBG_CT_LOOKUP6_2" => Ok(DebugEventType::DbgCtLookup62),
+                    "DBG_CT_CREATED6" => Ok(DebugEventType::DbgCtCreated6),
+                    "DBG_SKIP_PROXY" => Ok(DebugEventType::DbgSkipProxy),
+                    "DBG_L4_CREATE" => Ok(DebugEventType::DbgL4Create),
+                    "DBG_IP_ID_MAP_FAILED4" => Ok(DebugEventType::DbgIpIdMapFailed4),
+                    "DBG_IP_ID_MAP_FAILED6" => Ok(DebugEventType::DbgIpIdMapFailed6),
+                    "DBG_IP_ID_MAP_SUCCEED4" => Ok(DebugEventType::DbgIpIdMapSucceed4),
+                    "DBG_IP_ID_MAP_SUCCEED6" => Ok(DebugEventType::DbgIpIdMapSucceed6),
+                    "DBG_LB_STALE_CT" => Ok(DebugEventType::DbgLbStaleCt),
+                    "DBG_INHERIT_IDENTITY" => Ok(DebugEventType::DbgInheritIdentity),
+                    "DBG_SK_LOOKUP4" => Ok(DebugEventType::DbgSkLookup4),
+                    "DBG_SK_LOOKUP6" => Ok(DebugEventType::DbgSkLookup6),
+                    "DBG_SK_ASSIGN" => Ok(DebugEventType::DbgSkAssign),
+                    "DBG_L7_LB" => Ok(DebugEventType::DbgL7Lb),
+                    "DBG_SKIP_POLICY" => Ok(DebugEventType::DbgSkipPolicy),
+                    "DBG_LB6_LOOPBACK_SNAT" => Ok(DebugEventType::DbgLb6LoopbackSnat),
+                    "DBG_LB6_LOOPBACK_SNAT_REV" => Ok(DebugEventType::DbgLb6LoopbackSnatRev),
+                    _ => Err(serde::de::Error::unknown_variant(value, FIELDS)),
+                }
+            }
+        }
+        deserializer.deserialize_any(GeneratedVisitor)
+    }
+}
 impl serde::Serialize for DropReason {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>

@@ -94,6 +94,28 @@ pub struct GetAgentEventsResponse {
     pub time: ::core::option::Option<crate::hubble::timestamp::Timestamp>,
 }
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct GetDebugEventsRequest {
+    #[prost(uint64, tag = "1")]
+    pub number: u64,
+    #[prost(bool, tag = "9")]
+    pub first: bool,
+    #[prost(bool, tag = "2")]
+    pub follow: bool,
+    #[prost(message, optional, tag = "7")]
+    pub since: ::core::option::Option<crate::hubble::timestamp::Timestamp>,
+    #[prost(message, optional, tag = "8")]
+    pub until: ::core::option::Option<crate::hubble::timestamp::Timestamp>,
+}
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct GetDebugEventsResponse {
+    #[prost(message, optional, tag = "1")]
+    pub debug_event: ::core::option::Option<super::flow::DebugEvent>,
+    #[prost(string, tag = "1000")]
+    pub node_name: ::prost::alloc::string::String,
+    #[prost(message, optional, tag = "1001")]
+    pub time: ::core::option::Option<crate::hubble::timestamp::Timestamp>,
+}
+#[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct GetNodesRequest {}
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct GetNodesResponse {
@@ -270,6 +292,30 @@ pub mod observer_client {
                 .insert(GrpcMethod::new("observer.Observer", "GetAgentEvents"));
             self.inner.server_streaming(req, path, codec).await
         }
+        pub async fn get_debug_events(
+            &mut self,
+            request: impl tonic::IntoRequest<super::GetDebugEventsRequest>,
+        ) -> std::result::Result<
+            tonic::Response<tonic::codec::Streaming<super::GetDebugEventsResponse>>,
+            tonic::Status,
+        > {
+            self.inner
+                .ready()
+                .await
+                .map_err(|e| {
+                    tonic::Status::unknown(
+                        format!("Service was not ready: {}", e.into()),
+                    )
+                })?;
+            let codec = tonic_prost::ProstCodec::default();
+            let path = http::uri::PathAndQuery::from_static(
+                "/observer.Observer/GetDebugEvents",
+            );
+            let mut req = request.into_request();
+            req.extensions_mut()
+                .insert(GrpcMethod::new("observer.Observer", "GetDebugEvents"));
+            self.inner.server_streaming(req, path, codec).await
+        }
         pub async fn get_nodes(
             &mut self,
             request: impl tonic::IntoRequest<super::GetNodesRequest>,
@@ -378,6 +424,19 @@ pub mod observer_server {
             request: tonic::Request<super::GetAgentEventsRequest>,
         ) -> std::result::Result<
             tonic::Response<Self::GetAgentEventsStream>,
+            tonic::Status,
+        >;
+        /// Server streaming response type for the GetDebugEvents method.
+        type GetDebugEventsStream: tonic::codegen::tokio_stream::Stream<
+                Item = std::result::Result<super::GetDebugEventsResponse, tonic::Status>,
+            >
+            + std::marker::Send
+            + 'static;
+        async fn get_debug_events(
+            &self,
+            request: tonic::Request<super::GetDebugEventsRequest>,
+        ) -> std::result::Result<
+            tonic::Response<Self::GetDebugEventsStream>,
             tonic::Status,
         >;
         async fn get_nodes(
@@ -555,6 +614,52 @@ pub mod observer_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = GetAgentEventsSvc(inner);
+                        let codec = tonic_prost::ProstCodec::default();
+                        let mut grpc = tonic::server::Grpc::new(codec)
+                            .apply_compression_config(
+                                accept_compression_encodings,
+                                send_compression_encodings,
+                            )
+                            .apply_max_message_size_config(
+                                max_decoding_message_size,
+                                max_encoding_message_size,
+                            );
+                        let res = grpc.server_streaming(method, req).await;
+                        Ok(res)
+                    };
+                    Box::pin(fut)
+                }
+                "/observer.Observer/GetDebugEvents" => {
+                    #[allow(non_camel_case_types)]
+                    struct GetDebugEventsSvc<T: Observer>(pub Arc<T>);
+                    impl<
+                        T: Observer,
+                    > tonic::server::ServerStreamingService<super::GetDebugEventsRequest>
+                    for GetDebugEventsSvc<T> {
+                        type Response = super::GetDebugEventsResponse;
+                        type ResponseStream = T::GetDebugEventsStream;
+                        type Future = BoxFuture<
+                            tonic::Response<Self::ResponseStream>,
+                            tonic::Status,
+                        >;
+                        fn call(
+                            &mut self,
+                            request: tonic::Request<super::GetDebugEventsRequest>,
+                        ) -> Self::Future {
+                            let inner = Arc::clone(&self.0);
+                            let fut = async move {
+                                <T as Observer>::get_debug_events(&inner, request).await
+                            };
+                            Box::pin(fut)
+                        }
+                    }
+                    let accept_compression_encodings = self.accept_compression_encodings;
+                    let send_compression_encodings = self.send_compression_encodings;
+                    let max_decoding_message_size = self.max_decoding_message_size;
+                    let max_encoding_message_size = self.max_encoding_message_size;
+                    let inner = self.inner.clone();
+                    let fut = async move {
+                        let method = GetDebugEventsSvc(inner);
                         let codec = tonic_prost::ProstCodec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(

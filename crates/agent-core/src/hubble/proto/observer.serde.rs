@@ -297,6 +297,304 @@ impl<'de> serde::Deserialize<'de> for GetAgentEventsResponse {
         deserializer.deserialize_struct("observer.GetAgentEventsResponse", FIELDS, GeneratedVisitor)
     }
 }
+impl serde::Serialize for GetDebugEventsRequest {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        use serde::ser::SerializeStruct;
+        let mut len = 0;
+        if self.number != 0 {
+            len += 1;
+        }
+        if self.first {
+            len += 1;
+        }
+        if self.follow {
+            len += 1;
+        }
+        if self.since.is_some() {
+            len += 1;
+        }
+        if self.until.is_some() {
+            len += 1;
+        }
+        let mut struct_ser = serializer.serialize_struct("observer.GetDebugEventsRequest", len)?;
+        if self.number != 0 {
+            #[allow(clippy::needless_borrow)]
+            #[allow(clippy::needless_borrows_for_generic_args)]
+            struct_ser.serialize_field("number", ToString::to_string(&self.number).as_str())?;
+        }
+        if self.first {
+            struct_ser.serialize_field("first", &self.first)?;
+        }
+        if self.follow {
+            struct_ser.serialize_field("follow", &self.follow)?;
+        }
+        if let Some(v) = self.since.as_ref() {
+            struct_ser.serialize_field("since", v)?;
+        }
+        if let Some(v) = self.until.as_ref() {
+            struct_ser.serialize_field("until", v)?;
+        }
+        struct_ser.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetDebugEventsRequest {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "number",
+            "first",
+            "follow",
+            "since",
+            "until",
+        ];
+
+        #[allow(clippy::enum_variant_names)]
+        enum GeneratedField {
+            Number,
+            First,
+            Follow,
+            Since,
+            Until,
+            __SkipField__,
+        }
+        impl<'de> serde::Deserialize<'de> for GeneratedField {
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                struct GeneratedVisitor;
+
+                impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+                    type Value = GeneratedField;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
+                    }
+
+                    #[allow(unused_variables)]
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
+                    where
+                        E: serde::de::Error,
+                    {
+                        match value {
+                            "number" => Ok(GeneratedField::Number),
+                            "first" => Ok(GeneratedField::First),
+                            "follow" => Ok(GeneratedField::Follow),
+                            "since" => Ok(GeneratedField::Since),
+                            "until" => Ok(GeneratedField::Until),
+                            _ => Ok(GeneratedField::__SkipField__),
+                        }
+                    }
+                }
+                deserializer.deserialize_identifier(GeneratedVisitor)
+            }
+        }
+        struct GeneratedVisitor;
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = GetDebugEventsRequest;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct observer.GetDebugEventsRequest")
+            }
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<GetDebugEventsRequest, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
+            {
+                let mut number__ = None;
+                let mut first__ = None;
+                let mut follow__ = None;
+                let mut since__ = None;
+                let mut until__ = None;
+                while let Some(k) = map_.next_key()? {
+                    match k {
+                        GeneratedField::Number => {
+                            if number__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("number"));
+                            }
+                            number__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
+                        }
+                        GeneratedField::First => {
+                            if first__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("first"));
+                            }
+                            first__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::Follow => {
+                            if follow__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("follow"));
+                            }
+                            follow__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::Since => {
+                            if since__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("since"));
+                            }
+                            since__ = map_.next_value()?;
+                        }
+                        GeneratedField::Until => {
+                            if until__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("until"));
+                            }
+                            until__ = map_.next_value()?;
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GetDebugEventsRequest {
+                    number: number__.unwrap_or_default(),
+                    first: first__.unwrap_or_default(),
+                    follow: follow__.unwrap_or_default(),
+                    since: since__,
+                    until: until__,
+                })
+            }
+        }
+        deserializer.deserialize_struct("observer.GetDebugEventsRequest", FIELDS, GeneratedVisitor)
+    }
+}
+impl serde::Serialize for GetDebugEventsResponse {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        use serde::ser::SerializeStruct;
+        let mut len = 0;
+        if self.debug_event.is_some() {
+            len += 1;
+        }
+        if !self.node_name.is_empty() {
+            len += 1;
+        }
+        if self.time.is_some() {
+            len += 1;
+        }
+        let mut struct_ser = serializer.serialize_struct("observer.GetDebugEventsResponse", len)?;
+        if let Some(v) = self.debug_event.as_ref() {
+            struct_ser.serialize_field("debug_event", v)?;
+        }
+        if !self.node_name.is_empty() {
+            struct_ser.serialize_field("node_name", &self.node_name)?;
+        }
+        if let Some(v) = self.time.as_ref() {
+            struct_ser.serialize_field("time", v)?;
+        }
+        struct_ser.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetDebugEventsResponse {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "debug_event",
+            "debugEvent",
+            "node_name",
+            "nodeName",
+            "time",
+        ];
+
+        #[allow(clippy::enum_variant_names)]
+        enum GeneratedField {
+            DebugEvent,
+            NodeName,
+            Time,
+            __SkipField__,
+        }
+        impl<'de> serde::Deserialize<'de> for GeneratedField {
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                struct GeneratedVisitor;
+
+                impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+                    type Value = GeneratedField;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
+                    }
+
+                    #[allow(unused_variables)]
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
+                    where
+                        E: serde::de::Error,
+                    {
+                        match value {
+                            "debugEvent" | "debug_event" => Ok(GeneratedField::DebugEvent),
+                            "nodeName" | "node_name" => Ok(GeneratedField::NodeName),
+                            "time" => Ok(GeneratedField::Time),
+                            _ => Ok(GeneratedField::__SkipField__),
+                        }
+                    }
+                }
+                deserializer.deserialize_identifier(GeneratedVisitor)
+            }
+        }
+        struct GeneratedVisitor;
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = GetDebugEventsResponse;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct observer.GetDebugEventsResponse")
+            }
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<GetDebugEventsResponse, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
+            {
+                let mut debug_event__ = None;
+                let mut node_name__ = None;
+                let mut time__ = None;
+                while let Some(k) = map_.next_key()? {
+                    match k {
+                        GeneratedField::DebugEvent => {
+                            if debug_event__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("debugEvent"));
+                            }
+                            debug_event__ = map_.next_value()?;
+                        }
+                        GeneratedField::NodeName => {
+                            if node_name__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("nodeName"));
+                            }
+                            node_name__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::Time => {
+                            if time__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("time"));
+                            }
+                            time__ = map_.next_value()?;
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GetDebugEventsResponse {
+                    debug_event: debug_event__,
+                    node_name: node_name__.unwrap_or_default(),
+                    time: time__,
+                })
+            }
+        }
+        deserializer.deserialize_struct("observer.GetDebugEventsResponse", FIELDS, GeneratedVisitor)
+    }
+}
 impl serde::Serialize for GetFlowsRequest {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>

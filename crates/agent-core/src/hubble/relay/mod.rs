@@ -28,9 +28,10 @@ use self::pool::{Member, PeerFeed, PeerStream, Pool};
 use super::filter::FlowFilters;
 use super::peer::PeerService;
 use super::proto::observer::{
-    GetAgentEventsRequest, GetAgentEventsResponse, GetFlowsRequest, GetFlowsResponse,
-    GetNamespacesRequest, GetNamespacesResponse, GetNodesRequest, GetNodesResponse, Namespace,
-    Node, ServerStatusRequest, ServerStatusResponse, Tls, observer_server,
+    GetAgentEventsRequest, GetAgentEventsResponse, GetDebugEventsRequest, GetDebugEventsResponse,
+    GetFlowsRequest, GetFlowsResponse, GetNamespacesRequest, GetNamespacesResponse,
+    GetNodesRequest, GetNodesResponse, Namespace, Node, ServerStatusRequest, ServerStatusResponse,
+    Tls, observer_server,
 };
 use super::proto::peer::NotifyRequest;
 use super::proto::peer::peer_server::Peer as _;
@@ -182,6 +183,7 @@ type Stream_<T> = std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<T, St
 impl observer_server::Observer for Relay {
     type GetFlowsStream = Stream_<GetFlowsResponse>;
     type GetAgentEventsStream = Stream_<GetAgentEventsResponse>;
+    type GetDebugEventsStream = Stream_<GetDebugEventsResponse>;
 
     async fn get_flows(
         &self,
@@ -246,6 +248,14 @@ impl observer_server::Observer for Relay {
     ) -> Result<Response<Self::GetAgentEventsStream>, Status> {
         // As upstream's relay: agent events are each node's own (ask the node).
         Err(Status::unimplemented("GetAgentEvents not yet implemented"))
+    }
+
+    async fn get_debug_events(
+        &self,
+        _request: Request<GetDebugEventsRequest>,
+    ) -> Result<Response<Self::GetDebugEventsStream>, Status> {
+        // Likewise: a node's datapath messages are asked of that node.
+        Err(Status::unimplemented("GetDebugEvents not yet implemented"))
     }
 
     async fn get_nodes(
