@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             [CompletionResult]::new('identity', 'identity', [CompletionResultType]::ParameterValue, 'Security identities')
             [CompletionResult]::new('endpoint', 'endpoint', [CompletionResultType]::ParameterValue, 'Endpoints (on a VM: the host itself)')
             [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'The cluster''s nodes')
+            [CompletionResult]::new('clustermesh', 'clustermesh', [CompletionResultType]::ParameterValue, 'Cluster mesh: the remote clusters this one is meshed with')
             [CompletionResult]::new('encryption', 'encryption', [CompletionResultType]::ParameterValue, 'Transparent encryption (WireGuard)')
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Transparent encryption (WireGuard)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -57,7 +58,7 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             [CompletionResult]::new('--all-controllers', '--all-controllers', [CompletionResultType]::ParameterName, 'Show every controller, not only failing ones')
             [CompletionResult]::new('--all-addresses', '--all-addresses', [CompletionResultType]::ParameterName, 'Accepted for compatibility')
             [CompletionResult]::new('--all-redirects', '--all-redirects', [CompletionResultType]::ParameterName, 'Accepted for compatibility')
-            [CompletionResult]::new('--all-clusters', '--all-clusters', [CompletionResultType]::ParameterName, 'Accepted for compatibility')
+            [CompletionResult]::new('--all-clusters', '--all-clusters', [CompletionResultType]::ParameterName, 'Show every remote cluster of the mesh, not only those not ready')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -1006,6 +1007,41 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
         'cilium;node;help;help' {
             break
         }
+        'cilium;clustermesh' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Each remote cluster: ready or why not, its cluster ID, nodes, endpoints and identities')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;clustermesh;status' {
+            [CompletionResult]::new('--wait-duration', '--wait-duration', [CompletionResultType]::ParameterName, 'How long --wait waits')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or jsonpath=<template>')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until every remote cluster is ready')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cilium;clustermesh;help' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Each remote cluster: ready or why not, its cluster ID, nodes, endpoints and identities')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cilium;clustermesh;help;status' {
+            break
+        }
+        'cilium;clustermesh;help;help' {
+            break
+        }
         'cilium;encryption' {
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Agent API socket (unix:///path or /path)')
@@ -1175,6 +1211,7 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             [CompletionResult]::new('identity', 'identity', [CompletionResultType]::ParameterValue, 'Security identities')
             [CompletionResult]::new('endpoint', 'endpoint', [CompletionResultType]::ParameterValue, 'Endpoints (on a VM: the host itself)')
             [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'The cluster''s nodes')
+            [CompletionResult]::new('clustermesh', 'clustermesh', [CompletionResultType]::ParameterValue, 'Cluster mesh: the remote clusters this one is meshed with')
             [CompletionResult]::new('encryption', 'encryption', [CompletionResultType]::ParameterValue, 'Transparent encryption (WireGuard)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1345,6 +1382,13 @@ Register-ArgumentCompleter -Native -CommandName 'cilium' -ScriptBlock {
             break
         }
         'cilium;help;node;list' {
+            break
+        }
+        'cilium;help;clustermesh' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Each remote cluster: ready or why not, its cluster ID, nodes, endpoints and identities')
+            break
+        }
+        'cilium;help;clustermesh;status' {
             break
         }
         'cilium;help;encryption' {

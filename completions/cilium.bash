@@ -19,6 +19,9 @@ _cilium() {
             cilium,bpf)
                 cmd="cilium__subcmd__bpf"
                 ;;
+            cilium,clustermesh)
+                cmd="cilium__subcmd__clustermesh"
+                ;;
             cilium,completion)
                 cmd="cilium__subcmd__completion"
                 ;;
@@ -250,6 +253,18 @@ _cilium() {
             cilium__subcmd__bpf__subcmd__tunnel__subcmd__help,list)
                 cmd="cilium__subcmd__bpf__subcmd__tunnel__subcmd__help__subcmd__list"
                 ;;
+            cilium__subcmd__clustermesh,help)
+                cmd="cilium__subcmd__clustermesh__subcmd__help"
+                ;;
+            cilium__subcmd__clustermesh,status)
+                cmd="cilium__subcmd__clustermesh__subcmd__status"
+                ;;
+            cilium__subcmd__clustermesh__subcmd__help,help)
+                cmd="cilium__subcmd__clustermesh__subcmd__help__subcmd__help"
+                ;;
+            cilium__subcmd__clustermesh__subcmd__help,status)
+                cmd="cilium__subcmd__clustermesh__subcmd__help__subcmd__status"
+                ;;
             cilium__subcmd__config,get)
                 cmd="cilium__subcmd__config__subcmd__get"
                 ;;
@@ -321,6 +336,9 @@ _cilium() {
                 ;;
             cilium__subcmd__help,bpf)
                 cmd="cilium__subcmd__help__subcmd__bpf"
+                ;;
+            cilium__subcmd__help,clustermesh)
+                cmd="cilium__subcmd__help__subcmd__clustermesh"
                 ;;
             cilium__subcmd__help,completion)
                 cmd="cilium__subcmd__help__subcmd__completion"
@@ -408,6 +426,9 @@ _cilium() {
                 ;;
             cilium__subcmd__help__subcmd__bpf__subcmd__tunnel,list)
                 cmd="cilium__subcmd__help__subcmd__bpf__subcmd__tunnel__subcmd__list"
+                ;;
+            cilium__subcmd__help__subcmd__clustermesh,status)
+                cmd="cilium__subcmd__help__subcmd__clustermesh__subcmd__status"
                 ;;
             cilium__subcmd__help__subcmd__config,get)
                 cmd="cilium__subcmd__help__subcmd__config__subcmd__get"
@@ -605,7 +626,7 @@ _cilium() {
 
     case "${cmd}" in
         cilium)
-            opts="-H -h -V --host --help --version status version config completion bpf map monitor policy labels identity endpoint node encryption encrypt help"
+            opts="-H -h -V --host --help --version status version config completion bpf map monitor policy labels identity endpoint node clustermesh encryption encrypt help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1646,6 +1667,104 @@ _cilium() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cilium__subcmd__clustermesh)
+            opts="-H -h -V --host --help --version status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__clustermesh__subcmd__help)
+            opts="status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__clustermesh__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__clustermesh__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__clustermesh__subcmd__status)
+            opts="-o -H -h -V --wait --wait-duration --output --host --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wait-duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cilium__subcmd__completion)
             opts="-H -h -V --host --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2151,7 +2270,7 @@ _cilium() {
             return 0
             ;;
         cilium__subcmd__help)
-            opts="status version config completion bpf map monitor policy labels identity endpoint node encryption help"
+            opts="status version config completion bpf map monitor policy labels identity endpoint node clustermesh encryption help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2391,6 +2510,34 @@ _cilium() {
         cilium__subcmd__help__subcmd__bpf__subcmd__tunnel__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__clustermesh)
+            opts="status"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cilium__subcmd__help__subcmd__clustermesh__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

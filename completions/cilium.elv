@@ -36,6 +36,7 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand identity 'Security identities'
             cand endpoint 'Endpoints (on a VM: the host itself)'
             cand node 'The cluster''s nodes'
+            cand clustermesh 'Cluster mesh: the remote clusters this one is meshed with'
             cand encryption 'Transparent encryption (WireGuard)'
             cand encrypt 'Transparent encryption (WireGuard)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -53,7 +54,7 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand --all-controllers 'Show every controller, not only failing ones'
             cand --all-addresses 'Accepted for compatibility'
             cand --all-redirects 'Accepted for compatibility'
-            cand --all-clusters 'Accepted for compatibility'
+            cand --all-clusters 'Show every remote cluster of the mesh, not only those not ready'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -872,6 +873,36 @@ set edit:completion:arg-completer[cilium] = {|@words|
         }
         &'cilium;node;help;help'= {
         }
+        &'cilium;clustermesh'= {
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand status 'Each remote cluster: ready or why not, its cluster ID, nodes, endpoints and identities'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;clustermesh;status'= {
+            cand --wait-duration 'How long --wait waits'
+            cand -o 'Output format: json, yaml or jsonpath=<template>'
+            cand --output 'Output format: json, yaml or jsonpath=<template>'
+            cand -H 'Agent API socket (unix:///path or /path)'
+            cand --host 'Agent API socket (unix:///path or /path)'
+            cand --wait 'Wait until every remote cluster is ready'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cilium;clustermesh;help'= {
+            cand status 'Each remote cluster: ready or why not, its cluster ID, nodes, endpoints and identities'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cilium;clustermesh;help;status'= {
+        }
+        &'cilium;clustermesh;help;help'= {
+        }
         &'cilium;encryption'= {
             cand -H 'Agent API socket (unix:///path or /path)'
             cand --host 'Agent API socket (unix:///path or /path)'
@@ -1019,6 +1050,7 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand identity 'Security identities'
             cand endpoint 'Endpoints (on a VM: the host itself)'
             cand node 'The cluster''s nodes'
+            cand clustermesh 'Cluster mesh: the remote clusters this one is meshed with'
             cand encryption 'Transparent encryption (WireGuard)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -1144,6 +1176,11 @@ set edit:completion:arg-completer[cilium] = {|@words|
             cand list 'List the nodes with their addresses and health'
         }
         &'cilium;help;node;list'= {
+        }
+        &'cilium;help;clustermesh'= {
+            cand status 'Each remote cluster: ready or why not, its cluster ID, nodes, endpoints and identities'
+        }
+        &'cilium;help;clustermesh;status'= {
         }
         &'cilium;help;encryption'= {
             cand status 'WireGuard status: interface, peers, handshakes, transfer'

@@ -68,6 +68,7 @@ fn enrichment() -> Enrichment {
         identity_labels: [(6, vec!["reserved:remote-node".to_string()])].into(),
         names: [(std::net::IpAddr::from([192, 168, 1, 10]), "vm1".to_string())].into(),
         cluster: "vm-cluster".into(),
+        remote: Default::default(),
         rules: vec!["frontend-to-backend".into()],
         interfaces: [(2, "eth0".to_string())].into(),
         version: "bench".into(),

@@ -25,6 +25,8 @@ pub mod suggest;
 pub mod yaml;
 
 #[cfg(feature = "agent")]
+pub mod clustermesh;
+#[cfg(feature = "agent")]
 pub mod config;
 #[cfg(feature = "agent")]
 pub mod daemon;

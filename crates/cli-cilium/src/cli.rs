@@ -67,6 +67,9 @@ pub enum Command {
     /// The cluster's nodes
     #[command(subcommand)]
     Node(NodeCommand),
+    /// Cluster mesh: the remote clusters this one is meshed with
+    #[command(subcommand)]
+    Clustermesh(ClustermeshCommand),
     /// Transparent encryption (WireGuard)
     #[command(subcommand, visible_alias = "encrypt")]
     Encryption(EncryptionCommand),
@@ -78,6 +81,22 @@ pub enum NodeCommand {
     /// List the nodes with their addresses and health
     #[command(visible_alias = "ls")]
     List {
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+/// `cilium clustermesh ...`.
+#[derive(Debug, Subcommand)]
+pub enum ClustermeshCommand {
+    /// Each remote cluster: ready or why not, its cluster ID, nodes, endpoints and identities
+    Status {
+        /// Wait until every remote cluster is ready
+        #[arg(long)]
+        wait: bool,
+        /// How long --wait waits
+        #[arg(long, default_value = "5m", value_parser = crate::output::parse_timeout)]
+        wait_duration: std::time::Duration,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -349,8 +368,8 @@ pub struct StatusArgs {
     /// Accepted for compatibility
     #[arg(long, hide = true)]
     pub all_redirects: bool,
-    /// Accepted for compatibility
-    #[arg(long, hide = true)]
+    /// Show every remote cluster of the mesh, not only those not ready
+    #[arg(long)]
     pub all_clusters: bool,
     /// How long to wait for the agent
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = crate::output::parse_timeout)]

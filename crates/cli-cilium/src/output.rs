@@ -131,3 +131,13 @@ pub fn columns(header: &[&str], rows: &[Vec<String>]) -> String {
 pub fn words(s: &str) -> std::collections::BTreeMap<&str, &str> {
     s.split_whitespace().filter_map(|w| w.split_once('=')).collect()
 }
+
+/// A duration as Go prints one truncated to seconds: `45s`, `3m2s`, `1h0m5s`.
+pub fn go_duration(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m{}s", s / 60, s % 60),
+        _ => format!("{}h{}m{}s", s / 3600, s / 60 % 60, s % 60),
+    }
+}

@@ -107,10 +107,14 @@ fn etcd_only_vms_become_an_encrypted_cluster_and_survive_the_store_going_away() 
     let mut etcd = start_etcd(&tb);
     // The number vm3's labels hash to is already another label set's, cluster-wide: only
     // the store's allocator gives every VM the same (other) number for vm3.
-    let vm3_labels: agent_core::identity::Labels =
-        [("cluster", "vm-cluster"), ("env", "production"), ("node", "vm3")]
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .into();
+    let vm3_labels: agent_core::identity::Labels = [
+        ("cluster", "vm-cluster"),
+        ("env", "production"),
+        ("io.cilium.k8s.policy.cluster", "vm-cluster"),
+        ("node", "vm3"),
+    ]
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .into();
     let hashed = agent_core::identity::candidates(1, &vm3_labels).next().expect("a candidate");
     let squat = format!("cilium/state/identities/v1/id/{hashed}");
     etcdctl(tb.vm("store"), &["put", &squat, "node:app=squatter;node:cluster=vm-cluster;"])
@@ -165,7 +169,10 @@ fn etcd_only_vms_become_an_encrypted_cluster_and_survive_the_store_going_away() 
         &["get", "--print-value-only", &format!("cilium/state/identities/v1/id/{vm3_id}")],
     )
     .expect("etcdctl get");
-    assert_eq!(master.trim(), "node:cluster=vm-cluster;node:env=production;node:node=vm3;");
+    assert_eq!(
+        master.trim(),
+        "node:cluster=vm-cluster;node:env=production;k8s:io.cilium.k8s.policy.cluster=vm-cluster;node:node=vm3;"
+    );
     let users = etcdctl(
         &store,
         &[

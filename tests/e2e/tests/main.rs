@@ -2,6 +2,7 @@
 //! `testbed` library). They need root and fail, never skip, without it.
 
 mod ansible;
+mod clustermesh;
 mod encryption;
 mod foundation;
 mod hubble;

@@ -273,7 +273,7 @@ fn policy_dir_is_loaded_and_watched() {
     })
     .expect("removed");
     let nodes = vm1.cilium_json(&["node", "list"]).expect("nodes");
-    assert_eq!(nodes["nodes-added"].as_array().map(Vec::len), Some(2));
+    assert_eq!(nodes.as_array().map(Vec::len), Some(2), "cilium-dbg's list: {nodes}");
 }
 
 #[test]

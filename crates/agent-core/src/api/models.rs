@@ -93,7 +93,74 @@ pub struct K8sStatus {
 pub struct ClusterMeshStatus {
     /// Remote clusters.
     #[serde(default)]
-    pub clusters: Vec<serde_json::Value>,
+    pub clusters: Vec<RemoteCluster>,
+    /// Global services (none on VMs).
+    #[serde(rename = "num-global-services", default)]
+    pub num_global_services: i64,
+}
+
+/// One remote cluster, as Cilium's `RemoteCluster` model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs, reason = "Cilium's fields, named as Cilium names them")]
+pub struct RemoteCluster {
+    pub name: String,
+    #[serde(default)]
+    pub connected: bool,
+    #[serde(default)]
+    pub ready: bool,
+    #[serde(default)]
+    pub status: String,
+    #[serde(rename = "num-nodes", default)]
+    pub num_nodes: i64,
+    #[serde(rename = "num-endpoints", default)]
+    pub num_endpoints: i64,
+    #[serde(rename = "num-identities", default)]
+    pub num_identities: i64,
+    #[serde(rename = "num-shared-services", default)]
+    pub num_shared_services: i64,
+    #[serde(rename = "num-service-exports", default)]
+    pub num_service_exports: i64,
+    #[serde(rename = "num-failures", default)]
+    pub num_failures: i64,
+    #[serde(rename = "last-failure", default, skip_serializing_if = "Option::is_none")]
+    pub last_failure: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<RemoteClusterConfig>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub synced: Option<RemoteClusterSynced>,
+    /// Where its etcd is (this agent's addition: `cilium clustermesh status` shows it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub address: String,
+}
+
+/// What a remote cluster's configuration key said.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs, reason = "Cilium's fields, named as Cilium names them")]
+pub struct RemoteClusterConfig {
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub retrieved: bool,
+    #[serde(rename = "cluster-id", default)]
+    pub cluster_id: i64,
+    #[serde(default)]
+    pub kvstoremesh: bool,
+    #[serde(rename = "sync-canaries", default)]
+    pub sync_canaries: bool,
+}
+
+/// Which of a remote cluster's prefixes were listed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs, reason = "Cilium's fields, named as Cilium names them")]
+pub struct RemoteClusterSynced {
+    #[serde(default)]
+    pub nodes: bool,
+    #[serde(default)]
+    pub endpoints: bool,
+    #[serde(default)]
+    pub identities: bool,
+    #[serde(default)]
+    pub services: bool,
 }
 
 /// Identity range.
@@ -177,6 +244,9 @@ pub struct NodeAddressingElement {
     /// `InternalIP`, `ExternalIP`, … (set on secondary addresses).
     #[serde(rename = "address-type", default, skip_serializing_if = "String::is_empty")]
     pub address_type: String,
+    /// The pod CIDR behind the node (a Kubernetes node of a remote cluster).
+    #[serde(rename = "alloc-range", default, skip_serializing_if = "String::is_empty")]
+    pub alloc_range: String,
 }
 
 impl NodeElement {

@@ -291,7 +291,19 @@ pub const KEYS: &[KeyDef] = &[
         "clustermesh.config",
         Opaque,
         NoDefault,
-        "accepted for compatibility; ClusterMesh with Kubernetes clusters is not supported",
+        "remote clusters to mesh with: {enabled, clusters: [{name, address | config | nodes, secretFile}]}",
+    ),
+    key(
+        "clustermesh.configDir",
+        Path,
+        NoDefault,
+        "Cilium's clustermesh directory: one etcd config file per remote cluster, named after it",
+    ),
+    key(
+        "clustermesh.policyDefaultLocalCluster",
+        Bool,
+        Scalar("true"),
+        "selectors without io.cilium.k8s.policy.cluster select this cluster only (Cilium 1.19)",
     ),
     key(
         "bpf.root",

@@ -106,6 +106,8 @@ pub struct Config {
     pub etcd_endpoints: Vec<String>,
     /// The kvstore, when `etcd.endpoints` or `etcd.config` is set.
     pub etcd: Option<crate::kvstore::EtcdConfig>,
+    /// The remote clusters this one is meshed with.
+    pub clustermesh: crate::clustermesh::MeshConfig,
     /// Lease TTL of this node's kvstore entry.
     pub etcd_lease_ttl: Duration,
     /// bpffs mount point.
@@ -370,7 +372,7 @@ fn build(
         );
     }
     let cluster_name = string("cluster.name").unwrap_or_else(|| "default".into());
-    if !valid_cluster_name(&cluster_name) {
+    if !crate::clustermesh::config::valid_name(&cluster_name) {
         fail(
             "cluster.name",
             format!(
@@ -489,9 +491,36 @@ fn build(
     if values.contains_key("consul.address") {
         warnings.push("consul.address is accepted but Consul discovery is not supported; use nodes: or etcd.endpoints".into());
     }
-    if values.contains_key("clustermesh.config") {
-        warnings.push("clustermesh.config is accepted but ClusterMesh with Kubernetes clusters is not supported; ignored".into());
-    }
+    let clustermesh = {
+        let raw = match get("clustermesh.config") {
+            Some(Typed::Opaque(v)) => Some(v.clone()),
+            _ => None,
+        };
+        let dir = string("clustermesh.configDir").map(PathBuf::from);
+        match crate::clustermesh::config::parse(raw.as_ref(), dir.as_deref(), &cluster_name) {
+            Ok((mut mesh, w)) => {
+                warnings.extend(w);
+                mesh.policy_default_local_cluster = !matches!(
+                    get("clustermesh.policyDefaultLocalCluster"),
+                    Some(Typed::Bool(false))
+                );
+                if !mesh.clusters.is_empty() && uint("cluster.id").unwrap_or(0) == 0 {
+                    fail(
+                        "cluster.id",
+                        "a cluster meshed with others needs its own cluster ID (1-255): identities are numbered by it".into(),
+                    );
+                }
+                mesh
+            }
+            Err(es) => {
+                let k = if raw.is_some() { "clustermesh.config" } else { "clustermesh.configDir" };
+                for e in es {
+                    fail(k, e);
+                }
+                crate::clustermesh::MeshConfig::default()
+            }
+        }
+    };
     if values.contains_key("resources") {
         warnings.push(
             "resources is informational here; set CPU and memory limits in the systemd unit".into(),
@@ -647,6 +676,7 @@ fn build(
         log_format,
         etcd_endpoints,
         etcd,
+        clustermesh,
         etcd_lease_ttl: duration("etcd.leaseTTL")
             .unwrap_or(crate::nodes::kvstore::DEFAULT_LEASE_TTL),
         bpf_root: path("bpf.root", "/sys/fs/bpf"),
@@ -663,15 +693,6 @@ fn build(
         run_dir: path("runDir", "/var/run/cilium"),
         state_dir: path("stateDir", "/var/lib/cilium"),
     }
-}
-
-fn valid_cluster_name(name: &str) -> bool {
-    let b = name.as_bytes();
-    !b.is_empty()
-        && b.len() <= 32
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-        && b[0] != b'-'
-        && b[b.len() - 1] != b'-'
 }
 
 fn parse_port_spec(spec: &str) -> Option<(Protocol, u16)> {

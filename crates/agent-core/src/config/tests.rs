@@ -111,7 +111,9 @@ fn seed_discovery_audit_and_sampling_keys() {
     assert!(c.policy_audit_mode);
     assert_eq!(c.monitor_sampling, 100);
     assert!(loaded.warnings.iter().any(|w| w.contains("consul")));
-    assert!(loaded.warnings.iter().any(|w| w.contains("clustermesh")));
+    assert_eq!(c.clustermesh.clusters.len(), 1);
+    assert_eq!(c.clustermesh.clusters[0].name, "k8s-cluster");
+    assert!(c.clustermesh.policy_default_local_cluster);
 }
 
 #[test]
@@ -309,10 +311,13 @@ fn every_key_round_trips_through_the_file() {
     // Each registry key written with its default (or a sample) must load from a file.
     let etcd = tempfile::NamedTempFile::new().expect("temp file");
     std::fs::write(etcd.path(), "endpoints: [http://127.0.0.1:2379]\n").expect("write");
+    let etcd_dir = tempfile::tempdir().expect("temp dir");
     for def in keys::KEYS {
         let sample = match (def.kind, def.default) {
             _ if def.path == "etcd.config" => etcd.path().display().to_string(),
             _ if def.path == "encryption.endpoint" => "203.0.113.10".into(),
+            _ if def.path == "clustermesh.config" => "{}".into(),
+            _ if def.path == "clustermesh.configDir" => etcd_dir.path().display().to_string(),
             (_, keys::Default::Scalar(s)) => format!("\"{s}\""),
             (keys::Kind::Map, _) => "{}".into(),
             (keys::Kind::Duration { .. }, _) => "1h".into(),

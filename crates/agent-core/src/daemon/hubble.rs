@@ -114,6 +114,16 @@ impl Agent {
             .map(|_| self.host_endpoint().status.identity.labels)
             .unwrap_or_default();
         let mut names = std::collections::HashMap::new();
+        let mut remote = std::collections::HashMap::new();
+        for p in self.mesh_peers() {
+            for ip in &p.node.ips {
+                names.insert(*ip, format!("{}/{}", p.node.cluster, p.node.name));
+                remote.insert(*ip, (p.node.cluster.clone(), None));
+            }
+            for (e, _) in &p.endpoints {
+                remote.insert(e.ip, (p.node.cluster.clone(), e.pod.clone()));
+            }
+        }
         for n in self.remote_nodes() {
             for ip in n.ips {
                 names.insert(ip, n.name.clone());
@@ -135,6 +145,7 @@ impl Agent {
             identity_labels: identities.into_iter().map(|i| (i.id, i.labels)).collect(),
             names,
             cluster: self.config().cluster_name.clone(),
+            remote,
             rules: self.rule_names(),
             interfaces,
             version: env!("CARGO_PKG_VERSION").to_string(),

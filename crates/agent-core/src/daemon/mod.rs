@@ -10,6 +10,7 @@
 //!
 //! Shutdown (SIGTERM/SIGINT) drains the API server, removes the socket and releases the lock.
 
+mod clustermesh;
 mod hubble;
 mod metrics;
 mod policy;
@@ -27,7 +28,7 @@ use std::time::Duration;
 
 use tokio::net::UnixListener;
 
-pub use policy::{HOST_ENDPOINT_ID, PolicyState, RemoteNode};
+pub use policy::{HOST_ENDPOINT_ID, PolicyState, RemoteEndpoint, RemoteNode};
 pub use state::{Agent, ApiError, DatapathState, version_string};
 
 use crate::config::Loaded;
@@ -152,8 +153,9 @@ pub async fn run(
         .map(|n| RemoteNode {
             name: n.name.clone().unwrap_or_else(|| n.ip.to_string()),
             ips: vec![n.ip],
-            labels: [("cluster".to_string(), config.cluster_name.clone())].into(),
+            labels: crate::labels::with_cluster(Default::default(), &config.cluster_name),
             endpoint: n.endpoint,
+            identity: None,
         })
         .collect();
     let policy = PolicyState::restore(&config.state_dir, config.cluster_id, nodes)
@@ -534,46 +536,31 @@ async fn start_membership(
         }
     }
     agent.set_membership(m.clone());
+    let mesh = clustermesh::start(agent)?;
     let mut changes = m.subscribe();
+    let mut mesh_changes = mesh.as_ref().map(|m| m.subscribe());
     // Restored nodes: tunnels and policy before the first announcement arrives.
     changes.mark_changed();
     let a = agent.clone();
     let sync = tokio::spawn(async move {
-        while changes.changed().await.is_ok() {
-            if let (Some(wg), Some(m)) = (a.wireguard(), a.membership()) {
-                let records = m.nodes();
-                let local = a.local_ips();
-                let blocked: Vec<IpAddr> = a
-                    .config()
-                    .nodes
-                    .iter()
-                    .map(|n| n.ip)
-                    .filter(|ip| !local.contains(ip))
-                    .chain(records.iter().flat_map(|r| r.announcement.ips.iter().copied()))
-                    .collect();
-                let peers = records
-                    .into_iter()
-                    .map(|r| crate::wireguard::PeerSpec {
-                        endpoint: m.endpoint_of(&r.announcement),
-                        name: r.announcement.name,
-                        ips: r.announcement.ips,
-                        public_key: r.announcement.wg_public_key,
-                        port: r.announcement.wg_port,
-                    })
-                    .collect();
-                if let Err(e) = wg.sync_peers(peers, blocked).await {
-                    tracing::error!(error = %e, "updating WireGuard peers");
+        loop {
+            let mesh_changed = async {
+                match mesh_changes.as_mut() {
+                    Some(w) => w.changed().await,
+                    None => std::future::pending().await,
                 }
+            };
+            tokio::select! {
+                r = changes.changed() => if r.is_err() { return },
+                r = mesh_changed => if r.is_err() { return },
             }
-            let nodes = a.remote_nodes();
-            let a2 = a.clone();
-            let r = tokio::task::spawn_blocking(move || a2.set_remote_nodes(nodes)).await;
-            if let Ok(Err(e)) = r {
-                tracing::error!(error = %e, "updating policy for a membership change");
-            }
+            sync_remote(&a).await;
         }
     });
     let mut tasks = vec![sync];
+    if let Some(mesh) = mesh {
+        tasks.push(tokio::spawn(mesh.run()));
+    }
     if let Some(etcd) = &c.etcd {
         let store: Arc<dyn crate::kvstore::KvStore> =
             Arc::new(crate::kvstore::etcd::Etcd::new(etcd)?);
@@ -624,6 +611,52 @@ async fn start_membership(
         tasks.push(tokio::spawn(m.serve(l, false)));
     }
     Ok(tasks)
+}
+
+/// Makes WireGuard's peers and the policy's nodes what the membership and the mesh hold now.
+async fn sync_remote(a: &Arc<Agent>) {
+    let mesh = a.mesh_peers();
+    if let (Some(wg), Some(m)) = (a.wireguard(), a.membership()) {
+        let records = m.nodes();
+        let local = a.local_ips();
+        let blocked: Vec<IpAddr> = a
+            .config()
+            .nodes
+            .iter()
+            .map(|n| n.ip)
+            .filter(|ip| !local.contains(ip))
+            .chain(records.iter().flat_map(|r| r.announcement.ips.iter().copied()))
+            .chain(mesh.iter().flat_map(crate::clustermesh::tunnelled))
+            .collect();
+        let peers = records
+            .into_iter()
+            .map(|r| crate::wireguard::PeerSpec {
+                endpoint: m.endpoint_of(&r.announcement),
+                name: r.announcement.name,
+                ips: r.announcement.ips,
+                public_key: r.announcement.wg_public_key,
+                port: r.announcement.wg_port,
+            })
+            .chain(mesh.iter().map(|p| crate::wireguard::PeerSpec {
+                endpoint: p.node.endpoint,
+                name: format!("{}/{}", p.node.cluster, p.node.name),
+                ips: crate::clustermesh::tunnelled(p),
+                public_key: p.node.wg_public_key.clone(),
+                port: p.node.wg_port,
+            }))
+            .collect();
+        if let Err(e) = wg.sync_peers(peers, blocked).await {
+            tracing::error!(error = %e, "updating WireGuard peers");
+        }
+    }
+    let mut nodes = a.remote_nodes();
+    let (mesh_nodes, endpoints) = a.mesh_remote();
+    nodes.extend(mesh_nodes);
+    let a2 = a.clone();
+    let r = tokio::task::spawn_blocking(move || a2.set_remote(nodes, endpoints)).await;
+    if let Ok(Err(e)) = r {
+        tracing::error!(error = %e, "updating policy for a membership change");
+    }
 }
 
 /// `cilium-agent --cleanup` in kvstore mode: deletes this node's entry and ends its lease, so

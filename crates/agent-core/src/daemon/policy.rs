@@ -34,6 +34,22 @@ pub struct RemoteNode {
     pub labels: Labels,
     /// The public address in front of it (1:1 NAT), where its WireGuard packets come from.
     pub endpoint: Option<IpAddr>,
+    /// Its identity when its own cluster numbers it (a node of a remote cluster); else the
+    /// allocator numbers its labels.
+    pub identity: Option<u32>,
+}
+
+/// An address behind a remote cluster's node with an identity of that cluster (a pod).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteEndpoint {
+    /// The address.
+    pub ip: IpAddr,
+    /// Its cluster's identity.
+    pub identity: u32,
+    /// The identity's labels.
+    pub labels: Labels,
+    /// As Hubble names it: `<namespace>/<pod>`, else `<cluster>/<ip>`.
+    pub name: String,
 }
 
 /// The ipcache entry of a node's endpoint (the public address in front of a node behind NAT).
@@ -55,6 +71,7 @@ pub struct PolicyState {
     labels_path: PathBuf,
     identities: Allocator,
     nodes: Vec<RemoteNode>,
+    endpoints: Vec<RemoteEndpoint>,
     /// The ipcache as last written: derived from this host's addresses, the nodes and the
     /// CIDR identities of the policy, never patched.
     ipcache: BTreeMap<(IpAddr, u8), IpcacheValue>,
@@ -109,22 +126,38 @@ impl PolicyState {
             labels_path,
             identities: Allocator::new(cluster_id),
             nodes,
+            endpoints: Vec::new(),
             ipcache: BTreeMap::new(),
         })
+    }
+
+    /// The identity of `n`: its cluster's number, or the one its labels are allocated.
+    fn node_identity(&mut self, n: &RemoteNode) -> u32 {
+        n.identity.unwrap_or_else(|| self.identities.allocate(&n.labels))
     }
 }
 
 fn label_strings(labels: &Labels) -> Vec<String> {
     let mut v: Vec<String> = labels
         .iter()
-        .map(
-            |(k, val)| {
-                if k.starts_with("reserved:") { k.clone() } else { format!("node:{k}={val}") }
-            },
-        )
+        .map(|(k, val)| {
+            if k.starts_with("reserved:") {
+                k.clone()
+            } else if k == crate::labels::CLUSTER_LABEL {
+                format!("k8s:{k}={val}")
+            } else {
+                format!("node:{k}={val}")
+            }
+        })
         .collect();
     v.sort();
     v
+}
+
+/// A remote cluster's identity labels as Cilium lists them: `k8s:` for what came from
+/// Kubernetes (every label of a pod's identity).
+fn k8s_label_strings(labels: &Labels) -> Vec<String> {
+    labels.iter().map(|(k, v)| format!("k8s:{k}={v}")).collect()
 }
 
 fn policy_enabled(s: &MapState) -> String {
@@ -151,19 +184,17 @@ impl Agent {
     pub(super) fn local_labels(&self, st: &PolicyState) -> Labels {
         let mut l = self.config().labels.clone();
         l.extend(st.runtime_labels.clone());
-        l.insert("cluster".into(), self.config().cluster_name.clone());
+        let mut l = crate::labels::with_cluster(l, &self.config().cluster_name);
         l.insert("reserved:host".into(), String::new());
         l
     }
 
     fn inputs(&self, st: &mut PolicyState) -> Inputs {
         let local_labels = self.local_labels(st);
-        let nodes = st
-            .nodes
-            .clone()
-            .into_iter()
-            .map(|n| (st.identities.allocate(&n.labels), n.labels, n.ips))
-            .collect();
+        let nodes =
+            st.nodes.clone().into_iter().map(|n| (st.node_identity(&n), n.labels, n.ips)).collect();
+        let endpoints =
+            st.endpoints.iter().map(|e| (e.identity, e.labels.clone(), vec![e.ip])).collect();
         let failsafe = self
             .config()
             .failsafe_ports
@@ -181,6 +212,8 @@ impl Agent {
                 (Protocol::Tcp, self.config().cluster_port.wrapping_add(1)),
             ],
             failsafe,
+            endpoints,
+            default_local_cluster: self.config().clustermesh.policy_default_local_cluster,
         }
     }
 
@@ -224,10 +257,17 @@ impl Agent {
             }
         }
         for n in st.nodes.clone() {
-            let id = st.identities.allocate(&n.labels);
+            let id = st.node_identity(&n);
             for ip in &n.ips {
                 want.insert((*ip, host_len(ip)), IpcacheValue { identity: id, flags: node_flags });
             }
+        }
+        // Behind a remote node: its tunnel, as its node's address (strict mode drops what
+        // comes in plaintext), but none of the node's failsafe ports.
+        let endpoint_flags = node_flags & !bpf_progs::IPC_F_NODE;
+        for e in &st.endpoints {
+            want.entry((e.ip, host_len(&e.ip)))
+                .or_insert(IpcacheValue { identity: e.identity, flags: endpoint_flags });
         }
         for ip in self.local_ips() {
             want.insert(
@@ -307,8 +347,7 @@ impl Agent {
             tracing::warn!(error = %e, "removing stale datapath entries");
         }
         let nodes = st.nodes.clone();
-        let in_use: BTreeSet<u32> =
-            nodes.iter().map(|n| st.identities.allocate(&n.labels)).collect();
+        let in_use: BTreeSet<u32> = nodes.iter().map(|n| st.node_identity(n)).collect();
         st.ipcache = want;
         st.identities.retain(&in_use);
         Ok(())
@@ -585,9 +624,14 @@ impl Agent {
             .collect();
         let nodes = st.nodes.clone();
         for n in &nodes {
-            let id = st.identities.allocate(&n.labels);
+            let id = st.node_identity(n);
             if !out.iter().any(|i| i.id == id) {
                 out.push(Identity { id, labels: label_strings(&n.labels) });
+            }
+        }
+        for e in &st.endpoints {
+            if !out.iter().any(|i| i.id == e.identity) {
+                out.push(Identity { id: e.identity, labels: k8s_label_strings(&e.labels) });
             }
         }
         for (cidr, id) in &st.realized.cidr_identities {
@@ -608,26 +652,36 @@ impl Agent {
 
     /// Replaces the set of remote VMs (from discovery) and re-resolves when it changed.
     pub fn set_remote_nodes(&self, nodes: Vec<RemoteNode>) -> Result<(), ApiError> {
+        let endpoints = self.policy_state().endpoints.clone();
+        self.set_remote(nodes, endpoints)
+    }
+
+    /// Replaces the remote nodes and the addresses behind them with identities of their
+    /// clusters; re-resolves when anything changed.
+    pub fn set_remote(
+        &self,
+        nodes: Vec<RemoteNode>,
+        endpoints: Vec<RemoteEndpoint>,
+    ) -> Result<(), ApiError> {
         let mut events = Vec::new();
         {
             let mut st = self.policy_state();
-            if st.nodes == nodes {
+            if st.nodes == nodes && st.endpoints == endpoints {
                 return Ok(());
             }
-            let addrs = |list: &[RemoteNode]| -> BTreeMap<IpAddr, (String, Labels)> {
-                list.iter()
-                    .flat_map(|n| n.ips.iter().map(|ip| (*ip, (n.name.clone(), n.labels.clone()))))
-                    .collect()
+            st.endpoints = endpoints;
+            let addrs = |list: &[RemoteNode]| -> BTreeMap<IpAddr, RemoteNode> {
+                list.iter().flat_map(|n| n.ips.iter().map(|ip| (*ip, n.clone()))).collect()
             };
             let (old, new) = (addrs(&st.nodes), addrs(&nodes));
-            for (ip, (name, labels)) in &new {
-                if old.get(ip).is_none_or(|(_, l)| l != labels) {
-                    events.push((*ip, st.identities.allocate(labels), true, name.clone()));
+            for (ip, n) in &new {
+                if old.get(ip).is_none_or(|o| o.labels != n.labels || o.identity != n.identity) {
+                    events.push((*ip, st.node_identity(n), true, n.name.clone()));
                 }
             }
-            for (ip, (name, labels)) in &old {
+            for (ip, n) in &old {
                 if !new.contains_key(ip) {
-                    events.push((*ip, st.identities.allocate(labels), false, name.clone()));
+                    events.push((*ip, st.node_identity(n), false, n.name.clone()));
                 }
             }
             st.nodes = nodes;

@@ -56,6 +56,7 @@ pub struct Agent {
     enforcement: std::sync::atomic::AtomicU32,
     membership: std::sync::OnceLock<Arc<Membership>>,
     kvstore: std::sync::OnceLock<Arc<crate::kvstore::KvStatus>>,
+    pub(super) mesh: std::sync::OnceLock<Arc<crate::clustermesh::ClusterMesh>>,
     health: std::sync::OnceLock<Arc<crate::health::Health>>,
     wireguard: std::sync::OnceLock<Arc<WireGuard>>,
     wireguard_error: std::sync::OnceLock<String>,
@@ -139,6 +140,7 @@ impl Agent {
             enforcement: std::sync::atomic::AtomicU32::new(inherited),
             membership: std::sync::OnceLock::new(),
             kvstore: std::sync::OnceLock::new(),
+            mesh: std::sync::OnceLock::new(),
             health: std::sync::OnceLock::new(),
             wireguard: std::sync::OnceLock::new(),
             wireguard_error: std::sync::OnceLock::new(),
@@ -333,13 +335,16 @@ impl Agent {
         let mut out: Vec<RemoteNode> = records
             .iter()
             .map(|r| {
-                let mut labels = r.announcement.labels.clone();
-                labels.insert("cluster".into(), r.announcement.cluster.clone());
+                let labels = crate::labels::with_cluster(
+                    r.announcement.labels.clone(),
+                    &r.announcement.cluster,
+                );
                 RemoteNode {
                     name: r.announcement.name.clone(),
                     ips: r.announcement.ips.clone(),
                     labels,
                     endpoint: self.membership().and_then(|m| m.endpoint_of(&r.announcement)),
+                    identity: None,
                 }
             })
             .collect();
@@ -350,8 +355,9 @@ impl Agent {
             out.push(RemoteNode {
                 name: n.name.clone().unwrap_or_else(|| n.ip.to_string()),
                 ips: vec![n.ip],
-                labels: [("cluster".to_string(), self.config.cluster_name.clone())].into(),
+                labels: crate::labels::with_cluster(Default::default(), &self.config.cluster_name),
                 endpoint: n.endpoint,
+                identity: None,
             });
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -538,7 +544,7 @@ impl Agent {
             host_firewall: Some(self.host_firewall_status()),
             hubble: Some(hubble),
             hubble_metrics: None,
-            cluster_mesh: None,
+            cluster_mesh: self.cluster_mesh_status(),
             identity_range: Some(IdentityRange {
                 min_identity: id + 256,
                 max_identity: id + 65535,
@@ -644,6 +650,25 @@ impl Agent {
                     self.membership().and_then(|m| m.endpoint_of(&r.announcement)),
                 ),
                 health: Some(health),
+            });
+        }
+        // Nodes of remote clusters: not probed (health probes are this cluster's), their
+        // tunnels show in `cilium encryption status`.
+        for p in self.mesh_peers() {
+            let Some(ip) = p.node.ips.first().copied() else { continue };
+            let mut primary = addressing(ip);
+            for (net, len) in &p.node.pod_cidrs {
+                let el = if net.is_ipv4() { primary.ipv4.as_mut() } else { primary.ipv6.as_mut() };
+                if let Some(el) = el {
+                    el.alloc_range = format!("{net}/{len}");
+                }
+            }
+            nodes.push(NodeElement {
+                name: format!("{}/{}", p.node.cluster, p.node.name),
+                source: "clustermesh".into(),
+                primary_address: Some(primary),
+                secondary_addresses: external(p.node.endpoint),
+                health: None,
             });
         }
         if !self_listed {
@@ -788,14 +813,14 @@ fn external(endpoint: Option<IpAddr>) -> Vec<NodeAddressingElement> {
             enabled: true,
             ip: e.to_string(),
             address_type: "ExternalIP".into(),
+            ..Default::default()
         })
         .into_iter()
         .collect()
 }
 
 fn addressing(ip: IpAddr) -> NodeAddressing {
-    let el =
-        NodeAddressingElement { enabled: true, ip: ip.to_string(), address_type: String::new() };
+    let el = NodeAddressingElement { enabled: true, ip: ip.to_string(), ..Default::default() };
     match ip {
         IpAddr::V4(_) => NodeAddressing { ipv4: Some(el), ipv6: None },
         IpAddr::V6(_) => NodeAddressing { ipv4: None, ipv6: Some(el) },
@@ -871,6 +896,7 @@ mod tests {
             ips: vec![vm2],
             labels: [("cluster".to_string(), "default".to_string())].into(),
             endpoint: None,
+            identity: None,
         };
         a.set_remote_nodes(vec![node]).expect("nodes");
         let entry = || a.ipcache_view().get(&(vm2, 32)).copied().expect("vm2 in the ipcache");
@@ -899,6 +925,7 @@ mod tests {
             ips: vec![ali],
             labels: [("cluster".to_string(), "default".to_string())].into(),
             endpoint: Some(public),
+            identity: None,
         };
         a.set_remote_nodes(vec![node]).expect("nodes");
         let view = a.ipcache_view();

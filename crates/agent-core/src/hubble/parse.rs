@@ -59,6 +59,9 @@ pub struct Enrichment {
     pub names: HashMap<IpAddr, String>,
     /// Cluster name, for endpoints of cluster VMs.
     pub cluster: String,
+    /// Addresses of remote clusters (their nodes and pods): cluster, and namespace and pod
+    /// name when it is a pod.
+    pub remote: HashMap<IpAddr, (String, Option<(String, String)>)>,
     /// Policy names by rule id (id 1 is index 0).
     pub rules: Vec<String>,
     /// Interface names by index.
@@ -92,6 +95,17 @@ impl Enrichment {
                 .map(|n| vec![format!("reserved:{n}")])
                 .unwrap_or_default()
         });
+        if let Some((cluster, pod)) = self.remote.get(&ip) {
+            let (namespace, pod_name) = pod.clone().unwrap_or_default();
+            return Endpoint {
+                identity,
+                cluster_name: cluster.clone(),
+                namespace,
+                pod_name,
+                labels,
+                ..Default::default()
+            };
+        }
         let in_cluster = self.names.contains_key(&ip);
         Endpoint {
             identity,
@@ -349,6 +363,7 @@ mod tests {
             host_labels: vec!["reserved:host".into()],
             names: [("192.168.1.10".parse().expect("ip"), "vm1".to_string())].into(),
             cluster: "vm-cluster".into(),
+            remote: HashMap::new(),
             rules: vec!["allow-web".into()],
             interfaces: [(2, "eth0".to_string())].into(),
             ..Default::default()

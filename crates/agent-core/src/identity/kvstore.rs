@@ -19,6 +19,7 @@ use tokio::sync::watch;
 use super::{Labels, MAX_ALLOCATED, MIN_ALLOCATED};
 use crate::kvstore::mirror::{MAX_BACKOFF, Mirror};
 use crate::kvstore::{Change, Entry, Error, KvStore, LeaseId};
+use crate::labels::CLUSTER_LABEL;
 use crate::nodes::Membership;
 
 /// Where identities live.
@@ -29,16 +30,29 @@ const MAX_TRIES: usize = 1024;
 const MAX_LABELS: usize = 80;
 
 /// The label set as the keys spell it: `node:<key>=<value>;` in key order (Cilium's
-/// `source:key=value;`, with our nodes' label source).
+/// `source:key=value;`, with our nodes' label source), except the cluster label, which is
+/// `k8s:` as Cilium spells it: a Cilium cluster meshed with ours accepts our identities only
+/// with `k8s:io.cilium.k8s.policy.cluster=<our name>`.
 pub fn label_string(labels: &Labels) -> String {
-    labels.iter().map(|(k, v)| format!("node:{k}={v};")).collect()
+    labels
+        .iter()
+        .map(|(k, v)| {
+            let source = if k == CLUSTER_LABEL { "k8s" } else { "node" };
+            format!("{source}:{k}={v};")
+        })
+        .collect()
 }
 
 /// The label set a key or master value spells; `None` for anything else.
 pub fn parse_label_string(s: &str) -> Option<Labels> {
     let mut out = Labels::new();
     for part in s.strip_suffix(';')?.split(';') {
-        let (k, v) = part.strip_prefix("node:")?.split_once('=')?;
+        let (k, v) = match part.strip_prefix("node:") {
+            Some(kv) => kv.split_once('=')?,
+            None => {
+                part.strip_prefix("k8s:")?.split_once('=').filter(|(k, _)| *k == CLUSTER_LABEL)?
+            }
+        };
         if k.is_empty() || out.insert(k.to_string(), v.to_string()).is_some() {
             return None;
         }
@@ -149,10 +163,13 @@ impl IdentityStore {
             labels_changed.mark_unchanged();
             if let Some(lease) = lease {
                 let local = membership.local();
-                let mut labels = local.labels.clone();
-                labels.insert("cluster".into(), local.cluster.clone());
+                let labels = crate::labels::with_cluster(local.labels.clone(), &local.cluster);
                 let Some(suffix) = local.ips.first().map(ToString::to_string) else { return };
-                match self.allocate(&labels, &suffix, lease).await {
+                let allocated = match self.allocate(&labels, &suffix, lease).await {
+                    Ok(id) => self.put_ipcache(&local, id, lease).await.map(|()| id),
+                    Err(e) => Err(e),
+                };
+                match allocated {
                     Ok(id) => {
                         if last != Some(id) {
                             tracing::info!(identity = id, "kvstore: this node's identity");
@@ -173,6 +190,29 @@ impl IdentityStore {
                 r = labels_changed.changed() => if r.is_err() { return },
             }
         }
+    }
+
+    /// This node's addresses in Cilium's ipcache (`cilium/state/ip/v1/default/<ip>`), under
+    /// its lease: a meshed Cilium cluster maps them to this node's identity.
+    async fn put_ipcache(
+        &self,
+        local: &crate::nodes::Announcement,
+        id: u32,
+        lease: LeaseId,
+    ) -> Result<(), Error> {
+        for ip in &local.ips {
+            let pair = serde_json::json!({
+                "IP": ip.to_string(),
+                "Mask": null,
+                "HostIP": ip.to_string(),
+                "ID": id,
+                "Key": 0,
+                "Metadata": format!("cilium-global:default:{}:1", local.name),
+            });
+            let key = format!("{}{ip}", crate::clustermesh::remote::IPCACHE_PREFIX);
+            self.store.put(&key, pair.to_string().into_bytes(), Some(lease)).await?;
+        }
+        Ok(())
     }
 
     fn master(&self, key: &str, value: &[u8]) -> Option<(u32, Labels)> {
@@ -247,6 +287,13 @@ mod tests {
         let l = labels("vm1");
         assert_eq!(label_string(&l), "node:cluster=c;node:node=vm1;");
         assert_eq!(parse_label_string(&label_string(&l)), Some(l));
+        let l = crate::labels::with_cluster(labels("vm1"), "c");
+        assert_eq!(
+            label_string(&l),
+            "node:cluster=c;k8s:io.cilium.k8s.policy.cluster=c;node:node=vm1;"
+        );
+        assert_eq!(parse_label_string(&label_string(&l)), Some(l));
+        assert_eq!(parse_label_string("k8s:app=web;"), None, "only the cluster label is k8s:");
         for bad in ["", "node:a=b", "k8s:a=b;", "node:=b;", "node:a=b;node:a=c;", "node:ab;"] {
             assert_eq!(parse_label_string(bad), None, "{bad:?}");
         }

@@ -79,6 +79,24 @@ impl EtcdConfig {
     /// The configuration of `etcd.config` (`file`), merged over `endpoints` from
     /// `etcd.endpoints` (the file's own endpoints win, as in Cilium).
     pub fn load(file: Option<&Path>, endpoints: &[String]) -> Result<EtcdConfig, ConfigError> {
+        Self::load_with(file, endpoints, None)
+    }
+
+    /// A remote cluster's etcd: its `address` (`host:port` or a URL), with the settings of a
+    /// Cilium etcd config `file` (whose own endpoints win). A bare `host:port` is `https://`
+    /// when the file gives TLS files, else `http://`.
+    pub fn load_remote(
+        file: Option<&Path>,
+        address: Option<&str>,
+    ) -> Result<EtcdConfig, ConfigError> {
+        Self::load_with(file, &[], address)
+    }
+
+    fn load_with(
+        file: Option<&Path>,
+        endpoints: &[String],
+        address: Option<&str>,
+    ) -> Result<EtcdConfig, ConfigError> {
         let mut c = EtcdConfig { endpoints: endpoints.to_vec(), ..EtcdConfig::default() };
         if let Some(path) = file {
             let shown = path.display().to_string();
@@ -91,8 +109,21 @@ impl EtcdConfig {
             c.merge_file(&text, path)
                 .map_err(|reason| ConfigError::Invalid { path: shown.clone(), reason })?;
         }
+        if let Some(a) = address.filter(|_| c.endpoints.is_empty()) {
+            let tls = c.tls.ca.is_some() || c.tls.cert.is_some();
+            c.endpoints = vec![if a.contains("://") {
+                a.to_string()
+            } else if tls {
+                format!("https://{a}")
+            } else {
+                format!("http://{a}")
+            }];
+        }
         c.validate().map_err(|reason| ConfigError::Invalid {
-            path: file.map_or_else(|| "etcd.endpoints".into(), |p| p.display().to_string()),
+            path: file.map_or_else(
+                || if address.is_some() { "address".into() } else { "etcd.endpoints".into() },
+                |p| p.display().to_string(),
+            ),
             reason,
         })?;
         Ok(c)

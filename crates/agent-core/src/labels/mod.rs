@@ -9,6 +9,21 @@ use std::collections::BTreeMap;
 /// together), so a node never labels itself out of its cluster.
 pub const MAX_LABELS: usize = 64;
 
+/// The label Cilium gives every identity with its cluster's name; cluster-mesh policies
+/// select by it.
+pub const CLUSTER_LABEL: &str = "io.cilium.k8s.policy.cluster";
+
+/// `labels` with the cluster's own: `cluster` (this agent's, since the first release) and
+/// Cilium's [`CLUSTER_LABEL`].
+pub fn with_cluster(
+    mut labels: BTreeMap<String, String>,
+    cluster: &str,
+) -> BTreeMap<String, String> {
+    labels.insert("cluster".into(), cluster.into());
+    labels.insert(CLUSTER_LABEL.into(), cluster.into());
+    labels
+}
+
 /// Runtime labels as `cilium labels` sends them (`key=value`, `key`, or `node:key=value`),
 /// checked as local labels: valid syntax, never `cluster` or `reserved:`, at most
 /// [`MAX_LABELS`].
@@ -20,7 +35,7 @@ pub fn user_labels(user: &[String]) -> Result<BTreeMap<String, String>, String> 
     for l in user {
         let (k, v) = l.split_once('=').unwrap_or((l.as_str(), ""));
         let k = k.strip_prefix("node:").unwrap_or(k);
-        if k == "cluster" || k.starts_with("reserved:") {
+        if k == "cluster" || k == CLUSTER_LABEL || k.starts_with("reserved:") {
             return Err(format!("label `{k}` is set by the agent and cannot be changed"));
         }
         check_label(k, v)?;

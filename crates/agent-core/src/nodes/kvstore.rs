@@ -305,6 +305,14 @@ impl NodeStore {
     ) -> Result<std::convert::Infallible, Error> {
         let lease = self.lease().await?;
         self.status.set_leases(1);
+        // The cluster's ID where meshed clusters look for it (Cilium's `CiliumClusterConfig`);
+        // every node writes the same, without a lease: it is the cluster's, not a node's.
+        let config = serde_json::json!({
+            "id": self.cluster_id,
+            "capabilities": {"maxConnectedClusters": 255},
+        });
+        let key = format!("{}{}", crate::clustermesh::remote::CLUSTER_CONFIG_PREFIX, self.cluster);
+        self.store.put(&key, config.to_string().into_bytes(), None).await?;
         loop {
             changes.mark_unchanged();
             self.put_local(lease).await?;

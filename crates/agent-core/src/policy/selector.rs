@@ -32,6 +32,12 @@ impl Selector {
             })
     }
 
+    /// True when a label or expression is about `key` (with any source prefix).
+    pub fn names_key(&self, key: &str) -> bool {
+        self.match_labels.keys().any(|k| normalize(k) == key)
+            || self.match_expressions.iter().any(|e| normalize(&e.key) == key)
+    }
+
     /// True for `{}`.
     pub fn is_empty(&self) -> bool {
         self.match_labels.is_empty() && self.match_expressions.is_empty()

@@ -1,6 +1,7 @@
 //! One module per command group.
 
 mod bpf;
+mod clustermesh;
 mod completion;
 mod config;
 mod encryption;
@@ -32,5 +33,6 @@ pub async fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Endpoint(c) => endpoint::run_endpoint(cli, c).await,
         Command::Encryption(c) => encryption::run(cli, c).await,
         Command::Node(c) => node::run(cli, c).await,
+        Command::Clustermesh(c) => clustermesh::run(cli, c).await,
     }
 }

@@ -53,6 +53,53 @@ fn brief(s: &StatusResponse) -> String {
     if healthy(s) { "OK\n".into() } else { "error in cilium: not OK\n".into() }
 }
 
+/// `ClusterMesh:` and, for each remote cluster not ready (all with `--all-clusters`), its
+/// line and `└` details, in cilium-dbg's layout.
+fn mesh_lines(out: &mut String, m: &agent_core::api::models::ClusterMeshStatus, all: bool) {
+    let ready = m.clusters.iter().filter(|c| c.ready).count();
+    let _ =
+        writeln!(out, "{:<24} {ready}/{} remote clusters ready", "ClusterMesh:", m.clusters.len());
+    for c in m.clusters.iter().filter(|c| all || !c.ready) {
+        let last = match c.last_failure.as_deref().and_then(agent_core::api::time::parse) {
+            Some(t) => {
+                let secs = t.elapsed().map(|d| d.as_secs()).unwrap_or(0);
+                format!("{} ago", crate::output::go_duration(std::time::Duration::from_secs(secs)))
+            }
+            None => "never".into(),
+        };
+        let _ = writeln!(
+            out,
+            "   {}: {}, {} nodes, {} endpoints, {} identities, {} services, {} MCS-API service exports, {} reconnections (last: {last})",
+            c.name,
+            if c.ready { "ready" } else { "not-ready" },
+            c.num_nodes,
+            c.num_endpoints,
+            c.num_identities,
+            c.num_shared_services,
+            c.num_service_exports,
+            c.num_failures,
+        );
+        let _ = writeln!(out, "   └  {}", c.status);
+        if let Some(cfg) = &c.config {
+            let mut v = format!("expected={}, retrieved={}", cfg.required, cfg.retrieved);
+            if cfg.retrieved {
+                v = format!(
+                    "{v}, cluster-id={}, kvstoremesh={}, sync-canaries={}, service-exports=disabled",
+                    cfg.cluster_id, cfg.kvstoremesh, cfg.sync_canaries
+                );
+            }
+            let _ = writeln!(out, "   └  remote configuration: {v}");
+        }
+        if let Some(s) = &c.synced {
+            let _ = writeln!(
+                out,
+                "   └  synchronization status: nodes={}, endpoints={}, identities={}, services={}",
+                s.nodes, s.endpoints, s.identities, s.services
+            );
+        }
+    }
+}
+
 /// The upstream CLI's summary words: `OK`, `disabled`, `warning`, `error`.
 fn summary_word(st: Option<&str>) -> String {
     let word = match st {
@@ -68,7 +115,11 @@ fn full(s: &StatusResponse, args: &StatusArgs) -> String {
     let mut out = String::new();
     let cilium = summary_word(s.cilium.as_ref().map(|c| c.state.as_str()));
     let hubble = summary_word(s.hubble.as_ref().map(|h| h.state.as_str()));
-    let mesh = summary_word(None);
+    let mesh = summary_word(
+        s.cluster_mesh
+            .as_ref()
+            .map(|m| if m.clusters.iter().all(|c| c.ready) { state::OK } else { state::WARNING }),
+    );
     let operator = summary_word(None);
     let logo = [
         ("    /¯¯\\", None),
@@ -117,6 +168,9 @@ fn full(s: &StatusResponse, args: &StatusArgs) -> String {
     }
     if let Some(c) = &s.cilium {
         line(&mut out, "Cilium", status_text(c));
+    }
+    if let Some(m) = &s.cluster_mesh {
+        mesh_lines(&mut out, m, args.all_clusters || args.verbose);
     }
     if let Some(e) = &s.encryption {
         let detail = if !e.msg.is_empty() {
@@ -252,7 +306,7 @@ mod tests {
                 ipv4: Some(NodeAddressingElement {
                     enabled: true,
                     ip: "192.168.1.10".into(),
-                    address_type: String::new(),
+                    ..Default::default()
                 }),
                 ipv6: None,
             }),
@@ -271,6 +325,7 @@ mod tests {
                 enabled: true,
                 ip: "203.0.113.20".into(),
                 address_type: "ExternalIP".into(),
+                ..Default::default()
             }],
             ..n
         };

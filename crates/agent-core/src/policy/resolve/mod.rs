@@ -18,6 +18,7 @@ use std::net::IpAddr;
 
 use super::types::*;
 use crate::identity;
+use crate::labels::CLUSTER_LABEL;
 
 /// The first identity handed to CIDR prefixes.
 pub const CIDR_IDENTITY_BASE: u32 = 1 << 24;
@@ -91,12 +92,18 @@ pub struct MapState {
 pub struct Inputs {
     /// This VM's labels (config, runtime, `cluster`, `reserved:host`).
     pub local_labels: BTreeMap<String, String>,
-    /// Other VMs: identity, labels, addresses.
+    /// Other VMs (and the nodes of remote clusters): identity, labels, addresses.
     pub nodes: Vec<(u32, BTreeMap<String, String>, Vec<IpAddr>)>,
+    /// Addresses with identities of remote clusters behind their nodes (pods): identity,
+    /// labels, addresses. Selected by label like nodes, but no node entity covers them.
+    pub endpoints: Vec<(u32, BTreeMap<String, String>, Vec<IpAddr>)>,
     /// Failsafe ports open to cluster nodes in both directions (the agent's own).
     pub node_failsafe: Vec<(Protocol, u16)>,
     /// Failsafe ports open to everyone, ingress (the operator's `hostFirewall.failsafePorts`).
     pub failsafe: Vec<(Protocol, u16)>,
+    /// Endpoint selectors that do not name a cluster select this cluster's identities only
+    /// (Cilium 1.19's `policy-default-local-cluster`); off, they select across the mesh.
+    pub default_local_cluster: bool,
 }
 
 /// Keeps CIDR identities stable across resolutions.
@@ -275,13 +282,25 @@ impl Resolver {
             ids.insert(0);
             return ids;
         }
-        let node_ids = || inputs.nodes.iter().map(|(id, _, _)| *id);
+        let local_cluster = inputs.local_labels.get(CLUSTER_LABEL);
         for peer in &pr.peers {
             match peer {
                 Peer::Endpoints(sel) => {
+                    // Cilium adds the local cluster to a selector that names none.
+                    let local_only = inputs.default_local_cluster && !sel.names_key(CLUSTER_LABEL);
+                    let in_scope = |l: &BTreeMap<String, String>| {
+                        !local_only || l.get(CLUSTER_LABEL) == local_cluster
+                    };
                     if sel.is_empty() {
                         // `{}`: every VM of the cluster.
-                        ids.extend(node_ids());
+                        ids.extend(
+                            inputs
+                                .nodes
+                                .iter()
+                                .chain(&inputs.endpoints)
+                                .filter(|(_, l, _)| in_scope(l))
+                                .map(|(id, _, _)| *id),
+                        );
                         ids.insert(identity::REMOTE_NODE);
                         ids.insert(identity::HOST);
                         continue;
@@ -290,7 +309,8 @@ impl Resolver {
                         inputs
                             .nodes
                             .iter()
-                            .filter(|(_, l, _)| sel.matches(l))
+                            .chain(&inputs.endpoints)
+                            .filter(|(_, l, _)| in_scope(l) && sel.matches(l))
                             .map(|(id, _, _)| *id),
                     );
                     if sel.matches(&inputs.local_labels) {
@@ -313,7 +333,7 @@ impl Resolver {
                     // nothing here selects: the ipcache's longest match sends their addresses
                     // there.
                     ids.insert(self.cidr_identity(*cidr));
-                    for (id, _, ips) in &inputs.nodes {
+                    for (id, _, ips) in inputs.nodes.iter().chain(&inputs.endpoints) {
                         if ips
                             .iter()
                             .any(|ip| cidr.contains(*ip) && !except.iter().any(|e| e.contains(*ip)))
@@ -335,8 +355,9 @@ impl Resolver {
                         ids.insert(identity::HOST);
                     }
                     Entity::RemoteNode => {
+                        // Nodes of every cluster, as Cilium's entity.
                         ids.insert(identity::REMOTE_NODE);
-                        ids.extend(node_ids());
+                        ids.extend(inputs.nodes.iter().map(|(id, _, _)| *id));
                     }
                     Entity::Cluster => {
                         ids.extend([
@@ -345,7 +366,14 @@ impl Resolver {
                             identity::HEALTH,
                             identity::INIT,
                         ]);
-                        ids.extend(node_ids());
+                        // This cluster's: a remote cluster's identities are not `cluster`.
+                        ids.extend(
+                            inputs
+                                .nodes
+                                .iter()
+                                .filter(|(_, l, _)| l.get(CLUSTER_LABEL) == local_cluster)
+                                .map(|(id, _, _)| *id),
+                        );
                     }
                     Entity::Health => {
                         ids.insert(identity::HEALTH);

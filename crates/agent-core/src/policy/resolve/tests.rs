@@ -34,6 +34,8 @@ fn inputs() -> Inputs {
         ],
         node_failsafe: vec![(Protocol::Udp, 51871), (Protocol::Tcp, 4240)],
         failsafe: vec![],
+        endpoints: vec![],
+        default_local_cluster: true,
     }
 }
 

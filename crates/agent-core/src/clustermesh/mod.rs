@@ -1,0 +1,255 @@
+//! Cluster mesh: other clusters' nodes and identities, read from their stores.
+//!
+//! Each remote cluster ([`remote::Remote`]) is followed read-only, as Cilium's agents follow a
+//! clustermesh-apiserver: its nodes become WireGuard peers, the addresses behind them (pods, on
+//! Kubernetes) get that cluster's identities, and every identity carries
+//! `io.cilium.k8s.policy.cluster`. Cluster IDs scope identity numbers, so they must differ
+//! across the mesh: a remote cluster whose ID clashes (with this one, or with a remote cluster
+//! configured before it) contributes nothing, and its status says why. A remote cluster that
+//! goes away keeps what it had until it answers again.
+
+pub mod config;
+pub mod remote;
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+pub use config::{MeshConfig, RemoteConfig, Source};
+pub use remote::{MeshEndpoint, MeshNode, Remote};
+
+use crate::identity::{self, Labels};
+use crate::kvstore::KvStore;
+
+/// A remote cluster as `cilium status` and `cilium clustermesh status` report it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteStatus {
+    /// Its name.
+    pub name: String,
+    /// Where its etcd is.
+    pub address: String,
+    /// Its cluster ID, when known.
+    pub cluster_id: Option<u32>,
+    /// Every watch is up.
+    pub connected: bool,
+    /// Connected, synced and accepted: its nodes and identities are in use.
+    pub ready: bool,
+    /// What is wrong, or `ready`.
+    pub status: String,
+    /// Its cluster configuration key was found.
+    pub config_retrieved: bool,
+    /// Nodes in use.
+    pub nodes: usize,
+    /// Addresses with its identities in use.
+    pub endpoints: usize,
+    /// Its identities.
+    pub identities: usize,
+    /// Times the connection broke.
+    pub failures: u64,
+    /// When it last did (RFC 3339).
+    pub last_failure: Option<String>,
+    /// Prefixes listed once: nodes, endpoints, identities.
+    pub synced: (bool, bool, bool),
+}
+
+/// A remote node with the identity and labels policy sees for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerNode {
+    /// The node.
+    pub node: MeshNode,
+    /// Its identity: its VM identity in its cluster's range, or `remote-node` for a
+    /// Kubernetes node.
+    pub identity: u32,
+    /// Its labels, `cluster` and `io.cilium.k8s.policy.cluster` included.
+    pub labels: Labels,
+    /// The addresses behind it with identities of their own.
+    pub endpoints: Vec<(MeshEndpoint, Labels)>,
+}
+
+/// What a remote cluster is followed with.
+#[derive(Debug)]
+pub struct Setup {
+    /// Its configuration.
+    pub config: RemoteConfig,
+    /// Its cluster secret, when its nodes must be signed.
+    pub secret: Option<crate::nodes::Secret>,
+    /// Its store; none for a static node list (not followed here).
+    pub store: Option<Arc<dyn KvStore>>,
+}
+
+type Followed = (Arc<Remote>, Option<Arc<dyn KvStore>>);
+
+/// The mesh.
+#[derive(Debug)]
+pub struct ClusterMesh {
+    local_name: String,
+    local_id: u32,
+    remotes: Vec<Followed>,
+    changed: watch::Sender<u64>,
+}
+
+impl ClusterMesh {
+    /// A mesh of this cluster (`local_name`, `local_id`) with `remotes`.
+    pub fn new(local_name: String, local_id: u32, remotes: Vec<Setup>) -> ClusterMesh {
+        let changed = watch::channel(0).0;
+        let remotes = remotes
+            .into_iter()
+            .map(|Setup { config: c, secret, store }| {
+                let address = match &c.source {
+                    Source::Etcd(e) => e.endpoints.join(","),
+                    Source::Nodes(n) => {
+                        n.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
+                    }
+                };
+                (Arc::new(Remote::new(c.name, address, secret, changed.clone())), store)
+            })
+            .collect();
+        ClusterMesh { local_name, local_id, remotes, changed }
+    }
+
+    /// Fires whenever a remote cluster's view or link changes.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.changed.subscribe()
+    }
+
+    /// The remote clusters, in configured order.
+    pub fn remotes(&self) -> impl Iterator<Item = &Arc<Remote>> {
+        self.remotes.iter().map(|(r, _)| r)
+    }
+
+    /// Each remote's cluster ID, or why it is not used.
+    fn admitted(&self) -> Vec<(Arc<Remote>, Result<u32, String>)> {
+        let mut taken: BTreeMap<u32, String> = BTreeMap::new();
+        let mut out = Vec::new();
+        for (r, store) in &self.remotes {
+            let verdict = if store.is_none() {
+                Err("static node lists of remote clusters are not supported yet; give its etcd (`address`)".to_string())
+            } else {
+                r.cluster_id().and_then(|id| {
+                    if id == 0 || id > 255 {
+                        Err(format!("cluster ID {id} is out of range (1-255)"))
+                    } else if id == self.local_id {
+                        Err(format!(
+                            "cluster ID {id} is also this cluster's ({}): every cluster of a mesh needs its own",
+                            self.local_name
+                        ))
+                    } else if let Some(other) = taken.get(&id) {
+                        Err(format!(
+                            "cluster ID {id} is also that of remote cluster {other}: every cluster of a mesh needs its own"
+                        ))
+                    } else {
+                        Ok(id)
+                    }
+                })
+            };
+            if let Ok(id) = verdict {
+                taken.insert(id, r.name.clone());
+            }
+            out.push((r.clone(), verdict));
+        }
+        out
+    }
+
+    /// The remote nodes in use, with their identities and what is behind them.
+    pub fn peers(&self) -> Vec<PeerNode> {
+        let mut out = Vec::new();
+        for (r, verdict) in self.admitted() {
+            let Ok(id) = verdict else { continue };
+            let identities = r.identities(id);
+            let by_labels: BTreeMap<&Labels, u32> =
+                identities.iter().map(|(n, l)| (l, *n)).collect();
+            let endpoints = r.endpoints(id);
+            for node in r.nodes() {
+                let (identity, labels) = if node.signed {
+                    let labels = crate::labels::with_cluster(node.labels.clone(), &node.cluster);
+                    let n = by_labels.get(&labels).copied().unwrap_or_else(|| {
+                        identity::candidates(id, &labels).next().unwrap_or(identity::REMOTE_NODE)
+                    });
+                    (n, labels)
+                } else {
+                    // A Kubernetes node: its host is `remote-node`, as Cilium sees it; its pods
+                    // are selected by their own labels.
+                    (
+                        identity::REMOTE_NODE,
+                        [("reserved:remote-node".to_string(), String::new())].into(),
+                    )
+                };
+                let behind = endpoints
+                    .iter()
+                    .filter(|e| node.ips.contains(&e.host))
+                    .filter_map(|e| Some((e.clone(), identities.get(&e.identity)?.clone())))
+                    .collect();
+                out.push(PeerNode { node, identity, labels, endpoints: behind });
+            }
+        }
+        out
+    }
+
+    /// Every remote cluster's state.
+    pub fn status(&self) -> Vec<RemoteStatus> {
+        self.admitted()
+            .into_iter()
+            .map(|(r, verdict)| {
+                let connected = r.connected();
+                let synced = r.synced();
+                let all_synced = synced.iter().all(|s| *s);
+                let (error, failures, last) = r.failures();
+                let id = r.cluster_id().ok();
+                let (ready, status) = match (&verdict, connected, all_synced) {
+                    (Err(why), _, _) => (false, why.clone()),
+                    (Ok(_), true, true) => (true, "ready".to_string()),
+                    (Ok(_), _, _) => (
+                        false,
+                        error.unwrap_or_else(|| "waiting for initial synchronization".into()),
+                    ),
+                };
+                let (nodes, endpoints, identities) = match verdict {
+                    Ok(id) => (r.nodes().len(), r.endpoints(id).len(), r.identities(id).len()),
+                    Err(_) => (0, 0, 0),
+                };
+                RemoteStatus {
+                    name: r.name.clone(),
+                    address: r.address.clone(),
+                    cluster_id: id,
+                    connected,
+                    ready,
+                    status,
+                    config_retrieved: r.snapshot().config_found,
+                    nodes,
+                    endpoints,
+                    identities,
+                    failures,
+                    last_failure: last.map(crate::api::time::format),
+                    synced: (synced[1], synced[3], synced[2]),
+                }
+            })
+            .collect()
+    }
+
+    /// Follows every remote cluster's store until dropped.
+    pub async fn run(self: Arc<Self>) {
+        let follows = self
+            .remotes
+            .iter()
+            .filter_map(|(r, store)| Some((r.clone(), store.clone()?)))
+            .map(|(r, store)| async move { r.run(store.as_ref()).await });
+        futures_util::future::join_all(follows).await;
+    }
+
+    /// Tells the subscribers to look again (after a restore).
+    pub fn touch(&self) {
+        self.changed.send_modify(|g| *g += 1);
+    }
+}
+
+/// The node IPs and the addresses behind them that go through a remote node's tunnel.
+pub fn tunnelled(p: &PeerNode) -> Vec<IpAddr> {
+    let mut ips = p.node.ips.clone();
+    ips.extend(p.endpoints.iter().map(|(e, _)| e.ip));
+    ips
+}
+
+#[cfg(test)]
+mod tests;

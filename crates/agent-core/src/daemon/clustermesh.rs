@@ -1,0 +1,135 @@
+//! The mesh in the running agent: its remote clusters' stores opened at start, their nodes
+//! and the addresses behind them handed to policy and WireGuard, and their state for
+//! `cilium status` and `cilium clustermesh status`.
+
+use std::sync::Arc;
+
+use super::DaemonError;
+use super::policy::{RemoteEndpoint, RemoteNode};
+use super::state::Agent;
+use crate::api::models::{
+    ClusterMeshStatus, RemoteCluster, RemoteClusterConfig, RemoteClusterSynced,
+};
+use crate::clustermesh::{ClusterMesh, PeerNode, Source};
+use crate::kvstore::KvStore;
+
+impl Agent {
+    /// The mesh, when remote clusters are configured.
+    pub fn mesh(&self) -> Option<&Arc<ClusterMesh>> {
+        self.mesh.get()
+    }
+
+    /// The remote clusters' nodes in use, with what is behind them.
+    pub fn mesh_peers(&self) -> Vec<PeerNode> {
+        self.mesh().map(|m| m.peers()).unwrap_or_default()
+    }
+
+    /// The remote clusters' nodes as policy sees them (named `<cluster>/<node>`, as Hubble
+    /// and Cilium name nodes of other clusters) and the addresses behind them.
+    pub fn mesh_remote(&self) -> (Vec<RemoteNode>, Vec<RemoteEndpoint>) {
+        let mut nodes = Vec::new();
+        let mut endpoints = Vec::new();
+        for p in self.mesh_peers() {
+            for (e, labels) in &p.endpoints {
+                endpoints.push(RemoteEndpoint {
+                    ip: e.ip,
+                    identity: e.identity,
+                    labels: labels.clone(),
+                    name: match &e.pod {
+                        Some((ns, pod)) => format!("{ns}/{pod}"),
+                        None => format!("{}/{}", p.node.cluster, e.ip),
+                    },
+                });
+            }
+            nodes.push(RemoteNode {
+                name: format!("{}/{}", p.node.cluster, p.node.name),
+                ips: p.node.ips.clone(),
+                labels: p.labels.clone(),
+                endpoint: p.node.endpoint,
+                identity: Some(p.identity),
+            });
+        }
+        (nodes, endpoints)
+    }
+
+    /// `cluster-mesh` of `GET /v1/healthz`: every remote cluster, as Cilium reports them.
+    pub fn cluster_mesh_status(&self) -> Option<ClusterMeshStatus> {
+        let mesh = self.mesh()?;
+        let clusters = mesh
+            .status()
+            .into_iter()
+            .map(|s| RemoteCluster {
+                status: if s.ready {
+                    format!(
+                        "etcd: {n}/{n} connected, leases=0, lock leases=0, has-quorum=true: {}",
+                        s.address,
+                        n = s.address.split(',').count()
+                    )
+                } else {
+                    s.status
+                },
+                name: s.name,
+                connected: s.connected,
+                ready: s.ready,
+                num_nodes: s.nodes as i64,
+                num_endpoints: s.endpoints as i64,
+                num_identities: s.identities as i64,
+                num_failures: s.failures as i64,
+                last_failure: s.last_failure,
+                config: Some(RemoteClusterConfig {
+                    required: true,
+                    retrieved: s.config_retrieved,
+                    cluster_id: s.cluster_id.map_or(0, i64::from),
+                    kvstoremesh: false,
+                    sync_canaries: false,
+                }),
+                synced: Some(RemoteClusterSynced {
+                    nodes: s.synced.0,
+                    endpoints: s.synced.1,
+                    identities: s.synced.2,
+                    services: true,
+                }),
+                address: s.address,
+                ..RemoteCluster::default()
+            })
+            .collect();
+        Some(ClusterMeshStatus { clusters, num_global_services: 0 })
+    }
+}
+
+/// Opens every remote cluster's store and starts following them; the agent's membership sync
+/// picks their changes up through [`ClusterMesh::subscribe`].
+pub(super) fn start(agent: &Arc<Agent>) -> Result<Option<Arc<ClusterMesh>>, DaemonError> {
+    let c = agent.config();
+    if c.clustermesh.clusters.is_empty() {
+        return Ok(None);
+    }
+    let mut remotes = Vec::new();
+    for r in &c.clustermesh.clusters {
+        let secret = match &r.secret_file {
+            Some(path) => Some(crate::nodes::Secret::load(path)?),
+            None => {
+                tracing::warn!(
+                    cluster = r.name,
+                    "clustermesh: no secretFile for this cluster: its nodes are trusted as its etcd holds them (as Cilium trusts a clustermesh-apiserver); protect that etcd with TLS client certificates"
+                );
+                None
+            }
+        };
+        let store: Option<Arc<dyn KvStore>> = match &r.source {
+            Source::Etcd(e) => Some(Arc::new(crate::kvstore::etcd::Etcd::new(e)?)),
+            Source::Nodes(_) => {
+                tracing::warn!(
+                    cluster = r.name,
+                    "clustermesh: a static node list for a remote cluster is not supported yet; give its etcd (address)"
+                );
+                None
+            }
+        };
+        tracing::info!(cluster = r.name, "clustermesh: following the remote cluster");
+        remotes.push(crate::clustermesh::Setup { config: r.clone(), secret, store });
+    }
+    let mesh = Arc::new(ClusterMesh::new(c.cluster_name.clone(), c.cluster_id, remotes));
+    let _ = agent.mesh.set(mesh.clone());
+    Ok(Some(mesh))
+}

@@ -1,0 +1,229 @@
+//! Cluster mesh (seed 8): two VM clusters, each with its own etcd in a namespace, meshed
+//! through each other's stores. A VM of one reaches a VM of the other through WireGuard only; a
+//! policy selecting by `io.cilium.k8s.policy.cluster` admits the other cluster's frontend and
+//! keeps this cluster's own out; a remote cluster whose ID clashes is refused; the remote etcd
+//! stopped, traffic keeps flowing.
+
+use std::process::Child;
+use std::time::Duration;
+
+use testbed::{
+    TEST_SECRET, Testbed, Vm, built_binaries, sweep_stale, touches_port, unique_prefix, wait_for,
+};
+
+const ETCD_A: &str = "192.168.1.100";
+const ETCD_B: &str = "192.168.1.101";
+const A1: &str = "192.168.1.10";
+const B1: &str = "192.168.1.20";
+/// Cluster B's own secret: clusters of a mesh share nothing but each other's public view.
+const SECRET_B: &str = "y2+faUtConzR1+rs6iSZ3p3YWK2ffv6e4TFUutt22fg=";
+
+const VMS: &[(&str, &str)] = &[
+    ("a1", "192.168.1.10/24"),
+    ("a2", "192.168.1.11/24"),
+    ("b1", "192.168.1.20/24"),
+    ("etcd-a", "192.168.1.100/24"),
+    ("etcd-b", "192.168.1.101/24"),
+];
+
+fn config(cluster: &str, id: u32, etcd: &str, app: &str, mesh: &str) -> String {
+    format!(
+        "cluster:\n  name: {cluster}\n  id: {id}\n\
+         encryption:\n  enabled: true\n  nodeEncryption: true\n  strictMode: true\n\
+         hostFirewall:\n  enabled: true\n\
+         k8s:\n  enabled: false\n\
+         etcd:\n  endpoints:\n    - http://{etcd}:2379\n  leaseTTL: 25s\n\
+         labels:\n  app: {app}\n\
+         clustermesh:\n  config:\n    enabled: true\n    clusters:\n{mesh}"
+    )
+}
+
+fn start_etcd(tb: &Testbed, vm: &str, ip: &str) -> Child {
+    let data = tb.helper_file(&format!("{vm}.keep"), "").expect("dir").with_extension("data");
+    let data = data.to_str().expect("utf-8 path").to_string();
+    let client = format!("http://{ip}:2379");
+    let child = tb
+        .spawn_child(
+            vm,
+            &[
+                "etcd",
+                &format!("--name={vm}"),
+                &format!("--data-dir={data}"),
+                &format!("--listen-client-urls={client}"),
+                &format!("--advertise-client-urls={client}"),
+                "--listen-peer-urls=http://127.0.0.1:2380",
+                "--initial-advertise-peer-urls=http://127.0.0.1:2380",
+                &format!("--initial-cluster={vm}=http://127.0.0.1:2380"),
+                "--log-level=error",
+            ],
+        )
+        .expect("etcd");
+    let v = tb.vm(vm).clone();
+    wait_for(&format!("{vm} to answer"), Duration::from_secs(30), || {
+        etcdctl(&v, ip, &["endpoint", "health"]).is_some()
+    })
+    .expect("etcd up");
+    child
+}
+
+fn etcdctl(vm: &Vm, ip: &str, args: &[&str]) -> Option<String> {
+    let endpoint = format!("http://{ip}:2379");
+    let mut argv = vec!["etcdctl", "--endpoints", &endpoint];
+    argv.extend_from_slice(args);
+    let out = vm.exec(&argv).ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn mesh_of(vm: &Vm) -> Vec<serde_json::Value> {
+    vm.cilium_json(&["status"])
+        .ok()
+        .and_then(|s| s["cluster-mesh"]["clusters"].as_array().cloned())
+        .unwrap_or_default()
+}
+
+fn remote_ready(vm: &Vm, name: &str) -> bool {
+    mesh_of(vm).iter().any(|c| c["name"] == name && c["ready"] == true)
+}
+
+fn text(vm: &Vm, argv: &[&str]) -> String {
+    vm.exec(argv).map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default()
+}
+
+#[test]
+fn two_vm_clusters_meshed_through_their_etcds() {
+    sweep_stale();
+    let mut tb = Testbed::create(&unique_prefix(), VMS, built_binaries()).expect("testbed");
+    tb.share_secret(TEST_SECRET).expect("secret");
+    let b1 = tb.vm("b1").clone();
+    b1.write_file_mode("/etc/cilium/cluster-secret", &format!("{SECRET_B}\n"), 0o600)
+        .expect("b's secret");
+    // Each side holds the other's secret: its nodes' entries must be signed with it.
+    for vm in ["a1", "a2"] {
+        tb.vm(vm)
+            .write_file_mode("/etc/cilium/cluster-b.secret", &format!("{SECRET_B}\n"), 0o600)
+            .expect("b's secret on a");
+    }
+    b1.write_file_mode("/etc/cilium/cluster-a.secret", &format!("{TEST_SECRET}\n"), 0o600)
+        .expect("a's secret on b");
+    let mut etcd_a = start_etcd(&tb, "etcd-a", ETCD_A);
+    let mut etcd_b = start_etcd(&tb, "etcd-b", ETCD_B);
+    // A third "cluster" whose configuration claims cluster A's ID: refused, whatever it holds.
+    etcdctl(tb.vm("etcd-b"), ETCD_B, &["put", "cilium/cluster-config/cluster-c", r#"{"id":1}"#])
+        .expect("etcdctl put");
+
+    let entry = |name: &str, etcd: &str, secret: Option<&str>| {
+        let mut e = format!("      - name: {name}\n        address: {etcd}:2379\n");
+        if let Some(s) = secret {
+            e.push_str(&format!("        secretFile: {s}\n"));
+        }
+        e
+    };
+    // The seed lists the cluster itself too: skipped.
+    let mesh_a = [
+        entry("cluster-a", ETCD_A, None),
+        entry("cluster-b", ETCD_B, Some("/etc/cilium/cluster-b.secret")),
+        entry("cluster-c", ETCD_B, None),
+    ]
+    .concat();
+    let mesh_b = entry("cluster-a", ETCD_A, Some("/etc/cilium/cluster-a.secret"));
+    tb.start_agent("a1", &config("cluster-a", 1, ETCD_A, "backend", &mesh_a)).expect("a1");
+    tb.start_agent("a2", &config("cluster-a", 1, ETCD_A, "frontend", &mesh_a)).expect("a2");
+    tb.start_agent("b1", &config("cluster-b", 2, ETCD_B, "frontend", &mesh_b)).expect("b1");
+    let (a1, a2) = (tb.vm("a1").clone(), tb.vm("a2").clone());
+    let dump = |tb: &Testbed| {
+        format!(
+            "a1's mesh: {:#?}\na1's log:\n{}\nb1's log:\n{}",
+            mesh_of(tb.vm("a1")),
+            tb.agent_log("a1"),
+            tb.agent_log("b1")
+        )
+    };
+    wait_for("each side to see the other cluster ready", Duration::from_secs(40), || {
+        remote_ready(&a1, "cluster-b") && remote_ready(&b1, "cluster-a")
+    })
+    .unwrap_or_else(|e| panic!("{e:#}\n{}", dump(&tb)));
+
+    // The clash is refused with a clear status, and only that cluster.
+    let st = mesh_of(&a1);
+    let c = st.iter().find(|c| c["name"] == "cluster-c").expect("cluster-c listed");
+    assert_eq!(c["ready"], false);
+    assert!(
+        c["status"].as_str().is_some_and(|s| s.contains("cluster ID 1 is also this cluster's")),
+        "{c}"
+    );
+    assert_eq!(st.len(), 2, "the entry naming cluster-a itself is skipped: {st:?}");
+    let status = text(&a1, &["cilium", "status"]);
+    assert!(status.contains("ClusterMesh:             1/2 remote clusters ready"), "{status}");
+    assert!(status.contains("   cluster-c: not-ready, 0 nodes"), "{status}");
+    let cm = text(&a1, &["cilium", "clustermesh", "status"]);
+    assert!(cm.contains("cluster-b: ready, 1 nodes"), "{cm}");
+    assert!(cm.contains("cluster ID 1 is also this cluster's"), "{cm}");
+    let nodes = text(&a1, &["cilium", "node", "list"]);
+    assert!(
+        nodes
+            .lines()
+            .any(|l| l.starts_with("cluster-b/b1") && l.contains(B1) && l.contains("clustermesh")),
+        "{nodes}"
+    );
+
+    // Only cluster B's frontend may reach cluster A's backend.
+    let policy = [
+        "apiVersion: cilium.io/v2",
+        "kind: CiliumNetworkPolicy",
+        "metadata:",
+        "  name: frontend-of-b",
+        "spec:",
+        "  endpointSelector:",
+        "    matchLabels:",
+        "      app: backend",
+        "  ingress:",
+        "    - fromEndpoints:",
+        "        - matchLabels:",
+        "            app: frontend",
+        "            io.cilium.k8s.policy.cluster: cluster-b",
+        "      toPorts:",
+        "        - ports:",
+        "            - port: \"8080\"",
+        "              protocol: TCP",
+        "",
+    ]
+    .join("\n");
+    a1.write_file("/tmp/frontend-of-b.yaml", &policy).expect("policy file");
+    let applied =
+        a1.exec(&["cilium", "policy", "import", "/tmp/frontend-of-b.yaml"]).expect("import");
+    assert!(applied.status.success(), "{}", String::from_utf8_lossy(&applied.stderr));
+    tb.spawn("a1", &["python3", "-m", "http.server", "8080", "--bind", A1]).expect("server");
+    let url = format!("http://{A1}:8080/");
+    wait_for("b1 to reach a1 through the tunnel", Duration::from_secs(30), || b1.http_ok(&url))
+        .unwrap_or_else(|e| {
+            panic!("{e:#}\nwg: {}\n{}", text(&a1, &["wg", "show", "cilium_wg0"]), dump(&tb))
+        });
+    assert!(!a2.http_ok(&url), "cluster A's own frontend is kept out");
+
+    // Between the clusters' VMs, only WireGuard.
+    let capture = tb.start_capture("a1", "eth0", &format!("ip host {B1}")).expect("capture");
+    for _ in 0..3 {
+        assert!(b1.http_ok(&url), "b1 reaches a1");
+    }
+    let lines = capture.finish().expect("capture");
+    assert!(lines.iter().any(|l| l.contains(".51871: UDP")), "WireGuard on the wire: {lines:#?}");
+    let other: Vec<&String> = lines.iter().filter(|l| !l.contains(".51871: UDP")).collect();
+    assert!(other.is_empty(), "nothing but WireGuard between the clusters: {other:#?}");
+    assert!(!lines.iter().any(|l| touches_port(l, 8080)));
+    let wg = text(&a1, &["wg", "show", "cilium_wg0"]);
+    assert!(wg.contains(&format!("allowed ips: {B1}/32")), "{wg}");
+
+    // Cluster B's etcd goes away: its node and identity stay, traffic keeps flowing.
+    let _ = etcd_b.kill();
+    let _ = etcd_b.wait();
+    wait_for("a1 to see cluster-b not ready", Duration::from_secs(30), || {
+        !remote_ready(&a1, "cluster-b")
+    })
+    .unwrap_or_else(|e| panic!("{e:#}\n{}", dump(&tb)));
+    for _ in 0..3 {
+        assert!(b1.http_ok(&url), "traffic keeps flowing with the remote etcd away");
+    }
+    assert!(!a2.http_ok(&url), "and the policy still holds");
+    let _ = etcd_a.kill();
+    let _ = etcd_a.wait();
+}
