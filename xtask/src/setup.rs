@@ -61,6 +61,12 @@ pub const PACKAGES: &[Package] = &[
         true,
     ),
     pkg("wireguard-tools", Probe::Command("wg"), "`wg show` of the tunnel", true),
+    pkg(
+        "wireguard-go",
+        Probe::Command("wireguard-go"),
+        "plays a Kubernetes node's WireGuard in the cluster-mesh test",
+        false,
+    ),
     pkg("iperf3", Probe::Command("iperf3"), "throughput in the benches", false),
     pkg("iputils-ping", Probe::Command("ping"), "ICMP through the tunnel", false),
     pkg("clang-14", Probe::Command("clang-14"), "the pinned compiler of the eBPF objects", false),

@@ -227,3 +227,186 @@ fn two_vm_clusters_meshed_through_their_etcds() {
     let _ = etcd_a.kill();
     let _ = etcd_a.wait();
 }
+
+/// The Kubernetes fixture (Cilium's kvstore JSON) as `(key, value)` pairs.
+fn k8s_fixture() -> (Vec<(String, String)>, String) {
+    let text = include_str!("../../../crates/agent-core/src/clustermesh/testdata/k8s-cluster.json");
+    let v: serde_json::Value = serde_json::from_str(text).expect("fixture");
+    let keys = v["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .map(|k| {
+            let value = match &k["value"] {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            (k["key"].as_str().expect("key").to_string(), value)
+        })
+        .collect();
+    (keys, v["wireguardPrivateKey"].as_str().expect("private key").to_string())
+}
+
+const K8S_NODE: &str = "192.168.1.30";
+
+#[test]
+fn a_vm_meshed_with_a_kubernetes_cluster_in_ciliums_formats() {
+    sweep_stale();
+    let vms = &[
+        ("vm1", "192.168.1.10/24"),
+        ("k8s-worker-1", "192.168.1.30/24"),
+        ("etcd-k8s", "192.168.1.100/24"),
+    ];
+    let mut tb = Testbed::create(&unique_prefix(), vms, built_binaries()).expect("testbed");
+    tb.share_secret(TEST_SECRET).expect("secret");
+    // The clustermesh-apiserver's etcd, holding what a Cilium cluster writes.
+    let mut etcd = start_etcd(&tb, "etcd-k8s", ETCD_A);
+    let (keys, private_key) = k8s_fixture();
+    let store = tb.vm("etcd-k8s").clone();
+    for (k, v) in &keys {
+        etcdctl(&store, ETCD_A, &["put", k, v]).unwrap_or_else(|| panic!("etcdctl put {k}"));
+    }
+    // Seed 8.2's VM side: the list names the VM cluster itself too.
+    let mesh = format!(
+        "      - name: k8s-cluster\n        address: {ETCD_A}:2379\n      - name: vm-cluster\n        address: 192.168.1.10:2379\n"
+    );
+    let config = format!(
+        "cluster:\n  name: vm-cluster\n  id: 2\n\
+         encryption:\n  enabled: true\n  nodeEncryption: true\n  strictMode: true\n\
+         hostFirewall:\n  enabled: true\n\
+         k8s:\n  enabled: false\n\
+         labels:\n  app: backend\n\
+         clustermesh:\n  config:\n    enabled: true\n    clusters:\n{mesh}"
+    );
+    tb.start_agent("vm1", &config).expect("vm1");
+    let vm1 = tb.vm("vm1").clone();
+    let dump =
+        |tb: &Testbed| format!("mesh: {:#?}\nlog:\n{}", mesh_of(tb.vm("vm1")), tb.agent_log("vm1"));
+    wait_for("the Kubernetes cluster ready", Duration::from_secs(30), || {
+        remote_ready(&vm1, "k8s-cluster")
+    })
+    .unwrap_or_else(|e| panic!("{e:#}\n{}", dump(&tb)));
+    let st = mesh_of(&vm1);
+    assert_eq!(st.len(), 1, "vm-cluster itself is skipped: {st:?}");
+    assert_eq!(
+        (
+            st[0]["num-nodes"].as_u64(),
+            st[0]["num-endpoints"].as_u64(),
+            st[0]["num-identities"].as_u64()
+        ),
+        (Some(1), Some(2), Some(2)),
+        "{st:?}"
+    );
+
+    // The node is a WireGuard peer for its pods; its pod CIDR and identities are known.
+    let wg = text(&vm1, &["wg", "show", "cilium_wg0"]);
+    assert!(wg.contains("peer: Z97Y032KR+f7N4t7KPk4y9owkM0KBw8XQBlV5Km4cB8="), "{wg}");
+    for ip in [K8S_NODE, "10.1.1.23", "10.1.1.24"] {
+        assert!(wg.contains(&format!("{ip}/32")), "{ip} in the allowed IPs: {wg}");
+    }
+    assert!(
+        !wg.contains("10.1.1.99"),
+        "a pod whose identity lacks the cluster label is no one's: {wg}"
+    );
+    let nodes = text(&vm1, &["cilium", "node", "list"]);
+    assert!(
+        nodes
+            .lines()
+            .any(|l| l.starts_with("k8s-cluster/k8s-worker-1") && l.contains("10.1.1.0/24")),
+        "{nodes}"
+    );
+    let ids = text(&vm1, &["cilium", "identity", "list"]);
+    assert!(ids.contains("65800") && ids.contains("k8s:app=frontend"), "{ids}");
+
+    // seed 8.3's policy as written.
+    let policy = [
+        "apiVersion: \"cilium.io/v2\"",
+        "kind: CiliumNetworkPolicy",
+        "metadata:",
+        "  name: \"allow-k8s-to-vm\"",
+        "spec:",
+        "  endpointSelector:",
+        "    matchLabels:",
+        "      app: backend",
+        "  ingress:",
+        "    - fromEndpoints:",
+        "        - matchLabels:",
+        "            io.kubernetes.pod.namespace: default",
+        "            app: frontend",
+        "            io.cilium.k8s.policy.cluster: k8s-cluster",
+        "",
+    ]
+    .join("\n");
+    vm1.write_file("/tmp/allow-k8s-to-vm.yaml", &policy).expect("policy file");
+    vm1.run(&["cilium", "policy", "import", "/tmp/allow-k8s-to-vm.yaml"]).expect("import");
+    tb.spawn("vm1", &["python3", "-m", "http.server", "8080", "--bind", "192.168.1.10"])
+        .expect("server");
+
+    // The Kubernetes node, played by hand with the kernel's WireGuard and its fixture key: its
+    // pods' traffic to the VM goes through the tunnel, its own WireGuard packets do not.
+    let node = tb.vm("k8s-worker-1").clone();
+    let vm1_key = text(&vm1, &["wg", "show", "cilium_wg0", "public-key"]).trim().to_string();
+    node.write_file_mode("/etc/cilium/wg.key", &format!("{private_key}\n"), 0o600).expect("key");
+    // wireguard-go, as the kernels here may lack the module; it stays in the foreground so that
+    // the testbed stops it.
+    tb.spawn("k8s-worker-1", &["wireguard-go", "-f", "wg0"]).expect("wireguard-go");
+    wait_for("wireguard-go's device", Duration::from_secs(10), || {
+        node.exec(&["wg", "show", "wg0"]).is_ok_and(|o| o.status.success())
+    })
+    .expect("wg0");
+    let setup = format!(
+        "set -e\n\
+         sysctl -qw net.ipv4.conf.all.rp_filter=0\n\
+         wg set wg0 private-key /etc/cilium/wg.key listen-port 51871 peer {vm1_key} allowed-ips 192.168.1.10/32 endpoint 192.168.1.10:51871\n\
+         ip link set wg0 up\n\
+         sysctl -qw net.ipv4.conf.wg0.rp_filter=0\n\
+         for ip in 10.1.1.23 10.1.1.24 10.1.1.99; do ip addr add $ip/32 dev lo; done\n\
+         ip rule add from 10.1.1.0/24 table 100\n\
+         ip route add 192.168.1.10/32 dev wg0 table 100\n"
+    );
+    node.write_file("/etc/cilium/node.sh", &setup).expect("script");
+    node.run(&["sh", "/etc/cilium/node.sh"]).expect("the node's WireGuard");
+    let from = |pod: &str| {
+        node.exec(&[
+            "curl",
+            "-s",
+            "-o",
+            "/dev/null",
+            "--max-time",
+            "2",
+            "--interface",
+            pod,
+            "http://192.168.1.10:8080/",
+        ])
+        .is_ok_and(|o| o.status.success())
+    };
+    wait_for(
+        "the frontend pod to reach the VM through the tunnel",
+        Duration::from_secs(30),
+        || from("10.1.1.23"),
+    )
+    .unwrap_or_else(|e| {
+        panic!(
+            "{e:#}\nvm1 wg: {}\nnode wg: {}\n{}",
+            text(&vm1, &["wg", "show"]),
+            text(&node, &["wg", "show"]),
+            dump(&tb)
+        )
+    });
+    assert!(!from("10.1.1.24"), "the backend pod is not selected");
+    assert!(!from("10.1.1.99"), "an address without a valid identity gets nowhere");
+
+    // Hubble names the pod with its cluster, namespace and pod name.
+    let flows =
+        text(&vm1, &["hubble", "observe", "--last", "100", "--from-ip", "10.1.1.23", "-o", "json"]);
+    let seen =
+        flows.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()).any(|f| {
+            let src = &f["flow"]["source"];
+            src["cluster_name"] == "k8s-cluster"
+                && src["namespace"] == "default"
+                && src["pod_name"] == "frontend-7d4b9c8f6-x2k9p"
+        });
+    assert!(seen, "flows from the pod name it: {flows}");
+    let _ = etcd.kill();
+    let _ = etcd.wait();
+}
