@@ -224,6 +224,14 @@ fn two_vm_clusters_meshed_through_their_etcds() {
         assert!(b1.http_ok(&url), "traffic keeps flowing with the remote etcd away");
     }
     assert!(!a2.http_ok(&url), "and the policy still holds");
+    // a1 restarts while cluster B's etcd is still away: its last view comes back from the
+    // snapshot, and so do the tunnel and the identity the policy admits.
+    tb.kill_agent("a1");
+    tb.restart_agent("a1").expect("a1 again");
+    wait_for("b1 to reach a1 after a1's restart", Duration::from_secs(30), || b1.http_ok(&url))
+        .unwrap_or_else(|e| panic!("{e:#}\n{}", dump(&tb)));
+    assert!(!a2.http_ok(&url), "the policy holds after the restart");
+    assert!(!remote_ready(&a1, "cluster-b"), "restored, not ready");
     let _ = etcd_a.kill();
     let _ = etcd_a.wait();
 }

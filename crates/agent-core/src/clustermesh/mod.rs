@@ -13,6 +13,7 @@ pub mod remote;
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use tokio::sync::watch;
@@ -88,11 +89,21 @@ pub struct ClusterMesh {
     local_id: u32,
     remotes: Vec<Followed>,
     changed: watch::Sender<u64>,
+    snapshot: Option<PathBuf>,
+    /// Held while the snapshot is written: one writer at a time, never an older view last.
+    saving: std::sync::Mutex<()>,
 }
 
 impl ClusterMesh {
-    /// A mesh of this cluster (`local_name`, `local_id`) with `remotes`.
-    pub fn new(local_name: String, local_id: u32, remotes: Vec<Setup>) -> ClusterMesh {
+    /// A mesh of this cluster (`local_name`, `local_id`) with `remotes`. With `snapshot`, what
+    /// the remote clusters held when last seen is restored from it (a restart while a remote
+    /// etcd is away keeps its peers) and saved there as it changes ([`ClusterMesh::save`]).
+    pub fn new(
+        local_name: String,
+        local_id: u32,
+        remotes: Vec<Setup>,
+        snapshot: Option<PathBuf>,
+    ) -> ClusterMesh {
         let changed = watch::channel(0).0;
         let remotes = remotes
             .into_iter()
@@ -106,7 +117,54 @@ impl ClusterMesh {
                 (Arc::new(Remote::new(c.name, address, secret, changed.clone())), store)
             })
             .collect();
-        ClusterMesh { local_name, local_id, remotes, changed }
+        let mesh = ClusterMesh {
+            local_name,
+            local_id,
+            remotes,
+            changed,
+            snapshot,
+            saving: std::sync::Mutex::new(()),
+        };
+        mesh.restore();
+        mesh
+    }
+
+    fn restore(&self) {
+        let Some(path) = &self.snapshot else { return };
+        let Ok(bytes) = std::fs::read(path) else { return };
+        let saved: BTreeMap<String, remote::View> = match serde_json::from_slice(&bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "clustermesh: ignoring an unreadable snapshot");
+                return;
+            }
+        };
+        for (r, _) in &self.remotes {
+            if let Some(view) = saved.get(&r.name) {
+                tracing::info!(
+                    cluster = r.name,
+                    nodes = view.nodes.len(),
+                    "clustermesh: restored the last view of the remote cluster until it answers"
+                );
+                r.restore(view.clone());
+            }
+        }
+    }
+
+    /// Saves every remote cluster's view (after a change), for the next start.
+    pub fn save(&self) {
+        let Some(path) = &self.snapshot else { return };
+        let _one = self.saving.lock().unwrap_or_else(|p| p.into_inner());
+        let views: BTreeMap<&str, remote::View> =
+            self.remotes.iter().map(|(r, _)| (r.name.as_str(), r.snapshot())).collect();
+        match serde_json::to_vec(&views) {
+            Ok(bytes) => {
+                if let Err(e) = crate::fsutil::atomic_write(path, &bytes, 0o600) {
+                    tracing::warn!(path = %path.display(), error = %e, "clustermesh: saving the snapshot");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "clustermesh: encoding the snapshot"),
+        }
     }
 
     /// Fires whenever a remote cluster's view or link changes.

@@ -10,7 +10,7 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::SystemTime;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::identity::{Labels, MAX_ALLOCATED, MIN_ALLOCATED};
 use crate::kvstore::mirror::Mirror;
@@ -31,7 +31,7 @@ const MAX_LABELS: usize = 128;
 const MAX_CIDRS: usize = 16;
 
 /// A node of a remote cluster.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeshNode {
     /// Its cluster.
     pub cluster: String,
@@ -68,7 +68,8 @@ pub struct MeshEndpoint {
 }
 
 /// What a remote cluster's store is known to hold.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct View {
     /// The cluster ID its `cilium/cluster-config/<name>` says.
     pub config_id: Option<u32>,
@@ -86,7 +87,7 @@ pub struct View {
 
 /// One ipcache entry as read, before it is checked against nodes and identities (which may
 /// arrive after it).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawIpcache {
     /// The identity.
     pub id: u32,

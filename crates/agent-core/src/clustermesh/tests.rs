@@ -44,7 +44,7 @@ fn mesh(
             Setup { config: remote(n, secret.clone()), secret, store: Some(s) }
         })
         .collect();
-    let m = Arc::new(ClusterMesh::new(local.0.into(), local.1, remotes));
+    let m = Arc::new(ClusterMesh::new(local.0.into(), local.1, remotes, None));
     tokio::spawn(m.clone().run());
     m
 }
@@ -221,6 +221,26 @@ async fn a_remote_cluster_away_keeps_what_it_had_and_resyncs() {
     let s = &m.status()[0];
     assert!(s.failures >= 1 && s.last_failure.is_some());
     assert!(s.status.contains("etcd is down"), "{}", s.status);
+    // A restart while it is away: the snapshot brings its peers back before it answers.
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("clustermesh.json");
+    let with_snapshot = |p: &std::path::Path| {
+        let s: Arc<dyn KvStore> = store.clone();
+        ClusterMesh::new(
+            "vm-cluster".into(),
+            2,
+            vec![Setup { config: remote("k8s-cluster", None), secret: None, store: Some(s) }],
+            Some(p.to_path_buf()),
+        )
+    };
+    let running = with_snapshot(&path);
+    assert!(running.peers().is_empty(), "no snapshot yet");
+    let seen = m.remotes().next().expect("remote").snapshot();
+    running.remotes().next().expect("remote").restore(seen);
+    running.save();
+    let restarted = with_snapshot(&path);
+    assert_eq!(restarted.peers(), before, "restored from the snapshot");
+    assert!(!restarted.status()[0].ready, "but not ready until it answers");
     // Meanwhile a pod went away; back, the listing reconciles.
     store.set_down(false);
     store.delete("cilium/state/ip/v1/default/10.1.1.24").await.expect("delete");

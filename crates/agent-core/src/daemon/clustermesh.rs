@@ -97,6 +97,9 @@ impl Agent {
     }
 }
 
+/// Where the remote clusters' last views are kept across restarts.
+const SNAPSHOT: &str = "clustermesh.json";
+
 /// Opens every remote cluster's store and starts following them; the agent's membership sync
 /// picks their changes up through [`ClusterMesh::subscribe`].
 pub(super) fn start(agent: &Arc<Agent>) -> Result<Option<Arc<ClusterMesh>>, DaemonError> {
@@ -129,7 +132,12 @@ pub(super) fn start(agent: &Arc<Agent>) -> Result<Option<Arc<ClusterMesh>>, Daem
         tracing::info!(cluster = r.name, "clustermesh: following the remote cluster");
         remotes.push(crate::clustermesh::Setup { config: r.clone(), secret, store });
     }
-    let mesh = Arc::new(ClusterMesh::new(c.cluster_name.clone(), c.cluster_id, remotes));
+    let mesh = Arc::new(ClusterMesh::new(
+        c.cluster_name.clone(),
+        c.cluster_id,
+        remotes,
+        Some(c.state_dir.join(SNAPSHOT)),
+    ));
     let _ = agent.mesh.set(mesh.clone());
     Ok(Some(mesh))
 }

@@ -555,6 +555,10 @@ async fn start_membership(
                 r = mesh_changed => if r.is_err() { return },
             }
             sync_remote(&a).await;
+            if let Some(mesh) = a.mesh() {
+                let mesh = mesh.clone();
+                let _ = tokio::task::spawn_blocking(move || mesh.save()).await;
+            }
         }
     });
     let mut tasks = vec![sync];
