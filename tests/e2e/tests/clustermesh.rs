@@ -312,6 +312,9 @@ fn a_vm_meshed_with_a_kubernetes_cluster_in_ciliums_formats() {
     for ip in [K8S_NODE, "10.1.1.23", "10.1.1.24"] {
         assert!(wg.contains(&format!("{ip}/32")), "{ip} in the allowed IPs: {wg}");
     }
+    assert!(wg.contains("10.1.1.0/24"), "the node's pod CIDR in its allowed IPs: {wg}");
+    let routes = text(&vm1, &["ip", "route", "show", "table", "2005"]);
+    assert!(routes.contains("10.1.1.0/24 dev cilium_wg0"), "{routes}");
     assert!(
         !wg.contains("10.1.1.99"),
         "a pod whose identity lacks the cluster label is no one's: {wg}"
@@ -402,7 +405,7 @@ fn a_vm_meshed_with_a_kubernetes_cluster_in_ciliums_formats() {
         )
     });
     assert!(!from("10.1.1.24"), "the backend pod is not selected");
-    assert!(!from("10.1.1.99"), "an address without a valid identity gets nowhere");
+    assert!(!from("10.1.1.99"), "a pod without a valid identity is world to the policy");
 
     // Hubble names the pod with its cluster, namespace and pod name.
     let flows =

@@ -302,6 +302,48 @@ impl ClusterMesh {
     }
 }
 
+/// Shortest pod CIDR accepted from a remote cluster (IPv4, IPv6): a Kubernetes node's is a
+/// /24 or /64 by default.
+const MIN_CIDR: (u8, u8) = (16, 48);
+
+fn holds(net: IpAddr, len: u8, ip: IpAddr) -> bool {
+    match (net, ip) {
+        (IpAddr::V4(n), IpAddr::V4(a)) => {
+            let mask = u32::MAX.checked_shl(32 - u32::from(len.min(32))).unwrap_or(0);
+            u32::from(n) & mask == u32::from(a) & mask
+        }
+        (IpAddr::V6(n), IpAddr::V6(a)) => {
+            let mask = u128::MAX.checked_shl(128 - u32::from(len.min(128))).unwrap_or(0);
+            u128::from(n) & mask == u128::from(a) & mask
+        }
+        _ => false,
+    }
+}
+
+/// Drops what a remote cluster says is behind its nodes but is not its to say: an address
+/// (or a CIDR holding one) of this host, of any node of any cluster, or of the stores, and
+/// CIDRs too wide to be one node's pods. Whoever writes a remote store must not be able to
+/// route this network's own addresses into a tunnel.
+pub fn guard(peers: &mut [PeerNode], protected: &[IpAddr]) {
+    let nodes: Vec<IpAddr> = peers.iter().flat_map(|p| p.node.ips.iter().copied()).collect();
+    let taken = |ip: &IpAddr| protected.contains(ip) || nodes.contains(ip);
+    for p in peers.iter_mut() {
+        let before = (p.endpoints.len(), p.node.pod_cidrs.len());
+        p.endpoints.retain(|(e, _)| !taken(&e.ip));
+        p.node.pod_cidrs.retain(|(net, len)| {
+            let min = if net.is_ipv4() { MIN_CIDR.0 } else { MIN_CIDR.1 };
+            *len >= min && !protected.iter().chain(&nodes).any(|ip| holds(*net, *len, *ip))
+        });
+        if before != (p.endpoints.len(), p.node.pod_cidrs.len()) {
+            tracing::warn!(
+                cluster = p.node.cluster,
+                node = p.node.name,
+                "clustermesh: ignored addresses a remote node claims that are this network's own (a node's, a store's, or this host's)"
+            );
+        }
+    }
+}
+
 /// The node IPs and the addresses behind them that go through a remote node's tunnel.
 pub fn tunnelled(p: &PeerNode) -> Vec<IpAddr> {
     let mut ips = p.node.ips.clone();

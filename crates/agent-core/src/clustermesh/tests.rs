@@ -249,3 +249,36 @@ async fn a_remote_cluster_away_keeps_what_it_had_and_resyncs() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_hostile_store_cannot_route_this_networks_addresses_into_its_tunnel() {
+    let store = Arc::new(FakeStore::default());
+    load_fixture(&store);
+    // The remote store claims, behind its node, this network's etcd and a node of ours, and
+    // a pod CIDR that holds this host.
+    for ip in ["192.168.1.100", "192.168.1.11"] {
+        let pair =
+            format!(r#"{{"IP":"{ip}","Mask":null,"HostIP":"192.168.1.30","ID":65800,"Key":0}}"#);
+        store.insert(&format!("cilium/state/ip/v1/default/{ip}"), pair.as_bytes());
+    }
+    let key = "cilium/state/nodes/v1/k8s-cluster/k8s-worker-1";
+    let mut node: serde_json::Value =
+        serde_json::from_slice(&store.get(key).expect("node").value).expect("json");
+    node["IPv4AllocCIDR"] = serde_json::json!({"IP": "192.168.0.0", "Mask": "//8AAA=="});
+    node["IPv4SecondaryAllocCIDRs"] = serde_json::json!([{"IP": "10.0.0.0", "Mask": "/wAAAA=="}]);
+    store.insert(key, node.to_string().as_bytes());
+    let m = mesh(("vm-cluster", 2), vec![("k8s-cluster", &store, None)]);
+    until("ready", || ready(&m, "k8s-cluster")).await;
+    let mut peers = m.peers();
+    let protected: Vec<IpAddr> =
+        ["192.168.1.10", "192.168.1.11", "192.168.1.100"].map(|s| s.parse().expect("ip")).to_vec();
+    guard(&mut peers, &protected);
+    let p = &peers[0];
+    let ips: Vec<String> = tunnelled(p).iter().map(ToString::to_string).collect();
+    assert_eq!(ips, ["192.168.1.30", "10.1.1.23", "10.1.1.24"], "only its own and its pods'");
+    assert!(
+        p.node.pod_cidrs.is_empty(),
+        "a /16 holding this host and a /8: {:?}",
+        p.node.pod_cidrs
+    );
+}

@@ -2,6 +2,7 @@
 //! and the addresses behind them handed to policy and WireGuard, and their state for
 //! `cilium status` and `cilium clustermesh status`.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use super::DaemonError;
@@ -19,9 +20,31 @@ impl Agent {
         self.mesh.get()
     }
 
-    /// The remote clusters' nodes in use, with what is behind them.
+    /// The remote clusters' nodes in use, with what is behind them, minus what they may not
+    /// claim ([`crate::clustermesh::guard`]).
     pub fn mesh_peers(&self) -> Vec<PeerNode> {
-        self.mesh().map(|m| m.peers()).unwrap_or_default()
+        let Some(mesh) = self.mesh() else { return Vec::new() };
+        let mut peers = mesh.peers();
+        let c = self.config();
+        let url_host = |u: &str| -> Option<IpAddr> {
+            let rest = u.split_once("://").map_or(u, |(_, r)| r);
+            let host = rest.rsplit_once(':').map_or(rest, |(h, _)| h);
+            host.trim_matches(|ch| ch == '[' || ch == ']').parse().ok()
+        };
+        let mut protected: Vec<IpAddr> = self.local_ips().to_vec();
+        protected.extend(c.nodes.iter().flat_map(|n| std::iter::once(n.ip).chain(n.endpoint)));
+        if let Some(m) = self.membership() {
+            protected.extend(m.nodes().iter().flat_map(|r| r.announcement.ips.clone()));
+        }
+        protected
+            .extend(c.etcd.iter().flat_map(|e| e.endpoints.iter()).filter_map(|u| url_host(u)));
+        for r in &c.clustermesh.clusters {
+            if let crate::clustermesh::Source::Etcd(e) = &r.source {
+                protected.extend(e.endpoints.iter().filter_map(|u| url_host(u)));
+            }
+        }
+        crate::clustermesh::guard(&mut peers, &protected);
+        peers
     }
 
     /// The remote clusters' nodes as policy sees them (named `<cluster>/<node>`, as Hubble

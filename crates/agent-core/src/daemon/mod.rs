@@ -640,6 +640,7 @@ async fn sync_remote(a: &Arc<Agent>) {
                 ips: r.announcement.ips,
                 public_key: r.announcement.wg_public_key,
                 port: r.announcement.wg_port,
+                cidrs: Vec::new(),
             })
             .chain(mesh.iter().map(|p| crate::wireguard::PeerSpec {
                 endpoint: p.node.endpoint,
@@ -647,6 +648,7 @@ async fn sync_remote(a: &Arc<Agent>) {
                 ips: crate::clustermesh::tunnelled(p),
                 public_key: p.node.wg_public_key.clone(),
                 port: p.node.wg_port,
+                cidrs: p.node.pod_cidrs.clone(),
             }))
             .collect();
         if let Err(e) = wg.sync_peers(peers, blocked).await {

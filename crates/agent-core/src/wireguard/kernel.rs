@@ -43,8 +43,8 @@ pub struct PeerConfig {
     pub public_key: [u8; 32],
     /// Endpoint.
     pub endpoint: Option<SocketAddr>,
-    /// Addresses routed to this peer (host prefixes).
-    pub allowed_ips: Vec<IpAddr>,
+    /// Prefixes routed to this peer (host ones, and the pod CIDR of a Kubernetes node).
+    pub allowed_ips: Vec<(IpAddr, u8)>,
     /// Keepalive interval in seconds.
     pub keepalive: u16,
 }
@@ -162,15 +162,15 @@ impl KernelDevice {
                 WireguardPeerAttribute::AllowedIps(
                     p.allowed_ips
                         .iter()
-                        .map(|ip| {
-                            let (family, len) = match ip {
-                                IpAddr::V4(_) => (WireguardAddressFamily::Ipv4, 32),
-                                IpAddr::V6(_) => (WireguardAddressFamily::Ipv6, 128),
+                        .map(|(ip, len)| {
+                            let family = match ip {
+                                IpAddr::V4(_) => WireguardAddressFamily::Ipv4,
+                                IpAddr::V6(_) => WireguardAddressFamily::Ipv6,
                             };
                             WireguardAllowedIp(vec![
                                 WireguardAllowedIpAttr::Family(family),
                                 WireguardAllowedIpAttr::IpAddr(*ip),
-                                WireguardAllowedIpAttr::Cidr(len),
+                                WireguardAllowedIpAttr::Cidr(*len),
                             ])
                         })
                         .collect(),

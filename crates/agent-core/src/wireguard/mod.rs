@@ -63,6 +63,19 @@ pub struct PeerSpec {
     /// Where its packets go when not to its first address (the public address in front of a
     /// node behind 1:1 NAT). WireGuard still follows the peer when it roams.
     pub endpoint: Option<IpAddr>,
+    /// Prefixes behind it besides its addresses (a Kubernetes node's pod CIDR).
+    pub cidrs: Vec<(IpAddr, u8)>,
+}
+
+impl PeerSpec {
+    /// Everything the tunnel carries for it: its addresses as host prefixes, then its CIDRs.
+    pub fn allowed(&self) -> Vec<(IpAddr, u8)> {
+        self.ips
+            .iter()
+            .map(|ip| (*ip, if ip.is_ipv4() { 32 } else { 128 }))
+            .chain(self.cidrs.iter().copied())
+            .collect()
+    }
 }
 
 /// The device behind `cilium_wg0`.
@@ -138,7 +151,7 @@ pub async fn block_peers(
     let have = table.list().await?;
     let mut added = 0;
     for ip in peers {
-        let block = routing::Route::Block { dst: *ip };
+        let block = routing::Route::Block { dst: *ip, len: if ip.is_ipv4() { 32 } else { 128 } };
         if !have.contains(&block) {
             table.replace(&block).await?;
             added += 1;
@@ -268,7 +281,7 @@ impl WireGuard {
         let added = self.set_peers(peers).await?;
         let peers: Vec<PeerSpec> =
             self.peers.lock().unwrap_or_else(|p| p.into_inner()).values().cloned().collect();
-        let mut tunnelled: Vec<(IpAddr, u32)> = Vec::new();
+        let mut tunnelled: Vec<(IpAddr, u8, u32)> = Vec::new();
         for p in &peers {
             let outer = endpoint(p);
             let mut mtu = self.mtu.route(outer.is_none_or(|e| e.is_ipv4()));
@@ -279,7 +292,7 @@ impl WireGuard {
             {
                 mtu = mtu.min(Mtu::Derived(path).route(e.is_ipv4()));
             }
-            tunnelled.extend(p.ips.iter().map(|ip| (*ip, mtu)));
+            tunnelled.extend(p.allowed().into_iter().map(|(ip, len)| (ip, len, mtu)));
         }
         let want = routing::desired(&tunnelled, &blocked, Some(self.device), self.strict);
         let changed = routing::reconcile(self.routes.as_ref(), &want).await?;
@@ -347,7 +360,7 @@ impl WireGuard {
                         Some(kernel::PeerConfig {
                             public_key: keys::parse_public(&p.public_key)?.to_bytes(),
                             endpoint: endpoint(p),
-                            allowed_ips: p.ips.clone(),
+                            allowed_ips: p.allowed(),
                             keepalive: self.keepalive.unwrap_or(0),
                         })
                     })
@@ -364,7 +377,7 @@ impl WireGuard {
                         Some(userspace::PeerConfig {
                             public_key: keys::parse_public(&p.public_key)?.to_bytes(),
                             endpoint: endpoint(p),
-                            allowed_ips: p.ips.clone(),
+                            allowed_ips: p.allowed(),
                             keepalive: self.keepalive,
                         })
                     })
@@ -431,7 +444,7 @@ impl WireGuard {
                     allowed_ips: s
                         .allowed_ips
                         .iter()
-                        .map(|ip| format!("{ip}/{}", if ip.is_ipv4() { 32 } else { 128 }))
+                        .map(|(ip, len)| format!("{ip}/{len}"))
                         .collect(),
                     last_handshake: s.last_handshake,
                     rx_bytes: s.rx_bytes,
@@ -579,7 +592,8 @@ mod tests {
         let (vm2, vm3): (std::net::IpAddr, std::net::IpAddr) =
             ("192.168.1.11".parse().expect("ip"), "192.168.1.12".parse().expect("ip"));
         // A kernel backend's tunnel route from before a restart stays: the first sync decides.
-        let tunnel = Route::Tunnel { dst: vm2, oif: 9, mtu: 1440, advmss: 1400, src: None };
+        let tunnel =
+            Route::Tunnel { dst: vm2, len: 32, oif: 9, mtu: 1440, advmss: 1400, src: None };
         table.replace(&tunnel).await.expect("seed");
         assert_eq!(super::block_peers(&table, &[vm2, vm3], true).await.expect("blocks"), 2);
         assert!(table.routes.lock().expect("lock").contains(&tunnel));

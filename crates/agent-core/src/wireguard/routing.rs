@@ -46,8 +46,10 @@ const PREF_TABLE: u32 = 99;
 pub enum Route {
     /// A peer's address through the tunnel device.
     Tunnel {
-        /// The peer's address (a host route).
+        /// The peer's address, or a prefix behind it (a Kubernetes node's pod CIDR).
         dst: IpAddr,
+        /// Its prefix length (a host's: 32 or 128).
+        len: u8,
         /// Interface index of the tunnel.
         oif: u32,
         /// Path MTU.
@@ -59,8 +61,10 @@ pub enum Route {
     },
     /// Fail closed: traffic to the address errors out instead of leaving in plaintext.
     Block {
-        /// The peer's address.
+        /// The peer's address, or a prefix behind it.
         dst: IpAddr,
+        /// Its prefix length.
+        len: u8,
     },
     /// Anything else found in the table: not ours to keep.
     Foreign {
@@ -78,8 +82,8 @@ impl Route {
     /// replace of the same slot changes the route in place.
     fn slot(&self) -> (IpAddr, u8, u32) {
         match self {
-            Route::Tunnel { dst, .. } => (*dst, host_len(dst), TUNNEL_METRIC),
-            Route::Block { dst } => (*dst, host_len(dst), BLOCK_METRIC),
+            Route::Tunnel { dst, len, .. } => (*dst, *len, TUNNEL_METRIC),
+            Route::Block { dst, len } => (*dst, *len, BLOCK_METRIC),
             Route::Foreign { dst, prefix, metric } => (*dst, *prefix, *metric),
         }
     }
@@ -139,17 +143,18 @@ pub struct TunnelDevice {
 /// The table for `tunnelled` addresses (each with the path MTU of its peer) and, in `strict`
 /// mode, a block for every address of `blocked` and of `tunnelled`.
 pub fn desired(
-    tunnelled: &[(IpAddr, u32)],
+    tunnelled: &[(IpAddr, u8, u32)],
     blocked: &[IpAddr],
     device: Option<TunnelDevice>,
     strict: bool,
 ) -> BTreeSet<Route> {
     let mut out = BTreeSet::new();
     if let Some(dev) = device {
-        for (ip, mtu) in tunnelled {
+        for (ip, len, mtu) in tunnelled {
             let src = if ip.is_ipv4() { dev.src4 } else { dev.src6 };
             out.insert(Route::Tunnel {
                 dst: *ip,
+                len: *len,
                 oif: dev.oif,
                 mtu: *mtu,
                 advmss: mss(*mtu, ip.is_ipv4()),
@@ -158,8 +163,11 @@ pub fn desired(
         }
     }
     if strict {
-        for ip in blocked.iter().chain(tunnelled.iter().map(|(ip, _)| ip)) {
-            out.insert(Route::Block { dst: *ip });
+        for ip in blocked {
+            out.insert(Route::Block { dst: *ip, len: host_len(ip) });
+        }
+        for (ip, len, _) in tunnelled {
+            out.insert(Route::Block { dst: *ip, len: *len });
         }
     }
     out
@@ -474,8 +482,10 @@ impl RouteTable for Netlink {
 /// `ip route` words for logs and errors.
 fn describe(r: &Route) -> String {
     match r {
-        Route::Tunnel { dst, mtu, .. } => format!("the route {dst} via the tunnel (mtu {mtu})"),
-        Route::Block { dst } => format!("`unreachable {dst} table {TABLE}`"),
+        Route::Tunnel { dst, len, mtu, .. } => {
+            format!("the route {dst}/{len} via the tunnel (mtu {mtu})")
+        }
+        Route::Block { dst, len } => format!("`unreachable {dst}/{len} table {TABLE}`"),
         Route::Foreign { dst, prefix, .. } => format!("the route {dst}/{prefix} in table {TABLE}"),
     }
 }
@@ -551,11 +561,11 @@ fn parse_route(m: &RouteMessage) -> Option<Route> {
     } else {
         IpAddr::V4(Ipv4Addr::UNSPECIFIED)
     });
-    let host = prefix == host_len(&dst);
+    let len = prefix;
     Some(match (m.header.kind, oif) {
-        (RouteType::Unreachable, _) if host && metric == BLOCK_METRIC => Route::Block { dst },
-        (RouteType::Unicast, Some(oif)) if host && metric == TUNNEL_METRIC => {
-            Route::Tunnel { dst, oif, mtu, advmss, src }
+        (RouteType::Unreachable, _) if metric == BLOCK_METRIC => Route::Block { dst, len },
+        (RouteType::Unicast, Some(oif)) if metric == TUNNEL_METRIC => {
+            Route::Tunnel { dst, len, oif, mtu, advmss, src }
         }
         _ => Route::Foreign { dst, prefix, metric },
     })
@@ -650,14 +660,14 @@ mod tests {
         reconcile(&table, &desired(&[], &[vm2, vm3], None, true)).await.expect("blocks");
         assert_eq!(table.routes.lock().expect("lock").len(), 2);
         // vm2's key arrives: its tunnel route goes in, the block stays behind it.
-        let want = desired(&[(vm2, 1440)], &[vm2, vm3], Some(DEV), true);
+        let want = desired(&[(vm2, 32, 1440)], &[vm2, vm3], Some(DEV), true);
         reconcile(&table, &want).await.expect("tunnel");
         let mut have = table.routes.lock().expect("lock").clone();
         have.sort();
         assert_eq!(have, want.iter().cloned().collect::<Vec<_>>());
         // A new MTU replaces the route in its slot; nothing is deleted.
         table.log.lock().expect("lock").clear();
-        let want = desired(&[(vm2, 1420)], &[vm2, vm3], Some(DEV), true);
+        let want = desired(&[(vm2, 32, 1420)], &[vm2, vm3], Some(DEV), true);
         reconcile(&table, &want).await.expect("mtu");
         let log = table.log.lock().expect("lock").clone();
         assert!(log.iter().all(|l| l.starts_with('+')), "{log:?}");
@@ -665,7 +675,7 @@ mod tests {
         assert_eq!(reconcile(&table, &want).await.expect("again"), 0);
         // A node renamed (same address, new record) derives the same table: still routed.
         assert_eq!(
-            reconcile(&table, &desired(&[(vm2, 1420)], &[vm2, vm3], Some(DEV), true))
+            reconcile(&table, &desired(&[(vm2, 32, 1420)], &[vm2, vm3], Some(DEV), true))
                 .await
                 .expect("rename"),
             0
@@ -676,7 +686,9 @@ mod tests {
             prefix: 8,
             metric: 0,
         });
-        reconcile(&table, &desired(&[(vm2, 1420)], &[vm2], Some(DEV), true)).await.expect("forget");
+        reconcile(&table, &desired(&[(vm2, 32, 1420)], &[vm2], Some(DEV), true))
+            .await
+            .expect("forget");
         let have = table.routes.lock().expect("lock").clone();
         assert_eq!(have.len(), 2, "{have:?}");
         assert!(!have.iter().any(|r| r.slot().0 == vm3));
@@ -687,14 +699,31 @@ mod tests {
         for r in [
             Route::Tunnel {
                 dst: ip("192.168.1.11"),
+                len: 32,
                 oif: 9,
                 mtu: 1440,
                 advmss: 1400,
                 src: Some(ip("192.168.1.10")),
             },
-            Route::Tunnel { dst: ip("fd00::11"), oif: 9, mtu: 1420, advmss: 1360, src: None },
-            Route::Block { dst: ip("192.168.1.12") },
-            Route::Block { dst: ip("fd00::12") },
+            Route::Tunnel {
+                dst: ip("fd00::11"),
+                len: 128,
+                oif: 9,
+                mtu: 1420,
+                advmss: 1360,
+                src: None,
+            },
+            Route::Block { dst: ip("192.168.1.12"), len: 32 },
+            Route::Block { dst: ip("fd00::12"), len: 128 },
+            Route::Tunnel {
+                dst: ip("10.1.1.0"),
+                len: 24,
+                oif: 9,
+                mtu: 1440,
+                advmss: 1400,
+                src: None,
+            },
+            Route::Block { dst: ip("10.1.1.0"), len: 24 },
         ] {
             assert_eq!(parse_route(&route_message(&r)), Some(r));
         }

@@ -64,8 +64,8 @@ pub struct PeerConfig {
     pub public_key: [u8; 32],
     /// Where its packets go (until it roams).
     pub endpoint: Option<SocketAddr>,
-    /// Host addresses routed to it.
-    pub allowed_ips: Vec<IpAddr>,
+    /// Prefixes routed to it (host ones, and the pod CIDR of a Kubernetes node).
+    pub allowed_ips: Vec<(IpAddr, u8)>,
     /// Persistent keepalive, seconds.
     pub keepalive: Option<u16>,
 }
@@ -78,7 +78,7 @@ pub struct PeerStatus {
     /// Current endpoint.
     pub endpoint: Option<SocketAddr>,
     /// Allowed IPs.
-    pub allowed_ips: Vec<IpAddr>,
+    pub allowed_ips: Vec<(IpAddr, u8)>,
     /// Time since the last handshake.
     pub last_handshake: Option<Duration>,
     /// Bytes received.
@@ -161,6 +161,38 @@ struct Peer {
 struct Table {
     by_key: HashMap<[u8; 32], Arc<Peer>>,
     by_ip: HashMap<IpAddr, Arc<Peer>>,
+    /// Shorter prefixes (pod CIDRs), longest first: looked up when no host entry matches.
+    by_prefix: Vec<(IpAddr, u8, Arc<Peer>)>,
+}
+
+impl Table {
+    /// The peer whose allowed IPs hold `ip`: the host entry, else the longest prefix.
+    fn lookup(&self, ip: IpAddr) -> Option<&Arc<Peer>> {
+        self.by_ip.get(&ip).or_else(|| {
+            self.by_prefix
+                .iter()
+                .find(|(net, len, _)| prefix_holds(*net, *len, ip))
+                .map(|(_, _, p)| p)
+        })
+    }
+}
+
+fn host_len(ip: &IpAddr) -> u8 {
+    if ip.is_ipv4() { 32 } else { 128 }
+}
+
+fn prefix_holds(net: IpAddr, len: u8, ip: IpAddr) -> bool {
+    match (net, ip) {
+        (IpAddr::V4(n), IpAddr::V4(a)) => {
+            let mask = u32::MAX.checked_shl(32 - u32::from(len.min(32))).unwrap_or(0);
+            u32::from(n) & mask == u32::from(a) & mask
+        }
+        (IpAddr::V6(n), IpAddr::V6(a)) => {
+            let mask = u128::MAX.checked_shl(128 - u32::from(len.min(128))).unwrap_or(0);
+            u128::from(n) & mask == u128::from(a) & mask
+        }
+        _ => false,
+    }
 }
 
 struct Keys {
@@ -291,12 +323,17 @@ impl Device {
                     peer
                 }
             };
-            for ip in &p.allowed_ips {
-                next.by_ip.insert(*ip, peer.clone());
+            for (ip, len) in &p.allowed_ips {
+                if *len == host_len(ip) {
+                    next.by_ip.insert(*ip, peer.clone());
+                } else {
+                    next.by_prefix.push((*ip, *len, peer.clone()));
+                }
             }
             next.by_key.insert(p.public_key, peer);
         }
         drop(keys);
+        next.by_prefix.sort_by(|a, b| b.1.cmp(&a.1));
         *self.inner.table.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(next);
         // Sessions of removed peers point at nothing any more.
         let table = self.inner.table.read().unwrap_or_else(|p| p.into_inner()).clone();
@@ -333,7 +370,14 @@ impl Device {
                         .by_ip
                         .iter()
                         .filter(|(_, p)| Arc::ptr_eq(p, peer))
-                        .map(|(ip, _)| *ip)
+                        .map(|(ip, _)| (*ip, host_len(ip)))
+                        .chain(
+                            table
+                                .by_prefix
+                                .iter()
+                                .filter(|(_, _, p)| Arc::ptr_eq(p, peer))
+                                .map(|(ip, len, _)| (*ip, *len)),
+                        )
                         .collect(),
                     last_handshake: since,
                     rx_bytes: rx,
@@ -498,7 +542,7 @@ fn tun_to_udp(inner: &Inner) {
         let packet = &buf[..n];
         let Some(dst) = destination(packet) else { continue };
         let table = inner.table.read().unwrap_or_else(|p| p.into_inner()).clone();
-        let Some(peer) = table.by_ip.get(&dst).cloned() else { continue };
+        let Some(peer) = table.lookup(dst).cloned() else { continue };
         let mut mtu = lock(&inner.mtu).clone();
         ensure_tunn(inner, &peer);
         let (out, endpoint) = {
@@ -606,7 +650,7 @@ fn udp_to_tun(inner: &Inner) {
             }
             let Some(bytes) = ip_packet(bytes) else { continue };
             let allowed = source(bytes)
-                .and_then(|src| table.by_ip.get(&src))
+                .and_then(|src| table.lookup(src))
                 .is_some_and(|owner| Arc::ptr_eq(owner, &peer));
             if allowed {
                 let _ = tun.write(bytes);
@@ -667,8 +711,7 @@ pub fn uapi_get(device: &Device) -> String {
         if let Some(e) = p.endpoint {
             let _ = writeln!(out, "endpoint={e}");
         }
-        for ip in &p.allowed_ips {
-            let len = if ip.is_ipv4() { 32 } else { 128 };
+        for (ip, len) in &p.allowed_ips {
             let _ = writeln!(out, "allowed_ip={ip}/{len}");
         }
         let at = p
