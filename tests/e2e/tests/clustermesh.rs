@@ -34,6 +34,7 @@ fn config(cluster: &str, id: u32, etcd: &str, app: &str, mesh: &str) -> String {
          k8s:\n  enabled: false\n\
          etcd:\n  endpoints:\n    - http://{etcd}:2379\n  leaseTTL: 25s\n\
          labels:\n  app: {app}\n\
+         prometheus:\n  enabled: true\n  port: 9962\n\
          clustermesh:\n  config:\n    enabled: true\n    clusters:\n{mesh}"
     )
 }
@@ -158,6 +159,24 @@ fn two_vm_clusters_meshed_through_their_etcds() {
     let cm = text(&a1, &["cilium", "clustermesh", "status"]);
     assert!(cm.contains("cluster-b: ready, 1 nodes"), "{cm}");
     assert!(cm.contains("cluster ID 1 is also this cluster's"), "{cm}");
+    // Cilium's ClusterMesh metrics, and every one the dashboard's ClusterMesh row queries.
+    let scrape = crate::metrics::scrape_port(&a1, 9962);
+    let ready = |target: &str| {
+        scrape.lines().any(|l| {
+            l.starts_with("cilium_clustermesh_remote_cluster_readiness_status{")
+                && l.contains(&format!("target_cluster=\"{target}\""))
+                && l.rsplit(' ').next().and_then(|v| v.parse::<f64>().ok()) == Some(1.0)
+        })
+    };
+    assert!(ready("cluster-b") && !ready("cluster-c"), "{scrape}");
+    assert!(scrape.contains("cilium_clustermesh_remote_clusters{source_cluster=\"cluster-a\",source_node_name=\"a1\"} 2.0"), "{scrape}");
+    let row = crate::metrics::dashboard_metrics(&crate::metrics::dashboard_queries());
+    for name in row.iter().filter(|n| n.starts_with("cilium_clustermesh_")) {
+        assert!(
+            scrape.lines().any(|l| l.starts_with(&format!("{name}{{"))),
+            "the dashboard queries {name}: {scrape}"
+        );
+    }
     let nodes = text(&a1, &["cilium", "node", "list"]);
     assert!(
         nodes

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::state::Agent;
-use crate::metrics::{HubbleCounts, Input, PeerStat, Source};
+use crate::metrics::{HubbleCounts, Input, MeshStat, PeerStat, Source};
 
 /// How often the datapath's tables are counted for `cilium_bpf_map_pressure`: each count walks
 /// every key, so it runs on this timer, off the async workers, never per scrape.
@@ -62,6 +62,8 @@ async fn gather(
         .unwrap_or_default()
         .into_iter()
         .filter(|n| !n.health.as_ref().is_some_and(|h| h.local))
+        // Nodes of other clusters are not probed: the mesh metrics cover them.
+        .filter(|n| n.source != "clustermesh")
         .map(|n| {
             let reachable = n.health.as_ref().is_some_and(|h| h.state == "Reachable");
             let latency = n.health.as_ref().and_then(|h| h.latency_ns).map(|ns| ns as f64 / 1e9);
@@ -106,5 +108,22 @@ async fn gather(
             .membership()
             .map(|m| m.rejected_by_reason())
             .unwrap_or_default(),
+        mesh: status.cluster_mesh.map(|m| {
+            m.clusters
+                .into_iter()
+                .map(|c| MeshStat {
+                    last_failure: c
+                        .last_failure
+                        .as_deref()
+                        .and_then(crate::api::time::parse)
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map(|d| d.as_secs_f64()),
+                    cluster: c.name,
+                    ready: c.ready,
+                    failures: c.num_failures.max(0) as u64,
+                    nodes: c.num_nodes.max(0) as usize,
+                })
+                .collect()
+        }),
     }
 }

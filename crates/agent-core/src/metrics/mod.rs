@@ -158,6 +158,23 @@ pub struct Input {
     pub hubble: Option<HubbleCounts>,
     /// Node announcements rejected and address claims refused, by reason.
     pub announcements_rejected: Vec<(&'static str, u64)>,
+    /// Remote clusters of the mesh, when one is configured.
+    pub mesh: Option<Vec<MeshStat>>,
+}
+
+/// One remote cluster of the mesh.
+#[derive(Debug, Clone, Default)]
+pub struct MeshStat {
+    /// Its name.
+    pub cluster: String,
+    /// Ready: its nodes and identities are in use and current.
+    pub ready: bool,
+    /// Times its connection broke.
+    pub failures: u64,
+    /// When it last did (Unix seconds).
+    pub last_failure: Option<f64>,
+    /// Its nodes in use.
+    pub nodes: usize,
 }
 
 /// One WireGuard peer's counters.
@@ -257,6 +274,48 @@ pub fn snapshot(input: &Input) -> Snapshot {
             .map(|(reason, n)| (l(&[("reason", reason)]), *n))
             .collect(),
     );
+    if let Some(mesh) = &input.mesh {
+        let own = l(&[("source_cluster", &input.cluster), ("source_node_name", &input.node)]);
+        let per = |f: &dyn Fn(&MeshStat) -> f64| -> Vec<(Labels, f64)> {
+            mesh.iter()
+                .map(|m| {
+                    let mut labels = own.clone();
+                    labels.push(("target_cluster".into(), m.cluster.clone()));
+                    (labels, f(m))
+                })
+                .collect()
+        };
+        s.gauge(
+            "cilium_clustermesh_remote_clusters",
+            "The total number of remote clusters meshed with the local cluster",
+            vec![(own.clone(), mesh.len() as f64)],
+        );
+        s.gauge(
+            "cilium_clustermesh_remote_cluster_readiness_status",
+            "The readiness status of the remote cluster",
+            per(&|m| if m.ready { 1.0 } else { 0.0 }),
+        );
+        s.gauge(
+            "cilium_clustermesh_remote_cluster_failures",
+            "The total number of failures related to the remote cluster",
+            per(&|m| m.failures as f64),
+        );
+        s.gauge(
+            "cilium_clustermesh_remote_cluster_last_failure_ts",
+            "The timestamp of the last failure of the remote cluster",
+            per(&|m| m.last_failure.unwrap_or(0.0)),
+        );
+        s.gauge(
+            "cilium_clustermesh_remote_cluster_nodes",
+            "The total number of nodes in the remote cluster",
+            per(&|m| m.nodes as f64),
+        );
+        s.gauge(
+            "cilium_clustermesh_global_services",
+            "The total number of global services in the cluster mesh",
+            vec![(own, 0.0)],
+        );
+    }
     if let Some(peers) = &input.wireguard {
         s.gauge("cilium_wireguard_peers", "WireGuard peers", vec![(vec![], peers.len() as f64)]);
         s.gauge(
