@@ -440,3 +440,90 @@ fn a_vm_meshed_with_a_kubernetes_cluster_in_ciliums_formats() {
     let _ = etcd.kill();
     let _ = etcd.wait();
 }
+
+/// Seed 12, case 1, as the seed writes it: each cloud its own cluster, meshed by static node
+/// lists, each VM listing the other cloud's public address in `nodes:`.
+#[test]
+fn seed_case_1_as_two_clusters_meshed_by_static_node_lists() {
+    use crate::nat::{ALI, ALI_PUBLIC, AWS, AWS_PUBLIC};
+    sweep_stale();
+    let mut tb = crate::nat::hybrid_cloud();
+    let config = |cluster: &str, id: u32, other_public: &str, app: &str| {
+        format!(
+            "cluster:\n  name: {cluster}\n  id: {id}\n\
+             encryption:\n  enabled: true\n  nodeEncryption: true\n  persistentKeepalive: 25s\n\
+             hostFirewall:\n  enabled: true\n\
+             labels:\n  app: {app}\n\
+             nodes:\n  - {other_public}\n\
+             clustermesh:\n  config:\n    clusters:\n\
+             \x20     - name: aws-cluster\n        nodes:\n          - {AWS}\n\
+             \x20     - name: ali-cluster\n        nodes:\n          - {ALI}\n"
+        )
+    };
+    for vm in ["aws", "ali"] {
+        tb.vm(vm)
+            .write_file_mode("/etc/cilium/cluster-secret", &format!("{TEST_SECRET}\n"), 0o600)
+            .expect("secret");
+    }
+    tb.start_agent("aws", &config("aws-cluster", 1, ALI_PUBLIC, "frontend")).expect("aws");
+    tb.start_agent("ali", &config("ali-cluster", 2, AWS_PUBLIC, "database")).expect("ali");
+    let (aws, ali) = (tb.vm("aws").clone(), tb.vm("ali").clone());
+    let dump = |tb: &Testbed| {
+        format!(
+            "aws: {:#?}\naws log:\n{}\nali log:\n{}",
+            mesh_of(tb.vm("aws")),
+            tb.agent_log("aws"),
+            tb.agent_log("ali")
+        )
+    };
+    wait_for("each cloud to see the other cluster ready", Duration::from_secs(40), || {
+        remote_ready(&aws, "ali-cluster") && remote_ready(&ali, "aws-cluster")
+    })
+    .unwrap_or_else(|e| panic!("{e:#}\n{}", dump(&tb)));
+    let st = mesh_of(&aws);
+    assert_eq!(st.len(), 1, "its own cluster's entry is skipped: {st:?}");
+
+    // Only the other cluster's VM, and only as its cluster, may reach the database.
+    let policy = [
+        "apiVersion: cilium.io/v2",
+        "kind: CiliumNetworkPolicy",
+        "metadata:",
+        "  name: from-aws",
+        "spec:",
+        "  endpointSelector:",
+        "    matchLabels:",
+        "      app: database",
+        "  ingress:",
+        "    - fromEndpoints:",
+        "        - matchLabels:",
+        "            app: frontend",
+        "            io.cilium.k8s.policy.cluster: aws-cluster",
+        "      toPorts:",
+        "        - ports:",
+        "            - port: \"8080\"",
+        "              protocol: TCP",
+        "",
+    ]
+    .join("\n");
+    ali.write_file("/tmp/from-aws.yaml", &policy).expect("policy");
+    ali.run(&["cilium", "policy", "import", "/tmp/from-aws.yaml"]).expect("import");
+    tb.spawn("ali", &["python3", "-m", "http.server", "8080", "--bind", ALI]).expect("server");
+    let url = format!("http://{ALI}:8080/");
+    wait_for(
+        "aws to reach ali's private address through the tunnel",
+        Duration::from_secs(30),
+        || aws.http_ok(&url),
+    )
+    .unwrap_or_else(|e| panic!("{e:#}\n{}", dump(&tb)));
+    let wg = text(&aws, &["wg", "show", "cilium_wg0"]);
+    assert!(
+        wg.contains(&format!("endpoint: {ALI_PUBLIC}:51871")) && wg.contains(&format!("{ALI}/32")),
+        "{wg}"
+    );
+    let nodes = text(&aws, &["cilium", "node", "list"]);
+    assert!(nodes.lines().any(|l| l.starts_with("ali-cluster/ali") && l.contains(ALI)), "{nodes}");
+    assert!(
+        !nodes.lines().any(|l| l.starts_with(ALI_PUBLIC)),
+        "the listed public address is the other cluster's node: {nodes}"
+    );
+}

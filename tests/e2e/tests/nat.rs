@@ -12,10 +12,10 @@ use std::time::Duration;
 
 use testbed::{TEST_SECRET, Testbed, Vm, built_binaries, sweep_stale, unique_prefix, wait_for};
 
-const AWS: &str = "10.0.1.10";
-const ALI: &str = "172.16.1.10";
-const AWS_PUBLIC: &str = "203.0.113.10";
-const ALI_PUBLIC: &str = "203.0.113.20";
+pub(crate) const AWS: &str = "10.0.1.10";
+pub(crate) const ALI: &str = "172.16.1.10";
+pub(crate) const AWS_PUBLIC: &str = "203.0.113.10";
+pub(crate) const ALI_PUBLIC: &str = "203.0.113.20";
 
 /// Both VMs' config: the seed's case 1, each node with the public address in front of it.
 fn config(cloud: &str, backend: &str) -> String {
@@ -41,7 +41,7 @@ fn one_to_one_nat(gw: &Vm, public: &str, private: &str) {
     gw.run(&["nft", "-f", "/etc/cilium/nat.nft"]).expect("nft");
 }
 
-fn hybrid_cloud() -> Testbed {
+pub(crate) fn hybrid_cloud() -> Testbed {
     let vms = [
         ("aws", "10.0.1.10/24", "br-aws"),
         ("awsgw", "10.0.1.1/24", "br-aws"),

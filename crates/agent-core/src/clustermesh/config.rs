@@ -10,7 +10,7 @@ use crate::kvstore::EtcdConfig;
 pub const MAX_CLUSTERS: usize = 255;
 /// Most nodes listed for one cluster.
 const MAX_NODES: usize = 4096;
-/// Largest file of the clustermesh directory that is read.
+/// Most files of the clustermesh directory considered.
 const MAX_DIR_ENTRIES: usize = 1024;
 
 /// Where a remote cluster's state comes from.
@@ -30,8 +30,11 @@ pub struct RemoteConfig {
     /// Where its nodes come from.
     pub source: Source,
     /// Its cluster secret: when set, its nodes must be signed with it (a VM cluster of ours);
-    /// without it, its store is trusted as a Cilium agent trusts a clustermesh-apiserver.
+    /// without it, its store is trusted as a Cilium agent trusts a clustermesh-apiserver. A
+    /// static node list without it uses this cluster's own secret.
     pub secret_file: Option<PathBuf>,
+    /// Its cluster ID, for a static node list (a store says it itself).
+    pub id: Option<u32>,
 }
 
 /// The validated mesh: the remote clusters, none of them this one.
@@ -142,7 +145,7 @@ fn entry_of(v: &serde_json::Value, i: usize) -> Result<RemoteConfig, String> {
             Some(v) => v.as_str().map(Some).ok_or_else(|| format!("{at}.{k}: expected a string")),
         }
     };
-    const KNOWN: &[&str] = &["name", "address", "nodes", "config", "secretFile"];
+    const KNOWN: &[&str] = &["name", "id", "address", "nodes", "config", "secretFile"];
     if let Some(k) = map.keys().find(|k| !KNOWN.contains(&k.as_str())) {
         let hint = crate::suggest::closest(k, KNOWN)
             .map(|s| format!(" (did you mean {s}?)"))
@@ -158,6 +161,15 @@ fn entry_of(v: &serde_json::Value, i: usize) -> Result<RemoteConfig, String> {
     let address = text("address")?;
     let file = text("config")?.map(PathBuf::from);
     let secret_file = text("secretFile")?.map(PathBuf::from);
+    let id = match map.get("id") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(v) => Some(
+            v.as_u64()
+                .filter(|n| (1..=255).contains(n))
+                .map(|n| n as u32)
+                .ok_or_else(|| format!("{at}.id: expected a cluster ID, 1-255"))?,
+        ),
+    };
     let nodes = match map.get("nodes") {
         None | Some(serde_json::Value::Null) => None,
         Some(serde_json::Value::Array(list)) => {
@@ -190,7 +202,7 @@ fn entry_of(v: &serde_json::Value, i: usize) -> Result<RemoteConfig, String> {
             ));
         }
     };
-    Ok(RemoteConfig { name, source, secret_file })
+    Ok(RemoteConfig { name, source, secret_file, id })
 }
 
 /// Cilium's clustermesh directory: every regular file named as a cluster and holding
@@ -221,6 +233,7 @@ fn from_dir(dir: &Path, local: &str) -> Result<Vec<RemoteConfig>, String> {
             name,
             source: Source::Etcd(etcd),
             secret_file: secret.is_file().then_some(secret),
+            id: None,
         });
     }
     Ok(out)
@@ -274,6 +287,11 @@ mod tests {
                 .contains("twice")
         );
         assert!(err("clustrs: []\n").contains("did you mean clusters"));
+        assert!(err("clusters:\n  - {name: b, id: 300, nodes: [1.2.3.4]}\n").contains("1-255"));
+        let (m, _) =
+            parse(Some(&yaml("clusters:\n  - {name: b, id: 7, nodes: [1.2.3.4]}\n")), None, "a")
+                .expect("valid");
+        assert_eq!(m.clusters[0].id, Some(7));
         let (m, w) = parse(
             Some(&yaml("enabled: false\nclusters:\n  - {name: b, address: 'x:1'}\n")),
             None,

@@ -61,8 +61,9 @@ pub struct PeerNode {
     /// The node.
     pub node: MeshNode,
     /// Its identity: its VM identity in its cluster's range, or `remote-node` for a
-    /// Kubernetes node.
-    pub identity: u32,
+    /// Kubernetes node; none when its cluster's ID is unknown (a static node list without
+    /// `id`), and this agent numbers its labels.
+    pub identity: Option<u32>,
     /// Its labels, `cluster` and `io.cilium.k8s.policy.cluster` included.
     pub labels: Labels,
     /// The addresses behind it with identities of their own.
@@ -183,7 +184,7 @@ impl ClusterMesh {
         let mut out = Vec::new();
         for (r, store) in &self.remotes {
             let verdict = if store.is_none() {
-                Err("static node lists of remote clusters are not supported yet; give its etcd (`address`)".to_string())
+                Err("a static node list is followed through announcements, not here".to_string())
             } else {
                 r.cluster_id().and_then(|id| {
                     if id == 0 || id > 255 {
@@ -239,7 +240,7 @@ impl ClusterMesh {
                     .filter(|e| node.ips.contains(&e.host))
                     .filter_map(|e| Some((e.clone(), identities.get(&e.identity)?.clone())))
                     .collect();
-                out.push(PeerNode { node, identity, labels, endpoints: behind });
+                out.push(PeerNode { node, identity: Some(identity), labels, endpoints: behind });
             }
         }
         out

@@ -30,6 +30,7 @@ fn remote(name: &str, secret: Option<Secret>) -> RemoteConfig {
             ..Default::default()
         }),
         secret_file: secret.is_some().then(|| "/etc/cilium/x".into()),
+        id: None,
     }
 }
 
@@ -74,7 +75,7 @@ async fn a_kubernetes_cluster_in_ciliums_formats() {
     assert_eq!(p.node.ips, ["192.168.1.30".parse::<IpAddr>().expect("ip")]);
     assert_eq!(p.node.wg_public_key, "Z97Y032KR+f7N4t7KPk4y9owkM0KBw8XQBlV5Km4cB8=");
     assert_eq!(p.node.pod_cidrs, [("10.1.1.0".parse().expect("ip"), 24)]);
-    assert_eq!(p.identity, crate::identity::REMOTE_NODE, "a Kubernetes node is remote-node");
+    assert_eq!(p.identity, Some(crate::identity::REMOTE_NODE), "a Kubernetes node is remote-node");
     // The two pods with identities of the cluster; not its router (reserved) nor the pod whose
     // identity lacks the cluster label (a mesh reader refuses it, as Cilium's does).
     let pods: Vec<(String, u32)> =
@@ -103,7 +104,7 @@ async fn a_kubernetes_cluster_in_ciliums_formats() {
             [("app".to_string(), "backend".to_string())].into(),
             "vm-cluster",
         ),
-        nodes: vec![(p.identity, p.labels.clone(), p.node.ips.clone())],
+        nodes: vec![(crate::identity::REMOTE_NODE, p.labels.clone(), p.node.ips.clone())],
         endpoints: p.endpoints.iter().map(|(e, l)| (e.identity, l.clone(), vec![e.ip])).collect(),
         node_failsafe: vec![],
         failsafe: vec![],
@@ -175,7 +176,8 @@ async fn a_vm_cluster_of_ours_and_what_its_store_cannot_forge() {
     assert!(p.node.signed);
     assert_eq!(p.labels.get(CLUSTER_LABEL).map(String::as_str), Some("cluster-b"));
     assert_eq!(p.labels.get("app").map(String::as_str), Some("frontend"));
-    assert_eq!(p.identity >> 16, 2, "in cluster-b's range: {}", p.identity);
+    let id = p.identity.expect("numbered by its cluster");
+    assert_eq!(id >> 16, 2, "in cluster-b's range: {id}");
     let rejected = m.remotes().next().expect("remote").rejected();
     assert!(rejected.contains_key("bad-signature"), "{rejected:?}");
     assert_eq!(m.status()[0].identities, 0, "neither master key is cluster-b's");
@@ -184,7 +186,7 @@ async fn a_vm_cluster_of_ours_and_what_its_store_cannot_forge() {
     let labels = crate::labels::with_cluster(p.node.labels.clone(), "cluster-b");
     let spelled = crate::identity::kvstore::label_string(&labels);
     store.insert("cilium/state/identities/v1/id/131999", spelled.as_bytes());
-    until("pinned", || m.peers().first().is_some_and(|p| p.identity == 131_999)).await;
+    until("pinned", || m.peers().first().is_some_and(|p| p.identity == Some(131_999))).await;
 }
 
 #[tokio::test]

@@ -494,7 +494,8 @@ async fn start_membership(
             tunnel.clone(),
             entitlements(&c.nodes),
         )
-        .with_endpoints(c.nodes.iter().filter_map(|n| Some((n.ip, n.endpoint?))).collect()),
+        .with_endpoints(c.nodes.iter().filter_map(|n| Some((n.ip, n.endpoint?))).collect())
+        .with_remote_clusters(clustermesh::static_remotes(c, &secret)?),
     );
     let listener = crate::nodes::bind(c.cluster_port, true, None)
         .await

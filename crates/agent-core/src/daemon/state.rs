@@ -601,7 +601,16 @@ impl Agent {
             reachable.1 += 1;
             reachable.0 += usize::from(h.state == "Reachable");
         };
-        for n in &self.config.nodes {
+        // A listed address that turned out to be a node of a statically meshed cluster (seed
+        // 12 lists the other cloud's public address) is that cluster's node, shown below.
+        let meshed: Vec<IpAddr> = self
+            .membership()
+            .map(|m| m.remote_nodes())
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|(_, r)| r.announcement.ips.into_iter().chain(r.announcement.endpoint))
+            .collect();
+        for n in self.config.nodes.iter().filter(|n| !meshed.contains(&n.ip)) {
             let local = self.local_ips.contains(&n.ip);
             self_listed |= local;
             let index = records.iter().position(|r| r.announcement.ips.contains(&n.ip));

@@ -37,6 +37,16 @@ const MAX_CONNECTIONS: usize = 256;
 /// Time allowed for one exchange.
 const EXCHANGE_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// A cluster meshed through a static list of its nodes (seed 12): they announce themselves as
+/// ours do, signed with their cluster's secret, and may hold only the addresses listed for it.
+#[derive(Debug, Clone)]
+pub struct StaticRemote {
+    /// Its cluster secret.
+    pub secret: Secret,
+    /// The addresses its nodes may hold (and that are announced to).
+    pub listed: Vec<IpAddr>,
+}
+
 /// Where the peers to talk to come from.
 pub trait Discovery: Send + Sync + std::fmt::Debug {
     /// Addresses of the other nodes to announce to.
@@ -129,6 +139,12 @@ pub struct Membership {
     /// The kvstore is the truth: announcements go to the listed nodes only (they bootstrap),
     /// and records the store no longer holds are dropped by it, not by silence.
     store_backed: std::sync::atomic::AtomicBool,
+    /// Clusters meshed by static node lists, by name.
+    remotes: BTreeMap<String, StaticRemote>,
+    /// Their nodes, by (cluster, name): never in the registry, which is this cluster's.
+    remote_registry: Mutex<BTreeMap<(String, String), NodeRecord>>,
+    /// Replays are per cluster: two clusters may both have a `vm1`.
+    remote_guards: Mutex<BTreeMap<String, ReplayGuard>>,
 }
 
 impl Membership {
@@ -195,7 +211,111 @@ impl Membership {
             tunnel,
             local_changed,
             store_backed: std::sync::atomic::AtomicBool::new(false),
+            remotes: BTreeMap::new(),
+            remote_registry: Mutex::new(BTreeMap::new()),
+            remote_guards: Mutex::new(BTreeMap::new()),
         }
+    }
+
+    /// The clusters meshed by static node lists (`clustermesh.config.clusters[].nodes`).
+    pub fn with_remote_clusters(mut self, remotes: BTreeMap<String, StaticRemote>) -> Membership {
+        self.remotes = remotes;
+        self
+    }
+
+    /// The nodes of clusters meshed by static node lists: (cluster, record).
+    pub fn remote_nodes(&self) -> Vec<(String, NodeRecord)> {
+        self.remote_registry
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .map(|((c, _), r)| (c.clone(), r.clone()))
+            .collect()
+    }
+
+    /// Verifies and records an announcement of a statically meshed cluster's node.
+    fn accept_remote(
+        &self,
+        cluster: &str,
+        remote: &StaticRemote,
+        line: &str,
+        from: IpAddr,
+    ) -> Result<(), Rejected> {
+        let now = announce::now_ms();
+        let verified = announce::verify(&remote.secret, cluster, line, now).and_then(|a| {
+            let mut guards = self.remote_guards.lock().unwrap_or_else(|p| p.into_inner());
+            let fresh = guards.entry(cluster.to_string()).or_default().admit(&a, now)?;
+            announce::check_content(&a)?;
+            Ok((a, fresh))
+        });
+        let (mut a, fresh) = match verified {
+            Ok(v) => v,
+            Err(e) => {
+                self.reject(from, &e);
+                return Err(e);
+            }
+        };
+        let key = (cluster.to_string(), a.name.clone());
+        if fresh == Freshness::Outdated {
+            let mut rr = self.remote_registry.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(r) = rr.get_mut(&key) {
+                r.last_seen = Instant::now();
+            }
+            return Ok(());
+        }
+        // What it may hold: the addresses listed for its cluster, or where it speaks from;
+        // never this node's, nor a node's of this cluster.
+        let local = self.local();
+        let ours: Vec<IpAddr> = self
+            .registry
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .flat_map(|r| r.announcement.ips.clone())
+            .chain(local.ips.iter().copied())
+            .collect();
+        let ips: Vec<IpAddr> = a
+            .ips
+            .iter()
+            .copied()
+            .filter(|ip| (remote.listed.contains(ip) || *ip == from) && !ours.contains(ip))
+            .collect();
+        if ips.is_empty() {
+            let e = Rejected::NoAddress(format!(
+                "none of {:?} is listed for cluster {cluster} or its source address",
+                a.ips
+            ));
+            self.reject(from, &e);
+            return Err(e);
+        }
+        a.ips = ips;
+        // Behind NAT, it speaks from the address in front of it.
+        if a.endpoint.is_none() && !a.ips.contains(&from) {
+            a.endpoint = Some(from);
+        }
+        let mut rr = self.remote_registry.lock().unwrap_or_else(|p| p.into_inner());
+        if a.bootstrap {
+            a.labels = rr.get(&key).map(|r| r.announcement.labels.clone()).unwrap_or_default();
+            a.bootstrap = false;
+        }
+        let changed = rr.get(&key).is_none_or(|r| {
+            let mut old = r.announcement.clone();
+            old.timestamp = a.timestamp;
+            old.nonce.clone_from(&a.nonce);
+            old != a
+        });
+        if changed {
+            tracing::info!(cluster, node = a.name, ips = ?a.ips, "node of a meshed cluster joined or changed");
+        }
+        rr.insert(
+            key,
+            NodeRecord { announcement: a, last_seen: Instant::now(), source: Source::Announcement },
+        );
+        drop(rr);
+        if changed {
+            self.changed.send_modify(|g| *g += 1);
+        }
+        Ok(())
     }
 
     /// The endpoints of listed nodes behind NAT (`nodes: [{ip, endpoint}]`), by address.
@@ -217,9 +337,18 @@ impl Membership {
             return *e;
         }
         let reg = self.registry.lock().unwrap_or_else(|p| p.into_inner());
-        reg.values()
+        let local = reg
+            .values()
             .find(|r| r.announcement.ips.contains(&ip))
-            .and_then(|r| self.endpoint_of(&r.announcement))
+            .and_then(|r| self.endpoint_of(&r.announcement));
+        drop(reg);
+        local
+            .or_else(|| {
+                let rr = self.remote_registry.lock().unwrap_or_else(|p| p.into_inner());
+                rr.values()
+                    .find(|r| r.announcement.ips.contains(&ip))
+                    .and_then(|r| r.announcement.endpoint)
+            })
             .unwrap_or(ip)
     }
 
@@ -481,6 +610,12 @@ impl Membership {
             IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(from, IpAddr::V4),
             v4 => v4,
         };
+        if !self.remotes.is_empty()
+            && let Some(c) = announce::peek_cluster(line).filter(|c| *c != self.cluster)
+            && let Some(remote) = self.remotes.get(&c)
+        {
+            return self.accept_remote(&c, remote, line, from);
+        }
         let now = announce::now_ms();
         // The MAC is checked before any lock is taken: exchanges verify in parallel.
         let result = announce::verify(&self.secret, &self.cluster, line, now).and_then(|a| {
@@ -813,8 +948,22 @@ impl Membership {
             self.expire_unlisted();
             // With a kvstore, exchanges with every node would be the O(N²) chatter it
             // replaces: only the listed nodes are talked to (the list bootstraps).
-            let peers =
+            let mut peers =
                 if self.is_store_backed() { self.discovery.peers() } else { self.peer_addresses() };
+            // The statically meshed clusters' listed nodes, and those that announced
+            // themselves from elsewhere.
+            for r in self.remotes.values() {
+                peers.extend(r.listed.iter().copied());
+            }
+            for (_, r) in self.remote_nodes() {
+                if let Some(ip) = r.announcement.ips.first()
+                    && !self.remotes.values().any(|s| s.listed.contains(ip))
+                {
+                    peers.push(*ip);
+                }
+            }
+            peers.sort();
+            peers.dedup();
             let exchanges = peers.into_iter().map(|ip| {
                 let me = self.clone();
                 async move {
@@ -1117,5 +1266,83 @@ mod tests {
         vm2.accept(&vm1.sealed_local(true), from).expect("valid");
         assert_eq!(labels().get("app").map(String::as_str), Some("backend"));
         assert_eq!(*vm2.subscribe().borrow(), before, "not a membership change");
+    }
+}
+
+#[cfg(test)]
+mod static_mesh_tests {
+    use super::*;
+
+    fn secret() -> Secret {
+        Secret::from_base64(&Secret::generate().expect("rng")).expect("secret")
+    }
+
+    fn ali(ips: &[&str]) -> Announcement {
+        Announcement {
+            cluster: "ali-cluster".into(),
+            name: "ali".into(),
+            ips: ips.iter().map(|s| s.parse().expect("ip")).collect(),
+            labels: [("app".to_string(), "database".to_string())].into(),
+            wg_public_key: "a2V5Mg==".into(),
+            wg_port: crate::WIREGUARD_PORT,
+            endpoint: None,
+            key_index: 0,
+            version: "0".into(),
+            timestamp: announce::now_ms(),
+            nonce: announce::nonce(),
+            bootstrap: false,
+        }
+    }
+
+    #[test]
+    fn a_statically_meshed_cluster_holds_only_what_is_listed_for_it() {
+        let (own, theirs) = (secret(), secret());
+        let local = Announcement {
+            cluster: "aws-cluster".into(),
+            name: "aws".into(),
+            ips: vec!["10.0.1.10".parse().expect("ip")],
+            ..ali(&["10.0.1.10"])
+        };
+        let listed: IpAddr = "172.16.1.10".parse().expect("ip");
+        let m = Membership::new(
+            own.clone(),
+            local,
+            4240,
+            Duration::from_secs(2),
+            Box::new(StaticDiscovery { peers: Vec::new() }),
+            None,
+            None,
+            BTreeMap::new(),
+        )
+        .with_remote_clusters(
+            [(
+                "ali-cluster".to_string(),
+                StaticRemote { secret: theirs.clone(), listed: vec![listed] },
+            )]
+            .into(),
+        );
+        let public: IpAddr = "203.0.113.20".parse().expect("ip");
+        // Signed with its cluster's secret, from the address in front of it: its node, behind
+        // NAT, and never in this cluster's registry.
+        m.accept(&announce::seal(&theirs, &ali(&["172.16.1.10"])), public).expect("accepted");
+        let nodes = m.remote_nodes();
+        assert_eq!(nodes.len(), 1);
+        assert_eq!(nodes[0].0, "ali-cluster");
+        assert_eq!(nodes[0].1.announcement.endpoint, Some(public));
+        assert!(m.nodes().is_empty());
+        // Claiming this node's address, or an address nobody listed for it: refused.
+        let e = m.accept(&announce::seal(&theirs, &ali(&["10.0.1.10"])), public);
+        assert!(matches!(e, Err(Rejected::NoAddress(_))), "{e:?}");
+        let e = m.accept(&announce::seal(&theirs, &ali(&["172.16.1.99"])), public);
+        assert!(matches!(e, Err(Rejected::NoAddress(_))), "{e:?}");
+        // Signed with this cluster's secret instead of its own: refused.
+        let e = m.accept(&announce::seal(&own, &ali(&["172.16.1.10"])), public);
+        assert!(matches!(e, Err(Rejected::BadSignature)), "{e:?}");
+        // A cluster nobody meshed with: refused as another cluster's.
+        let mut other = ali(&["172.16.1.10"]);
+        other.cluster = "elsewhere".into();
+        let e = m.accept(&announce::seal(&own, &other), public);
+        assert!(matches!(e, Err(Rejected::OtherCluster(_))), "{e:?}");
+        assert_eq!(m.remote_nodes().len(), 1);
     }
 }

@@ -333,7 +333,7 @@ impl Device {
             next.by_key.insert(p.public_key, peer);
         }
         drop(keys);
-        next.by_prefix.sort_by(|a, b| b.1.cmp(&a.1));
+        next.by_prefix.sort_by_key(|b| std::cmp::Reverse(b.1));
         *self.inner.table.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(next);
         // Sessions of removed peers point at nothing any more.
         let table = self.inner.table.read().unwrap_or_else(|p| p.into_inner()).clone();
