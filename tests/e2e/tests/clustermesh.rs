@@ -231,6 +231,18 @@ fn two_vm_clusters_meshed_through_their_etcds() {
     assert!(!lines.iter().any(|l| touches_port(l, 8080)));
     let wg = text(&a1, &["wg", "show", "cilium_wg0"]);
     assert!(wg.contains(&format!("allowed ips: {B1}/32")), "{wg}");
+    // Hubble's flows carry the other cluster's name and label.
+    let flows = text(&a1, &["hubble", "observe", "--last", "100", "--from-ip", B1, "-o", "json"]);
+    let carried =
+        flows.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()).any(|f| {
+            let src = &f["flow"]["source"];
+            src["cluster_name"] == "cluster-b"
+                && src["labels"].as_array().is_some_and(|l| {
+                    l.iter().any(|x| x == "k8s:io.cilium.k8s.policy.cluster=cluster-b")
+                        && l.iter().any(|x| x == "node:app=frontend")
+                })
+        });
+    assert!(carried, "flows from b1 name its cluster: {flows}");
 
     // Cluster B's etcd goes away: its node and identity stay, traffic keeps flowing.
     let _ = etcd_b.kill();
