@@ -122,6 +122,14 @@ pub fn parse(
         if clusters[..i].iter().any(|d| d.name == c.name) {
             errors.push(format!("clustermesh: cluster `{}` is configured twice", c.name));
         }
+        if let Some(d) = c.id.and_then(|id| clusters[..i].iter().find(|d| d.id == Some(id))) {
+            errors.push(format!(
+                "clustermesh: clusters `{}` and `{}` both have id {}: every cluster of a mesh needs its own",
+                d.name,
+                c.name,
+                c.id.unwrap_or_default()
+            ));
+        }
     }
     if clusters.len() > MAX_CLUSTERS {
         errors.push(format!(
@@ -292,6 +300,10 @@ mod tests {
             parse(Some(&yaml("clusters:\n  - {name: b, id: 7, nodes: [1.2.3.4]}\n")), None, "a")
                 .expect("valid");
         assert_eq!(m.clusters[0].id, Some(7));
+        assert!(
+            err("clusters:\n  - {name: b, id: 7, nodes: [1.2.3.4]}\n  - {name: c, id: 7, nodes: [1.2.3.5]}\n")
+                .contains("both have id 7")
+        );
         let (m, w) = parse(
             Some(&yaml("enabled: false\nclusters:\n  - {name: b, address: 'x:1'}\n")),
             None,

@@ -79,9 +79,11 @@ pub struct Setup {
     pub secret: Option<crate::nodes::Secret>,
     /// Its store; none for a static node list (not followed here).
     pub store: Option<Arc<dyn KvStore>>,
+    /// Why it cannot be followed (its files), when it cannot.
+    pub failed: Option<String>,
 }
 
-type Followed = (Arc<Remote>, Option<Arc<dyn KvStore>>);
+type Followed = (Arc<Remote>, Option<Arc<dyn KvStore>>, Option<String>);
 
 /// The mesh.
 #[derive(Debug)]
@@ -93,6 +95,8 @@ pub struct ClusterMesh {
     snapshot: Option<PathBuf>,
     /// Held while the snapshot is written: one writer at a time, never an older view last.
     saving: std::sync::Mutex<()>,
+    /// Cluster IDs that statically meshed clusters have (by their `id`): taken.
+    reserved: BTreeMap<u32, String>,
 }
 
 impl ClusterMesh {
@@ -108,14 +112,14 @@ impl ClusterMesh {
         let changed = watch::channel(0).0;
         let remotes = remotes
             .into_iter()
-            .map(|Setup { config: c, secret, store }| {
+            .map(|Setup { config: c, secret, store, failed }| {
                 let address = match &c.source {
                     Source::Etcd(e) => e.endpoints.join(","),
                     Source::Nodes(n) => {
                         n.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
                     }
                 };
-                (Arc::new(Remote::new(c.name, address, secret, changed.clone())), store)
+                (Arc::new(Remote::new(c.name, address, secret, changed.clone())), store, failed)
             })
             .collect();
         let mesh = ClusterMesh {
@@ -125,9 +129,16 @@ impl ClusterMesh {
             changed,
             snapshot,
             saving: std::sync::Mutex::new(()),
+            reserved: BTreeMap::new(),
         };
         mesh.restore();
         mesh
+    }
+
+    /// Cluster IDs held by clusters meshed otherwise (static node lists with an `id`).
+    pub fn with_reserved_ids(mut self, reserved: BTreeMap<u32, String>) -> ClusterMesh {
+        self.reserved = reserved;
+        self
     }
 
     fn restore(&self) {
@@ -140,7 +151,7 @@ impl ClusterMesh {
                 return;
             }
         };
-        for (r, _) in &self.remotes {
+        for (r, _, _) in &self.remotes {
             if let Some(view) = saved.get(&r.name) {
                 tracing::info!(
                     cluster = r.name,
@@ -157,7 +168,7 @@ impl ClusterMesh {
         let Some(path) = &self.snapshot else { return };
         let _one = self.saving.lock().unwrap_or_else(|p| p.into_inner());
         let views: BTreeMap<&str, remote::View> =
-            self.remotes.iter().map(|(r, _)| (r.name.as_str(), r.snapshot())).collect();
+            self.remotes.iter().map(|(r, _, _)| (r.name.as_str(), r.snapshot())).collect();
         match serde_json::to_vec(&views) {
             Ok(bytes) => {
                 if let Err(e) = crate::fsutil::atomic_write(path, &bytes, 0o600) {
@@ -175,15 +186,17 @@ impl ClusterMesh {
 
     /// The remote clusters, in configured order.
     pub fn remotes(&self) -> impl Iterator<Item = &Arc<Remote>> {
-        self.remotes.iter().map(|(r, _)| r)
+        self.remotes.iter().map(|(r, _, _)| r)
     }
 
     /// Each remote's cluster ID, or why it is not used.
     fn admitted(&self) -> Vec<(Arc<Remote>, Result<u32, String>)> {
-        let mut taken: BTreeMap<u32, String> = BTreeMap::new();
+        let mut taken: BTreeMap<u32, String> = self.reserved.clone();
         let mut out = Vec::new();
-        for (r, store) in &self.remotes {
-            let verdict = if store.is_none() {
+        for (r, store, failed) in &self.remotes {
+            let verdict = if let Some(why) = failed {
+                Err(format!("cannot be followed: {why}"))
+            } else if store.is_none() {
                 Err("a static node list is followed through announcements, not here".to_string())
             } else {
                 r.cluster_id().and_then(|id| {
@@ -292,7 +305,7 @@ impl ClusterMesh {
         let follows = self
             .remotes
             .iter()
-            .filter_map(|(r, store)| Some((r.clone(), store.clone()?)))
+            .filter_map(|(r, store, _)| Some((r.clone(), store.clone()?)))
             .map(|(r, store)| async move { r.run(store.as_ref()).await });
         futures_util::future::join_all(follows).await;
     }
@@ -321,28 +334,103 @@ fn holds(net: IpAddr, len: u8, ip: IpAddr) -> bool {
     }
 }
 
-/// Drops what a remote cluster says is behind its nodes but is not its to say: an address
-/// (or a CIDR holding one) of this host, of any node of any cluster, or of the stores, and
-/// CIDRs too wide to be one node's pods. Whoever writes a remote store must not be able to
-/// route this network's own addresses into a tunnel.
-pub fn guard(peers: &mut [PeerNode], protected: &[IpAddr]) {
-    let nodes: Vec<IpAddr> = peers.iter().flat_map(|p| p.node.ips.iter().copied()).collect();
-    let taken = |ip: &IpAddr| protected.contains(ip) || nodes.contains(ip);
-    for p in peers.iter_mut() {
-        let before = (p.endpoints.len(), p.node.pod_cidrs.len());
-        p.endpoints.retain(|(e, _)| !taken(&e.ip));
-        p.node.pod_cidrs.retain(|(net, len)| {
-            let min = if net.is_ipv4() { MIN_CIDR.0 } else { MIN_CIDR.1 };
-            *len >= min && !protected.iter().chain(&nodes).any(|ip| holds(*net, *len, *ip))
-        });
-        if before != (p.endpoints.len(), p.node.pod_cidrs.len()) {
+/// What no remote cluster may claim: this network's own addresses (this host's, its cluster's
+/// nodes', the stores') and keys (this cluster's nodes' WireGuard keys).
+#[derive(Debug, Clone, Default)]
+pub struct Protected {
+    /// Addresses.
+    pub ips: Vec<IpAddr>,
+    /// WireGuard public keys, base64.
+    pub keys: Vec<String>,
+}
+
+/// Addresses no tunnel may carry: loopback, unspecified, multicast, link-local (the cloud's
+/// metadata service is 169.254.169.254), broadcast.
+fn special(ip: &IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            v4.is_loopback()
+                || v4.is_unspecified()
+                || v4.is_multicast()
+                || v4.is_link_local()
+                || v4.is_broadcast()
+        }
+        IpAddr::V6(v6) => {
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (v6.segments()[0] & 0xffc0) == 0xfe80
+        }
+    }
+}
+
+/// Drops what remote clusters claim that is not theirs to claim: a node (or address of one)
+/// that is this network's, a node with a key of this cluster, endpoints and pod addresses that
+/// are this network's or special, CIDRs that hold one or are too wide to be one node's pods,
+/// and anything a remote cluster earlier in the list already holds. Whoever writes a remote
+/// store, or holds a remote cluster's secret, must not be able to route this network's own
+/// addresses into a tunnel or take a local node's identity.
+pub fn guard(peers: &mut Vec<PeerNode>, protected: &Protected) {
+    let mut held: Vec<IpAddr> = Vec::new();
+    let mut cidrs: Vec<(IpAddr, u8)> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
+    let mut out = Vec::with_capacity(peers.len());
+    for mut p in std::mem::take(peers) {
+        let mine = |ip: &IpAddr| protected.ips.contains(ip) || special(ip);
+        p.node.ips.retain(|ip| !mine(ip) && !held.contains(ip));
+        if p.node.ips.is_empty()
+            || protected.keys.contains(&p.node.wg_public_key)
+            || keys.contains(&p.node.wg_public_key)
+        {
             tracing::warn!(
                 cluster = p.node.cluster,
                 node = p.node.name,
-                "clustermesh: ignored addresses a remote node claims that are this network's own (a node's, a store's, or this host's)"
+                "clustermesh: ignored a remote node that claims this network's addresses or a key of this cluster"
+            );
+            continue;
+        }
+        held.extend(p.node.ips.iter().copied());
+        keys.push(p.node.wg_public_key.clone());
+        out.push(p);
+    }
+    // Every remote node's address: no CIDR may hold one (its pods' addresses are its own).
+    let node_ips = held.clone();
+    for p in &mut out {
+        let before = (p.endpoints.len(), p.node.pod_cidrs.len(), p.node.endpoint);
+        let mine = |ip: &IpAddr| protected.ips.contains(ip) || special(ip) || held.contains(ip);
+        if p.node.endpoint.is_some_and(|e| mine(&e) && !p.node.ips.contains(&e)) {
+            p.node.endpoint = None;
+        }
+        let mut seen: Vec<IpAddr> = Vec::new();
+        p.endpoints.retain(|(e, _)| {
+            let ok = !mine(&e.ip) && !seen.contains(&e.ip);
+            seen.push(e.ip);
+            ok
+        });
+        held.extend(p.endpoints.iter().map(|(e, _)| e.ip));
+        if p.node.signed {
+            // A VM has no pods: a prefix behind it is nothing its cluster vouches for.
+            p.node.pod_cidrs.clear();
+        }
+        p.node.pod_cidrs.retain(|(net, len)| {
+            let min = if net.is_ipv4() { MIN_CIDR.0 } else { MIN_CIDR.1 };
+            let metadata: IpAddr = std::net::Ipv4Addr::new(169, 254, 169, 254).into();
+            *len >= min
+                && !special(net)
+                && !holds(*net, *len, metadata)
+                && !protected.ips.iter().chain(&node_ips).any(|ip| holds(*net, *len, *ip))
+                && !cidrs.iter().any(|(n, l)| holds(*n, *l, *net) || holds(*net, *len, *n))
+        });
+        cidrs.extend(p.node.pod_cidrs.iter().copied());
+        if before != (p.endpoints.len(), p.node.pod_cidrs.len(), p.node.endpoint) {
+            tracing::warn!(
+                cluster = p.node.cluster,
+                node = p.node.name,
+                "clustermesh: ignored addresses a remote node claims that are this network's own, special, or another remote's"
             );
         }
     }
+    *peers = out;
 }
 
 /// The node IPs and the addresses behind them that go through a remote node's tunnel.

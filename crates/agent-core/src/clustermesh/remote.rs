@@ -29,6 +29,9 @@ pub const IPCACHE_PREFIX: &str = "cilium/state/ip/v1/default/";
 const MAX_LABELS: usize = 128;
 /// Most pod CIDRs of one node.
 const MAX_CIDRS: usize = 16;
+/// Most nodes, identities or ipcache entries kept of one remote cluster (what a listing may
+/// hold, [`crate::kvstore::MAX_ENTRIES`]; watches add one by one, so they are capped here).
+const MAX_PART: usize = crate::kvstore::MAX_ENTRIES;
 
 /// A node of a remote cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,7 +174,8 @@ pub fn parse_labels(s: &str) -> Option<Labels> {
             return None;
         }
         let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-        if k.is_empty() || out.len() >= MAX_LABELS {
+        // `k8s:reserved:host=` is no reserved label, and no label at all.
+        if k.contains(':') || out.len() >= MAX_LABELS || crate::labels::check_label(k, v).is_err() {
             return None;
         }
         out.insert(k.to_string(), v.to_string());
@@ -191,7 +195,23 @@ fn cidr_of(v: &serde_json::Value) -> Option<(IpAddr, u8)> {
     let total = mask.len() * 8;
     let bits = mask.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b)) << (128 - total);
     // A mask is ones, then zeros.
-    (bits.leading_ones() == bits.count_ones()).then(|| (ip, bits.count_ones() as u8))
+    if bits.leading_ones() != bits.count_ones() {
+        return None;
+    }
+    let len = bits.count_ones() as u8;
+    // The network itself: a route with host bits set is refused by the kernel (IPv4) or
+    // masked by it (IPv6), and would never match what is read back.
+    let net = match ip {
+        IpAddr::V4(v4) => {
+            let m = u32::MAX.checked_shl(32 - u32::from(len)).unwrap_or(0);
+            IpAddr::V4((u32::from(v4) & m).into())
+        }
+        IpAddr::V6(v6) => {
+            let m = u128::MAX.checked_shl(128 - u32::from(len)).unwrap_or(0);
+            IpAddr::V6((u128::from(v6) & m).into())
+        }
+    };
+    Some((net, len))
 }
 
 impl Remote {
@@ -287,6 +307,14 @@ impl Remote {
                 "clustermesh: ignored a remote entry"
             );
         }
+    }
+
+    /// The node a key of this cluster's node prefix names; nothing for any other key.
+    fn node_name_of<'k>(&self, key: &'k str) -> Option<&'k str> {
+        key.strip_prefix(NODES_PREFIX)?
+            .strip_prefix(self.name.as_str())?
+            .strip_prefix('/')
+            .filter(|n| !n.is_empty() && !n.contains('/'))
     }
 
     fn range_ok(&self, id: u32, cluster_id: Option<u32>) -> bool {
@@ -389,12 +417,15 @@ impl Remote {
                 }
             }
             Part::Nodes => match self.node_of(&e.key, &e.value) {
+                Ok((n, _)) if !v.nodes.contains_key(&n.name) && v.nodes.len() >= MAX_PART => {
+                    self.reject(&e.key, "too-many", "nodes");
+                }
                 Ok((n, id)) => {
                     v.node_ids.insert(n.name.clone(), id);
                     v.nodes.insert(n.name.clone(), n);
                 }
                 Err((why, detail)) => {
-                    if let Some(name) = e.key.rsplit('/').next() {
+                    if let Some(name) = self.node_name_of(&e.key) {
                         v.nodes.remove(name);
                         v.node_ids.remove(name);
                     }
@@ -409,7 +440,12 @@ impl Remote {
                 };
                 let labels = std::str::from_utf8(&e.value).ok().and_then(parse_labels);
                 match labels {
-                    Some(l) if l.get(CLUSTER_LABEL) == Some(&self.name) => {
+                    Some(mut l) if l.get(CLUSTER_LABEL) == Some(&self.name) => {
+                        if !v.identities.contains_key(&id) && v.identities.len() >= MAX_PART {
+                            return self.reject(&e.key, "too-many", "identities");
+                        }
+                        // Its `cluster` is its own, whatever it says.
+                        l.insert("cluster".into(), self.name.clone());
                         v.identities.insert(id, l);
                     }
                     Some(_) => {
@@ -427,6 +463,10 @@ impl Remote {
             }
             Part::Ipcache => {
                 let Some(suffix) = e.key.strip_prefix(IPCACHE_PREFIX) else { return };
+                // Whatever this entry said before is gone, unless it says something valid now.
+                if let Ok(old) = suffix.parse::<IpAddr>() {
+                    v.ipcache.remove(&old);
+                }
                 let pair: IpIdentityPair = match serde_json::from_slice(&e.value) {
                     Ok(p) => p,
                     Err(err) => return self.reject(&e.key, "malformed", &err.to_string()),
@@ -440,6 +480,9 @@ impl Remote {
                 if pair.mask.is_some() {
                     // Prefixes are CIDR identities of the remote's own policy: not ours.
                     return;
+                }
+                if v.ipcache.len() >= MAX_PART {
+                    return self.reject(&e.key, "too-many", "ipcache entries");
                 }
                 v.ipcache.insert(
                     ip,
@@ -462,7 +505,7 @@ impl Remote {
                 }
             }
             Part::Nodes => {
-                if let Some(name) = key.rsplit('/').next() {
+                if let Some(name) = self.node_name_of(key) {
                     v.nodes.remove(name);
                     v.node_ids.remove(name);
                 }

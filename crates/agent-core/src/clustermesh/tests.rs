@@ -42,7 +42,7 @@ fn mesh(
         .into_iter()
         .map(|(n, store, secret)| {
             let s: Arc<dyn KvStore> = store.clone();
-            Setup { config: remote(n, secret.clone()), secret, store: Some(s) }
+            Setup { config: remote(n, secret.clone()), secret, store: Some(s), failed: None }
         })
         .collect();
     let m = Arc::new(ClusterMesh::new(local.0.into(), local.1, remotes, None));
@@ -231,7 +231,12 @@ async fn a_remote_cluster_away_keeps_what_it_had_and_resyncs() {
         ClusterMesh::new(
             "vm-cluster".into(),
             2,
-            vec![Setup { config: remote("k8s-cluster", None), secret: None, store: Some(s) }],
+            vec![Setup {
+                config: remote("k8s-cluster", None),
+                secret: None,
+                store: Some(s),
+                failed: None,
+            }],
             Some(p.to_path_buf()),
         )
     };
@@ -256,9 +261,10 @@ async fn a_remote_cluster_away_keeps_what_it_had_and_resyncs() {
 async fn a_hostile_store_cannot_route_this_networks_addresses_into_its_tunnel() {
     let store = Arc::new(FakeStore::default());
     load_fixture(&store);
-    // The remote store claims, behind its node, this network's etcd and a node of ours, and
-    // a pod CIDR that holds this host.
-    for ip in ["192.168.1.100", "192.168.1.11"] {
+    // The remote store claims, behind its node, this network's etcd, a node of ours and the
+    // cloud's metadata service, a pod CIDR that holds this host, one too wide, one with host
+    // bits set (which the kernel would refuse as a route), and an ExternalIP that is ours.
+    for ip in ["192.168.1.100", "192.168.1.11", "169.254.169.254"] {
         let pair =
             format!(r#"{{"IP":"{ip}","Mask":null,"HostIP":"192.168.1.30","ID":65800,"Key":0}}"#);
         store.insert(&format!("cilium/state/ip/v1/default/{ip}"), pair.as_bytes());
@@ -266,21 +272,54 @@ async fn a_hostile_store_cannot_route_this_networks_addresses_into_its_tunnel() 
     let key = "cilium/state/nodes/v1/k8s-cluster/k8s-worker-1";
     let mut node: serde_json::Value =
         serde_json::from_slice(&store.get(key).expect("node").value).expect("json");
-    node["IPv4AllocCIDR"] = serde_json::json!({"IP": "192.168.0.0", "Mask": "//8AAA=="});
-    node["IPv4SecondaryAllocCIDRs"] = serde_json::json!([{"IP": "10.0.0.0", "Mask": "/wAAAA=="}]);
+    node["IPv4AllocCIDR"] = serde_json::json!({"IP": "10.1.1.5", "Mask": "////AA=="});
+    node["IPv4SecondaryAllocCIDRs"] = serde_json::json!([
+        {"IP": "192.168.0.0", "Mask": "//8AAA=="},
+        {"IP": "10.0.0.0", "Mask": "/wAAAA=="}
+    ]);
+    node["IPAddresses"]
+        .as_array_mut()
+        .expect("addresses")
+        .push(serde_json::json!({"Type": "ExternalIP", "IP": "192.168.1.11"}));
     store.insert(key, node.to_string().as_bytes());
+    // Two more nodes: one with a local node's address, one with a local node's key.
+    let mut squatter = node.clone();
+    squatter["Name"] = "squatter".into();
+    squatter["IPAddresses"] = serde_json::json!([{"Type": "InternalIP", "IP": "192.168.1.11"}]);
+    squatter["WireguardPubKey"] = "YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWE=".into();
+    store.insert("cilium/state/nodes/v1/k8s-cluster/squatter", squatter.to_string().as_bytes());
+    let mut copycat = node.clone();
+    copycat["Name"] = "copycat".into();
+    copycat["IPAddresses"] = serde_json::json!([{"Type": "InternalIP", "IP": "192.168.1.31"}]);
+    copycat["WireguardPubKey"] = "bG9jYWwtbG9jYWwtbG9jYWwtbG9jYWwtbG9jYWwtbG8=".into();
+    store.insert("cilium/state/nodes/v1/k8s-cluster/copycat", copycat.to_string().as_bytes());
     let m = mesh(("vm-cluster", 2), vec![("k8s-cluster", &store, None)]);
-    until("ready", || ready(&m, "k8s-cluster")).await;
+    until("ready", || ready(&m, "k8s-cluster") && m.peers().len() == 3).await;
     let mut peers = m.peers();
-    let protected: Vec<IpAddr> =
-        ["192.168.1.10", "192.168.1.11", "192.168.1.100"].map(|s| s.parse().expect("ip")).to_vec();
+    let protected = Protected {
+        ips: ["192.168.1.10", "192.168.1.11", "192.168.1.100"]
+            .map(|s| s.parse().expect("ip"))
+            .to_vec(),
+        keys: vec!["bG9jYWwtbG9jYWwtbG9jYWwtbG9jYWwtbG9jYWwtbG8=".into()],
+    };
     guard(&mut peers, &protected);
+    assert_eq!(peers.len(), 1, "the squatter and the copycat are no one's peers: {peers:?}");
     let p = &peers[0];
     let ips: Vec<String> = tunnelled(p).iter().map(ToString::to_string).collect();
     assert_eq!(ips, ["192.168.1.30", "10.1.1.23", "10.1.1.24"], "only its own and its pods'");
-    assert!(
-        p.node.pod_cidrs.is_empty(),
-        "a /16 holding this host and a /8: {:?}",
-        p.node.pod_cidrs
+    assert_eq!(p.node.endpoint, None, "its ExternalIP is ours");
+    assert_eq!(
+        p.node.pod_cidrs,
+        [("10.1.1.0".parse().expect("ip"), 24)],
+        "normalised; no /16 holding this host, no /8"
     );
+}
+
+#[test]
+fn a_remote_identity_cannot_spell_reserved_or_local_labels() {
+    assert_eq!(
+        remote::parse_labels("k8s:reserved:host=;k8s:io.cilium.k8s.policy.cluster=k8s-cluster;"),
+        None
+    );
+    assert_eq!(remote::parse_labels("k8s:app=has space;"), None);
 }

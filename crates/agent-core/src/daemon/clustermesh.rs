@@ -34,18 +34,41 @@ impl Agent {
             let host = rest.rsplit_once(':').map_or(rest, |(h, _)| h);
             host.trim_matches(|ch| ch == '[' || ch == ']').parse().ok()
         };
-        let mut protected: Vec<IpAddr> = self.local_ips().to_vec();
-        protected.extend(c.nodes.iter().flat_map(|n| std::iter::once(n.ip).chain(n.endpoint)));
+        let mut protected = crate::clustermesh::Protected {
+            ips: self.local_ips().to_vec(),
+            keys: self.wireguard().map(|w| vec![w.announced_key().0]).unwrap_or_default(),
+        };
+        // Listed nodes that turned out to be a statically meshed cluster's are that
+        // cluster's, not this one's.
+        let meshed: Vec<IpAddr> = self
+            .membership()
+            .map(|m| m.remote_nodes())
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|(_, r)| r.announcement.ips.into_iter().chain(r.announcement.endpoint))
+            .collect();
+        protected.ips.extend(
+            c.nodes
+                .iter()
+                .flat_map(|n| std::iter::once(n.ip).chain(n.endpoint))
+                .filter(|ip| !meshed.contains(ip)),
+        );
         if let Some(m) = self.membership() {
-            protected.extend(m.nodes().iter().flat_map(|r| r.announcement.ips.clone()));
+            for r in m.nodes() {
+                protected.ips.extend(r.announcement.ips.iter().copied());
+                protected.ips.extend(r.announcement.endpoint);
+                protected.keys.push(r.announcement.wg_public_key.clone());
+            }
         }
         protected
+            .ips
             .extend(c.etcd.iter().flat_map(|e| e.endpoints.iter()).filter_map(|u| url_host(u)));
         for r in &c.clustermesh.clusters {
             if let crate::clustermesh::Source::Etcd(e) = &r.source {
-                protected.extend(e.endpoints.iter().filter_map(|u| url_host(u)));
+                protected.ips.extend(e.endpoints.iter().filter_map(|u| url_host(u)));
             }
         }
+        protected.keys.retain(|k| !k.is_empty());
         crate::clustermesh::guard(&mut peers, &protected);
         peers
     }
@@ -241,7 +264,13 @@ pub(super) fn static_remotes(
     for r in &c.clustermesh.clusters {
         let Source::Nodes(listed) = &r.source else { continue };
         let secret = match &r.secret_file {
-            Some(path) => crate::nodes::Secret::load(path)?,
+            Some(path) => match crate::nodes::Secret::load(path) {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::error!(cluster = r.name, error = %e, "clustermesh: not meshing with the cluster");
+                    continue;
+                }
+            },
             None => own.clone(),
         };
         tracing::info!(cluster = r.name, nodes = ?listed, "clustermesh: meshed by a static node list");
@@ -264,7 +293,21 @@ pub(super) fn start(agent: &Arc<Agent>) -> Result<Option<Arc<ClusterMesh>>, Daem
     // Static node lists are the membership's (announcements), not a store's.
     for r in c.clustermesh.clusters.iter().filter(|r| matches!(r.source, Source::Etcd(_))) {
         let secret = match &r.secret_file {
-            Some(path) => Some(crate::nodes::Secret::load(path)?),
+            Some(path) => match crate::nodes::Secret::load(path) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    // One remote cluster's broken file must not take this node's own
+                    // cluster down: that cluster is not followed, and status says why.
+                    tracing::error!(cluster = r.name, error = %e, "clustermesh: not following the remote cluster");
+                    remotes.push(crate::clustermesh::Setup {
+                        config: r.clone(),
+                        secret: None,
+                        store: None,
+                        failed: Some(e.to_string()),
+                    });
+                    continue;
+                }
+            },
             None => {
                 tracing::warn!(
                     cluster = r.name,
@@ -273,19 +316,46 @@ pub(super) fn start(agent: &Arc<Agent>) -> Result<Option<Arc<ClusterMesh>>, Daem
                 None
             }
         };
-        let store: Option<Arc<dyn KvStore>> = match &r.source {
-            Source::Etcd(e) => Some(Arc::new(crate::kvstore::etcd::Etcd::new(e)?)),
-            Source::Nodes(_) => None,
+        let store: Arc<dyn KvStore> = match &r.source {
+            Source::Etcd(e) => match crate::kvstore::etcd::Etcd::new(e) {
+                Ok(s) => Arc::new(s),
+                Err(e) => {
+                    tracing::error!(cluster = r.name, error = %e, "clustermesh: not following the remote cluster");
+                    remotes.push(crate::clustermesh::Setup {
+                        config: r.clone(),
+                        secret,
+                        store: None,
+                        failed: Some(e.to_string()),
+                    });
+                    continue;
+                }
+            },
+            Source::Nodes(_) => continue,
         };
         tracing::info!(cluster = r.name, "clustermesh: following the remote cluster");
-        remotes.push(crate::clustermesh::Setup { config: r.clone(), secret, store });
+        remotes.push(crate::clustermesh::Setup {
+            config: r.clone(),
+            secret,
+            store: Some(store),
+            failed: None,
+        });
     }
-    let mesh = Arc::new(ClusterMesh::new(
-        c.cluster_name.clone(),
-        c.cluster_id,
-        remotes,
-        Some(c.state_dir.join(SNAPSHOT)),
-    ));
+    let reserved = c
+        .clustermesh
+        .clusters
+        .iter()
+        .filter(|r| matches!(r.source, Source::Nodes(_)))
+        .filter_map(|r| Some((r.id?, r.name.clone())))
+        .collect();
+    let mesh = Arc::new(
+        ClusterMesh::new(
+            c.cluster_name.clone(),
+            c.cluster_id,
+            remotes,
+            Some(c.state_dir.join(SNAPSHOT)),
+        )
+        .with_reserved_ids(reserved),
+    );
     let _ = agent.mesh.set(mesh.clone());
     Ok(Some(mesh))
 }

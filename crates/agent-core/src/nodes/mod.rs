@@ -289,11 +289,19 @@ impl Membership {
             return Err(e);
         }
         a.ips = ips;
-        // Behind NAT, it speaks from the address in front of it.
-        if a.endpoint.is_none() && !a.ips.contains(&from) {
-            a.endpoint = Some(from);
-        }
         let mut rr = self.remote_registry.lock().unwrap_or_else(|p| p.into_inner());
+        // Its endpoint is where it speaks from when that is not its own address (behind NAT);
+        // through the tunnel, the one seen before. An endpoint it merely announces is not
+        // believed: it would send this node's packets, and remote-node rights, elsewhere.
+        a.endpoint = if a.ips.contains(&from) {
+            rr.get(&key).and_then(|r| r.announcement.endpoint)
+        } else {
+            Some(from)
+        };
+        // The same machine under another name: one record.
+        rr.retain(|(c, name), r| {
+            *c != cluster || *name == a.name || r.announcement.wg_public_key != a.wg_public_key
+        });
         if a.bootstrap {
             a.labels = rr.get(&key).map(|r| r.announcement.labels.clone()).unwrap_or_default();
             a.bootstrap = false;
@@ -1344,5 +1352,18 @@ mod static_mesh_tests {
         let e = m.accept(&announce::seal(&own, &other), public);
         assert!(matches!(e, Err(Rejected::OtherCluster(_))), "{e:?}");
         assert_eq!(m.remote_nodes().len(), 1);
+        // An endpoint it announces is not believed; through the tunnel (from its own address)
+        // the endpoint seen before stays.
+        let mut lying = ali(&["172.16.1.10"]);
+        lying.endpoint = Some("198.51.100.66".parse().expect("ip"));
+        m.accept(&announce::seal(&theirs, &lying), listed).expect("through the tunnel");
+        assert_eq!(m.remote_nodes()[0].1.announcement.endpoint, Some(public));
+        // Renamed, it is one record.
+        let mut renamed = ali(&["172.16.1.10"]);
+        renamed.name = "ali-2".into();
+        m.accept(&announce::seal(&theirs, &renamed), public).expect("renamed");
+        let names: Vec<String> =
+            m.remote_nodes().into_iter().map(|(_, r)| r.announcement.name).collect();
+        assert_eq!(names, ["ali-2"]);
     }
 }

@@ -310,8 +310,15 @@ impl WireGuard {
     async fn set_peers(&self, peers: Vec<PeerSpec>) -> Result<usize, WireguardError> {
         let mut next: BTreeMap<String, PeerSpec> = BTreeMap::new();
         let mut claimed = std::collections::BTreeSet::new();
+        let mut prefixes = std::collections::BTreeSet::new();
         for mut p in peers.into_iter().filter(|p| keys::parse_public(&p.public_key).is_some()) {
+            // The first peer with a key keeps it: a key copied by another (announced keys are
+            // public) must not take over the first one's addresses.
+            if next.contains_key(&p.public_key) {
+                continue;
+            }
             p.ips.retain(|ip| claimed.insert(*ip));
+            p.cidrs.retain(|c| prefixes.insert(*c));
             if !p.ips.is_empty() {
                 next.insert(p.public_key.clone(), p);
             }
