@@ -201,17 +201,7 @@ fn cidr_of(v: &serde_json::Value) -> Option<(IpAddr, u8)> {
     let len = bits.count_ones() as u8;
     // The network itself: a route with host bits set is refused by the kernel (IPv4) or
     // masked by it (IPv6), and would never match what is read back.
-    let net = match ip {
-        IpAddr::V4(v4) => {
-            let m = u32::MAX.checked_shl(32 - u32::from(len)).unwrap_or(0);
-            IpAddr::V4((u32::from(v4) & m).into())
-        }
-        IpAddr::V6(v6) => {
-            let m = u128::MAX.checked_shl(128 - u32::from(len)).unwrap_or(0);
-            IpAddr::V6((u128::from(v6) & m).into())
-        }
-    };
-    Some((net, len))
+    Some((crate::policy::types::mask(ip, len), len))
 }
 
 impl Remote {

@@ -40,13 +40,7 @@ impl Agent {
         };
         // Listed nodes that turned out to be a statically meshed cluster's are that
         // cluster's, not this one's.
-        let meshed: Vec<IpAddr> = self
-            .membership()
-            .map(|m| m.remote_nodes())
-            .unwrap_or_default()
-            .into_iter()
-            .flat_map(|(_, r)| r.announcement.ips.into_iter().chain(r.announcement.endpoint))
-            .collect();
+        let meshed = self.membership().map(|m| m.remote_addresses()).unwrap_or_default();
         protected.ips.extend(
             c.nodes
                 .iter()

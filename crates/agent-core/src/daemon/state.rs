@@ -603,13 +603,7 @@ impl Agent {
         };
         // A listed address that turned out to be a node of a statically meshed cluster (seed
         // 12 lists the other cloud's public address) is that cluster's node, shown below.
-        let meshed: Vec<IpAddr> = self
-            .membership()
-            .map(|m| m.remote_nodes())
-            .unwrap_or_default()
-            .into_iter()
-            .flat_map(|(_, r)| r.announcement.ips.into_iter().chain(r.announcement.endpoint))
-            .collect();
+        let meshed = self.membership().map(|m| m.remote_addresses()).unwrap_or_default();
         for n in self.config.nodes.iter().filter(|n| !meshed.contains(&n.ip)) {
             let local = self.local_ips.contains(&n.ip);
             self_listed |= local;

@@ -233,6 +233,14 @@ impl Membership {
             .collect()
     }
 
+    /// Every address of the statically meshed clusters' nodes, their endpoints included.
+    pub fn remote_addresses(&self) -> Vec<IpAddr> {
+        self.remote_nodes()
+            .into_iter()
+            .flat_map(|(_, r)| r.announcement.ips.into_iter().chain(r.announcement.endpoint))
+            .collect()
+    }
+
     /// Verifies and records an announcement of a statically meshed cluster's node.
     fn accept_remote(
         &self,

@@ -165,16 +165,17 @@ impl std::fmt::Display for Cidr {
     }
 }
 
-fn mask(ip: IpAddr, len: u8) -> IpAddr {
+/// `ip` with all but its first `len` bits cleared (a longer `len` keeps every bit).
+pub fn mask(ip: IpAddr, len: u8) -> IpAddr {
     match ip {
         IpAddr::V4(v4) => {
             let bits = u32::from(v4);
-            let m = if len == 0 { 0 } else { u32::MAX << (32 - u32::from(len)) };
+            let m = u32::MAX.checked_shl(32 - u32::from(len.min(32))).unwrap_or(0);
             IpAddr::V4((bits & m).into())
         }
         IpAddr::V6(v6) => {
             let bits = u128::from(v6);
-            let m = if len == 0 { 0 } else { u128::MAX << (128 - u32::from(len)) };
+            let m = u128::MAX.checked_shl(128 - u32::from(len.min(128))).unwrap_or(0);
             IpAddr::V6((bits & m).into())
         }
     }
