@@ -86,6 +86,11 @@ pub struct View {
     pub identities: BTreeMap<u32, Labels>,
     /// Its ipcache entries (hosts only).
     pub ipcache: BTreeMap<IpAddr, RawIpcache>,
+    /// Its configuration asks readers to wait for synced canaries (a clustermesh-apiserver's).
+    pub synced_canaries: bool,
+    /// The prefixes whose canary is there, on this connection.
+    #[serde(skip)]
+    pub canaries: std::collections::BTreeSet<String>,
 }
 
 /// One ipcache entry as read, before it is checked against nodes and identities (which may
@@ -100,7 +105,7 @@ pub struct RawIpcache {
     pub pod: Option<(String, String)>,
 }
 
-/// The four prefixes followed.
+/// The prefixes followed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Part {
     /// `cilium/cluster-config/<name>`.
@@ -111,16 +116,39 @@ pub enum Part {
     Identities,
     /// The ipcache.
     Ipcache,
+    /// `cilium/synced/<name>/`: the canaries saying a prefix is complete.
+    Synced,
 }
 
-const PARTS: [Part; 4] = [Part::Config, Part::Nodes, Part::Identities, Part::Ipcache];
+const PARTS: [Part; 5] = [Part::Config, Part::Nodes, Part::Identities, Part::Ipcache, Part::Synced];
+
+/// Where synced canaries live.
+pub const SYNCED_PREFIX: &str = "cilium/synced/";
+
+impl Part {
+    /// The prefix whose canary says this part is complete (`cilium/synced/<cluster>/<prefix>`).
+    fn canary(self) -> Option<&'static str> {
+        match self {
+            Part::Nodes => Some("cilium/state/nodes/v1"),
+            Part::Identities => Some("cilium/state/identities/v1"),
+            Part::Ipcache => Some("cilium/state/ip/v1"),
+            Part::Config | Part::Synced => None,
+        }
+    }
+
+    fn index(self) -> usize {
+        PARTS.iter().position(|p| *p == self).unwrap_or(0)
+    }
+}
 
 #[derive(Debug, Default)]
 struct Link {
     /// Parts listed at least once since start.
-    synced: [bool; 4],
+    synced: [bool; 5],
+    /// Parts listed while their canary was missing: listed again once it is there.
+    pending: [bool; 5],
     /// Parts whose watch is up now.
-    live: [bool; 4],
+    live: [bool; 5],
     last_error: Option<String>,
     failures: u64,
     last_failure: Option<SystemTime>,
@@ -138,6 +166,8 @@ pub struct Remote {
     view: Mutex<View>,
     link: Mutex<Link>,
     changed: tokio::sync::watch::Sender<u64>,
+    /// Per part: list again now.
+    relist: [tokio::sync::Notify; 5],
 }
 
 /// Cilium's `IPIdentityPair`.
@@ -162,6 +192,14 @@ struct IpIdentityPair {
 struct ClusterConfig {
     #[serde(default)]
     id: u32,
+    #[serde(default)]
+    capabilities: Capabilities,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Capabilities {
+    #[serde(rename = "syncedCanaries", default)]
+    synced_canaries: bool,
 }
 
 /// The labels a Cilium label string spells (`source:key=value;` each), without their
@@ -219,6 +257,7 @@ impl Remote {
             view: Mutex::new(View::default()),
             link: Mutex::new(Link::default()),
             changed,
+            relist: std::array::from_fn(|_| tokio::sync::Notify::new()),
         }
     }
 
@@ -263,7 +302,7 @@ impl Remote {
     }
 
     /// Every part listed at least once.
-    pub fn synced(&self) -> [bool; 4] {
+    pub fn synced(&self) -> [bool; 5] {
         self.link().synced
     }
 
@@ -398,7 +437,10 @@ impl Remote {
                 if e.key == format!("{CLUSTER_CONFIG_PREFIX}{}", self.name) {
                     v.config_found = true;
                     v.config_id = match serde_json::from_slice::<ClusterConfig>(&e.value) {
-                        Ok(c) => Some(c.id),
+                        Ok(c) => {
+                            v.synced_canaries = c.capabilities.synced_canaries;
+                            Some(c.id)
+                        }
                         Err(err) => {
                             self.reject(&e.key, "malformed", &err.to_string());
                             None
@@ -451,6 +493,14 @@ impl Remote {
                     }
                 }
             }
+            Part::Synced => {
+                let prefix = format!("{SYNCED_PREFIX}{}/", self.name);
+                if let Some(p) = e.key.strip_prefix(&prefix)
+                    && v.canaries.len() < 16
+                {
+                    v.canaries.insert(p.to_string());
+                }
+            }
             Part::Ipcache => {
                 let Some(suffix) = e.key.strip_prefix(IPCACHE_PREFIX) else { return };
                 // Whatever this entry said before is gone, unless it says something valid now.
@@ -488,6 +538,12 @@ impl Remote {
 
     fn remove(&self, part: Part, v: &mut View, key: &str) {
         match part {
+            Part::Synced => {
+                let prefix = format!("{SYNCED_PREFIX}{}/", self.name);
+                if let Some(p) = key.strip_prefix(&prefix) {
+                    v.canaries.remove(p);
+                }
+            }
             Part::Config => {
                 if key == format!("{CLUSTER_CONFIG_PREFIX}{}", self.name) {
                     v.config_found = false;
@@ -563,7 +619,27 @@ impl Remote {
             follow(Part::Nodes, nodes),
             follow(Part::Identities, IDENTITIES_ID_PREFIX.to_string()),
             follow(Part::Ipcache, IPCACHE_PREFIX.to_string()),
+            follow(Part::Synced, format!("{SYNCED_PREFIX}{}/", self.name)),
         );
+    }
+
+    /// Lists again every part listed before its canary, now that it is there.
+    fn canaries_seen(&self) {
+        let ready: Vec<usize> = {
+            let v = self.view();
+            PARTS
+                .iter()
+                .filter(|p| p.canary().is_some_and(|c| v.canaries.contains(c)))
+                .map(|p| p.index())
+                .collect()
+        };
+        let mut l = self.link();
+        for i in ready {
+            if l.pending[i] {
+                l.pending[i] = false;
+                self.relist[i].notify_one();
+            }
+        }
     }
 
     fn bump(&self) {
@@ -578,33 +654,53 @@ struct PartMirror<'a> {
 
 impl PartMirror<'_> {
     fn index(&self) -> usize {
-        PARTS.iter().position(|p| *p == self.part).unwrap_or(0)
+        self.part.index()
     }
 }
 
 impl Mirror for PartMirror<'_> {
     fn listed(&self, entries: &[Entry]) {
-        {
+        let complete = {
             let mut v = self.remote.view();
-            // A full listing replaces what this part held.
-            match self.part {
-                Part::Config => {
-                    v.config_found = false;
-                    v.config_id = None;
+            // A clustermesh-apiserver's etcd is in memory: back from a restart it fills up
+            // again, and until its canary says a prefix is complete a listing of it only
+            // adds (and is listed again when the canary comes).
+            let complete =
+                !v.synced_canaries || self.part.canary().is_none_or(|c| v.canaries.contains(c));
+            if complete {
+                // A full listing replaces what this part held.
+                match self.part {
+                    Part::Config => {
+                        v.config_found = false;
+                        v.config_id = None;
+                    }
+                    Part::Nodes => {
+                        v.nodes.clear();
+                        v.node_ids.clear();
+                    }
+                    Part::Identities => v.identities.clear(),
+                    Part::Ipcache => v.ipcache.clear(),
+                    Part::Synced => v.canaries.clear(),
                 }
-                Part::Nodes => {
-                    v.nodes.clear();
-                    v.node_ids.clear();
-                }
-                Part::Identities => v.identities.clear(),
-                Part::Ipcache => v.ipcache.clear(),
             }
             for e in entries {
                 self.remote.apply(self.part, &mut v, e);
             }
+            complete
+        };
+        {
+            let mut l = self.remote.link();
+            l.synced[self.index()] = complete;
+            l.pending[self.index()] = !complete;
         }
-        self.remote.link().synced[self.index()] = true;
+        if self.part == Part::Synced {
+            self.remote.canaries_seen();
+        }
         self.remote.bump();
+    }
+
+    fn relist(&self) -> Option<&tokio::sync::Notify> {
+        Some(&self.remote.relist[self.index()])
     }
 
     fn changed(&self, changes: &[Change]) {
@@ -616,6 +712,9 @@ impl Mirror for PartMirror<'_> {
                     Change::Delete { key } => self.remote.remove(self.part, &mut v, key),
                 }
             }
+        }
+        if self.part == Part::Synced {
+            self.remote.canaries_seen();
         }
         self.remote.bump();
     }
@@ -644,6 +743,10 @@ impl Mirror for PartMirror<'_> {
         if matches!(e, Error::Compacted(_)) {
             return;
         }
+        // What the canaries said, and what was synchronized, was this connection's: a store
+        // back from a restart says it again once it is complete again.
+        self.remote.view().canaries.clear();
+        self.remote.link().synced[self.index()] = false;
         let news = {
             let mut l = self.remote.link();
             let was = l.live.iter().all(|x| *x);

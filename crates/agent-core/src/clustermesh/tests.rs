@@ -11,9 +11,14 @@ use crate::nodes::{Announcement, Secret, announce};
 
 /// Writes the Kubernetes fixture's keys into `store`, as a clustermesh-apiserver holds them.
 pub fn load_fixture(store: &FakeStore) {
+    load_fixture_but(store, "")
+}
+
+/// The fixture without the key `skip`.
+fn load_fixture_but(store: &FakeStore, skip: &str) {
     let text = include_str!("testdata/k8s-cluster.json");
     let v: serde_json::Value = serde_json::from_str(text).expect("fixture");
-    for k in v["keys"].as_array().expect("keys") {
+    for k in v["keys"].as_array().expect("keys").iter().filter(|k| k["key"] != skip) {
         let value = match &k["value"] {
             serde_json::Value::String(s) => s.clone().into_bytes(),
             other => serde_json::to_vec(other).expect("json"),
@@ -322,4 +327,33 @@ fn a_remote_identity_cannot_spell_reserved_or_local_labels() {
         None
     );
     assert_eq!(remote::parse_labels("k8s:app=has space;"), None);
+}
+
+#[tokio::test]
+async fn a_clustermesh_apiserver_restarting_empty_takes_nothing_away_until_its_canaries_say_so() {
+    let store = Arc::new(FakeStore::default());
+    load_fixture(&store);
+    let m = mesh(("vm-cluster", 2), vec![("k8s-cluster", &store, None)]);
+    until("ready", || ready(&m, "k8s-cluster")).await;
+    let before = m.peers();
+    // Its etcd is in memory: it restarts empty and fills up again from Kubernetes, where one
+    // pod went away meanwhile.
+    store.set_down(true);
+    until("not ready", || !ready(&m, "k8s-cluster")).await;
+    store.wipe();
+    store.insert(
+        "cilium/cluster-config/k8s-cluster",
+        br#"{"id":1,"capabilities":{"syncedCanaries":true}}"#,
+    );
+    store.set_down(false);
+    until("connected again", || m.status()[0].connected).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(m.peers(), before, "an incomplete listing takes nothing away");
+    assert!(!ready(&m, "k8s-cluster"), "not ready before the canaries");
+    // Its canaries come last, once it is complete: the listing made before them is redone.
+    load_fixture_but(&store, "cilium/state/ip/v1/default/10.1.1.24");
+    until("ready, and the pod that went is gone", || {
+        ready(&m, "k8s-cluster") && m.peers().first().is_some_and(|p| p.endpoints.len() == 1)
+    })
+    .await;
 }

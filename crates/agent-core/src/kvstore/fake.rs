@@ -102,6 +102,17 @@ impl FakeStore {
         self.with(|s| s.keys.get(key).cloned())
     }
 
+    /// Loses every key, as an etcd kept in memory does when it restarts.
+    pub fn wipe(&self) {
+        self.with(|s| {
+            let keys: Vec<String> = s.keys.keys().cloned().collect();
+            for key in keys {
+                s.keys.remove(&key);
+                s.record(Change::Delete { key });
+            }
+        });
+    }
+
     /// Leases alive.
     pub fn leases(&self) -> Vec<LeaseId> {
         self.with(|s| s.leases.keys().copied().collect())

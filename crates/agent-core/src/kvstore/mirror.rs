@@ -16,6 +16,11 @@ pub trait Mirror: Send + Sync {
     fn changed(&self, changes: &[Change]);
     /// The watch is established: the mirror is live.
     fn live(&self) {}
+    /// Fires when the mirror needs a full listing again (its last one was incomplete): the
+    /// watch ends and the listing follows at once.
+    fn relist(&self) -> Option<&tokio::sync::Notify> {
+        None
+    }
     /// The attempt ended (the store went away, or its history was compacted past the watch);
     /// the next one lists again.
     fn stopped(&self, error: &Error);
@@ -28,7 +33,7 @@ pub trait Mirror: Send + Sync {
 pub async fn run(store: &dyn KvStore, prefix: &str, m: &dyn Mirror) {
     let mut backoff = Duration::from_millis(500);
     loop {
-        let e = once(store, prefix, m, &mut backoff).await;
+        let Some(e) = once(store, prefix, m, &mut backoff).await else { continue };
         m.stopped(&e);
         if matches!(e, Error::Compacted(_)) {
             continue;
@@ -38,24 +43,41 @@ pub async fn run(store: &dyn KvStore, prefix: &str, m: &dyn Mirror) {
     }
 }
 
-async fn once(store: &dyn KvStore, prefix: &str, m: &dyn Mirror, backoff: &mut Duration) -> Error {
+/// One listing and its watch: why it ended, or nothing when the mirror asked to list again.
+async fn once(
+    store: &dyn KvStore,
+    prefix: &str,
+    m: &dyn Mirror,
+    backoff: &mut Duration,
+) -> Option<Error> {
     let listing = match store.list(prefix).await {
         Ok(l) => l,
-        Err(e) => return e,
+        Err(e) => return Some(e),
     };
     m.listed(&listing.entries);
     let mut watch = match store.watch(prefix, listing.revision + 1).await {
         Ok(w) => w,
-        Err(e) => return e,
+        Err(e) => return Some(e),
     };
     m.live();
     *backoff = Duration::from_millis(500);
-    while let Some(ev) = watch.recv().await {
+    let relist = async {
+        match m.relist() {
+            Some(n) => n.notified().await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(relist);
+    loop {
+        let ev = tokio::select! {
+            ev = watch.recv() => ev,
+            () = &mut relist => return None,
+        };
         match ev {
-            Ok(WatchEvent::Changes { changes, .. }) => m.changed(&changes),
-            Ok(WatchEvent::Compacted(rev)) => return Error::Compacted(rev),
-            Err(e) => return e,
+            Some(Ok(WatchEvent::Changes { changes, .. })) => m.changed(&changes),
+            Some(Ok(WatchEvent::Compacted(rev))) => return Some(Error::Compacted(rev)),
+            Some(Err(e)) => return Some(e),
+            None => return Some(Error::Unavailable("the watch ended".into())),
         }
     }
-    Error::Unavailable("the watch ended".into())
 }
