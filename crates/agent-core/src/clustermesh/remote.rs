@@ -57,6 +57,27 @@ pub struct MeshNode {
     pub signed: bool,
 }
 
+impl MeshNode {
+    /// A VM of cluster `cluster`, as its signed announcement says.
+    pub fn signed(
+        cluster: String,
+        a: crate::nodes::Announcement,
+        pod_cidrs: Vec<(IpAddr, u8)>,
+    ) -> MeshNode {
+        MeshNode {
+            cluster,
+            name: a.name,
+            ips: a.ips,
+            endpoint: a.endpoint,
+            wg_public_key: a.wg_public_key,
+            wg_port: a.wg_port,
+            labels: a.labels,
+            pod_cidrs,
+            signed: true,
+        }
+    }
+}
+
 /// An address behind a remote node with an identity of its cluster (a pod, on Kubernetes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeshEndpoint {
@@ -384,17 +405,7 @@ impl Remote {
             Some(secret) => {
                 let a = crate::nodes::kvstore::decode(secret, &self.name, key, value)
                     .map_err(|e| (e.reason(), e.to_string()))?;
-                MeshNode {
-                    cluster: self.name.clone(),
-                    name: a.name,
-                    ips: a.ips,
-                    endpoint: a.endpoint,
-                    wg_public_key: a.wg_public_key,
-                    wg_port: a.wg_port,
-                    labels: a.labels,
-                    pod_cidrs,
-                    signed: true,
-                }
+                MeshNode::signed(self.name.clone(), a, pod_cidrs)
             }
             None => {
                 let typed = |t: &str| -> Vec<IpAddr> {

@@ -112,17 +112,7 @@ impl Agent {
                 let identity =
                     cfg.id.and_then(|id| crate::identity::candidates(id, &labels).next());
                 Some(PeerNode {
-                    node: MeshNode {
-                        cluster,
-                        name: a.name,
-                        ips: a.ips,
-                        endpoint: a.endpoint,
-                        wg_public_key: a.wg_public_key,
-                        wg_port: a.wg_port,
-                        labels: a.labels,
-                        pod_cidrs: Vec::new(),
-                        signed: true,
-                    },
+                    node: MeshNode::signed(cluster, a, Vec::new()),
                     identity,
                     labels,
                     endpoints: Vec::new(),
