@@ -46,6 +46,8 @@ fn per_packet_ns(entries: u32) -> anyhow::Result<f64> {
                     trace_sampling: 1,
                     wg_port: 51871u16.to_be(),
                     cluster_port: 4240u16.to_be(),
+                    proxy_port: 0,
+                    pad: 0,
                 },
                 0,
             )?;

@@ -47,6 +47,8 @@ pub mod metrics;
 #[cfg(feature = "agent")]
 pub mod nodes;
 #[cfg(feature = "agent")]
+pub mod proxy;
+#[cfg(feature = "agent")]
 pub mod web;
 #[cfg(feature = "agent")]
 pub mod wireguard;

@@ -49,8 +49,11 @@ pub mod maps {
     pub const METRICS: &str = "cilium_metrics";
     /// Events ring buffer.
     pub const EVENTS: &str = "cilium_events";
+    /// Connections handed to the L7 proxy -> the identity the datapath gave their peer.
+    pub const PROXY: &str = "cilium_proxy";
     /// Every map, in display order.
-    pub const ALL: &[&str] = &[CONFIG, IPCACHE, POLICY, CT, CT_PENDING, FRAG, METRICS, EVENTS];
+    pub const ALL: &[&str] =
+        &[CONFIG, IPCACHE, POLICY, CT, CT_PENDING, FRAG, PROXY, METRICS, EVENTS];
 }
 
 /// Policy and CT direction: ingress.
@@ -102,6 +105,8 @@ pub const VERDICT_DENY: u8 = 2;
 pub const POLICY_F_AUDIT: u8 = 1;
 /// `PolicyValue::flags`: failsafe allow, stronger than any deny.
 pub const POLICY_F_FAILSAFE: u8 = 2;
+/// `PolicyValue::flags`: an allow through the agent's L7 proxy (TCP, ingress).
+pub const POLICY_F_REDIRECT: u8 = 4;
 
 /// Event types (Cilium's monitor message types).
 pub mod event_type {
@@ -141,6 +146,10 @@ pub mod drop_reason {
     pub const INVALID_EXTHDR: u8 = 156;
     /// A later fragment whose first fragment was never seen.
     pub const FRAG_NOT_FOUND: u8 = 175;
+    /// A port with L7 rules while the proxy does not listen (fail closed).
+    pub const SOCKET_LOOKUP_FAILED: u8 = 178;
+    /// The kernel refused to hand the packet to the proxy's socket.
+    pub const SOCKET_ASSIGN_FAILED: u8 = 179;
     /// An explicit deny rule.
     pub const POLICY_DENY: u8 = 181;
     /// Plaintext to a node that must be reached encrypted.
@@ -168,6 +177,10 @@ pub struct Config {
     pub wg_port: u16,
     /// The plaintext bootstrap port of node announcements, network order.
     pub cluster_port: u16,
+    /// Host order: the L7 proxy's listener on loopback; 0 when none.
+    pub proxy_port: u16,
+    /// Padding.
+    pub pad: u16,
 }
 
 /// `cilium_ipcache` key.
@@ -285,6 +298,18 @@ pub const CT_F_AUDITED: u8 = 1;
 pub const CT_F_CLOSING: u8 = 2;
 /// `CtValue::state_flags`: created by the agent for a socket that existed before the programs.
 pub const CT_F_SEEDED: u8 = 4;
+/// `CtValue::state_flags`: the opener's packets go to the L7 proxy.
+pub const CT_F_PROXY: u8 = 8;
+
+/// `cilium_proxy` value (the key is a [`CtKey`] with path 0).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProxyValue {
+    /// The peer's identity, as the datapath judged it.
+    pub identity: u32,
+    /// Padding.
+    pub pad: u32,
+}
 
 /// `cilium_frag` key.
 #[repr(C)]
@@ -502,7 +527,8 @@ macro_rules! pod {
 }
 
 pod!(
-    Config = 20,
+    Config = 24,
+    ProxyValue = 8,
     IpcacheKey = 24,
     IpcacheValue = 8,
     PolicyKey = 12,

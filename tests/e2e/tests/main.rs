@@ -8,6 +8,7 @@ mod foundation;
 mod hubble;
 mod kernel_wireguard;
 mod kvstore;
+mod l7;
 mod listeners;
 mod metrics;
 mod nat;

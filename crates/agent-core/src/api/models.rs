@@ -75,6 +75,49 @@ pub struct StatusResponse {
     /// Attach mode of the datapath: `tc` or `tcx`.
     #[serde(rename = "attach-mode", default, skip_serializing_if = "Option::is_none")]
     pub attach_mode: Option<String>,
+    /// The L7 proxy; absent when it does not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<ProxyStatus>,
+}
+
+/// Cilium's `ProxyStatus`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProxyStatus {
+    /// Address the proxy listens on.
+    #[serde(default)]
+    pub ip: String,
+    /// Its ports, `first-last`.
+    #[serde(rename = "port-range", default)]
+    pub port_range: String,
+    /// Redirects in effect.
+    #[serde(rename = "total-redirects", default)]
+    pub total_redirects: i64,
+    /// Ports in use.
+    #[serde(rename = "total-ports", default)]
+    pub total_ports: i64,
+    /// Each redirect.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redirects: Vec<ProxyRedirect>,
+    /// Upstream's Envoy mode; empty here (the proxy is built into the agent).
+    #[serde(rename = "envoy-deployment-mode", default, skip_serializing_if = "String::is_empty")]
+    pub envoy_deployment_mode: String,
+    /// Why the proxy does not run although L7 policy needs it (this agent's addition).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub msg: String,
+}
+
+/// One redirect of [`ProxyStatus`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProxyRedirect {
+    /// `<endpoint>:<direction>:<protocol>:<port>`.
+    #[serde(default)]
+    pub name: String,
+    /// The L7 parser.
+    #[serde(default)]
+    pub proxy: String,
+    /// The proxy's port.
+    #[serde(rename = "proxy-port", default)]
+    pub proxy_port: i64,
 }
 
 /// Kubernetes status.

@@ -181,6 +181,18 @@ pub const KEYS: &[KeyDef] = &[
         Scalar("false"),
         "log would-be policy drops as AUDIT instead of dropping",
     ),
+    key(
+        "l7Proxy",
+        Bool,
+        Scalar("true"),
+        "enforce L7 (HTTP) policy rules through the agent's proxy; off, such policies are refused",
+    ),
+    key(
+        "l7ProxyPort",
+        Uint { min: 1, max: 65535 },
+        Scalar("10000"),
+        "loopback port of the L7 proxy's listener (127.0.0.1 and ::1)",
+    ),
     key("policyDir", Path, NoDefault, "directory of policy files loaded at start and watched"),
     key("hubble.enabled", Bool, Scalar("true"), "record flows and serve the Hubble API"),
     key(

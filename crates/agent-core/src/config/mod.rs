@@ -92,6 +92,8 @@ pub struct Config {
     pub mtu: Option<u32>,
     /// Global policy audit mode.
     pub policy_audit_mode: bool,
+    /// The L7 proxy's loopback port; `None` when `l7Proxy` is off.
+    pub l7_proxy: Option<u16>,
     /// Directory of policy files.
     pub policy_dir: Option<PathBuf>,
     /// Hubble settings.
@@ -668,6 +670,7 @@ fn build(
         devices: list("devices"),
         mtu: uint("mtu").map(|m| m as u32),
         policy_audit_mode: boolean("policyAuditMode"),
+        l7_proxy: boolean("l7Proxy").then(|| uint("l7ProxyPort").unwrap_or(10000) as u16),
         policy_dir: string("policyDir").map(PathBuf::from),
         hubble,
         prometheus_port: boolean("prometheus.enabled")

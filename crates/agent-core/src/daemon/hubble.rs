@@ -423,6 +423,7 @@ fn bind_dual(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
 async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>, metrics: Option<Arc<HubbleMetrics>>) {
     let Some(a) = agent.upgrade() else { return };
     let mut rx = a.subscribe_events();
+    let mut l7 = a.subscribe_l7();
     let mut seen = a.generation();
     let mut view = a.hubble_enrichment();
     // The datapath's count outlives agent restarts (pinned maps): only new losses are news.
@@ -439,6 +440,22 @@ async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>, metrics: Option<Arc<Hubb
     loop {
         let ev = tokio::select! {
             ev = rx.recv() => ev,
+            rec = l7.recv() => {
+                match rec {
+                    Ok(rec) => {
+                        let flow = view.l7_flow(&rec);
+                        if let Some(m) = &metrics {
+                            m.process(&flow);
+                        }
+                        obs.push_flow(flow);
+                    }
+                    Err(RecvError::Lagged(n)) => {
+                        obs.push_lost(LostEventSource::ObserverEventsQueue, n);
+                    }
+                    Err(RecvError::Closed) => return,
+                }
+                continue;
+            }
             _ = losses.tick() => {
                 let Some(a) = agent.upgrade() else { return };
                 let now = datapath_lost(a).await;

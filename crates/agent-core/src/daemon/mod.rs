@@ -15,6 +15,7 @@ mod hubble;
 mod metrics;
 mod policy;
 mod policydir;
+mod proxy;
 mod state;
 
 use std::fs::{self, File};
@@ -173,6 +174,7 @@ pub async fn run(
     if let Err(e) = agent.regenerate() {
         tracing::error!(error = %e, "realizing the restored policies");
     }
+    proxy::start(&agent).await;
     if config.encryption.enabled {
         start_wireguard(&agent, &addrs).await?;
     }

@@ -286,6 +286,9 @@ impl Agent {
         // Policy entries go in before the ipcache points an address at a new identity: a node
         // whose labels changed gets its new identity's allows first, so no new connection of
         // it meets an identity the policy map does not know yet.
+        // The proxy learns the new rules before the datapath sends it anything by them.
+        let prev_l7 = self.l7_policy();
+        self.set_l7_policy(crate::proxy::L7Policy::shared(&next));
         let result = self.with_datapath(|dp| -> Result<(), crate::datapath::DatapathError> {
             for (k, v) in &next.entries {
                 if prev.entries.get(k) != Some(v) {
@@ -336,6 +339,7 @@ impl Agent {
                 Ok(())
             };
         if let Some(Err(e)) = result {
+            self.set_l7_policy(prev_l7);
             st.realized = prev;
             return Err(ApiError::Internal(format!("updating the datapath: {e}")));
         }
@@ -416,6 +420,14 @@ impl Agent {
         })?;
         if parsed.is_empty() {
             return Err(ApiError::BadRequest(format!("{file}: no policy in the file")));
+        }
+        if self.config().l7_proxy.is_none()
+            && let Some(p) = parsed.iter().find(|p| p.has_http_rules())
+        {
+            return Err(ApiError::BadRequest(format!(
+                "{file}: policy {}: L7 (HTTP) rules need the agent's proxy, which is off (l7Proxy: false)",
+                p.name
+            )));
         }
         let mut st = self.policy_state();
         let next_policies = st.repo.preview_apply(&parsed);
@@ -725,6 +737,9 @@ fn entry_value(v: &crate::policy::resolve::EntryValue) -> PolicyValue {
     }
     if v.failsafe {
         flags |= bpf_progs::POLICY_F_FAILSAFE;
+    }
+    if v.redirect {
+        flags |= bpf_progs::POLICY_F_REDIRECT;
     }
     PolicyValue {
         verdict: if v.verdict == Verdict::Deny {

@@ -63,6 +63,14 @@ pub struct Agent {
     pub(super) hubble: std::sync::OnceLock<Arc<crate::hubble::observer::Observer>>,
     pub(super) hubble_relay: std::sync::OnceLock<crate::hubble::relay::Relay>,
     pub(super) hubble_metrics: std::sync::OnceLock<Arc<crate::hubble::metrics::HubbleMetrics>>,
+    /// The L7 proxy, once listening.
+    pub(super) proxy: std::sync::OnceLock<crate::proxy::Proxy>,
+    /// Why the L7 proxy is not listening, when it should.
+    pub(super) proxy_error: std::sync::OnceLock<String>,
+    /// What the L7 proxy judges requests by: replaced before the datapath redirects by it.
+    pub(super) l7_policy: RwLock<Arc<crate::proxy::L7Policy>>,
+    /// The proxy's requests and responses, for Hubble.
+    pub(super) l7_events: tokio::sync::broadcast::Sender<Arc<crate::proxy::L7Record>>,
     /// Bumped whenever identities, names or rules may have changed (Hubble re-reads them).
     pub(super) generation: std::sync::atomic::AtomicU64,
     pub(super) policy_changes: [std::sync::atomic::AtomicU64; 2],
@@ -115,6 +123,7 @@ impl Agent {
             DatapathState::Failed(e) => (None, Some(e)),
         };
         let (events, _) = tokio::sync::broadcast::channel(4096);
+        let (l7_events, _) = tokio::sync::broadcast::channel(4096);
         // Keep the enforcement that pinned maps carry from the previous run until policy is
         // realized again: a restart must not open a window.
         let enforcement_mask = bpf_progs::cfg::ENFORCE_INGRESS
@@ -147,6 +156,10 @@ impl Agent {
             hubble: std::sync::OnceLock::new(),
             hubble_relay: std::sync::OnceLock::new(),
             hubble_metrics: std::sync::OnceLock::new(),
+            proxy: std::sync::OnceLock::new(),
+            proxy_error: std::sync::OnceLock::new(),
+            l7_policy: RwLock::new(Arc::default()),
+            l7_events,
             generation: std::sync::atomic::AtomicU64::new(0),
             policy_changes: Default::default(),
         };
@@ -211,6 +224,9 @@ impl Agent {
             trace_sampling: self.config.monitor_sampling,
             wg_port: crate::WIREGUARD_PORT.to_be(),
             cluster_port: self.config.cluster_port.to_be(),
+            // 0 until this agent's proxy listens: the datapath drops what it would redirect.
+            proxy_port: self.proxy.get().map_or(0, crate::proxy::Proxy::port),
+            pad: 0,
         };
         match self.with_datapath(|d| d.set_config(cfg)) {
             Some(Err(e)) => Err(ApiError::Internal(e.to_string())),
@@ -550,6 +566,7 @@ impl Agent {
                 max_identity: id + 65535,
             }),
             attach_mode,
+            proxy: self.proxy_status(),
         }
     }
 

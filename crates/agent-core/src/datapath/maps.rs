@@ -7,7 +7,7 @@
 use aya::maps::{Array, HashMap, LpmTrie, PerCpuArray};
 use bpf_progs::{
     Config as BpfConfig, CtKey, CtValue, FragKey, FragValue, IpcacheData, IpcacheValue,
-    MetricsValue, PolicyData, PolicyValue, addr_from_bytes, maps as names,
+    MetricsValue, PolicyData, PolicyValue, ProxyValue, addr_from_bytes, maps as names,
 };
 
 use super::{Datapath, DatapathError, map_err};
@@ -53,13 +53,14 @@ impl Datapath {
                 out.push((
                     "0".into(),
                     format!(
-                        "flags={:#x} wg_mark={:#x} wg_mark_mask={:#x} trace_sampling={} wg_port={} cluster_port={}",
+                        "flags={:#x} wg_mark={:#x} wg_mark_mask={:#x} trace_sampling={} wg_port={} cluster_port={} proxy_port={}",
                         c.flags,
                         c.wg_mark,
                         c.wg_mark_mask,
                         c.trace_sampling,
                         u16::from_be(c.wg_port),
-                        u16::from_be(c.cluster_port)
+                        u16::from_be(c.cluster_port),
+                        c.proxy_port
                     ),
                 ));
             }
@@ -93,6 +94,7 @@ impl Datapath {
             names::POLICY => {
                 let m: LpmTrie<_, PolicyData, PolicyValue> =
                     LpmTrie::try_from(self.map(names::POLICY)?).map_err(map_err(names::POLICY))?;
+                let proxy_port = self.config().map(|c| c.proxy_port).unwrap_or(0);
                 for r in m.iter() {
                     let (k, v) = r.map_err(map_err(names::POLICY))?;
                     let d = k.data();
@@ -108,8 +110,12 @@ impl Datapath {
                     };
                     let verdict =
                         if v.verdict == bpf_progs::VERDICT_DENY { "deny" } else { "allow" };
-                    let audit =
-                        if v.flags & bpf_progs::POLICY_F_AUDIT != 0 { " audit=true" } else { "" };
+                    let mut audit =
+                        if v.flags & bpf_progs::POLICY_F_AUDIT != 0 { " audit=true" } else { "" }
+                            .to_string();
+                    if v.flags & bpf_progs::POLICY_F_REDIRECT != 0 {
+                        audit.push_str(&format!(" proxy_port={proxy_port}"));
+                    }
                     out.push((
                         format!(
                             "direction={dir} identity={} proto={} port={port}",
@@ -178,6 +184,22 @@ impl Datapath {
                             u16::from_be(v.dport)
                         ),
                     ));
+                }
+            }
+            names::PROXY => {
+                let m: HashMap<_, CtKey, ProxyValue> =
+                    HashMap::try_from(self.map(names::PROXY)?).map_err(map_err(names::PROXY))?;
+                for r in m.iter() {
+                    let (k, v) = r.map_err(map_err(names::PROXY))?;
+                    let s = std::net::SocketAddr::new(
+                        addr_from_bytes(k.family, &k.saddr),
+                        u16::from_be(k.sport),
+                    );
+                    let d = std::net::SocketAddr::new(
+                        addr_from_bytes(k.family, &k.daddr),
+                        u16::from_be(k.dport),
+                    );
+                    out.push((format!("{s} -> {d}"), format!("identity={}", v.identity)));
                 }
             }
             names::METRICS => {
@@ -273,7 +295,7 @@ impl StatsReader {
     /// Fill level (entries / capacity) of the tables that can fill up. It walks every key, so
     /// it runs on a timer, off the async workers, never per scrape.
     pub fn pressure(&self) -> Vec<(&'static str, f64)> {
-        [names::CT, names::CT_PENDING, names::IPCACHE, names::POLICY, names::FRAG]
+        [names::CT, names::CT_PENDING, names::IPCACHE, names::POLICY, names::FRAG, names::PROXY]
             .into_iter()
             .filter_map(|name| {
                 let data = aya::maps::MapData::from_pin(self.pin_dir.join(name)).ok()?;
@@ -297,6 +319,10 @@ fn count_keys(name: &str, data: aya::maps::MapData) -> Option<usize> {
             let m: HashMap<_, FragKey, FragValue> = HashMap::try_from(map).ok()?;
             Some(m.keys().count())
         }
+        names::PROXY => {
+            let m: HashMap<_, CtKey, ProxyValue> = HashMap::try_from(map).ok()?;
+            Some(m.keys().count())
+        }
         names::IPCACHE => {
             let m: LpmTrie<_, IpcacheData, IpcacheValue> = LpmTrie::try_from(map).ok()?;
             Some(m.keys().count())
@@ -306,5 +332,49 @@ fn count_keys(name: &str, data: aya::maps::MapData) -> Option<usize> {
             Some(m.keys().count())
         }
         _ => None,
+    }
+}
+
+/// The datapath's record of the connections it handed to the L7 proxy, read through a
+/// descriptor of its own (the proxy asks once per accepted connection, never under the
+/// datapath's lock).
+pub struct ProxyReader {
+    map: HashMap<aya::maps::MapData, CtKey, ProxyValue>,
+}
+
+impl std::fmt::Debug for ProxyReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProxyReader").finish_non_exhaustive()
+    }
+}
+
+impl ProxyReader {
+    /// Opens the pinned map in `pin_dir`.
+    pub fn open(pin_dir: &std::path::Path) -> Result<ProxyReader, DatapathError> {
+        let data = aya::maps::MapData::from_pin(pin_dir.join(names::PROXY))
+            .map_err(map_err(names::PROXY))?;
+        let map = aya::maps::Map::from_map_data(data).map_err(map_err(names::PROXY))?;
+        Ok(ProxyReader { map: HashMap::try_from(map).map_err(map_err(names::PROXY))? })
+    }
+
+    /// The identity the datapath gave `peer` when it redirected its connection to `local`
+    /// (the original destination); `None` when the datapath redirected no such connection.
+    pub fn identity(&self, peer: std::net::SocketAddr, local: std::net::SocketAddr) -> Option<u32> {
+        let (family, saddr) = bpf_progs::addr_bytes(peer.ip());
+        let (dfamily, daddr) = bpf_progs::addr_bytes(local.ip());
+        if family != dfamily {
+            return None;
+        }
+        let key = CtKey {
+            saddr,
+            daddr,
+            sport: peer.port().to_be(),
+            dport: local.port().to_be(),
+            proto: 6,
+            family,
+            path: bpf_progs::PATH_PLAIN,
+            pad: 0,
+        };
+        self.map.get(&key, 0).ok().map(|v| v.identity)
     }
 }

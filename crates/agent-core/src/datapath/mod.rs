@@ -144,7 +144,7 @@ pub fn device_link(device: &str) -> Result<Link, String> {
 }
 
 /// Key and value sizes of every map, as this build's programs read them.
-fn map_layouts() -> [(&'static str, usize, usize); 8] {
+fn map_layouts() -> [(&'static str, usize, usize); 9] {
     use std::mem::size_of;
     [
         (names::CONFIG, 4, size_of::<BpfConfig>()),
@@ -153,6 +153,7 @@ fn map_layouts() -> [(&'static str, usize, usize); 8] {
         (names::CT, size_of::<bpf_progs::CtKey>(), size_of::<bpf_progs::CtValue>()),
         (names::CT_PENDING, size_of::<bpf_progs::CtKey>(), size_of::<bpf_progs::CtValue>()),
         (names::FRAG, size_of::<bpf_progs::FragKey>(), size_of::<bpf_progs::FragValue>()),
+        (names::PROXY, size_of::<bpf_progs::CtKey>(), size_of::<bpf_progs::ProxyValue>()),
         (names::METRICS, 4, size_of::<bpf_progs::MetricsValue>()),
         (names::EVENTS, 0, 0),
     ]

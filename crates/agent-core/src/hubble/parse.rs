@@ -224,6 +224,101 @@ impl Enrichment {
     }
 }
 
+#[cfg(feature = "agent")]
+impl Enrichment {
+    /// The flow of one request or response of the L7 proxy, as Cilium's L7 parser fills it:
+    /// type L7, event type 129, the response from the server's side with `is_reply`, and
+    /// upstream's summary.
+    pub fn l7_flow(&self, r: &crate::proxy::L7Record) -> Flow {
+        use super::proto::flow::{Http, HttpHeader, L7FlowType, Layer7, layer7};
+        use crate::proxy::{L7Kind, L7Verdict};
+        let reply = r.kind == L7Kind::Response;
+        let (src, dst) = if reply { (r.local, r.peer) } else { (r.peer, r.local) };
+        let (src_id, dst_id) =
+            if reply { (HOST_IDENTITY, r.identity) } else { (r.identity, HOST_IDENTITY) };
+        let verdict = match r.verdict {
+            L7Verdict::Forwarded => Verdict::Forwarded,
+            L7Verdict::Dropped => Verdict::Dropped,
+            L7Verdict::Error => Verdict::Error,
+        };
+        let summary = if reply {
+            format!(
+                "{} {} {}ms ({} {})",
+                r.protocol,
+                r.code,
+                r.latency_ns / 1_000_000,
+                r.method,
+                r.url
+            )
+        } else {
+            format!("{} {} {}", r.protocol, r.method, r.url)
+        };
+        let mut flow = Flow {
+            time: Some(Timestamp::from_unix_nanos(
+                r.time
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)),
+            )),
+            uuid: uuid_v4(),
+            emitter: Some(Emitter { name: "Hubble".into(), version: self.version.clone() }),
+            verdict: verdict as i32,
+            ip: Some(Ip {
+                source: src.ip().to_string(),
+                destination: dst.ip().to_string(),
+                ip_version: if src.is_ipv4() { IpVersion::IPv4 } else { IpVersion::IPv6 } as i32,
+                ..Default::default()
+            }),
+            l4: Some(Layer4 {
+                protocol: Some(layer4::Protocol::Tcp(Tcp {
+                    source_port: u32::from(src.port()),
+                    destination_port: u32::from(dst.port()),
+                    flags: None,
+                })),
+            }),
+            source: Some(self.endpoint(src.ip(), src_id)),
+            destination: Some(self.endpoint(dst.ip(), dst_id)),
+            r#type: FlowType::L7 as i32,
+            node_name: self.node_name.clone(),
+            node_labels: self.node_labels.clone(),
+            event_type: Some(CiliumEventType { r#type: message_type::L7, sub_type: 0 }),
+            traffic_direction: if r.direction == 0 {
+                TrafficDirection::Ingress
+            } else {
+                TrafficDirection::Egress
+            } as i32,
+            is_reply: Some(pbjson_types::BoolValue { value: reply }),
+            reply,
+            l7: Some(Layer7 {
+                r#type: if reply { L7FlowType::Response } else { L7FlowType::Request } as i32,
+                latency_ns: if reply { r.latency_ns } else { 0 },
+                record: Some(layer7::Record::Http(Http {
+                    code: if reply { r.code } else { 0 },
+                    method: r.method.clone(),
+                    url: r.url.clone(),
+                    protocol: r.protocol.clone(),
+                    headers: r
+                        .headers
+                        .iter()
+                        .map(|(k, v)| HttpHeader { key: k.clone(), value: v.clone() })
+                        .collect(),
+                })),
+            }),
+            summary,
+            ..Default::default()
+        };
+        if !reply {
+            let by = self.policies(r.rule_id);
+            match (verdict == Verdict::Dropped, r.direction == 0) {
+                (false, true) => flow.ingress_allowed_by = by,
+                (false, false) => flow.egress_allowed_by = by,
+                (true, true) => flow.ingress_denied_by = by,
+                (true, false) => flow.egress_denied_by = by,
+            }
+        }
+        flow
+    }
+}
+
 /// Our trace sub-types are Cilium's; only `to-endpoint` (0) differs in the proto enum.
 fn observation_point(subtype: u8) -> TraceObservationPoint {
     match subtype {

@@ -31,6 +31,15 @@ pub struct Policy {
     pub source: serde_json::Value,
 }
 
+impl Policy {
+    /// True when a rule has `rules.http` (the L7 proxy enforces it).
+    pub fn has_http_rules(&self) -> bool {
+        self.rules.iter().any(|r| {
+            [&r.ingress, &r.egress].into_iter().flatten().flatten().any(|pr| pr.http.is_some())
+        })
+    }
+}
+
 /// One rule of a policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rule {
@@ -239,11 +248,40 @@ pub struct PortRange {
     pub end: u16,
 }
 
-/// One entry of `ingress`, `egress`, `ingressDeny` or `egressDeny`.
+/// One entry of `ingress`, `egress`, `ingressDeny` or `egressDeny`. A `toPorts` entry with
+/// HTTP rules becomes a peer rule of its own (same peers), so that each rule's ports have one
+/// set of L7 rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeerRule {
     /// Peers; empty means every peer.
     pub peers: Vec<Peer>,
     /// Ports; empty means every port of every protocol.
     pub ports: Vec<PortRange>,
+    /// `rules.http` of these ports: connections go through the L7 proxy, which lets a request
+    /// pass when one of the rules matches it. `None`: L4 only.
+    pub http: Option<Vec<HttpRule>>,
+}
+
+/// One `rules.http` entry: every field given must match (Cilium's semantics). `method`, `path`
+/// and `host` are regular expressions matched against the whole value (the path with its
+/// query).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpRule {
+    /// Method, a regular expression (`GET`, `GET|HEAD`).
+    pub method: Option<String>,
+    /// Path, a regular expression (`/public`, `/api/v[0-9]+/.*`).
+    pub path: Option<String>,
+    /// Host (`Host` header / `:authority`), a regular expression.
+    pub host: Option<String>,
+    /// Headers that must be present (`value` `None`) or present with exactly this value.
+    pub headers: Vec<HeaderMatch>,
+}
+
+/// A header a request must carry (from `headers` or `headerMatches`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeaderMatch {
+    /// Header name (case-insensitive).
+    pub name: String,
+    /// The exact value; `None`: present with any value.
+    pub value: Option<String>,
 }

@@ -99,6 +99,14 @@ struct {
 } cilium_frag SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct ct_key);
+	__type(value, struct proxy_value);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} cilium_proxy SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, METRICS_SLOTS);
 	__type(key, __u32);
@@ -625,6 +633,62 @@ static __always_inline int node_control(const struct pkt *p, const struct config
 	       (p->proto == IPPROTO_TCP && p->dport == cfg->cluster_port);
 }
 
+/* Hands a packet of a redirected connection to the agent's L7 proxy: to the proxy's own socket
+ * of this connection once it has one, else to its listener on loopback, which then accepts the
+ * connection with the original destination as its local address (the application is not
+ * touched, and nothing outside can reach the listener itself). No listener (the agent is down
+ * or restarting) is a drop: an L7 port never falls back to what L4 allows. Returns 0 or a drop
+ * reason. */
+static __always_inline int to_proxy(struct __sk_buff *skb, const struct pkt *p,
+				    const struct config *cfg)
+{
+	struct bpf_sock_tuple t;
+	__u32 len;
+	__builtin_memset(&t, 0, sizeof(t));
+	if (p->family == 4) {
+		__builtin_memcpy(&t.ipv4.saddr, p->saddr, 4);
+		__builtin_memcpy(&t.ipv4.daddr, p->daddr, 4);
+		t.ipv4.sport = p->sport;
+		t.ipv4.dport = p->dport;
+		len = sizeof(t.ipv4);
+	} else {
+		__builtin_memcpy(t.ipv6.saddr, p->saddr, 16);
+		__builtin_memcpy(t.ipv6.daddr, p->daddr, 16);
+		t.ipv6.sport = p->sport;
+		t.ipv6.dport = p->dport;
+		len = sizeof(t.ipv6);
+	}
+	/* The connection's own socket; a listener found this way is the application's, and a
+	 * socket in TIME_WAIT is a closed connection: neither is the proxy's. */
+	struct bpf_sock *sk = bpf_skc_lookup_tcp(skb, &t, len, BPF_F_CURRENT_NETNS, 0);
+	if (sk && (sk->state == BPF_TCP_LISTEN || sk->state == BPF_TCP_TIME_WAIT)) {
+		bpf_sk_release(sk);
+		sk = NULL;
+	}
+	if (!sk) {
+		if (!cfg->proxy_port)
+			return DROP_SOCKET_LOOKUP_FAILED;
+		if (p->family == 4) {
+			t.ipv4.daddr = bpf_htonl(0x7f000001);
+			t.ipv4.dport = bpf_htons(cfg->proxy_port);
+		} else {
+			__builtin_memset(t.ipv6.daddr, 0, 16);
+			t.ipv6.daddr[3] = bpf_htonl(1);
+			t.ipv6.dport = bpf_htons(cfg->proxy_port);
+		}
+		sk = bpf_skc_lookup_tcp(skb, &t, len, BPF_F_CURRENT_NETNS, 0);
+		if (!sk)
+			return DROP_SOCKET_LOOKUP_FAILED;
+		if (sk->state != BPF_TCP_LISTEN) {
+			bpf_sk_release(sk);
+			return DROP_SOCKET_LOOKUP_FAILED;
+		}
+	}
+	long err = bpf_sk_assign(skb, sk, 0);
+	bpf_sk_release(sk);
+	return err ? DROP_SOCKET_ASSIGN_FAILED : 0;
+}
+
 static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, __u8 path)
 {
 	__u32 zero = 0;
@@ -705,6 +769,11 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, __u8 p
 			if (bpf_map_update_elem(&cilium_ct, &hit.key, &v, BPF_ANY) == 0)
 				bpf_map_delete_elem(&cilium_ct_pending, &hit.key);
 		}
+		if ((ct->state_flags & CT_F_PROXY) && !hit.reply && dir == DIR_INGRESS) {
+			int err = to_proxy(skb, &p, cfg);
+			if (err)
+				return drop(skb, &p, dir, err, peer_id, NULL, cfg);
+		}
 		count(0, dir, skb->len);
 		if (new_flags && (cfg->flags & CFG_TRACE_NOTIFY) && sampled(cfg))
 			emit(skb, &p, dir, EV_TRACE, obs, FLOW_FORWARDED,
@@ -772,6 +841,16 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, __u8 p
 	if (verdict == FLOW_DROPPED)
 		return drop(skb, &p, dir, reason, peer_id, pv, cfg);
 
+	/* An allow with L7 rules: every packet towards the port goes through the proxy, also one
+	 * that opens nothing (a stray ACK must not reach the application's listener). */
+	int redirect = pv && verdict == FLOW_FORWARDED && (pv->flags & POLICY_F_REDIRECT) &&
+		       dir == DIR_INGRESS && p.proto == IPPROTO_TCP && !related;
+	if (redirect) {
+		int err = to_proxy(skb, &p, cfg);
+		if (err)
+			return drop(skb, &p, dir, err, peer_id, pv, cfg);
+	}
+
 	/* Only a SYN opens a TCP connection: any other segment without an entry is judged on its
 	 * own and leaves nothing behind, so it cannot fill the table. */
 	int opens = tracked && !related &&
@@ -785,8 +864,13 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, __u8 p
 		v.flags_fwd = p.tcp_flags;
 		v.direction = dir;
 		v.rule_id = pv ? pv->rule_id : 0;
-		v.state_flags = verdict == FLOW_AUDIT ? CT_F_AUDITED : 0;
+		v.state_flags = (verdict == FLOW_AUDIT ? CT_F_AUDITED : 0) | (redirect ? CT_F_PROXY : 0);
 		v.expires = now + ct_timeout(&p, &v);
+		if (redirect) {
+			struct proxy_value pxv = { .identity = peer_id, .pad = 0 };
+			ct_fill_key(&hit.key, &p, 0, PATH_PLAIN);
+			bpf_map_update_elem(&cilium_proxy, &hit.key, &pxv, BPF_ANY);
+		}
 		ct_fill_key(&hit.key, &p, 0, path);
 		bpf_map_update_elem(&cilium_ct_pending, &hit.key, &v, BPF_ANY);
 		dbg(skb, cfg, p.family == 4 ? DBG_CT_CREATED4 : DBG_CT_CREATED6, 0,

@@ -41,6 +41,7 @@
 /* policy_value.flags */
 #define POLICY_F_AUDIT 1
 #define POLICY_F_FAILSAFE 2 /* an allow no deny can override */
+#define POLICY_F_REDIRECT 4 /* an allow through the agent's L7 proxy (TCP, ingress) */
 
 /* Event types: Cilium's monitor message types. */
 #define EV_DROP 1
@@ -90,6 +91,8 @@
 #define DROP_UNKNOWN_L4 142
 #define DROP_INVALID_EXTHDR 156
 #define DROP_FRAG_NOT_FOUND 175
+#define DROP_SOCKET_LOOKUP_FAILED 178 /* the L7 proxy is not listening */
+#define DROP_SOCKET_ASSIGN_FAILED 179
 #define DROP_POLICY_DENY 181
 #define DROP_UNENCRYPTED 195
 
@@ -104,6 +107,8 @@ struct config {
 	__u32 trace_sampling; /* emit 1 of N trace events; 0 or 1 = all */
 	__u16 wg_port;      /* network order: WireGuard's UDP port */
 	__u16 cluster_port; /* network order: the plaintext bootstrap port of announcements */
+	__u16 proxy_port;   /* host order: the L7 proxy's listener on loopback; 0 = none */
+	__u16 pad;
 };
 
 struct ipcache_key {
@@ -166,6 +171,15 @@ struct ct_value {
 #define CT_F_AUDITED 1
 #define CT_F_CLOSING 2
 #define CT_F_SEEDED 4 /* created by the agent from an existing socket */
+#define CT_F_PROXY 8  /* its packets from the opener go to the L7 proxy */
+
+/* The identity the datapath gave the peer of a connection it handed to the L7 proxy, keyed
+ * by the connection as a ct_key with path 0: the proxy judges requests by what WireGuard
+ * authenticated, not by an address a plaintext packet can claim. */
+struct proxy_value {
+	__u32 identity;
+	__u32 pad;
+};
 
 struct frag_key {
 	__u8 saddr[16];

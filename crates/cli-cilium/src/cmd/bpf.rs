@@ -133,6 +133,8 @@ pub async fn run(cli: &Cli, cmd: &BpfCommand) -> anyhow::Result<ExitCode> {
                 protocol: &'a str,
                 policy: String,
                 audit: bool,
+                /// The L7 proxy's port for a redirected allow; 0 for none.
+                proxy_port: u16,
             }
             let e = entries(cli, "cilium_policy").await?;
             // Names instead of numbers: an identity shows its labels.
@@ -168,6 +170,7 @@ pub async fn run(cli: &Cli, cmd: &BpfCommand) -> anyhow::Result<ExitCode> {
                         protocol: k.get("proto").copied().unwrap_or("ANY"),
                         policy: v.get("policy").copied().unwrap_or("-").to_string(),
                         audit: v.get("audit") == Some(&"true"),
+                        proxy_port: v.get("proxy_port").and_then(|p| p.parse().ok()).unwrap_or(0),
                     }
                 })
                 .collect();
@@ -187,11 +190,16 @@ pub async fn run(cli: &Cli, cmd: &BpfCommand) -> anyhow::Result<ExitCode> {
                     } else {
                         r.verdict.to_string()
                     };
+                    let proxy = match r.proxy_port {
+                        0 => "NONE".to_string(),
+                        p => p.to_string(),
+                    };
                     vec![
                         verdict,
                         r.direction.to_string(),
                         r.identity.clone(),
                         port,
+                        proxy,
                         r.policy.clone(),
                     ]
                 })
@@ -199,7 +207,12 @@ pub async fn run(cli: &Cli, cmd: &BpfCommand) -> anyhow::Result<ExitCode> {
             emit_json_or(
                 o,
                 &parsed,
-                || columns(&["VERDICT", "DIRECTION", "IDENTITY", "PORT/PROTO", "POLICY"], &rows),
+                || {
+                    columns(
+                        &["VERDICT", "DIRECTION", "IDENTITY", "PORT/PROTO", "PROXY PORT", "POLICY"],
+                        &rows,
+                    )
+                },
                 parsed.is_empty(),
             )
         }

@@ -192,6 +192,16 @@ fn full(s: &StatusResponse, args: &StatusArgs) -> String {
         };
         line(&mut out, "Encryption", format!("{}   {detail}", state_word(&e.mode)));
     }
+    // Upstream prints this line always.
+    let proxy = match &s.proxy {
+        Some(p) if !p.msg.is_empty() => format!("{}   {}", state_word("Failure"), p.msg),
+        Some(p) => format!(
+            "OK, ip {}, {} redirects active on ports {}",
+            p.ip, p.total_redirects, p.port_range
+        ),
+        None => "No managed proxy redirect".to_string(),
+    };
+    line(&mut out, "Proxy Status", proxy);
     if let Some(h) = &s.hubble {
         // Upstream's layout: `<state>[ <msg>]`, then the flow counters and the metrics server.
         let mut v = state_word(&h.state);

@@ -1,7 +1,7 @@
 //! Parses Cilium policy documents (YAML or JSON; one or many documents; a JSON list) into
 //! [`Policy`] values. Every problem is reported, each with file, line, column and field path.
-//! What we parse but cannot enforce (L7 rules, FQDNs, services, ...) is refused by name,
-//! never silently ignored.
+//! What we parse but cannot enforce (L7 kinds other than HTTP, FQDNs, services, ...) is
+//! refused by name, never silently ignored.
 
 use std::collections::BTreeMap;
 
@@ -49,7 +49,10 @@ const REFUSED: &[(&str, &str)] = &[
     ("fromRequires", "requirements are deprecated upstream and not supported"),
     ("toRequires", "requirements are deprecated upstream and not supported"),
     ("authentication", "mutual authentication is not supported on this agent"),
-    ("rules", "L7 rules need a proxy, which this agent does not run"),
+    ("dns", "DNS (L7) rules are not supported on this agent; HTTP rules are"),
+    ("kafka", "Kafka (L7) rules are not supported on this agent; HTTP rules are"),
+    ("l7proto", "generic L7 parsers are not supported on this agent; HTTP rules are"),
+    ("l7", "generic L7 parsers are not supported on this agent; HTTP rules are"),
     ("serverNames", "TLS SNI matching needs a proxy, which this agent does not run"),
     ("listener", "Envoy listeners are not supported on this agent"),
     ("originatingTLS", "TLS interception needs a proxy, which this agent does not run"),
@@ -351,7 +354,9 @@ fn rule(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Rule> {
             ctx.list(n, &p)
                 .iter()
                 .enumerate()
-                .filter_map(|(i, r)| peer_rule(ctx, r, &format!("{p}[{i}]"), ingress))
+                .flat_map(|(i, r)| {
+                    peer_rule(ctx, r, &format!("{p}[{i}]"), ingress, key.ends_with("Deny"))
+                })
                 .collect::<Vec<_>>()
         })
     };
@@ -470,14 +475,15 @@ fn selector(ctx: &mut Ctx, node: &Node, path: &str) -> Selector {
     sel
 }
 
-fn peer_rule(ctx: &mut Ctx, node: &Node, path: &str, ingress: bool) -> Option<PeerRule> {
+/// One entry of a section: a peer rule, plus one more per `toPorts` entry with HTTP rules.
+fn peer_rule(ctx: &mut Ctx, node: &Node, path: &str, ingress: bool, deny: bool) -> Vec<PeerRule> {
     let (endpoints, nodes, cidr, cidr_set, entities) = if ingress {
         ("fromEndpoints", "fromNodes", "fromCIDR", "fromCIDRSet", "fromEntities")
     } else {
         ("toEndpoints", "toNodes", "toCIDR", "toCIDRSet", "toEntities")
     };
     let known = [endpoints, nodes, cidr, cidr_set, entities, "toPorts", "icmps"];
-    let entries = ctx.map(node, path, &known)?;
+    let Some(entries) = ctx.map(node, path, &known) else { return Vec::new() };
     let mut peers = Vec::new();
     for key in [endpoints, nodes] {
         if let Some(list) = get(entries, key) {
@@ -555,18 +561,37 @@ fn peer_rule(ctx: &mut Ctx, node: &Node, path: &str, ingress: bool) -> Option<Pe
         }
     }
     let mut ports = Vec::new();
+    let mut l7 = Vec::new();
     if let Some(list) = get(entries, "toPorts") {
         let p = join(path, "toPorts");
         for (i, tp) in ctx.list(list, &p).iter().enumerate() {
             let tpp = format!("{p}[{i}]");
-            let Some(f) = ctx.map(tp, &tpp, &["ports"]) else { continue };
+            let Some(f) = ctx.map(tp, &tpp, &["ports", "rules"]) else { continue };
             let Some(pl) = get(f, "ports") else {
                 ctx.err(tp.pos, &join(&tpp, "ports"), "toPorts needs ports");
                 continue;
             };
             let pp = join(&tpp, "ports");
+            let mut these = Vec::new();
             for (j, port) in ctx.list(pl, &pp).iter().enumerate() {
-                ports.extend(port_protocol(ctx, port, &format!("{pp}[{j}]")));
+                these.extend(port_protocol(ctx, port, &format!("{pp}[{j}]")));
+            }
+            match get(f, "rules").and_then(|r| l7_rules(ctx, r, &join(&tpp, "rules"), &these)) {
+                Some(_) if deny => ctx.err(
+                    tp.pos,
+                    &join(&tpp, "rules"),
+                    "L7 rules cannot be part of a deny rule (as in Cilium): deny the port at L4",
+                ),
+                Some(_) if !ingress => ctx.err(
+                    tp.pos,
+                    &join(&tpp, "rules"),
+                    "not supported: L7 rules on egress need an egress proxy, which this agent does not run yet; put the HTTP rules on the receiving VM's ingress",
+                ),
+                Some(http) => {
+                    let tcp = these.into_iter().filter(|r| r.protocol == Protocol::Tcp).collect();
+                    l7.push((tcp, http));
+                }
+                None => ports.extend(these),
             }
         }
     }
@@ -608,7 +633,127 @@ fn peer_rule(ctx: &mut Ctx, node: &Node, path: &str, ingress: bool) -> Option<Pe
             }
         }
     }
-    Some(PeerRule { peers, ports })
+    let mut out = Vec::new();
+    // With only L7 entries, no L4-only rule remains (an empty `ports` would mean every port).
+    if l7.is_empty() || !ports.is_empty() {
+        out.push(PeerRule { peers: peers.clone(), ports, http: None });
+    }
+    for (ports, http) in l7 {
+        out.push(PeerRule { peers: peers.clone(), ports, http: Some(http) });
+    }
+    out
+}
+
+/// Longest regular expression accepted in an HTTP rule, and the compiled size allowed: rules
+/// come from operators' files and the API, and are matched against every request.
+pub const MAX_HTTP_PATTERN: usize = 1024;
+/// See [`MAX_HTTP_PATTERN`].
+pub const HTTP_REGEX_SIZE_LIMIT: usize = 1 << 20;
+/// Most HTTP rules in one `toPorts` entry, and headers in one rule.
+const MAX_HTTP_RULES: usize = 256;
+
+/// Compiles an HTTP rule's pattern as the proxy matches it: the whole value.
+pub fn http_regex(pattern: &str) -> Result<regex::Regex, String> {
+    if pattern.len() > MAX_HTTP_PATTERN {
+        return Err(format!("longer than {MAX_HTTP_PATTERN} characters"));
+    }
+    regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
+        .size_limit(HTTP_REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// `toPorts[].rules`: `None` when there are no HTTP rules (absent, or `http: []`, which Cilium
+/// treats as no L7 rules).
+fn l7_rules(ctx: &mut Ctx, node: &Node, path: &str, ports: &[PortRange]) -> Option<Vec<HttpRule>> {
+    let f = ctx.map(node, path, &["http"])?;
+    let list = get(f, "http")?;
+    let hp = join(path, "http");
+    let items = ctx.list(list, &hp);
+    if items.is_empty() {
+        return None;
+    }
+    if items.len() > MAX_HTTP_RULES {
+        ctx.err(list.pos, &hp, format!("at most {MAX_HTTP_RULES} HTTP rules per toPorts entry"));
+        return None;
+    }
+    // Protocol ANY stands for TCP, UDP and SCTP; HTTP is on the TCP ones.
+    if !ports.iter().any(|p| p.protocol == Protocol::Tcp) {
+        ctx.err(node.pos, path, "HTTP rules need TCP ports");
+        return None;
+    }
+    for p in ports {
+        if p.start == 0 {
+            ctx.err(node.pos, path, "HTTP rules need a port: the proxy takes a port, not all");
+            return None;
+        }
+    }
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let ip = format!("{hp}[{i}]");
+        let Some(e) = ctx.map(item, &ip, &["method", "path", "host", "headers", "headerMatches"])
+        else {
+            continue;
+        };
+        let mut rule = HttpRule::default();
+        for (key, slot) in
+            [("method", &mut rule.method), ("path", &mut rule.path), ("host", &mut rule.host)]
+        {
+            let Some(n) = get(e, key) else { continue };
+            let kp = join(&ip, key);
+            let Some(pattern) = ctx.string(n, &kp) else { continue };
+            match http_regex(&pattern) {
+                Ok(_) => *slot = Some(pattern),
+                Err(why) => ctx.err(n.pos, &kp, format!("not a valid regular expression: {why}")),
+            }
+        }
+        if let Some(n) = get(e, "headers") {
+            let kp = join(&ip, "headers");
+            for (j, h) in ctx.list(n, &kp).iter().enumerate() {
+                let Some(text) = ctx.string(h, &format!("{kp}[{j}]")) else { continue };
+                // Cilium's form: `Name` (present) or `Name value` (exactly this value).
+                let (name, value) = match text.trim().split_once(' ') {
+                    Some((n, v)) => (n.to_string(), Some(v.trim().to_string())),
+                    None => (text.trim().to_string(), None),
+                };
+                rule.headers.push(HeaderMatch { name, value });
+            }
+        }
+        if let Some(n) = get(e, "headerMatches") {
+            let kp = join(&ip, "headerMatches");
+            for (j, h) in ctx.list(n, &kp).iter().enumerate() {
+                let jp = format!("{kp}[{j}]");
+                let Some(hm) = ctx.map(h, &jp, &["name", "value", "mismatch", "secret"]) else {
+                    continue;
+                };
+                if get(hm, "secret").is_some() {
+                    ctx.err(h.pos, &join(&jp, "secret"), "not supported: header values from Kubernetes secrets need Kubernetes; give the value");
+                    continue;
+                }
+                if get(hm, "mismatch").is_some() {
+                    ctx.err(h.pos, &join(&jp, "mismatch"), "not supported: the proxy does not rewrite headers; a request without the header is denied");
+                    continue;
+                }
+                let Some(name) = get(hm, "name").and_then(|n| ctx.string(n, &join(&jp, "name")))
+                else {
+                    ctx.err(h.pos, &join(&jp, "name"), "a header match needs name");
+                    continue;
+                };
+                let value = get(hm, "value").and_then(|v| ctx.string(v, &join(&jp, "value")));
+                rule.headers.push(HeaderMatch { name, value });
+            }
+        }
+        for h in &rule.headers {
+            if hyper::header::HeaderName::from_bytes(h.name.as_bytes()).is_err() {
+                ctx.err(item.pos, &ip, format!("`{}` is not a valid HTTP header name", h.name));
+            }
+        }
+        if rule.headers.len() > MAX_HTTP_RULES {
+            ctx.err(item.pos, &ip, format!("at most {MAX_HTTP_RULES} headers per HTTP rule"));
+        }
+        out.push(rule);
+    }
+    Some(out)
 }
 
 fn cidr_of(ctx: &mut Ctx, node: &Node, path: &str, s: &str) -> Option<Cidr> {

@@ -114,9 +114,17 @@ fn unsupported_features_are_refused_by_name() {
     );
     assert!(e[0].contains("toFQDNs: not supported: DNS-based (FQDN) policy"), "{}", e[0]);
     let e = errs(
-        "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: x}\nspec:\n  endpointSelector: {}\n  ingress:\n    - toPorts:\n        - ports: [{port: \"80\"}]\n          rules:\n            http: [{method: GET}]\n",
+        "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: x}\nspec:\n  endpointSelector: {}\n  ingress:\n    - toPorts:\n        - ports: [{port: \"53\"}]\n          rules:\n            dns: [{matchPattern: \"*\"}]\n",
     );
-    assert!(e[0].contains("rules: not supported: L7 rules"), "{}", e[0]);
+    assert!(e[0].contains("rules.dns: not supported: DNS (L7) rules"), "{}", e[0]);
+    let e = errs(
+        "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: x}\nspec:\n  endpointSelector: {}\n  egress:\n    - toPorts:\n        - ports: [{port: \"80\"}]\n          rules:\n            http: [{method: GET}]\n",
+    );
+    assert!(e[0].contains("L7 rules on egress"), "{}", e[0]);
+    let e = errs(
+        "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: x}\nspec:\n  endpointSelector: {}\n  ingressDeny:\n    - toPorts:\n        - ports: [{port: \"80\"}]\n          rules:\n            http: [{method: GET}]\n",
+    );
+    assert!(e[0].contains("cannot be part of a deny rule"), "{}", e[0]);
     let e = errs(
         "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: x}\nspec:\n  endpointSelector: {}\n  ingress:\n    - fromEntities: [kube-apiserver]\n",
     );
@@ -208,4 +216,61 @@ fn all_errors_at_once() {
         "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: x}\nspec:\n  endpointSelector: {}\n  ingress:\n    - fromCIDR: [nope]\n      toPorts: [{ports: [{port: \"0x50\"}]}]\n",
     );
     assert_eq!(e.len(), 2, "{e:#?}");
+}
+
+#[test]
+fn http_rules_split_their_ports_from_l4_ones() {
+    let text = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web}\nspec:\n  endpointSelector: {}\n  ingress:\n    - fromEndpoints: [{matchLabels: {app: frontend}}]\n      toPorts:\n        - ports: [{port: \"22\", protocol: TCP}]\n        - ports: [{port: \"8080\", protocol: TCP}]\n          rules:\n            http:\n              - {method: GET, path: /public}\n              - method: POST\n                path: \"/api/.*\"\n                host: \"api\\\\.example\\\\.com\"\n                headers: [\"X-Token\", \"X-Env prod\"]\n                headerMatches: [{name: X-Team, value: blue}]\n";
+    let p = ok(text);
+    let ingress = p[0].rules[0].ingress.as_ref().expect("ingress");
+    assert_eq!(ingress.len(), 2, "{ingress:?}");
+    assert_eq!(ingress[0].ports, vec![PortRange { protocol: Protocol::Tcp, start: 22, end: 22 }]);
+    assert_eq!(ingress[0].http, None);
+    assert_eq!(ingress[1].peers, ingress[0].peers);
+    assert_eq!(
+        ingress[1].ports,
+        vec![PortRange { protocol: Protocol::Tcp, start: 8080, end: 8080 }]
+    );
+    let http = ingress[1].http.as_ref().expect("http rules");
+    assert_eq!(http[0].method.as_deref(), Some("GET"));
+    assert_eq!(http[0].path.as_deref(), Some("/public"));
+    assert_eq!(http[1].host.as_deref(), Some("api\\.example\\.com"));
+    assert_eq!(
+        http[1].headers,
+        vec![
+            HeaderMatch { name: "X-Token".into(), value: None },
+            HeaderMatch { name: "X-Env".into(), value: Some("prod".into()) },
+            HeaderMatch { name: "X-Team".into(), value: Some("blue".into()) },
+        ]
+    );
+}
+
+#[test]
+fn http_rules_are_checked() {
+    let base = |rules: &str| {
+        format!(
+            "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {{name: x}}\nspec:\n  endpointSelector: {{}}\n  ingress:\n    - toPorts:\n        - ports: [{{port: \"80\"}}]\n          rules:\n            http: [{rules}]\n"
+        )
+    };
+    let e = errs(&base("{path: \"/(unclosed\"}"));
+    assert!(e[0].contains("http[0].path: not a valid regular expression"), "{}", e[0]);
+    let long = "a".repeat(2000);
+    let e = errs(&base(&format!("{{path: \"{long}\"}}")));
+    assert!(e[0].contains("longer than 1024"), "{}", e[0]);
+    let e = errs(&base("{headerMatches: [{name: X, secret: {name: s}}]}"));
+    assert!(e[0].contains("secret: not supported"), "{}", e[0]);
+    let e = errs(&base("{headers: [\"Bad:Name\"]}"));
+    assert!(e.iter().any(|e| e.contains("not a valid HTTP header name")), "{e:?}");
+    let e = errs(&base("{methd: GET}"));
+    assert!(e[0].contains("did you mean `method`"), "{}", e[0]);
+    // `{}` allows every request (but the proxy sees them); `http: []` is no L7 rule at all.
+    let p = ok(&base("{}"));
+    assert_eq!(
+        p[0].rules[0].ingress.as_ref().expect("ingress")[0].http,
+        Some(vec![HttpRule::default()])
+    );
+    let p = ok(&base(""));
+    assert_eq!(p[0].rules[0].ingress.as_ref().expect("ingress")[0].http, None);
+    let udp = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: x}\nspec:\n  endpointSelector: {}\n  ingress:\n    - toPorts:\n        - ports: [{port: \"80\", protocol: UDP}]\n          rules: {http: [{}]}\n";
+    assert!(errs(udp)[0].contains("HTTP rules need TCP ports"));
 }

@@ -66,6 +66,26 @@ pub struct EntryValue {
     pub rule_id: u32,
     /// Hubble's policy match type.
     pub match_type: u8,
+    /// Allowed through the L7 proxy, which checks each request against [`MapState::l7`].
+    pub redirect: bool,
+}
+
+/// What the L7 proxy checks a request against: every allow of a port that has HTTP rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct L7Entry {
+    /// Peer identity; 0 is any.
+    pub identity: u32,
+    /// [`INGRESS`] or [`EGRESS`].
+    pub direction: u8,
+    /// First TCP port.
+    pub start: u16,
+    /// Last TCP port.
+    pub end: u16,
+    /// HTTP rules, one of which must match; `None`: an L4 allow of the same port, which lets
+    /// every request pass (Cilium's wildcard).
+    pub http: Option<std::sync::Arc<[HttpRule]>>,
+    /// Index + 1 into [`MapState::rules`].
+    pub rule_id: u32,
 }
 
 /// Everything the datapath needs for the current policy.
@@ -85,6 +105,8 @@ pub struct MapState {
     pub rules: Vec<String>,
     /// CIDR prefixes with their identities, for the ipcache.
     pub cidr_identities: BTreeMap<Cidr, u32>,
+    /// The L7 proxy's view of every port that has HTTP rules.
+    pub l7: Vec<L7Entry>,
 }
 
 /// What the resolver knows about the cluster.
@@ -120,6 +142,7 @@ struct Raw {
     start: u16,
     end: u16,
     value: EntryValue,
+    http: Option<std::sync::Arc<[HttpRule]>>,
 }
 
 impl Resolver {
@@ -176,6 +199,8 @@ impl Resolver {
                     enforces[dir as usize] |= default_deny;
                     for pr in peer_rules {
                         let ids = self.peer_identities(pr, inputs);
+                        let http: Option<std::sync::Arc<[HttpRule]>> =
+                            pr.http.as_ref().map(|h| h.clone().into());
                         let ports: Vec<(u8, u16, u16)> = if pr.ports.is_empty() {
                             vec![(0, 0, 65535)]
                         } else {
@@ -201,7 +226,9 @@ impl Resolver {
                                         failsafe: false,
                                         rule_id,
                                         match_type,
+                                        redirect: http.is_some() && verdict == Verdict::Allow,
                                     },
+                                    http: http.clone(),
                                 });
                             }
                         }
@@ -227,6 +254,7 @@ impl Resolver {
             failsafe: true,
             rule_id: 0,
             match_type: 2,
+            redirect: false,
         };
         let mut node_ids: Vec<u32> = inputs.nodes.iter().map(|(id, _, _)| *id).collect();
         node_ids.push(identity::REMOTE_NODE);
@@ -242,6 +270,7 @@ impl Resolver {
                         start: *port,
                         end: *port,
                         value: failsafe,
+                        http: None,
                     });
                 }
             }
@@ -254,9 +283,11 @@ impl Resolver {
                 start: *port,
                 end: *port,
                 value: failsafe,
+                http: None,
             });
         }
 
+        state.l7 = l7_entries(&raws);
         state.entries = merge(raws);
         state.cidr_identities = self.cidr_ids.clone();
         state
@@ -391,6 +422,34 @@ impl Resolver {
     }
 }
 
+/// Every allow that touches a port with HTTP rules, in the same direction: the proxy sees all
+/// of a redirected port's rules, L4 ones included (which let everything through).
+fn l7_entries(raws: &[Raw]) -> Vec<L7Entry> {
+    let l7: Vec<&Raw> = raws.iter().filter(|r| r.http.is_some() && r.value.redirect).collect();
+    let mut out = Vec::new();
+    for r in raws {
+        if r.value.verdict != Verdict::Allow || r.value.failsafe {
+            continue;
+        }
+        if r.protocol != 0 && r.protocol != Protocol::Tcp.number() {
+            continue;
+        }
+        let touches =
+            l7.iter().any(|h| h.direction == r.direction && r.start <= h.end && h.start <= r.end);
+        if touches {
+            out.push(L7Entry {
+                identity: r.identity,
+                direction: r.direction,
+                start: r.start,
+                end: r.end,
+                http: r.http.clone(),
+                rule_id: r.value.rule_id,
+            });
+        }
+    }
+    out
+}
+
 /// Applies deny precedence within each peer and expands port ranges to prefixes.
 fn merge(raws: Vec<Raw>) -> BTreeMap<EntryKey, EntryValue> {
     let mut out = BTreeMap::new();
@@ -417,7 +476,15 @@ fn merge(raws: Vec<Raw>) -> BTreeMap<EntryKey, EntryValue> {
                     if existing.verdict == Verdict::Deny
                         && r.value.verdict == Verdict::Allow
                         && !r.value.failsafe => {}
-                Some(existing) if existing.verdict == r.value.verdict && !r.value.failsafe => {}
+                // An L7 allow and an L4 allow of the same key: redirected, and the proxy
+                // lets every request through (it sees both, in `l7`).
+                Some(existing) if existing.verdict == r.value.verdict && !r.value.failsafe => {
+                    if r.value.redirect && !existing.redirect {
+                        let mut v = *existing;
+                        v.redirect = true;
+                        out.insert(key, v);
+                    }
+                }
                 _ => {
                     out.insert(key, r.value);
                 }

@@ -249,3 +249,35 @@ fn cidr_identities_are_stable() {
     assert_eq!(a, b);
     assert!(r.resolve(&[], &inputs()).cidr_identities.is_empty(), "unused identities are released");
 }
+
+#[test]
+fn http_rules_redirect_their_port_and_nothing_else() {
+    let s = state(&cnp(
+        "  endpointSelector: {}\n  ingress:\n    - fromEndpoints: [{matchLabels: {app: frontend}}]\n      toPorts:\n        - ports: [{port: \"8080\", protocol: TCP}]\n          rules:\n            http: [{method: GET, path: /public}]\n        - ports: [{port: \"22\", protocol: TCP}]\n",
+    ));
+    let (v, e) = s.verdict(VM1, INGRESS, TCP, 8080);
+    assert_eq!(v, Verdict::Allow);
+    assert!(e.expect("entry").redirect, "8080 goes through the proxy");
+    let (v, e) = s.verdict(VM1, INGRESS, TCP, 22);
+    assert_eq!(v, Verdict::Allow);
+    assert!(!e.expect("entry").redirect, "22 is L4 only");
+    assert!(!allowed(&s, VM3, INGRESS, TCP, 8080), "another label is refused at L4");
+    assert_eq!(s.l7.len(), 1, "{:?}", s.l7);
+    assert_eq!((s.l7[0].identity, s.l7[0].start, s.l7[0].end), (VM1, 8080, 8080));
+    assert!(s.l7[0].http.is_some());
+}
+
+#[test]
+fn an_l4_allow_of_a_redirected_port_is_seen_by_the_proxy() {
+    // Any peer may use 8080 at L4, the frontend with HTTP rules: the frontend's connections
+    // are redirected, and the proxy sees the L4 allow too (which lets everything pass, as
+    // Cilium's wildcard).
+    let s = state(&cnp(
+        "  endpointSelector: {}\n  ingress:\n    - toPorts: [{ports: [{port: \"8000\", endPort: 9000, protocol: TCP}]}]\n    - fromEndpoints: [{matchLabels: {app: frontend}}]\n      toPorts:\n        - ports: [{port: \"8080\", protocol: TCP}]\n          rules: {http: [{method: GET}]}\n",
+    ));
+    assert!(s.verdict(VM1, INGRESS, TCP, 8080).1.expect("entry").redirect);
+    assert!(!s.verdict(VM3, INGRESS, TCP, 8080).1.expect("entry").redirect);
+    assert!(s.l7.iter().any(|e| e.identity == 0 && e.http.is_none()), "{:?}", s.l7);
+    // Failsafe ports are never redirected.
+    assert!(!s.verdict(VM1, INGRESS, TCP, 4240).1.expect("entry").redirect);
+}

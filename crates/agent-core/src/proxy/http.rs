@@ -1,0 +1,280 @@
+//! HTTP/1.1 on the proxy's listener: hyper on both sides, one upstream connection per client
+//! connection (HTTP/1.1 has one request in flight), keep-alive kept across denied requests.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpStream};
+
+use super::{Env, L7Kind, L7Record, L7Verdict, RequestView, Stats};
+use crate::policy::resolve::INGRESS;
+
+type Body = BoxBody<Bytes, hyper::Error>;
+
+/// Client connections served at once; more wait in the kernel's backlog.
+const MAX_CONNECTIONS: usize = 8192;
+/// A client must send a request's headers within this time.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+/// Read buffer, and so the largest request head accepted (hyper's minimum is 8 KiB).
+const MAX_HEAD: usize = 64 * 1024;
+/// The body of a denied request read (and thrown away) so the connection stays usable; a
+/// larger one closes it.
+const MAX_DRAIN: usize = 1 << 20;
+/// Connecting to the application.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Envoy's body for a request the policy denies.
+const ACCESS_DENIED: &str = "Access denied\r\n";
+
+/// A listening socket on a loopback address.
+pub(super) fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let s = socket2::Socket::new(
+        socket2::Domain::for_address(addr),
+        socket2::Type::STREAM,
+        Some(socket2::Protocol::TCP),
+    )?;
+    if addr.is_ipv6() {
+        s.set_only_v6(true)?;
+    }
+    // A restarted agent binds while the last one's connections linger in TIME_WAIT.
+    s.set_reuse_address(true)?;
+    s.set_nonblocking(true)?;
+    s.bind(&addr.into())?;
+    s.listen(1024)?;
+    TcpListener::from_std(s.into())
+}
+
+/// Accepts until the task is aborted.
+pub(super) async fn serve(listener: TcpListener, env: Arc<dyn Env>, stats: Arc<Stats>) {
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let mut backoff = Duration::from_millis(10);
+    loop {
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => {
+                backoff = Duration::from_millis(10);
+                accepted
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "L7 proxy: accepting");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(1));
+                continue;
+            }
+        };
+        let Ok(local) = stream.local_addr() else { continue };
+        // Only what the datapath redirected is served: a connection to the listener itself
+        // (from this host) has no record, and the proxy is no relay for it.
+        let Some(identity) = env.peer_identity(peer, local) else {
+            stats.refused.fetch_add(1, Ordering::Relaxed);
+            tracing::debug!(%peer, %local, "L7 proxy: a connection the datapath did not redirect");
+            continue;
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else { continue };
+        stats.connections.fetch_add(1, Ordering::Relaxed);
+        let conn = Arc::new(Conn {
+            peer,
+            local,
+            identity,
+            env: env.clone(),
+            stats: stats.clone(),
+            upstream: tokio::sync::Mutex::new(None),
+        });
+        tokio::spawn(async move {
+            let _ = stream.set_nodelay(true);
+            let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+                let conn = conn.clone();
+                async move { Ok::<_, Infallible>(conn.handle(req).await) }
+            });
+            // Malformed requests get hyper's 400 and a closed connection.
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .max_buf_size(MAX_HEAD)
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+            drop(slot);
+        });
+    }
+}
+
+/// One client connection.
+struct Conn {
+    peer: SocketAddr,
+    local: SocketAddr,
+    identity: u32,
+    env: Arc<dyn Env>,
+    stats: Arc<Stats>,
+    upstream: tokio::sync::Mutex<Option<hyper::client::conn::http1::SendRequest<Incoming>>>,
+}
+
+fn protocol(v: hyper::Version) -> &'static str {
+    match v {
+        hyper::Version::HTTP_10 => "HTTP/1",
+        hyper::Version::HTTP_2 => "HTTP/2",
+        _ => "HTTP/1.1",
+    }
+}
+
+fn sorted_headers(h: &hyper::HeaderMap) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = h
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Removes the headers that concern one connection only (RFC 9110 7.6.1), and those the
+/// `Connection` header names.
+fn strip_hop_by_hop(h: &mut hyper::HeaderMap) {
+    let named: Vec<hyper::header::HeaderName> = h
+        .get_all(hyper::header::CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|n| hyper::header::HeaderName::from_bytes(n.trim().as_bytes()).ok())
+        .collect();
+    for n in named {
+        h.remove(n);
+    }
+    for n in ["connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade"] {
+        h.remove(n);
+    }
+}
+
+fn text(status: StatusCode, body: &'static str) -> Response<Body> {
+    let mut r = Response::new(
+        Full::new(Bytes::from_static(body.as_bytes())).map_err(|e| match e {}).boxed(),
+    );
+    *r.status_mut() = status;
+    r.headers_mut()
+        .insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("text/plain"));
+    r
+}
+
+impl Conn {
+    fn record(&self, base: &L7Record, kind: L7Kind, verdict: L7Verdict) -> L7Record {
+        L7Record { kind, verdict, ..base.clone() }
+    }
+
+    async fn handle(&self, req: Request<Incoming>) -> Response<Body> {
+        let started = Instant::now();
+        let host = req
+            .headers()
+            .get(hyper::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .or_else(|| req.uri().authority().map(|a| a.as_str()))
+            .unwrap_or_default()
+            .to_string();
+        let path = req.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
+        let method = req.method().as_str().to_string();
+        let policy = self.env.policy();
+        let view =
+            RequestView { method: &method, path: &path, host: &host, headers: req.headers() };
+        let decision = policy.decide(self.identity, INGRESS, self.local.port(), &view);
+        let mut base = L7Record {
+            time: SystemTime::now(),
+            kind: L7Kind::Request,
+            verdict: L7Verdict::Forwarded,
+            peer: self.peer,
+            local: self.local,
+            identity: self.identity,
+            direction: INGRESS,
+            rule_id: match decision {
+                Ok(id) | Err(id) => id,
+            },
+            url: format!("http://{host}{path}"),
+            method,
+            protocol: protocol(req.version()).to_string(),
+            headers: sorted_headers(req.headers()),
+            code: 0,
+            latency_ns: 0,
+        };
+        let respond = |base: &mut L7Record, verdict, code: u16, headers: &hyper::HeaderMap| {
+            base.time = SystemTime::now();
+            base.code = u32::from(code);
+            base.latency_ns = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+            base.headers = sorted_headers(headers);
+            self.env.record(self.record(base, L7Kind::Response, verdict));
+        };
+        if decision.is_err() {
+            self.stats.denied.fetch_add(1, Ordering::Relaxed);
+            self.env.record(self.record(&base, L7Kind::Request, L7Verdict::Dropped));
+            // Read what the client sent, so the connection serves its next request.
+            let drained = Limited::new(req.into_body(), MAX_DRAIN).collect().await.is_ok();
+            let mut resp = text(StatusCode::FORBIDDEN, ACCESS_DENIED);
+            if !drained {
+                resp.headers_mut().insert(
+                    hyper::header::CONNECTION,
+                    hyper::header::HeaderValue::from_static("close"),
+                );
+            }
+            respond(&mut base, L7Verdict::Forwarded, 403, resp.headers());
+            return resp;
+        }
+        self.stats.forwarded.fetch_add(1, Ordering::Relaxed);
+        self.env.record(self.record(&base, L7Kind::Request, L7Verdict::Forwarded));
+        let version = req.version();
+        match self.forward(req).await {
+            Ok(mut resp) => {
+                // The client's connection is the proxy's, kept alive by its own rules: the
+                // application's hop-by-hop headers and HTTP version are not passed on.
+                strip_hop_by_hop(resp.headers_mut());
+                *resp.version_mut() = version;
+                respond(&mut base, L7Verdict::Forwarded, resp.status().as_u16(), resp.headers());
+                resp.map(BodyExt::boxed)
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, upstream = %self.local, "L7 proxy: upstream failed");
+                // Envoy's answer when the application does not answer.
+                let resp = text(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "upstream connect error or disconnect/reset before headers\r\n",
+                );
+                respond(&mut base, L7Verdict::Error, 503, resp.headers());
+                resp
+            }
+        }
+    }
+
+    /// Sends an allowed request to the original destination, over this client's upstream
+    /// connection (made on first use, and again when the application closed it).
+    async fn forward(&self, mut req: Request<Incoming>) -> Result<Response<Incoming>, String> {
+        strip_hop_by_hop(req.headers_mut());
+        let mut upstream = self.upstream.lock().await;
+        if let Some(send) = upstream.as_mut()
+            && send.ready().await.is_err()
+        {
+            *upstream = None;
+        }
+        let send = match upstream.as_mut() {
+            Some(send) => send,
+            None => {
+                let target = self.env.upstream(self.local);
+                let tcp = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(target))
+                    .await
+                    .map_err(|_| format!("connecting to {target}: timed out"))?
+                    .map_err(|e| format!("connecting to {target}: {e}"))?;
+                let _ = tcp.set_nodelay(true);
+                let (send, conn) = hyper::client::conn::http1::Builder::new()
+                    .handshake(TokioIo::new(tcp))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+                upstream.insert(send)
+            }
+        };
+        send.send_request(req).await.map_err(|e| e.to_string())
+    }
+}

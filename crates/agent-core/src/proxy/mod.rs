@@ -1,0 +1,168 @@
+//! The agent's transparent HTTP proxy, where the datapath sends the connections of ports with
+//! L7 rules (`toPorts[].rules.http`), as Cilium sends them to Envoy.
+//!
+//! The host firewall hands every packet of such a connection to this proxy's listener on
+//! loopback (`bpf_sk_assign`), so the accepted socket's local address is the one the client
+//! dialled, and nothing outside the host can reach the listener itself. Each request is judged
+//! against the realized policy ([`rules::L7Policy`]) with the identity the datapath gave the
+//! peer (recorded in `cilium_proxy` when it redirected the connection); allowed requests go on
+//! to the original destination over one upstream connection per client connection, denied
+//! ones get Envoy's `403 Access denied` and the connection stays open for the next request.
+//! Every request and response becomes an [`L7Record`] for Hubble.
+//!
+//! What the proxy needs from the agent is the [`Env`] trait, so the whole request path runs in
+//! tests without root or a datapath ([`fake`]).
+
+mod http;
+pub mod rules;
+
+#[cfg(test)]
+mod fake;
+#[cfg(test)]
+mod tests;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+pub use rules::{L7Policy, RequestView};
+
+/// The proxy's errors.
+#[derive(Debug, thiserror::Error)]
+pub enum ProxyError {
+    /// The listener could not be bound.
+    #[error("binding the L7 proxy's listener {addr}: {source}")]
+    Bind {
+        /// Address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Request or response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum L7Kind {
+    /// A request.
+    Request,
+    /// A response (or the proxy's own answer to a denied request).
+    Response,
+}
+
+/// Hubble's verdict of one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum L7Verdict {
+    /// Passed.
+    Forwarded,
+    /// Denied by policy.
+    Dropped,
+    /// The upstream failed.
+    Error,
+}
+
+/// One request or response seen by the proxy.
+#[derive(Debug, Clone)]
+pub struct L7Record {
+    /// When.
+    pub time: SystemTime,
+    /// Request or response.
+    pub kind: L7Kind,
+    /// Verdict.
+    pub verdict: L7Verdict,
+    /// The client.
+    pub peer: SocketAddr,
+    /// The original destination (this host's address and the application's port).
+    pub local: SocketAddr,
+    /// The client's identity, as the datapath judged it.
+    pub identity: u32,
+    /// `ingress` (0) or `egress` (1), as the policy map's directions.
+    pub direction: u8,
+    /// Rule id of the allow (or of the failed L7 allow).
+    pub rule_id: u32,
+    /// Method.
+    pub method: String,
+    /// `http://host/path?query`.
+    pub url: String,
+    /// `HTTP/1.1`, `HTTP/1`, `HTTP/2`.
+    pub protocol: String,
+    /// Request headers (responses: the response's), sorted by name.
+    pub headers: Vec<(String, String)>,
+    /// Status code (responses).
+    pub code: u32,
+    /// Time from request to response (responses).
+    pub latency_ns: u64,
+}
+
+/// What the proxy needs from the agent.
+pub trait Env: Send + Sync + 'static {
+    /// The identity the datapath gave `peer` when it redirected its connection to `local`;
+    /// `None` when it redirected no such connection (the proxy then serves nothing).
+    fn peer_identity(&self, peer: SocketAddr, local: SocketAddr) -> Option<u32>;
+    /// Where an allowed request goes: the original destination.
+    fn upstream(&self, local: SocketAddr) -> SocketAddr {
+        local
+    }
+    /// The policy in effect now.
+    fn policy(&self) -> Arc<L7Policy>;
+    /// A request or response happened.
+    fn record(&self, record: L7Record);
+}
+
+/// Counters for `cilium status` and metrics.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Connections accepted.
+    pub connections: std::sync::atomic::AtomicU64,
+    /// Requests allowed.
+    pub forwarded: std::sync::atomic::AtomicU64,
+    /// Requests denied.
+    pub denied: std::sync::atomic::AtomicU64,
+    /// Requests or connections refused as malformed or not redirected.
+    pub refused: std::sync::atomic::AtomicU64,
+}
+
+/// A running proxy.
+#[derive(Debug)]
+pub struct Proxy {
+    port: u16,
+    stats: Arc<Stats>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Proxy {
+    /// Binds `127.0.0.1:port` and, where the host has IPv6, `[::1]:port` (port 0: any free
+    /// port, for tests), and serves until dropped.
+    pub async fn start(port: u16, env: Arc<dyn Env>) -> Result<Proxy, ProxyError> {
+        let v4 = SocketAddr::from(([127, 0, 0, 1], port));
+        let l4 = http::bind(v4).map_err(|source| ProxyError::Bind { addr: v4, source })?;
+        let port = l4.local_addr().map(|a| a.port()).unwrap_or(port);
+        let stats = Arc::new(Stats::default());
+        let mut tasks = vec![tokio::spawn(http::serve(l4, env.clone(), stats.clone()))];
+        let v6 = SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, port));
+        match http::bind(v6) {
+            Ok(l6) => tasks.push(tokio::spawn(http::serve(l6, env, stats.clone()))),
+            // A host without IPv6 has no IPv6 connections to redirect either.
+            Err(e) => tracing::debug!(error = %e, "L7 proxy: no IPv6 listener"),
+        }
+        tracing::info!(port, "L7 proxy listening on loopback");
+        Ok(Proxy { port, stats, tasks })
+    }
+
+    /// The loopback port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> &Arc<Stats> {
+        &self.stats
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}

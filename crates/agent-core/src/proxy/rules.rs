@@ -1,0 +1,163 @@
+//! The proxy's policy: the realized allows of every port with HTTP rules, with their patterns
+//! compiled once per policy change, and the decision for one request.
+
+use std::sync::Arc;
+
+use crate::policy::parse::http_regex;
+use crate::policy::resolve::{L7Entry, MapState};
+use crate::policy::types::HttpRule;
+
+/// A compiled `rules.http` entry.
+#[derive(Debug)]
+struct Compiled {
+    method: Option<regex::Regex>,
+    path: Option<regex::Regex>,
+    host: Option<regex::Regex>,
+    headers: Vec<(hyper::header::HeaderName, Option<String>)>,
+}
+
+/// One allow of a redirected port.
+#[derive(Debug)]
+struct Entry {
+    identity: u32,
+    direction: u8,
+    start: u16,
+    end: u16,
+    /// `None`: an L4 allow, every request passes.
+    http: Option<Vec<Compiled>>,
+    rule_id: u32,
+}
+
+/// What the proxy decides requests by; replaced as a whole on every policy change.
+#[derive(Debug, Default)]
+pub struct L7Policy {
+    entries: Vec<Entry>,
+    /// Policy names by rule id (id 1 is index 0), for flows.
+    rules: Vec<String>,
+}
+
+/// The parts of a request the rules look at.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestView<'a> {
+    /// Method.
+    pub method: &'a str,
+    /// Path with its query (Envoy's `:path`).
+    pub path: &'a str,
+    /// `Host` header, or the URI's authority.
+    pub host: &'a str,
+    /// Headers.
+    pub headers: &'a hyper::HeaderMap,
+}
+
+impl Compiled {
+    /// A rule whose pattern does not compile matches nothing (the parser refuses such rules;
+    /// this only guards against a state written by something else).
+    fn new(r: &HttpRule) -> Option<Compiled> {
+        let re = |p: &Option<String>| -> Result<Option<regex::Regex>, ()> {
+            p.as_deref().map(|p| http_regex(p).map_err(|_| ())).transpose()
+        };
+        let headers = r
+            .headers
+            .iter()
+            .map(|h| {
+                hyper::header::HeaderName::from_bytes(h.name.as_bytes())
+                    .map(|n| (n, h.value.clone()))
+                    .map_err(|_| ())
+            })
+            .collect::<Result<Vec<_>, ()>>()
+            .ok()?;
+        Some(Compiled {
+            method: re(&r.method).ok()?,
+            path: re(&r.path).ok()?,
+            host: re(&r.host).ok()?,
+            headers,
+        })
+    }
+
+    fn matches(&self, req: &RequestView<'_>) -> bool {
+        let field = |re: &Option<regex::Regex>, v: &str| re.as_ref().is_none_or(|r| r.is_match(v));
+        field(&self.method, req.method)
+            && field(&self.path, req.path)
+            && field(&self.host, req.host)
+            && self.headers.iter().all(|(name, value)| {
+                let mut present = req.headers.get_all(name).iter();
+                match value {
+                    None => present.next().is_some(),
+                    Some(v) => present.any(|h| h.as_bytes() == v.as_bytes()),
+                }
+            })
+    }
+}
+
+impl L7Policy {
+    /// The proxy's view of a realized policy.
+    pub fn new(state: &MapState) -> L7Policy {
+        let entries = state
+            .l7
+            .iter()
+            .map(|e: &L7Entry| Entry {
+                identity: e.identity,
+                direction: e.direction,
+                start: e.start,
+                end: e.end,
+                http: e.http.as_ref().map(|rules| rules.iter().filter_map(Compiled::new).collect()),
+                rule_id: e.rule_id,
+            })
+            .collect();
+        L7Policy { entries, rules: state.rules.clone() }
+    }
+
+    /// Shared, for the proxy's connections.
+    pub fn shared(state: &MapState) -> Arc<L7Policy> {
+        Arc::new(L7Policy::new(state))
+    }
+
+    /// `Ok(rule_id)` of the allow that lets the request from `identity` to `port` pass, or
+    /// `Err(rule_id)` of a redirected allow it failed (0 when the port has none at all, which a
+    /// policy change between the datapath's redirect and this request can cause: denied).
+    /// An L4 allow of the port, for the peer or for any, lets every request through, as
+    /// Cilium's wildcard does.
+    pub fn decide(
+        &self,
+        identity: u32,
+        direction: u8,
+        port: u16,
+        req: &RequestView<'_>,
+    ) -> Result<u32, u32> {
+        let applies = |e: &&Entry| {
+            e.direction == direction
+                && (e.identity == 0 || e.identity == identity)
+                && e.start <= port
+                && port <= e.end
+        };
+        let entries: Vec<&Entry> = self.entries.iter().filter(applies).collect();
+        if let Some(e) = entries.iter().find(|e| e.http.is_none()) {
+            return Ok(e.rule_id);
+        }
+        if let Some(e) = entries
+            .iter()
+            .find(|e| e.http.as_ref().is_some_and(|h| h.iter().any(|c| c.matches(req))))
+        {
+            return Ok(e.rule_id);
+        }
+        Err(entries.first().map_or(0, |e| e.rule_id))
+    }
+
+    /// The policy name of a rule id.
+    pub fn rule_name(&self, rule_id: u32) -> Option<&str> {
+        rule_id.checked_sub(1).and_then(|i| self.rules.get(i as usize)).map(String::as_str)
+    }
+
+    /// Ports that have HTTP rules, as (direction, first, last), for `cilium status`.
+    pub fn redirects(&self) -> Vec<(u8, u16, u16)> {
+        let mut out: Vec<(u8, u16, u16)> = self
+            .entries
+            .iter()
+            .filter(|e| e.http.is_some())
+            .map(|e| (e.direction, e.start, e.end))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}

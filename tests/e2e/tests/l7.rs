@@ -1,0 +1,167 @@
+//! L7 HTTP policy (seed 6.4) on the netns VMs: the seed-style policy on the backend's port
+//! 8080, checked with curl from the frontend and a third VM, Hubble's http-request and
+//! http-response lines, the proxy's status, and what an agent restart does.
+
+use std::time::Duration;
+
+use testbed::{SEED_VMS, seed_cluster, sweep_stale, unique_prefix, wait_for};
+
+const POLICY: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/policies/l7-frontend-to-backend.yaml");
+
+/// `curl` from `vm`: the status codes of `urls`, fetched over one connection (curl reuses
+/// it), with `-X method`; `None` when curl got no HTTP answer within two seconds.
+fn codes(vm: &testbed::Vm, method: &str, urls: &[&str]) -> Option<Vec<u16>> {
+    let mut argv = vec!["curl", "-s", "--max-time", "2", "-X", method];
+    argv.extend_from_slice(&["-w", "%{http_code} %{num_connects}\\n"]);
+    for url in urls {
+        argv.extend_from_slice(&["-o", "/dev/null", url]);
+    }
+    let out = vm.exec(&argv).ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut codes = Vec::new();
+    let mut connects = 0;
+    for line in text.lines() {
+        let mut words = line.split_whitespace();
+        let code: u16 = words.next()?.parse().ok()?;
+        connects += words.next().and_then(|c| c.parse::<u32>().ok()).unwrap_or(0);
+        if code == 0 {
+            return None;
+        }
+        codes.push(code);
+    }
+    // Keep-alive: one connection for all of them, denied requests included.
+    assert_eq!(connects, 1, "curl needed {connects} connections: {text}");
+    (codes.len() == urls.len()).then_some(codes)
+}
+
+fn body(vm: &testbed::Vm, url: &str) -> String {
+    let out = vm.exec(&["curl", "-s", "--max-time", "2", url]).expect("curl");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const PUBLIC: &str = "http://192.168.1.11:8080/public";
+const PRIVATE: &str = "http://192.168.1.11:8080/private";
+
+#[test]
+fn seed_http_policy_is_enforced_per_request_and_seen_by_hubble() {
+    sweep_stale();
+    let mut tb = seed_cluster(
+        &unique_prefix(),
+        SEED_VMS,
+        &[("vm1", &[("app", "frontend")]), ("vm2", &[("app", "backend")])],
+    )
+    .expect("cluster");
+    let (vm1, vm2, vm3) = (tb.vm("vm1").clone(), tb.vm("vm2").clone(), tb.vm("vm3").clone());
+    let site = tb.helper_file("public", "the public page\n").expect("file");
+    tb.helper_file("private", "the private page\n").expect("file");
+    let dir = site.parent().expect("dir").to_str().expect("utf-8").to_string();
+    tb.spawn(
+        "vm2",
+        &["python3", "-m", "http.server", "8080", "--bind", "192.168.1.11", "--directory", &dir],
+    )
+    .expect("server");
+    wait_for("the server on vm2", Duration::from_secs(10), || vm2.http_ok(PUBLIC)).expect("up");
+
+    let out = vm2.run(&["cilium", "policy", "apply", POLICY]).expect("apply");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Revision: "));
+
+    // The seed's checks: GET /public passes, /private and POST are denied by the proxy with
+    // Envoy's answer, and the connection stays usable after a denied request.
+    assert_eq!(codes(&vm1, "GET", &[PUBLIC]), Some(vec![200]));
+    assert_eq!(body(&vm1, PUBLIC), "the public page\n", "the application answers");
+    assert_eq!(body(&vm1, PRIVATE), "Access denied\r\n");
+    assert_eq!(codes(&vm1, "GET", &[PRIVATE, PUBLIC, PRIVATE]), Some(vec![403, 200, 403]));
+    assert_eq!(codes(&vm1, "POST", &[PUBLIC]), Some(vec![403]));
+    // Another label is refused at L4: no HTTP answer at all.
+    assert_eq!(codes(&vm3, "GET", &[PUBLIC]), None, "vm3 is refused at L4");
+    // The application saw only what the proxy let through.
+    // Hubble: the seed's lines, as upstream prints them.
+    let observe = |args: &[&str]| -> Vec<String> {
+        let mut argv = vec!["hubble", "observe", "--last", "1000"];
+        argv.extend_from_slice(args);
+        let out = vm2.run(&argv).expect("hubble observe");
+        String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
+    };
+    let http = observe(&["--protocol", "http"]);
+    let has = |lines: &[String], needle: &str| lines.iter().any(|l| l.contains(needle));
+    assert!(
+        has(&http, "http-request FORWARDED (HTTP/1.1 GET http://192.168.1.11:8080/public)"),
+        "{http:#?}"
+    );
+    assert!(
+        http.iter().any(|l| l.contains("http-response FORWARDED (HTTP/1.1 200 ")
+            && l.contains("ms (GET http://192.168.1.11:8080/public))")),
+        "{http:#?}"
+    );
+    assert!(
+        has(&http, "http-request DROPPED (HTTP/1.1 GET http://192.168.1.11:8080/private)"),
+        "{http:#?}"
+    );
+    assert!(has(&http, "http-request DROPPED (HTTP/1.1 POST http://192.168.1.11:8080/public)"));
+    assert!(http.iter().all(|l| !l.contains("192.168.1.12")), "vm3 never reached the proxy");
+    // The L7 filters.
+    let denied = observe(&["--http-status", "403"]);
+    assert!(!denied.is_empty() && denied.iter().all(|l| l.contains(" 403 ")), "{denied:#?}");
+    let posts = observe(&["--http-method", "POST"]);
+    assert!(!posts.is_empty() && posts.iter().all(|l| l.contains("POST")), "{posts:#?}");
+    let private = observe(&["--http-path", "/priv.*"]);
+    assert!(!private.is_empty() && private.iter().all(|l| l.contains("/private")), "{private:#?}");
+    let url = observe(&["--http-url", "http://192.168.1.11:8080/public"]);
+    assert!(!url.is_empty() && url.iter().all(|l| l.contains("/public")), "{url:#?}");
+    // JSON: Cilium's L7 record.
+    let out = vm2
+        .run(&["hubble", "observe", "--last", "1000", "--protocol", "http", "-o", "json"])
+        .expect("json");
+    let flows: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    let req = flows
+        .iter()
+        .find(|f| f["flow"]["l7"]["type"] == "REQUEST" && f["flow"]["verdict"] == "FORWARDED")
+        .expect("a forwarded request");
+    assert_eq!(req["flow"]["Type"], "L7");
+    assert_eq!(req["flow"]["event_type"]["type"], 129);
+    assert_eq!(req["flow"]["l7"]["http"]["method"], "GET");
+    assert_eq!(
+        req["flow"]["source"]["labels"]
+            .as_array()
+            .map(|l| l.iter().any(|x| x == "node:app=frontend")),
+        Some(true)
+    );
+    assert_eq!(req["flow"]["traffic_direction"], "INGRESS");
+    let resp = flows
+        .iter()
+        .find(|f| f["flow"]["l7"]["type"] == "RESPONSE" && f["flow"]["l7"]["http"]["code"] == 200)
+        .expect("a response");
+    assert_eq!(resp["flow"]["is_reply"], true);
+    assert_eq!(resp["flow"]["IP"]["source"], "192.168.1.11");
+
+    // What the operator sees of the redirect.
+    let status = vm2.run(&["cilium", "status"]).expect("status");
+    let status = String::from_utf8_lossy(&status.stdout).into_owned();
+    assert!(
+        status.contains(
+            "Proxy Status:            OK, ip 127.0.0.1, 1 redirects active on ports 10000-10000"
+        ),
+        "{status}"
+    );
+    let pol = vm2.run(&["cilium", "bpf", "policy", "get"]).expect("bpf policy");
+    let pol = String::from_utf8_lossy(&pol.stdout).into_owned();
+    assert!(pol.lines().any(|l| l.contains("8080/TCP") && l.contains("10000")), "{pol}");
+
+    // An agent restart never lets a request through unchecked: while the agent is down the
+    // L7 port refuses connections (the L4 allow does not take over), and once it is back the
+    // rules hold again.
+    tb.kill_agent("vm2");
+    assert_eq!(codes(&vm1, "GET", &[PRIVATE]), None, "refused while the proxy is down");
+    assert_eq!(codes(&vm1, "GET", &[PUBLIC]), None, "refused while the proxy is down");
+    tb.restart_agent("vm2").expect("restart");
+    wait_for("the proxy back", Duration::from_secs(15), || {
+        codes(&vm1, "GET", &[PUBLIC]) == Some(vec![200])
+    })
+    .expect("back");
+    assert_eq!(codes(&vm1, "GET", &[PRIVATE]), Some(vec![403]));
+    assert_eq!(codes(&vm3, "GET", &[PUBLIC]), None);
+}
