@@ -41,6 +41,7 @@ Kubernetes:              Disabled
 Host firewall:           Disabled
 Cilium:                  Ok   [..]
 Encryption:              Disabled
+Proxy Status:            No managed proxy redirect
 Hubble:                  Ok   Current/Max Flows: 0/4095 (0.00%), Flows/s: [..]   Metrics: Disabled
 Controller Status:       0/0 healthy
 Global Identity Range:   min 65792, max 131071

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use testbed::{SEED_VMS, seed_cluster, sweep_stale, unique_prefix, wait_for};
+use testbed::{SEED_VMS, seed_cluster_configured, sweep_stale, unique_prefix, wait_for};
 
 const POLICY: &str =
     concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/policies/l7-frontend-to-backend.yaml");
@@ -46,10 +46,18 @@ const PRIVATE: &str = "http://192.168.1.11:8080/private";
 #[test]
 fn seed_http_policy_is_enforced_per_request_and_seen_by_hubble() {
     sweep_stale();
-    let mut tb = seed_cluster(
+    let members: Vec<&str> = SEED_VMS.iter().map(|(n, _)| *n).collect();
+    let mut tb = seed_cluster_configured(
         &unique_prefix(),
         SEED_VMS,
+        &members,
         &[("vm1", &[("app", "frontend")]), ("vm2", &[("app", "backend")])],
+        &|_, c| {
+            c.replace(
+                "hubble:\n  enabled: true\n",
+                "hubble:\n  enabled: true\n  metrics:\n    enabled: [httpV2, flow]\n",
+            )
+        },
     )
     .expect("cluster");
     let (vm1, vm2, vm3) = (tb.vm("vm1").clone(), tb.vm("vm2").clone(), tb.vm("vm3").clone());
@@ -137,6 +145,27 @@ fn seed_http_policy_is_enforced_per_request_and_seen_by_hubble() {
         .expect("a response");
     assert_eq!(resp["flow"]["is_reply"], true);
     assert_eq!(resp["flow"]["IP"]["source"], "192.168.1.11");
+
+    // Hubble's HTTP metrics count the requests, and the dashboard's HTTP panels find them.
+    let scrape = vm2.run(&["curl", "-s", "http://127.0.0.1:9965/metrics"]).expect("scrape");
+    let scrape = String::from_utf8_lossy(&scrape.stdout).into_owned();
+    assert!(
+        scrape.lines().any(|l| l.starts_with("hubble_http_requests_total{method=\"GET\",protocol=\"HTTP/1.1\",status=\"200\",reporter=\"server\"}")),
+        "{scrape}"
+    );
+    assert!(scrape.contains("status=\"403\""), "{scrape}");
+    assert!(scrape.contains("hubble_flows_processed_total{protocol=\"HTTP\",type=\"L7\",subtype=\"HTTP\",verdict=\"DROPPED\"}"), "{scrape}");
+    let queries = crate::metrics::dashboard_queries();
+    let http: Vec<&String> = queries.iter().filter(|q| q.contains("hubble_http_")).collect();
+    assert!(http.len() >= 2, "{queries:?}");
+    for name in
+        crate::metrics::dashboard_metrics(&queries).iter().filter(|n| n.starts_with("hubble_http_"))
+    {
+        assert!(
+            scrape.lines().any(|l| l.starts_with(&format!("{name}{{"))),
+            "the dashboard queries {name}: {scrape}"
+        );
+    }
 
     // What the operator sees of the redirect.
     let status = vm2.run(&["cilium", "status"]).expect("status");

@@ -189,14 +189,16 @@ fn metrics_count_the_traffic() {
     let dashboard = dashboard_metrics(&queries);
     assert!(dashboard.len() >= 15, "dashboard queries found: {dashboard:?}");
     // The ClusterMesh row needs a mesh: `clustermesh::two_vm_clusters_meshed_through_their_etcds`
-    // checks it against a meshed agent's scrape.
-    for name in dashboard.iter().filter(|n| !n.starts_with("cilium_clustermesh_")) {
+    // checks it against a meshed agent's scrape; the HTTP panels need L7 traffic, which
+    // `l7::seed_http_policy_is_enforced_per_request_and_seen_by_hubble` checks.
+    let elsewhere = |n: &str| n.contains("cilium_clustermesh_") || n.contains("hubble_http_");
+    for name in dashboard.iter().filter(|n| !elsewhere(n)) {
         assert!(
             !series(name).is_empty(),
             "the dashboard queries {name}, which the agent does not export"
         );
     }
-    for q in queries.iter().filter(|q| !q.contains("cilium_clustermesh_")) {
+    for q in queries.iter().filter(|q| !elsewhere(q)) {
         let metrics = dashboard_metrics(std::slice::from_ref(q));
         for label in query_labels(q) {
             // Prometheus adds these when it scrapes.

@@ -234,7 +234,9 @@ pub(super) async fn start(agent: &Arc<Agent>) -> Result<Vec<JoinHandle<()>>, Dae
             let for_scrape = m.clone();
             let render: crate::metrics::Renderer = Arc::new(move || {
                 let m = for_scrape.clone();
-                Box::pin(async move { crate::metrics::render_counters(&m.families()) })
+                Box::pin(
+                    async move { crate::metrics::render_counters(&m.families(), &m.histograms()) },
+                )
             });
             let _ = agent.hubble_metrics.set(m.clone());
             Some((m, tokio::spawn(crate::metrics::serve(listener, render))))

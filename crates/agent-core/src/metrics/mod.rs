@@ -34,6 +34,8 @@ enum Samples {
     /// A counter of a continuous quantity (CPU seconds).
     Seconds(Vec<(Labels, f64)>),
     Gauge(Vec<(Labels, f64)>),
+    /// Sum, count and cumulative buckets per label set.
+    Histogram(Vec<crate::hubble::metrics::HistogramSample>),
 }
 
 /// Everything one scrape shows.
@@ -72,6 +74,14 @@ impl Collector for Snapshot {
                     let mut m = encoder.encode_descriptor(name, help, None, MetricType::Gauge)?;
                     for (labels, v) in s {
                         ConstGauge::new(*v).encode(m.encode_family(labels)?)?;
+                    }
+                }
+                Samples::Histogram(s) => {
+                    let mut m =
+                        encoder.encode_descriptor(name, help, None, MetricType::Histogram)?;
+                    for (labels, sum, count, buckets) in s {
+                        m.encode_family(labels)?
+                            .encode_histogram::<Labels>(*sum, *count, buckets, None)?;
                     }
                 }
             }
@@ -383,10 +393,16 @@ pub fn render(input: &Input) -> String {
 
 /// The text exposition of counter families (name without `_total`, help, labelled values),
 /// for metrics gathered elsewhere (Hubble's).
-pub fn render_counters(families: &[crate::hubble::metrics::Family]) -> String {
+pub fn render_counters(
+    families: &[crate::hubble::metrics::Family],
+    histograms: &[crate::hubble::metrics::HistogramFamily],
+) -> String {
     let mut s = Snapshot::default();
     for (name, help, samples) in families {
         s.counter(name, help, samples.clone());
+    }
+    for (name, help, samples) in histograms {
+        s.families.push((name, help, Samples::Histogram(samples.clone())));
     }
     let mut registry = Registry::default();
     registry.register_collector(Box::new(s));

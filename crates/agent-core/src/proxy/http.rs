@@ -162,10 +162,6 @@ fn text(status: StatusCode, body: &'static str) -> Response<Body> {
 }
 
 impl Conn {
-    fn record(&self, base: &L7Record, kind: L7Kind, verdict: L7Verdict) -> L7Record {
-        L7Record { kind, verdict, ..base.clone() }
-    }
-
     async fn handle(&self, req: Request<Incoming>) -> Response<Body> {
         let started = Instant::now();
         let host = req
@@ -181,7 +177,7 @@ impl Conn {
         let view =
             RequestView { method: &method, path: &path, host: &host, headers: req.headers() };
         let decision = policy.decide(self.identity, INGRESS, self.local.port(), &view);
-        let mut base = L7Record {
+        let request = L7Record {
             time: SystemTime::now(),
             kind: L7Kind::Request,
             verdict: L7Verdict::Forwarded,
@@ -199,16 +195,19 @@ impl Conn {
             code: 0,
             latency_ns: 0,
         };
-        let respond = |base: &mut L7Record, verdict, code: u16, headers: &hyper::HeaderMap| {
-            base.time = SystemTime::now();
-            base.code = u32::from(code);
-            base.latency_ns = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
-            base.headers = sorted_headers(headers);
-            self.env.record(self.record(base, L7Kind::Response, verdict));
+        // The response's record is the request's with the answer's fields.
+        let respond = |mut r: L7Record, verdict, code: u16, headers: &hyper::HeaderMap| {
+            r.kind = L7Kind::Response;
+            r.verdict = verdict;
+            r.time = SystemTime::now();
+            r.code = u32::from(code);
+            r.latency_ns = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+            r.headers = sorted_headers(headers);
+            self.env.record(r);
         };
         if decision.is_err() {
             self.stats.denied.fetch_add(1, Ordering::Relaxed);
-            self.env.record(self.record(&base, L7Kind::Request, L7Verdict::Dropped));
+            self.env.record(L7Record { verdict: L7Verdict::Dropped, ..request.clone() });
             // Read what the client sent, so the connection serves its next request.
             let drained = Limited::new(req.into_body(), MAX_DRAIN).collect().await.is_ok();
             let mut resp = text(StatusCode::FORBIDDEN, ACCESS_DENIED);
@@ -218,11 +217,11 @@ impl Conn {
                     hyper::header::HeaderValue::from_static("close"),
                 );
             }
-            respond(&mut base, L7Verdict::Forwarded, 403, resp.headers());
+            respond(request, L7Verdict::Forwarded, 403, resp.headers());
             return resp;
         }
         self.stats.forwarded.fetch_add(1, Ordering::Relaxed);
-        self.env.record(self.record(&base, L7Kind::Request, L7Verdict::Forwarded));
+        self.env.record(request.clone());
         let version = req.version();
         match self.forward(req).await {
             Ok(mut resp) => {
@@ -230,7 +229,7 @@ impl Conn {
                 // application's hop-by-hop headers and HTTP version are not passed on.
                 strip_hop_by_hop(resp.headers_mut());
                 *resp.version_mut() = version;
-                respond(&mut base, L7Verdict::Forwarded, resp.status().as_u16(), resp.headers());
+                respond(request, L7Verdict::Forwarded, resp.status().as_u16(), resp.headers());
                 resp.map(BodyExt::boxed)
             }
             Err(e) => {
@@ -240,7 +239,7 @@ impl Conn {
                     StatusCode::SERVICE_UNAVAILABLE,
                     "upstream connect error or disconnect/reset before headers\r\n",
                 );
-                respond(&mut base, L7Verdict::Error, 503, resp.headers());
+                respond(request, L7Verdict::Error, 503, resp.headers());
                 resp
             }
         }

@@ -34,6 +34,9 @@ pub struct L7Policy {
     entries: Vec<Entry>,
     /// Policy names by rule id (id 1 is index 0), for flows.
     rules: Vec<String>,
+    /// The L4 policy, for connections the proxy still holds on a port that has no HTTP rules
+    /// any more (the policy changed under them): they get what L4 says.
+    l4: MapState,
 }
 
 /// The parts of a request the rules look at.
@@ -104,7 +107,13 @@ impl L7Policy {
                 rule_id: e.rule_id,
             })
             .collect();
-        L7Policy { entries, rules: state.rules.clone() }
+        let l4 = MapState {
+            entries: state.entries.clone(),
+            enforce_ingress: state.enforce_ingress,
+            enforce_egress: state.enforce_egress,
+            ..Default::default()
+        };
+        L7Policy { entries, rules: state.rules.clone(), l4 }
     }
 
     /// Shared, for the proxy's connections.
@@ -113,8 +122,8 @@ impl L7Policy {
     }
 
     /// `Ok(rule_id)` of the allow that lets the request from `identity` to `port` pass, or
-    /// `Err(rule_id)` of a redirected allow it failed (0 when the port has none at all, which a
-    /// policy change between the datapath's redirect and this request can cause: denied).
+    /// `Err(rule_id)` of a redirected allow it failed. A port without HTTP rules (the policy
+    /// changed since the datapath redirected the connection) gets the L4 verdict.
     /// An L4 allow of the port, for the peer or for any, lets every request through, as
     /// Cilium's wildcard does.
     pub fn decide(
@@ -130,17 +139,27 @@ impl L7Policy {
                 && e.start <= port
                 && port <= e.end
         };
-        let entries: Vec<&Entry> = self.entries.iter().filter(applies).collect();
-        if let Some(e) = entries.iter().find(|e| e.http.is_none()) {
+        if let Some(e) = self.entries.iter().filter(applies).find(|e| e.http.is_none()) {
             return Ok(e.rule_id);
         }
-        if let Some(e) = entries
+        if let Some(e) = self
+            .entries
             .iter()
+            .filter(applies)
             .find(|e| e.http.as_ref().is_some_and(|h| h.iter().any(|c| c.matches(req))))
         {
             return Ok(e.rule_id);
         }
-        Err(entries.first().map_or(0, |e| e.rule_id))
+        let port_has_rules = self.entries.iter().any(|e| {
+            e.http.is_some() && e.direction == direction && e.start <= port && port <= e.end
+        });
+        if port_has_rules {
+            return Err(self.entries.iter().find(applies).map_or(0, |e| e.rule_id));
+        }
+        match self.l4.verdict(identity, direction, 6, port) {
+            (crate::policy::resolve::Verdict::Allow, v) => Ok(v.map_or(0, |v| v.rule_id)),
+            (_, v) => Err(v.map_or(0, |v| v.rule_id)),
+        }
     }
 
     /// The policy name of a rule id.

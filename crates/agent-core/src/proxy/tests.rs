@@ -244,3 +244,31 @@ async fn an_application_that_is_down_is_a_503_not_a_hang() {
     let last = env.records.lock().expect("records").last().cloned().expect("a record");
     assert_eq!((last.kind, last.verdict, last.code), (L7Kind::Response, L7Verdict::Error, 503));
 }
+
+#[test]
+fn a_port_whose_http_rules_went_away_gets_the_l4_verdict() {
+    use crate::policy::resolve::{EntryKey, EntryValue, INGRESS, Verdict};
+    let headers = hyper::HeaderMap::new();
+    let req = RequestView { method: "GET", path: "/x", host: "h", headers: &headers };
+    let allow = |identity| {
+        (
+            EntryKey { identity, direction: INGRESS, protocol: 6, port: 8080, port_bits: 16 },
+            EntryValue {
+                verdict: Verdict::Allow,
+                audit: false,
+                failsafe: false,
+                rule_id: 5,
+                match_type: 2,
+                redirect: false,
+            },
+        )
+    };
+    let state = MapState {
+        entries: [allow(FRONTEND)].into_iter().collect(),
+        enforce_ingress: true,
+        ..Default::default()
+    };
+    let p = L7Policy::new(&state);
+    assert_eq!(p.decide(FRONTEND, INGRESS, 8080, &req), Ok(5), "L4 allows it now");
+    assert!(p.decide(7777, INGRESS, 8080, &req).is_err(), "default deny for the others");
+}

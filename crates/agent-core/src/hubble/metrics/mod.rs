@@ -23,13 +23,17 @@ use super::proto::flow::{DropReason, Flow, IpVersion, TrafficDirection, Verdict,
 pub const MAX_SERIES: usize = 4096;
 
 /// The metrics this agent computes.
-pub const SUPPORTED: &[&str] = &["drop", "tcp", "flow", "port-distribution", "icmp", "policy"];
+pub const SUPPORTED: &[&str] =
+    &["drop", "tcp", "flow", "port-distribution", "icmp", "policy", "httpV2"];
+
+/// Upstream's default buckets of `hubble_http_request_duration_seconds` (Prometheus's).
+pub const DURATION_BUCKETS: &[f64] =
+    &[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
 
 /// Upstream's other metrics, refused by name with the reason.
 const NOT_HERE: &[(&str, &str)] = &[
     ("dns", "needs a DNS proxy, which this agent does not run"),
-    ("http", "needs L7 HTTP visibility, which this agent does not have yet"),
-    ("httpV2", "needs L7 HTTP visibility, which this agent does not have yet"),
+    ("http", "is upstream's deprecated HTTP metric; use httpV2"),
     ("kafka", "needs a Kafka proxy, which this agent does not run"),
     ("flows-to-world", "is not implemented by this agent"),
 ];
@@ -43,6 +47,7 @@ enum Kind {
     PortDistribution,
     Icmp,
     Policy,
+    HttpV2,
 }
 
 impl Kind {
@@ -54,6 +59,7 @@ impl Kind {
             "port-distribution" => Self::PortDistribution,
             "icmp" => Self::Icmp,
             "policy" => Self::Policy,
+            "httpV2" => Self::HttpV2,
             other => {
                 return Err(match NOT_HERE.iter().find(|(n, _)| *n == other) {
                     Some((n, why)) => format!("{n} {why}; supported: {}", SUPPORTED.join(", ")),
@@ -87,6 +93,11 @@ impl Kind {
                 "Total number of Cilium network policy verdicts",
                 &["direction", "match", "action"],
             ),
+            Self::HttpV2 => (
+                "hubble_http_requests",
+                "Count of HTTP requests",
+                &["method", "protocol", "status", "reporter"],
+            ),
         }
     }
 }
@@ -97,7 +108,24 @@ struct Metric {
     kind: Kind,
     context: Context,
     series: Mutex<BTreeMap<Vec<String>, u64>>,
+    /// httpV2's request durations, by label set.
+    durations: Mutex<BTreeMap<Vec<String>, Histogram>>,
 }
+
+/// One histogram series: per-bucket counts ([`DURATION_BUCKETS`], not cumulative), sum, count.
+#[derive(Debug, Clone, Default)]
+struct Histogram {
+    buckets: Vec<u64>,
+    sum: f64,
+    count: u64,
+}
+
+/// One histogram series as a scrape shows it: labels, sum, count, and the cumulative bucket
+/// counts (upper bound, count).
+pub type HistogramSample = (Vec<(String, String)>, f64, u64, Vec<(f64, u64)>);
+
+/// A histogram family: name, help, series.
+pub type HistogramFamily = (&'static str, &'static str, Vec<HistogramSample>);
 
 /// A counter family as a scrape shows it: name without `_total`, help, label pairs and values.
 pub type Family = (&'static str, &'static str, Vec<(Vec<(String, String)>, u64)>);
@@ -141,7 +169,12 @@ impl HubbleMetrics {
                     )));
                 }
             }
-            metrics.push(Metric { kind, context, series: Mutex::new(BTreeMap::new()) });
+            metrics.push(Metric {
+                kind,
+                context,
+                series: Mutex::new(BTreeMap::new()),
+                durations: Mutex::new(BTreeMap::new()),
+            });
         }
         Ok(Self { metrics, dropped: AtomicU64::new(0) })
     }
@@ -154,9 +187,39 @@ impl HubbleMetrics {
     /// Counts `flow` in every metric it belongs to.
     pub fn process(&self, flow: &Flow) {
         for m in &self.metrics {
+            let swapped;
+            // Upstream's HTTP metrics see a response from the request's side: its source is
+            // the client.
+            let ctx_flow = if m.kind == Kind::HttpV2 && flow.is_reply.is_some_and(|r| r.value) {
+                swapped = swap_sides(flow);
+                &swapped
+            } else {
+                flow
+            };
+            let context = m.context.values(ctx_flow);
+            if m.kind == Kind::HttpV2
+                && let Some((method, reporter, seconds)) = http_duration(flow)
+            {
+                let mut key = vec![method, reporter];
+                key.extend(context.iter().cloned());
+                let mut hist = m.durations.lock().unwrap_or_else(|p| p.into_inner());
+                if hist.len() < MAX_SERIES || hist.contains_key(&key) {
+                    let h = hist.entry(key).or_insert_with(|| Histogram {
+                        buckets: vec![0; DURATION_BUCKETS.len()],
+                        ..Default::default()
+                    });
+                    if let Some(i) = DURATION_BUCKETS.iter().position(|b| seconds <= *b) {
+                        h.buckets[i] += 1;
+                    }
+                    h.sum += seconds;
+                    h.count += 1;
+                } else {
+                    self.dropped.fetch_add(1, Ordering::Relaxed);
+                }
+            }
             for labels in values(m.kind, flow) {
                 let mut key = labels;
-                key.extend(m.context.values(flow));
+                key.extend(context.iter().cloned());
                 let mut series = m.series.lock().unwrap_or_else(|p| p.into_inner());
                 if let Some(n) = series.get_mut(&key) {
                     *n += 1;
@@ -167,6 +230,45 @@ impl HubbleMetrics {
                 }
             }
         }
+    }
+
+    /// The histograms of the enabled metrics (httpV2's request durations), for a scrape.
+    pub fn histograms(&self) -> Vec<HistogramFamily> {
+        self.metrics
+            .iter()
+            .filter(|m| m.kind == Kind::HttpV2)
+            .map(|m| {
+                let names: Vec<&str> =
+                    ["method", "reporter"].into_iter().chain(m.context.names()).collect();
+                let hist = m.durations.lock().unwrap_or_else(|p| p.into_inner());
+                let samples = hist
+                    .iter()
+                    .map(|(values, h)| {
+                        let labels = names
+                            .iter()
+                            .zip(values)
+                            .map(|(k, v)| (k.to_string(), v.clone()))
+                            .collect();
+                        let mut acc = 0;
+                        let mut buckets: Vec<(f64, u64)> = DURATION_BUCKETS
+                            .iter()
+                            .zip(&h.buckets)
+                            .map(|(b, n)| {
+                                acc += n;
+                                (*b, acc)
+                            })
+                            .collect();
+                        buckets.push((f64::INFINITY, h.count));
+                        (labels, h.sum, h.count, buckets)
+                    })
+                    .collect();
+                (
+                    "hubble_http_request_duration_seconds",
+                    "Quantiles of HTTP request duration in seconds",
+                    samples,
+                )
+            })
+            .collect()
     }
 
     /// Every enabled metric's series, for a scrape.
@@ -198,6 +300,36 @@ impl HubbleMetrics {
             vec![(Vec::new(), self.dropped.load(Ordering::Relaxed))],
         ));
         out
+    }
+}
+
+/// The flow with source and destination (addresses, endpoints, names, ports) swapped.
+fn swap_sides(flow: &Flow) -> Flow {
+    let mut f = flow.clone();
+    std::mem::swap(&mut f.source, &mut f.destination);
+    std::mem::swap(&mut f.source_names, &mut f.destination_names);
+    if let Some(ip) = f.ip.as_mut() {
+        std::mem::swap(&mut ip.source, &mut ip.destination);
+    }
+    f
+}
+
+/// An HTTP response's method, reporter and latency in seconds (upstream's duration metric).
+fn http_duration(flow: &Flow) -> Option<(String, String, f64)> {
+    let l7 = flow.l7.as_ref()?;
+    if l7.r#type != super::proto::flow::L7FlowType::Response as i32 {
+        return None;
+    }
+    let Some(layer7::Record::Http(h)) = l7.record.as_ref() else { return None };
+    Some((h.method.clone(), reporter(flow).to_string(), l7.latency_ns as f64 / 1e9))
+}
+
+/// Upstream's `reporter`: the side whose proxy saw the request.
+fn reporter(flow: &Flow) -> &'static str {
+    match TrafficDirection::try_from(flow.traffic_direction).unwrap_or_default() {
+        TrafficDirection::Ingress => "server",
+        TrafficDirection::Egress => "client",
+        _ => "unknown",
     }
 }
 
@@ -320,6 +452,15 @@ fn values(kind: Kind, flow: &Flow) -> Vec<Vec<String>> {
                 s(match_name(flow.policy_match_type)),
                 verdict(flow).as_str_name().to_ascii_lowercase(),
             ]]
+        }
+        // As upstream: requests are counted by their response, which carries the status.
+        Kind::HttpV2 => {
+            let Some(l7) = flow.l7.as_ref() else { return Vec::new() };
+            let Some(layer7::Record::Http(h)) = l7.record.as_ref() else { return Vec::new() };
+            if l7.r#type != super::proto::flow::L7FlowType::Response as i32 {
+                return Vec::new();
+            }
+            vec![vec![h.method.clone(), h.protocol.clone(), h.code.to_string(), s(reporter(flow))]]
         }
         _ => Vec::new(),
     }

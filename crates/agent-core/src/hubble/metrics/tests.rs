@@ -167,3 +167,55 @@ fn label_sets_are_bounded() {
     assert_eq!(series(&m, "hubble_drop").len(), MAX_SERIES);
     assert_eq!(series(&m, "hubble_metrics_series_dropped"), [(String::new(), 10)]);
 }
+
+#[test]
+fn http_v2_counts_responses_and_their_durations() {
+    use crate::hubble::proto::flow::{Http, L7FlowType, Layer7};
+    let m = HubbleMetrics::parse(&["httpV2:sourceContext=identity".to_string()]).expect("valid");
+    let l7 = |t: L7FlowType, code: u32, latency_ns: u64, reply: bool| {
+        let mut f = flow(message_type::L7, Verdict::Forwarded, tcp(8080, false, true));
+        f.l7 = Some(Layer7 {
+            r#type: t as i32,
+            latency_ns,
+            record: Some(layer7::Record::Http(Http {
+                code,
+                method: "GET".into(),
+                url: "http://192.168.1.11:8080/public".into(),
+                protocol: "HTTP/1.1".into(),
+                headers: vec![],
+            })),
+        });
+        if reply {
+            // A response goes from the server (the host) to the client.
+            std::mem::swap(&mut f.source, &mut f.destination);
+        }
+        f.is_reply = Some(pbjson_types::BoolValue { value: reply });
+        f
+    };
+    m.process(&l7(L7FlowType::Request, 0, 0, false));
+    m.process(&l7(L7FlowType::Response, 200, 3_000_000, true));
+    m.process(&l7(L7FlowType::Response, 403, 0, true));
+    let mut got = series(&m, "hubble_http_requests");
+    got.sort();
+    // The context is the client's side, also for the response.
+    assert_eq!(
+        got,
+        vec![
+            ("method=GET,protocol=HTTP/1.1,status=200,reporter=server,source=reserved:remote-node".to_string(), 1),
+            ("method=GET,protocol=HTTP/1.1,status=403,reporter=server,source=reserved:remote-node".to_string(), 1),
+        ]
+    );
+    let text = crate::metrics::render_counters(&m.families(), &m.histograms());
+    assert!(text.contains("# TYPE hubble_http_request_duration_seconds histogram"), "{text}");
+    assert!(
+        text.contains("hubble_http_request_duration_seconds_bucket{le=\"0.005\",method=\"GET\",reporter=\"server\",source=\"reserved:remote-node\"} 2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("hubble_http_request_duration_seconds_count{method=\"GET\",reporter=\"server\",source=\"reserved:remote-node\"} 2"),
+        "{text}"
+    );
+    assert!(text.contains("hubble_http_requests_total{method=\"GET\""), "{text}");
+    let e = HubbleMetrics::parse(&["http".to_string()]).expect_err("refused");
+    assert!(e.to_string().contains("use httpV2"), "{e}");
+}
