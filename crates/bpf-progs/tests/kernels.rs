@@ -1,12 +1,13 @@
 //! The BPF_PROG_TEST_RUN suite on the distribution kernels operators run (Debian's 6.1 and the
 //! 6.12 backport), each booted under qemu with a small initramfs: busybox, this very test
-//! binary and its libraries (see `testbed::guest`). `cargo xtask kernels` fetches the kernels
+//! binary and its libraries (see `testbed::guest`), loopback up (the L7 redirect tests look for
+//! a listener on 127.0.0.1). `cargo xtask kernels` fetches the kernels
 //! (CI does).
 
 use testbed::guest;
 
 const INIT: &str = "#!/bin/sh\nexport PATH=/bin\nmount -t proc proc /proc\nmount -t sysfs sys /sys\n\
-                    mount -t devtmpfs dev /dev\nmount -t tmpfs tmp /tmp\n\
+                    mount -t devtmpfs dev /dev\nmount -t tmpfs tmp /tmp\nip link set lo up\n\
                     echo GUEST-KERNEL $(cat /proc/sys/kernel/osrelease)\n\
                     TMPDIR=/tmp /test --test-threads=1 --skip distribution_kernels\n\
                     echo GUEST-EXIT $?\npoweroff -f\n";
@@ -15,7 +16,7 @@ const INIT: &str = "#!/bin/sh\nexport PATH=/bin\nmount -t proc proc /proc\nmount
 fn distribution_kernels() {
     let kernels = guest::kernels().expect("kernels");
     let dir = tempfile::tempdir().expect("tempdir");
-    let root = guest::root(dir.path(), &["sh", "mount", "umount", "poweroff", "cat", "echo"])
+    let root = guest::root(dir.path(), &["sh", "mount", "umount", "poweroff", "cat", "echo", "ip"])
         .expect("initramfs root");
     let exe = std::env::current_exe().expect("test binary");
     guest::copy_with_libs(&root, &exe, "test").expect("copy the test binary");
