@@ -342,5 +342,5 @@ fn connections_and_denials_hold_across_an_agent_crash() {
     })
     .expect("survives");
     let maps = vm1.cilium_json(&["map", "list"]).expect("maps");
-    assert!(maps["maps"].as_array().is_some_and(|m| m.len() == 8), "{maps}");
+    assert!(maps["maps"].as_array().is_some_and(|m| m.len() == 9), "{maps}");
 }
