@@ -58,22 +58,9 @@ pub async fn serve(
     what: &'static str,
 ) {
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
-    let mut backoff = Duration::from_millis(10);
     let mut last_warned: Option<std::time::Instant> = None;
     loop {
-        let (stream, peer) = match listener.accept().await {
-            Ok(accepted) => {
-                backoff = Duration::from_millis(10);
-                accepted
-            }
-            Err(e) => {
-                // Out of file descriptors and the like: wait, do not spin.
-                tracing::debug!(error = %e, "accepting a {what} connection");
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(1));
-                continue;
-            }
-        };
+        let (stream, peer) = accept(&listener, what).await;
         if let Some(gate) = &gate
             && !gate(canonical(peer))
         {
@@ -155,4 +142,23 @@ pub fn tls_acceptor(
     };
     let config = builder.with_single_cert(certs, key).map_err(|e| e.to_string())?;
     Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+}
+
+/// The next connection on `listener`. Errors (out of file descriptors and the like) are waited
+/// out with a back-off from 10 ms to 1 s, never spun on.
+pub async fn accept(
+    listener: &tokio::net::TcpListener,
+    what: &str,
+) -> (tokio::net::TcpStream, std::net::SocketAddr) {
+    let mut backoff = Duration::from_millis(10);
+    loop {
+        match listener.accept().await {
+            Ok(accepted) => return accepted,
+            Err(e) => {
+                tracing::debug!(error = %e, "accepting a {what} connection");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(1));
+            }
+        }
+    }
 }

@@ -771,21 +771,8 @@ impl Membership {
     /// reached through the tunnel) until the task is dropped.
     pub async fn serve(self: std::sync::Arc<Self>, listener: TcpListener, bootstrap: bool) {
         let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
-        let mut backoff = Duration::from_millis(10);
         loop {
-            let (stream, peer) = match listener.accept().await {
-                Ok(accepted) => {
-                    backoff = Duration::from_millis(10);
-                    accepted
-                }
-                Err(e) => {
-                    // Out of file descriptors and the like: wait, do not spin.
-                    tracing::debug!(error = %e, "accepting a node connection");
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_secs(1));
-                    continue;
-                }
-            };
+            let (stream, peer) = crate::web::accept(&listener, "node").await;
             // Every exchange ends within its timeout, so the slots free up by themselves;
             // a flood of connections beyond them is closed at once.
             let Ok(slot) = slots.clone().try_acquire_owned() else {

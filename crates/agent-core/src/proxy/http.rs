@@ -55,20 +55,8 @@ pub(super) fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
 /// Accepts until the task is aborted.
 pub(super) async fn serve(listener: TcpListener, env: Arc<dyn Env>, stats: Arc<Stats>) {
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
-    let mut backoff = Duration::from_millis(10);
     loop {
-        let (stream, peer) = match listener.accept().await {
-            Ok(accepted) => {
-                backoff = Duration::from_millis(10);
-                accepted
-            }
-            Err(e) => {
-                tracing::debug!(error = %e, "L7 proxy: accepting");
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(1));
-                continue;
-            }
-        };
+        let (stream, peer) = crate::web::accept(&listener, "L7 proxy").await;
         let Ok(local) = stream.local_addr() else { continue };
         // Only what the datapath redirected is served: a connection to the listener itself
         // (from this host) has no record, and the proxy is no relay for it.
