@@ -10,6 +10,25 @@ use testbed::{Testbed, wait_for};
 /// Throughput in Gbit/s of a `seconds`-long iperf3 TCP test from `client` to `server_ip`
 /// (an iperf3 server must already run there).
 pub fn iperf(tb: &Testbed, client: &str, server_ip: &str, seconds: u32) -> anyhow::Result<f64> {
+    Ok(iperf_run(tb, client, server_ip, seconds)?.gbps)
+}
+
+/// What one iperf3 run measured.
+#[derive(Debug, Clone, Copy)]
+pub struct Iperf {
+    /// Received throughput, Gbit/s.
+    pub gbps: f64,
+    /// TCP retransmissions of the sender.
+    pub retransmits: u64,
+}
+
+/// A `seconds`-long iperf3 TCP test from `client` to `server_ip`, in detail.
+pub fn iperf_run(
+    tb: &Testbed,
+    client: &str,
+    server_ip: &str,
+    seconds: u32,
+) -> anyhow::Result<Iperf> {
     let vm = tb.vm(client);
     let out = vm
         .run(&["iperf3", "-c", server_ip, "-t", &seconds.to_string(), "-J"])
@@ -18,7 +37,8 @@ pub fn iperf(tb: &Testbed, client: &str, server_ip: &str, seconds: u32) -> anyho
     let bps = v["end"]["sum_received"]["bits_per_second"]
         .as_f64()
         .context("no throughput in iperf3's answer")?;
-    Ok(bps / 1e9)
+    let retransmits = v["end"]["sum_sent"]["retransmits"].as_u64().unwrap_or(0);
+    Ok(Iperf { gbps: bps / 1e9, retransmits })
 }
 
 /// Starts an iperf3 server in `vm` and waits until it answers.

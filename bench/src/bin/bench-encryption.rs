@@ -30,9 +30,11 @@ fn measure(tb: &mut Testbed, name: &'static str, server_ip: &str) -> anyhow::Res
     })?;
     let latency_ms = bench::connect_latency(tb, "vm2", server_ip, 5300, 50)?;
     let ping_ms = bench::ping_latency(tb, "vm2", server_ip, 100)?;
-    let gbps = bench::iperf(tb, "vm2", server_ip, SECONDS)?;
+    let run = bench::iperf_run(tb, "vm2", server_ip, SECONDS)?;
+    let gbps = run.gbps;
     println!(
-        "    {name:<14} {gbps:>7.2} Gbit/s   {ping_ms:>7.3} ms ping   {latency_ms:>7.3} ms connect"
+        "    {name:<14} {gbps:>7.2} Gbit/s   {ping_ms:>7.3} ms ping   {latency_ms:>7.3} ms connect   {} retransmits",
+        run.retransmits
     );
     Ok(Result { name, gbps, ping_ms, latency_ms })
 }
@@ -108,7 +110,9 @@ fn main() -> anyhow::Result<()> {
     bench::require("wg", "apt-get install wireguard-tools")?;
     bench::require("wireguard-go", "apt-get install wireguard-go")?;
     bench::require("ping", "apt-get install iputils-ping")?;
-    let bt = boringtun()?;
+    // `--only NAME[,NAME]` (plain, ours, wireguard-go, boringtun) runs a subset, plain always.
+    let only: Option<String> = std::env::args().skip_while(|a| a != "--only").nth(1);
+    let wanted = |n: &str| only.as_deref().is_none_or(|o| o.split(',').any(|x| x == n));
     sweep_stale();
     println!(
         "iperf3 TCP, {SECONDS} s, vm2 -> vm1; ping, average of 100; TCP connect, median of 50"
@@ -119,34 +123,45 @@ fn main() -> anyhow::Result<()> {
     results.push(measure(&mut tb, "plain veth", "192.168.1.10")?);
     drop(tb);
 
-    let mut tb = Testbed::create(&unique_prefix(), VMS, built_binaries())?;
-    tb.share_secret(testbed::TEST_SECRET)?;
-    let nodes = ["192.168.1.10", "192.168.1.11"];
-    for vm in ["vm1", "vm2"] {
-        tb.start_agent(vm, &seed_config(vm, &nodes, &[]))?;
+    if wanted("ours") {
+        let mut tb = Testbed::create(&unique_prefix(), VMS, built_binaries())?;
+        tb.share_secret(testbed::TEST_SECRET)?;
+        let nodes = ["192.168.1.10", "192.168.1.11"];
+        for vm in ["vm1", "vm2"] {
+            tb.start_agent(vm, &seed_config(vm, &nodes, &[]))?;
+        }
+        let v2 = tb.vm("vm2").clone();
+        testbed::wait_for("the tunnel", std::time::Duration::from_secs(20), || {
+            v2.exec(&[
+                "python3",
+                "-c",
+                "import socket; socket.create_connection(('192.168.1.10', 4241), 1).close()",
+            ])
+            .is_ok_and(|o| o.status.success())
+        })?;
+        results.push(measure(&mut tb, "cilium (ours)", "192.168.1.10")?);
+        for vm in ["vm1", "vm2"] {
+            let out = tb.vm(vm).run(&["sh", "-c", "ip -s link show cilium_wg0; grep -h offloads /var/log/cilium*.log /tmp/*.log 2>/dev/null | tail -2; nstat -az TcpRetransSegs UdpRcvbufErrors UdpSndbufErrors 2>/dev/null"])?;
+            println!("{vm}: {}", String::from_utf8_lossy(&out.stdout));
+        }
+        drop(tb);
     }
-    let v2 = tb.vm("vm2").clone();
-    testbed::wait_for("the tunnel", std::time::Duration::from_secs(20), || {
-        v2.exec(&[
-            "python3",
-            "-c",
-            "import socket; socket.create_connection(('192.168.1.10', 4241), 1).close()",
-        ])
-        .is_ok_and(|o| o.status.success())
-    })?;
-    results.push(measure(&mut tb, "cilium (ours)", "192.168.1.10")?);
-    drop(tb);
 
-    let mut tb = Testbed::create(&unique_prefix(), VMS, built_binaries())?;
-    reference(&mut tb, &["env", "WG_PROCESS_FOREGROUND=1", "wireguard-go", "-f"])?;
-    results.push(measure(&mut tb, "wireguard-go", "10.99.0.1")?);
-    drop(tb);
+    if wanted("wireguard-go") {
+        let mut tb = Testbed::create(&unique_prefix(), VMS, built_binaries())?;
+        reference(&mut tb, &["env", "WG_PROCESS_FOREGROUND=1", "wireguard-go", "-f"])?;
+        results.push(measure(&mut tb, "wireguard-go", "10.99.0.1")?);
+        drop(tb);
+    }
 
-    let mut tb = Testbed::create(&unique_prefix(), VMS, built_binaries())?;
-    let bt = bt.display().to_string();
-    reference(&mut tb, &[&bt, "--foreground", "--disable-drop-privileges"])?;
-    results.push(measure(&mut tb, "boringtun-cli", "10.99.0.1")?);
-    drop(tb);
+    if wanted("boringtun") {
+        let bt = boringtun()?;
+        let mut tb = Testbed::create(&unique_prefix(), VMS, built_binaries())?;
+        let bt = bt.display().to_string();
+        reference(&mut tb, &[&bt, "--foreground", "--disable-drop-privileges"])?;
+        results.push(measure(&mut tb, "boringtun-cli", "10.99.0.1")?);
+        drop(tb);
+    }
 
     let plain = &results[0];
     println!("ratios to plain (throughput, ping, connect):");

@@ -131,6 +131,12 @@ pub const KEYS: &[KeyDef] = &[
         "send each peer a WireGuard keepalive this often (0s: never, as Cilium; set it for peers behind NAT)",
     ),
     key(
+        "encryption.userspaceOffloads",
+        Bool,
+        Scalar("true"),
+        "let the userspace backend move up to 64 KiB per system call (TUN TSO and GRO, UDP GSO and GRO), where the kernel has them",
+    ),
+    key(
         "encryption.endpoint",
         Str,
         NoDefault,

@@ -147,6 +147,8 @@ pub struct Encryption {
     pub strict: bool,
     /// WireGuard persistent keepalive in seconds; `None`: never.
     pub persistent_keepalive: Option<u16>,
+    /// The userspace backend uses the kernel's segmentation offloads where it has them.
+    pub userspace_offloads: bool,
     /// Where peers send this node's WireGuard packets, when not to its own address (1:1 NAT).
     pub endpoint: Option<IpAddr>,
 }
@@ -452,6 +454,7 @@ fn build(
         persistent_keepalive: duration("encryption.persistentKeepalive")
             .map(|d| u16::try_from(d.as_secs()).unwrap_or(u16::MAX))
             .filter(|s| *s > 0),
+        userspace_offloads: boolean("encryption.userspaceOffloads"),
         endpoint: match string("encryption.endpoint").filter(|s| !s.is_empty()) {
             Some(s) => match typed::endpoint_ip(&s) {
                 Ok(ip) => Some(ip),

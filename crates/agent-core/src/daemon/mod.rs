@@ -320,6 +320,7 @@ async fn start_wireguard(
             .collect(),
         devices,
         keepalive: c.encryption.persistent_keepalive,
+        offloads: c.encryption.userspace_offloads,
     };
     let routes: Arc<dyn crate::wireguard::routing::RouteTable> = Arc::new(nl.clone());
     match WireGuard::start(&o, &nl, routes).await {

@@ -16,8 +16,10 @@
 
 pub mod kernel;
 pub mod keys;
+pub mod offload;
 pub mod routing;
 mod tun;
+mod udp;
 pub mod userspace;
 
 use std::collections::BTreeMap;
@@ -133,6 +135,8 @@ pub struct Options {
     pub devices: Vec<String>,
     /// Persistent keepalive of every peer, seconds; `None`: never.
     pub keepalive: Option<u16>,
+    /// The userspace backend asks the kernel for segmentation offloads.
+    pub offloads: bool,
 }
 
 /// Installs the routing rules and, in strict mode, makes sure every address of `peers` is
@@ -205,12 +209,12 @@ impl WireGuard {
                     Ok(dev) => Backend::Kernel(dev),
                     Err(e) if o.backend == "auto" => {
                         tracing::warn!(error = %e, "the kernel WireGuard backend failed; using the userspace backend");
-                        Backend::Userspace(userspace_device(&key, mtu.link())?)
+                        Backend::Userspace(userspace_device(&key, mtu.link(), o.offloads)?)
                     }
                     Err(e) => return Err(e),
                 }
             }
-            false => Backend::Userspace(userspace_device(&key, mtu.link())?),
+            false => Backend::Userspace(userspace_device(&key, mtu.link(), o.offloads)?),
         };
         let oif = netlink.link_up(IFNAME, mtu.link()).await?;
         let backend_name = match &backend {
@@ -545,7 +549,11 @@ fn endpoint(p: &PeerSpec) -> Option<SocketAddr> {
 }
 
 /// The userspace device, with its UAPI socket (`wg show cilium_wg0` works).
-fn userspace_device(key: &KeyPair, mtu: u32) -> Result<Arc<userspace::Device>, WireguardError> {
+fn userspace_device(
+    key: &KeyPair,
+    mtu: u32,
+    offloads: bool,
+) -> Result<Arc<userspace::Device>, WireguardError> {
     let dev_err = |e: String| WireguardError::Device(e);
     let device = Arc::new(
         userspace::Device::create(
@@ -554,9 +562,12 @@ fn userspace_device(key: &KeyPair, mtu: u32) -> Result<Arc<userspace::Device>, W
             crate::WIREGUARD_PORT,
             routing::WG_MARK,
             u16::try_from(mtu).unwrap_or(u16::MAX),
+            offloads,
         )
         .map_err(|e| dev_err(e.to_string()))?,
     );
+    let (tun, gso, gro) = device.offloads();
+    tracing::info!(tun = %tun, udp_gso = gso, udp_gro = gro, "userspace WireGuard offloads");
     let listener = uapi_socket().map_err(|e| dev_err(format!("the UAPI socket: {e}")))?;
     let weak = Arc::downgrade(&device);
     std::thread::Builder::new()

@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
-use std::net::{IpAddr, Ipv6Addr, SocketAddr, SocketAddrV6, UdpSocket};
+use std::net::{IpAddr, SocketAddr};
 use std::os::fd::AsFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -24,6 +24,10 @@ use gotatun::noise::{Tunn, TunnResult};
 use gotatun::packet::{Packet, WgKind};
 use gotatun::tun::MtuWatcher;
 use gotatun::x25519::{PublicKey, StaticSecret};
+
+use super::offload::{self, Coalescer, VNET_HDR_LEN, VnetHdr};
+use super::tun::Offloads;
+use super::udp::Socket;
 
 /// Handshakes per second before cookies are demanded (WireGuard's own default).
 const HANDSHAKE_RATE_LIMIT: u64 = 100;
@@ -196,7 +200,9 @@ struct Inner {
     port: u16,
     fwmark: u32,
     tun: std::fs::File,
-    udp: UdpSocket,
+    /// What the TUN device does for us (and so whether its packets carry a virtio header).
+    offloads: Offloads,
+    udp: Socket,
     keys: RwLock<Keys>,
     table: RwLock<Arc<Table>>,
     /// Local session indices (from our handshake messages) to their peer.
@@ -231,16 +237,19 @@ impl Device {
         port: u16,
         fwmark: u32,
         mtu: u16,
+        offloads: bool,
     ) -> Result<Device, UserspaceError> {
-        let tun = super::tun::open(name)
+        let (tun, granted) = super::tun::open(name, offloads)
             .map_err(|source| UserspaceError::Tun { name: name.to_string(), source })?;
-        let udp = bind_udp(port, fwmark).map_err(|source| UserspaceError::Udp { port, source })?;
+        let udp = Socket::bind(port, fwmark, POLL, offloads)
+            .map_err(|source| UserspaceError::Udp { port, source })?;
         let public = PublicKey::from(&secret);
         let inner = Arc::new(Inner {
             name: name.to_string(),
             port,
             fwmark,
             tun: std::fs::File::from(tun),
+            offloads: granted,
             udp,
             keys: RwLock::new(Keys {
                 rate_limiter: Arc::new(RateLimiter::new(&public, HANDSHAKE_RATE_LIMIT)),
@@ -272,6 +281,12 @@ impl Device {
     /// The UDP port.
     pub fn listen_port(&self) -> u16 {
         self.inner.port
+    }
+
+    /// The offloads in use: the TUN device's, then UDP GSO and GRO.
+    pub fn offloads(&self) -> (Offloads, bool, bool) {
+        let (gso, gro) = self.inner.udp.offloads();
+        (self.inner.offloads, gso, gro)
     }
 
     /// The mark of the device's UDP packets.
@@ -390,26 +405,6 @@ impl Drop for Device {
     }
 }
 
-/// A dual-stack UDP socket on `port` (IPv4 alone when the kernel has no IPv6), marked.
-fn bind_udp(port: u16, fwmark: u32) -> std::io::Result<UdpSocket> {
-    let udp = UdpSocket::bind(SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)))
-        .or_else(|_| UdpSocket::bind(SocketAddr::from(([0, 0, 0, 0], port))))?;
-    nix::sys::socket::setsockopt(&udp, nix::sys::socket::sockopt::Mark, &fwmark)
-        .map_err(std::io::Error::from)?;
-    udp.set_read_timeout(Some(POLL))?;
-    Ok(udp)
-}
-
-/// `addr` as the socket's family takes it (IPv4 peers of a dual-stack socket as mapped).
-fn socket_addr(udp: &UdpSocket, addr: SocketAddr) -> SocketAddr {
-    match (udp.local_addr(), addr) {
-        (Ok(SocketAddr::V6(_)), SocketAddr::V4(v4)) => {
-            SocketAddr::V6(SocketAddrV6::new(v4.ip().to_ipv6_mapped(), v4.port(), 0, 0))
-        }
-        _ => addr,
-    }
-}
-
 fn canonical(addr: SocketAddr) -> SocketAddr {
     match addr {
         SocketAddr::V6(v6) => match v6.ip().to_ipv4_mapped() {
@@ -422,7 +417,7 @@ fn canonical(addr: SocketAddr) -> SocketAddr {
 
 fn send(inner: &Inner, packet: WgKind, to: SocketAddr) {
     let packet: Packet = packet.into();
-    let _ = inner.udp.send_to(packet.as_ref(), socket_addr(&inner.udp, to));
+    inner.udp.send(packet.as_ref(), to);
 }
 
 /// A fresh protocol state for `peer` with the device's current keys.
@@ -510,9 +505,13 @@ fn readable(fd: &impl AsFd) -> bool {
     matches!(poll(&mut fds, PollTimeout::from(POLL.as_millis() as u16)), Ok(n) if n > 0)
 }
 
-/// TUN to UDP: each packet an application sends to a peer, encrypted.
+/// TUN to UDP: each packet an application sends to a peer, encrypted. With TSO a read is a
+/// super-packet, cut into wire segments that are sealed one by one and leave in one GSO send.
 fn tun_to_udp(inner: &Inner) {
-    let mut buf = vec![0u8; MAX_PACKET];
+    let hdr_len = if inner.offloads.vnet_hdr { VNET_HDR_LEN } else { 0 };
+    let mut buf = vec![0u8; hdr_len + MAX_PACKET];
+    let mut scratch = Vec::with_capacity(MAX_PACKET);
+    let mut sealed: Vec<WgKind> = Vec::new();
     let mut tun = &inner.tun;
     while !inner.closing.load(Ordering::SeqCst) {
         if !readable(&inner.tun) {
@@ -529,33 +528,68 @@ fn tun_to_udp(inner: &Inner) {
                 continue;
             }
         };
-        let packet = &buf[..n];
+        let Some((head, packet)) = buf.get_mut(..n).and_then(|b| b.split_at_mut_checked(hdr_len))
+        else {
+            continue;
+        };
+        let hdr = if hdr_len > 0 { VnetHdr::parse(head) } else { Some(VnetHdr::default()) };
+        let Some(hdr) = hdr else { continue };
         let Some(dst) = destination(packet) else { continue };
         let table = inner.table.read().unwrap_or_else(|p| p.into_inner()).clone();
         let Some(peer) = table.lookup(dst).cloned() else { continue };
         let mut mtu = lock(&inner.mtu).clone();
         ensure_tunn(inner, &peer);
-        let (out, endpoint) = {
+        let endpoint = {
             let mut st = lock(&peer.state);
             st.last_packet = Some(std::time::Instant::now());
-            let out = st.tunn.as_mut().and_then(|t| {
-                t.handle_outgoing_packet(Packet::from_bytes(BytesMut::from(packet)), Some(&mut mtu))
+            let Some(tunn) = st.tunn.as_mut() else { continue };
+            let cut = offload::segment(hdr, packet, &mut scratch, |segment| {
+                let plain = Packet::from_bytes(BytesMut::from(segment));
+                sealed.extend(tunn.handle_outgoing_packet(plain, Some(&mut mtu)));
             });
-            (out, st.endpoint)
+            if let Err(e) = cut {
+                tracing::debug!(error = %e, "dropping a packet from the TUN device");
+            }
+            st.endpoint
         };
-        if let (Some(out), Some(to)) = (out, endpoint) {
-            register_index(inner, &out, &peer);
-            send(inner, out, to);
-        }
+        let Some(to) = endpoint else {
+            sealed.clear();
+            continue;
+        };
+        send_sealed(inner, &mut sealed, &peer, to);
     }
 }
 
-/// UDP to TUN: each WireGuard packet from a peer, authenticated and decrypted.
+/// Sends what the protocol core made of a packet, in order: runs of data packets together,
+/// handshake messages (whose indices must be known first) alone.
+fn send_sealed(inner: &Inner, sealed: &mut Vec<WgKind>, peer: &Arc<Peer>, to: SocketAddr) {
+    let mut data: Vec<Packet> = Vec::with_capacity(sealed.len());
+    for out in sealed.drain(..) {
+        if matches!(out, WgKind::Data(_)) {
+            data.push(out.into());
+            continue;
+        }
+        inner.udp.send_all(&data, to);
+        data.clear();
+        register_index(inner, &out, peer);
+        send(inner, out, to);
+    }
+    inner.udp.send_all(&data, to);
+}
+
+/// UDP to TUN: each WireGuard packet from a peer, authenticated and decrypted. With UDP GRO a
+/// read holds many datagrams of one sender; with the virtio header, the decrypted segments of
+/// a TCP stream are joined into one TUN write.
 fn udp_to_tun(inner: &Inner) {
     let mut buf = vec![0u8; MAX_PACKET];
     let mut tun = &inner.tun;
+    let mut coalescer = Coalescer::default();
+    let vnet = inner.offloads.vnet_hdr;
+    let mut write = |bytes: &[u8]| {
+        let _ = tun.write(bytes);
+    };
     while !inner.closing.load(Ordering::SeqCst) {
-        let (n, from) = match inner.udp.recv_from(&mut buf) {
+        let (n, from, size) = match inner.udp.recv(&mut buf) {
             Ok(r) => r,
             Err(e)
                 if matches!(
@@ -573,80 +607,89 @@ fn udp_to_tun(inner: &Inner) {
             }
         };
         let from = canonical(from);
-        let (rate_limiter, secret, public) = {
-            let k = inner.keys.read().unwrap_or_else(|p| p.into_inner());
-            (k.rate_limiter.clone(), k.secret.clone(), k.public)
-        };
-        let parsed =
-            match rate_limiter.verify_packet(from, Packet::from_bytes(BytesMut::from(&buf[..n]))) {
-                Ok(p) => p,
-                Err(TunnResult::WriteToNetwork(cookie)) => {
-                    send(inner, cookie, from);
-                    continue;
-                }
-                Err(_) => continue,
-            };
         let table = inner.table.read().unwrap_or_else(|p| p.into_inner()).clone();
-        let peer = match &parsed {
-            WgKind::HandshakeInit(p) => {
-                gotatun::noise::handshake::parse_handshake_anon(&secret, &public, p)
-                    .ok()
-                    .and_then(|hh| table.by_key.get(&hh.peer_static_public).cloned())
+        for datagram in buf[..n].chunks(size) {
+            let Some(plain) = receive(inner, &table, datagram, from) else { continue };
+            if vnet {
+                coalescer.push(&plain, &mut write);
+            } else {
+                write(&plain);
             }
-            WgKind::HandshakeResp(p) => lock(&inner.by_index).get(&p.receiver_idx.get()).cloned(),
-            WgKind::CookieReply(p) => lock(&inner.by_index).get(&p.receiver_idx.get()).cloned(),
-            WgKind::Data(p) => lock(&inner.by_index).get(&p.header.receiver_idx.get()).cloned(),
+        }
+        coalescer.flush(&mut write);
+    }
+}
+
+/// One datagram from `from`: answers go out at once; the IP packet it carried, when it is one
+/// from an address routed to the very peer that sealed it, is returned (a peer may not speak
+/// for another).
+fn receive(inner: &Inner, table: &Table, datagram: &[u8], from: SocketAddr) -> Option<Packet> {
+    let (rate_limiter, secret, public) = {
+        let k = inner.keys.read().unwrap_or_else(|p| p.into_inner());
+        (k.rate_limiter.clone(), k.secret.clone(), k.public)
+    };
+    let parsed =
+        match rate_limiter.verify_packet(from, Packet::from_bytes(BytesMut::from(datagram))) {
+            Ok(p) => p,
+            Err(TunnResult::WriteToNetwork(cookie)) => {
+                send(inner, cookie, from);
+                return None;
+            }
+            Err(_) => return None,
         };
-        let Some(peer) = peer else { continue };
-        // Only a handshake starts a state; anything else for a peer without one belongs to
-        // sessions that are gone.
-        if matches!(parsed, WgKind::HandshakeInit(_)) {
-            ensure_tunn(inner, &peer);
+    let peer = match &parsed {
+        WgKind::HandshakeInit(p) => {
+            gotatun::noise::handshake::parse_handshake_anon(&secret, &public, p)
+                .ok()
+                .and_then(|hh| table.by_key.get(&hh.peer_static_public).cloned())
         }
-        let mut to_network = Vec::new();
-        let mut to_tunnel = None;
-        {
-            let mut st = lock(&peer.state);
-            let Some(tunn) = st.tunn.as_mut() else { continue };
-            let result = tunn.handle_incoming_packet(parsed);
-            st.last_packet = Some(std::time::Instant::now());
-            match result {
-                TunnResult::WriteToNetwork(packet) => {
-                    // An authenticated packet: the peer is where it came from (roaming).
-                    st.endpoint = Some(from);
-                    to_network.push(packet);
-                    let mut mtu = lock(&inner.mtu).clone();
-                    if let Some(t) = st.tunn.as_mut() {
-                        to_network.extend(t.get_queued_packets(&mut mtu));
-                    }
+        WgKind::HandshakeResp(p) => lock(&inner.by_index).get(&p.receiver_idx.get()).cloned(),
+        WgKind::CookieReply(p) => lock(&inner.by_index).get(&p.receiver_idx.get()).cloned(),
+        WgKind::Data(p) => lock(&inner.by_index).get(&p.header.receiver_idx.get()).cloned(),
+    }?;
+    // Only a handshake starts a state; anything else for a peer without one belongs to
+    // sessions that are gone.
+    if matches!(parsed, WgKind::HandshakeInit(_)) {
+        ensure_tunn(inner, &peer);
+    }
+    let mut to_network = Vec::new();
+    let mut to_tunnel = None;
+    {
+        let mut st = lock(&peer.state);
+        let tunn = st.tunn.as_mut()?;
+        let result = tunn.handle_incoming_packet(parsed);
+        st.last_packet = Some(std::time::Instant::now());
+        match result {
+            TunnResult::WriteToNetwork(packet) => {
+                // An authenticated packet: the peer is where it came from (roaming).
+                st.endpoint = Some(from);
+                to_network.push(packet);
+                let mut mtu = lock(&inner.mtu).clone();
+                if let Some(t) = st.tunn.as_mut() {
+                    to_network.extend(t.get_queued_packets(&mut mtu));
                 }
-                TunnResult::WriteToTunnel(packet) => {
-                    st.endpoint = Some(from);
-                    to_tunnel = Some(packet);
-                }
-                TunnResult::Done | TunnResult::Err(_) => {}
             }
-        }
-        for packet in to_network {
-            register_index(inner, &packet, &peer);
-            send(inner, packet, from);
-        }
-        if let Some(packet) = to_tunnel {
-            let bytes: &[u8] = packet.as_ref();
-            // A keepalive carries nothing; anything else must come from an address routed to
-            // this very peer, or a peer could speak for another.
-            if bytes.is_empty() {
-                continue;
+            TunnResult::WriteToTunnel(packet) => {
+                st.endpoint = Some(from);
+                to_tunnel = Some(packet);
             }
-            let Some(bytes) = ip_packet(bytes) else { continue };
-            let allowed = source(bytes)
-                .and_then(|src| table.lookup(src))
-                .is_some_and(|owner| Arc::ptr_eq(owner, &peer));
-            if allowed {
-                let _ = tun.write(bytes);
-            }
+            TunnResult::Done | TunnResult::Err(_) => {}
         }
     }
+    if !to_network.is_empty() {
+        send_sealed(inner, &mut to_network, &peer, from);
+    }
+    let mut packet = to_tunnel?;
+    // A keepalive carries nothing.
+    let len = ip_packet(packet.as_ref())?.len();
+    let allowed = source(packet.as_ref())
+        .and_then(|src| table.lookup(src))
+        .is_some_and(|owner| Arc::ptr_eq(owner, &peer));
+    if !allowed {
+        return None;
+    }
+    packet.truncate(len);
+    Some(packet)
 }
 
 /// Timers: handshake retries, keepalives, session expiry, stale indices.
