@@ -20,6 +20,39 @@ pub struct Iperf {
     pub gbps: f64,
     /// TCP retransmissions of the sender.
     pub retransmits: u64,
+    /// Bytes the receiver got.
+    pub bytes: f64,
+    /// CPU time the whole machine was busy during the run (every process and the kernel,
+    /// sender and receiver): the cost of the bytes, whatever the scheduler made of two cores.
+    pub cpu_seconds: f64,
+}
+
+impl Iperf {
+    /// Bytes moved per busy CPU-second.
+    pub fn bytes_per_cpu_second(&self) -> f64 {
+        self.bytes / self.cpu_seconds.max(1e-9)
+    }
+}
+
+/// Busy CPU time of the machine so far, in clock ticks (`/proc/stat`'s first line: everything
+/// but idle and iowait).
+fn cpu_ticks() -> anyhow::Result<u64> {
+    let stat = std::fs::read_to_string("/proc/stat").context("/proc/stat")?;
+    let line = stat.lines().next().context("empty /proc/stat")?;
+    let v: Vec<u64> = line.split_whitespace().skip(1).filter_map(|x| x.parse().ok()).collect();
+    anyhow::ensure!(v.len() >= 8, "unexpected /proc/stat: {line}");
+    let total: u64 = v.iter().take(8).sum();
+    Ok(total - v[3] - v[4])
+}
+
+/// Clock ticks per second of `/proc/stat`.
+fn ticks_per_second() -> f64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .unwrap_or(100.0)
 }
 
 /// A `seconds`-long iperf3 TCP test from `client` to `server_ip`, in detail.
@@ -30,15 +63,20 @@ pub fn iperf_run(
     seconds: u32,
 ) -> anyhow::Result<Iperf> {
     let vm = tb.vm(client);
+    let busy0 = cpu_ticks()?;
     let out = vm
         .run(&["iperf3", "-c", server_ip, "-t", &seconds.to_string(), "-J"])
         .context("iperf3 client")?;
+    let busy1 = cpu_ticks()?;
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).context("iperf3 JSON")?;
     let bps = v["end"]["sum_received"]["bits_per_second"]
         .as_f64()
         .context("no throughput in iperf3's answer")?;
     let retransmits = v["end"]["sum_sent"]["retransmits"].as_u64().unwrap_or(0);
-    Ok(Iperf { gbps: bps / 1e9, retransmits })
+    let bytes =
+        v["end"]["sum_received"]["bytes"].as_f64().context("no bytes in iperf3's answer")?;
+    let cpu_seconds = busy1.saturating_sub(busy0) as f64 / ticks_per_second();
+    Ok(Iperf { gbps: bps / 1e9, retransmits, bytes, cpu_seconds })
 }
 
 /// Starts an iperf3 server in `vm` and waits until it answers.

@@ -60,7 +60,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(&dest)?;
     for pkg in packages()? {
         let dir = dest.join(pkg.trim_start_matches("linux-image-"));
-        if dir.join("vmlinuz").exists() && dir.join("modules/load-order").exists() {
+        if complete(&dir) {
             println!("{pkg}: already in {}", dir.display());
             continue;
         }
@@ -90,10 +90,17 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Modules the guest tests load, with their dependencies: WireGuard, veth for the VMs, and
-/// clsact + cls_bpf for the datapath's tc attachment below Linux 6.6 (a real host loads them on
-/// demand; the guest has no modprobe).
-const GUEST_MODULES: [&str; 4] = ["wireguard", "veth", "sch_ingress", "cls_bpf"];
+/// Modules the guest tests load, with their dependencies: WireGuard, TUN for the userspace
+/// backend, veth for the VMs, and clsact + cls_bpf for the datapath's tc attachment below
+/// Linux 6.6 (a real host loads them on demand; the guest has no modprobe).
+const GUEST_MODULES: [&str; 5] = ["wireguard", "tun", "veth", "sch_ingress", "cls_bpf"];
+
+/// Whether `dir` holds a kernel with every module of [`GUEST_MODULES`] (a kernel fetched before
+/// a module joined the list is fetched again).
+fn complete(dir: &Path) -> bool {
+    let order = std::fs::read_to_string(dir.join("modules/load-order")).unwrap_or_default();
+    dir.join("vmlinuz").exists() && GUEST_MODULES.iter().all(|m| order.lines().any(|l| l == *m))
+}
 
 /// Copies [`GUEST_MODULES`] and their dependencies out of an unpacked image package. The package
 /// has no `modules.dep` (depmod writes it at install time), so dependencies come from each

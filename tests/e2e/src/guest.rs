@@ -55,8 +55,9 @@ pub fn root(dir: &Path, applets: &[&str]) -> anyhow::Result<PathBuf> {
     for d in ["bin", "proc", "sys", "dev", "tmp", "run", "etc", "var"] {
         std::fs::create_dir_all(root.join(d))?;
     }
-    std::fs::copy("/bin/busybox", root.join("bin/busybox"))
-        .context("busybox-static is needed: apt-get install busybox-static")?;
+    // With its libraries, should the busybox here be Debian's dynamic one.
+    copy_with_libs(&root, Path::new("/bin/busybox"), "bin/busybox")
+        .context("busybox is needed: apt-get install busybox-static")?;
     for applet in applets {
         std::os::unix::fs::symlink("busybox", root.join("bin").join(applet))?;
     }

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use testbed::{
-    SEED_VMS, TEST_SECRET, Testbed, built_binaries, seed_cluster, seed_cluster_with, seed_config,
-    sweep_stale, touches_port, unique_prefix, wait_for,
+    SEED_VMS, TEST_SECRET, Testbed, built_binaries, seed_cluster, seed_cluster_configured,
+    seed_cluster_with, seed_config, sweep_stale, touches_port, unique_prefix, wait_for,
 };
 
 /// Captures on `vm`'s eth0 the IP packets with `peer` while `during` runs (ARP, which the
@@ -349,4 +349,90 @@ fn an_open_connection_survives_key_rotation() {
         "no label and no session data in plaintext: {lines:#?}"
     );
     assert_eq!(vm1.cilium_json(&["encryption", "key"]).expect("key")["key-index"], 2);
+}
+
+/// The userspace backend's offloads (TSO reads cut into segments, UDP GSO and GRO, segments
+/// joined back for the TUN) against a peer without them, and between two with them: bulk
+/// transfers each way arrive byte for byte, and nothing but WireGuard is on the wire.
+#[test]
+fn bulk_transfers_are_intact_with_and_without_offloads() {
+    sweep_stale();
+    let tb = seed_cluster_configured(
+        &unique_prefix(),
+        SEED_VMS,
+        &["vm1", "vm2", "vm3"],
+        &[],
+        &|vm, c| {
+            if vm == "vm2" {
+                c.replace(
+                    "encryption:\n  enabled: true\n",
+                    "encryption:\n  enabled: true\n  userspaceOffloads: false\n",
+                )
+            } else {
+                c
+            }
+        },
+    )
+    .expect("cluster");
+    let vms: Vec<testbed::Vm> = ["vm1", "vm2", "vm3"].iter().map(|v| tb.vm(v).clone()).collect();
+    wait_for("the agents' offloads in their logs", Duration::from_secs(20), || {
+        ["vm1", "vm2", "vm3"]
+            .iter()
+            .all(|v| tb.agent_log(v).contains("userspace WireGuard offloads"))
+    })
+    .expect("logged");
+    let logs: Vec<String> = ["vm1", "vm2", "vm3"].iter().map(|v| tb.agent_log(v)).collect();
+    assert!(
+        logs[0].contains("tun=tso") && logs[0].contains("udp_gso=true"),
+        "vm1 offloads: {}",
+        logs[0]
+    );
+    assert!(
+        logs[1].contains("tun=none") && logs[1].contains("udp_gso=false"),
+        "vm2 without: {}",
+        logs[1]
+    );
+
+    let mut tb = tb;
+    let data = tb.helper_file("bulk.bin", "").expect("file");
+    vms[0]
+        .run(&["sh", "-c", &format!("head -c 30000000 /dev/urandom > {}", data.display())])
+        .expect("data");
+    let sum = |vm: &testbed::Vm, cmd: &str| -> String {
+        let out = vm.run(&["sh", "-c", &format!("{cmd} | sha256sum")]).expect("sha256sum");
+        String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap_or("").to_string()
+    };
+    let want = sum(&vms[0], &format!("cat {}", data.display()));
+    let dir = data.parent().expect("dir").to_str().expect("utf-8").to_string();
+    for (i, (vm, ip)) in [("vm1", "192.168.1.10"), ("vm2", "192.168.1.11"), ("vm3", "192.168.1.12")]
+        .iter()
+        .enumerate()
+    {
+        tb.spawn(vm, &["python3", "-m", "http.server", "8090", "--bind", ip, "-d", &dir])
+            .expect("server");
+        let v = vms[i].clone();
+        let url = format!("http://{ip}:8090/");
+        wait_for("the file server", Duration::from_secs(20), || v.http_ok(&url))
+            .expect("server up");
+    }
+    // Every direction between an offloading node and the one without, and between two
+    // offloading nodes, while the wire is watched.
+    let pairs =
+        [(1, "192.168.1.10"), (0, "192.168.1.11"), (2, "192.168.1.10"), (0, "192.168.1.12")];
+    let lines = capture_on(&tb, "vm1", "eth0", "ip and not arp", || {
+        for (client, server) in pairs {
+            let got = sum(
+                &vms[client],
+                &format!("curl -sS --max-time 120 http://{server}:8090/bulk.bin"),
+            );
+            assert_eq!(got, want, "30 MB from {server} to vm{} intact", client + 1);
+        }
+    });
+    let plaintext: Vec<&String> = lines.iter().filter(|l| touches_port(l, 8090)).collect();
+    assert!(
+        plaintext.is_empty(),
+        "no plaintext on the wire: {:#?}",
+        &plaintext[..plaintext.len().min(5)]
+    );
+    assert!(lines.iter().any(|l| l.contains(".51871: UDP")), "WireGuard on the wire");
 }
