@@ -45,7 +45,7 @@ fn measure(tb: &mut Testbed, name: String, server_ip: &str) -> anyhow::Result<Re
     let gbps = run.gbps;
     let per_cpu = run.bytes_per_cpu_second();
     println!(
-        "    {name:<34} {gbps:>6.2} Gbit/s ({:.2}-{:.2})  {ping_ms:>6.3} ms ping  {latency_ms:>6.3} ms connect  {:>5.2} GB/CPU-s  {} retransmits",
+        "    {name:<38} {gbps:>6.2} Gbit/s ({:.2}-{:.2})  {ping_ms:>6.3} ms ping  {latency_ms:>6.3} ms connect  {:>5.2} GB/CPU-s  {} retransmits",
         runs[0].gbps,
         runs[RUNS - 1].gbps,
         per_cpu / 1e9,
@@ -216,7 +216,7 @@ fn main() -> anyhow::Result<()> {
     println!("ratios to plain (throughput, ping, connect, CPU per byte):");
     for r in &results[1..] {
         println!(
-            "    {:<34} {:>6.3} x   {:>6.2} x   {:>6.2} x   {:>6.2} x",
+            "    {:<38} {:>6.3} x   {:>6.2} x   {:>6.2} x   {:>6.2} x",
             r.name,
             r.gbps / plain.gbps,
             r.ping_ms / plain.ping_ms,
@@ -230,7 +230,7 @@ fn main() -> anyhow::Result<()> {
     );
     for r in results.iter().skip(1).filter(|r| r.name != "ours") {
         println!(
-            "    vs {:<31} {:>6.3} x   ping {:>5.2} x   connect {:>5.2} x   CPU per byte {:>5.2} x",
+            "    vs {:<35} {:>6.3} x   ping {:>5.2} x   connect {:>5.2} x   CPU per byte {:>5.2} x",
             r.name,
             ours.gbps / r.gbps,
             ours.ping_ms / r.ping_ms,
