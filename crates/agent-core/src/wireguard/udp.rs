@@ -30,6 +30,8 @@ const SOCKET_BUFFER: usize = 7 << 20;
 #[derive(Debug)]
 pub struct Socket {
     udp: UdpSocket,
+    /// Dual-stack (IPv6) socket: IPv4 peers are addressed as mapped addresses.
+    v6: bool,
     gso: AtomicBool,
     gro: bool,
 }
@@ -54,7 +56,8 @@ impl Socket {
         // GSO is asked per send; whether the kernel knows the option at all says whether to try.
         let gso = offloads && nix::sys::socket::getsockopt(&udp, sockopt::UdpGsoSegment).is_ok();
         let gro = offloads && setsockopt(&udp, sockopt::UdpGroSegment, &true).is_ok();
-        Ok(Socket { udp, gso: AtomicBool::new(gso), gro })
+        let v6 = udp.local_addr()?.is_ipv6();
+        Ok(Socket { udp, v6, gso: AtomicBool::new(gso), gro })
     }
 
     /// Whether sends may carry many datagrams (`gso`) and reads may return many (`gro`).
@@ -64,8 +67,8 @@ impl Socket {
 
     /// `addr` as the socket's family takes it (IPv4 peers of a dual-stack socket as mapped).
     fn target(&self, addr: SocketAddr) -> SocketAddr {
-        match (self.udp.local_addr(), addr) {
-            (Ok(SocketAddr::V6(_)), SocketAddr::V4(v4)) => {
+        match addr {
+            SocketAddr::V4(v4) if self.v6 => {
                 SocketAddr::V6(SocketAddrV6::new(v4.ip().to_ipv6_mapped(), v4.port(), 0, 0))
             }
             _ => addr,
@@ -132,24 +135,32 @@ impl Socket {
             Ok(_) => {}
             // Out of buffer space: the datagrams are lost as single sends would have been.
             Err(nix::errno::Errno::EAGAIN | nix::errno::Errno::ENOBUFS) => {}
-            Err(e) => {
-                // EIO from a device without checksum offload, EINVAL from a path MTU below
-                // the size: never again on this socket, and this run goes out one by one.
+            // EIO from a device without checksum offload, EINVAL from a path MTU below the
+            // size, EOPNOTSUPP from a kernel without it: never again on this socket, and this
+            // run goes out one by one.
+            Err(
+                e @ (nix::errno::Errno::EIO
+                | nix::errno::Errno::EINVAL
+                | nix::errno::Errno::EOPNOTSUPP),
+            ) => {
                 tracing::info!(error = %e, "UDP GSO send failed; sending one datagram per call");
                 self.gso.store(false, Ordering::Relaxed);
                 for d in run {
                     self.send(d.as_ref(), to);
                 }
             }
+            // Anything else (no route for now, a firewall's EPERM) befalls single sends too:
+            // the run is lost as they would have been.
+            Err(e) => tracing::debug!(error = %e, "UDP GSO send failed"),
         }
     }
 
     /// Receives into `buf`: how many bytes, from where, and the size of each datagram in
-    /// them (all but the last; the last may be shorter).
+    /// them (all but the last; the last may be shorter; never 0, see [`datagrams`]).
     pub fn recv(&self, buf: &mut [u8]) -> std::io::Result<(usize, SocketAddr, usize)> {
         if !self.gro {
             let (n, from) = self.udp.recv_from(buf)?;
-            return Ok((n, from, n));
+            return Ok((n, from, n.max(1)));
         }
         let mut iov = [std::io::IoSliceMut::new(buf)];
         let mut space = nix::cmsg_space!(i32);
@@ -178,5 +189,27 @@ impl Socket {
             })
             .ok_or_else(|| std::io::Error::other("a datagram without a source address"))?;
         Ok((n, from, size.clamp(1, n.max(1))))
+    }
+}
+
+/// The datagrams of one read of `n` bytes whose datagrams are `size` long (the last may be
+/// shorter). An empty datagram, which anyone can send, yields nothing, and a size of 0 (never
+/// returned by [`Socket::recv`]) is taken as one datagram: slicing by 0 would panic.
+pub fn datagrams(read: &[u8], size: usize) -> std::slice::Chunks<'_, u8> {
+    read.chunks(size.max(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::datagrams;
+
+    #[test]
+    fn a_read_splits_into_its_datagrams_and_nothing_panics() {
+        let read: Vec<u8> = (0..10).collect();
+        let sizes: Vec<usize> = datagrams(&read, 4).map(<[u8]>::len).collect();
+        assert_eq!(sizes, vec![4, 4, 2]);
+        assert_eq!(datagrams(&read, 0).count(), 10, "0 is never a size: byte by byte, no panic");
+        assert_eq!(datagrams(&[], 1).count(), 0, "an empty datagram carries nothing");
+        assert_eq!(datagrams(&[], 0).count(), 0);
     }
 }

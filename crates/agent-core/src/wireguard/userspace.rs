@@ -608,7 +608,7 @@ fn udp_to_tun(inner: &Inner) {
         };
         let from = canonical(from);
         let table = inner.table.read().unwrap_or_else(|p| p.into_inner()).clone();
-        for datagram in buf[..n].chunks(size) {
+        for datagram in super::udp::datagrams(&buf[..n], size) {
             let Some(plain) = receive(inner, &table, datagram, from) else { continue };
             if vnet {
                 coalescer.push(&plain, &mut write);

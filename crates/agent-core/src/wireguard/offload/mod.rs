@@ -232,7 +232,8 @@ pub fn segment(
     };
     let headers = l4 + l4_len;
     let mss = usize::from(hdr.gso_size);
-    if l4_len < 8 || headers > pkt.len() || mss == 0 {
+    let least = if proto == PROTO_TCP { 20 } else { 8 };
+    if l4_len < least || headers > pkt.len() || mss == 0 {
         return Err(SegmentError::Malformed);
     }
     let (head, payload) = pkt.split_at(headers);
@@ -281,10 +282,11 @@ struct FlowKey {
 /// takes the checksum as computed, so a bad one must not hide in a super-packet).
 fn coalescable(pkt: &[u8]) -> Option<FlowKey> {
     let (proto, l4) = l4_of(pkt)?;
-    if proto != PROTO_TCP || (l4 != 20 && l4 != 40) {
+    let v4 = pkt[0] >> 4 == 4;
+    // IPv4 options (a longer header) are never joined, as the kernel's GRO does not.
+    if proto != PROTO_TCP || l4 != if v4 { 20 } else { 40 } {
         return None;
     }
-    let v4 = l4 == 20;
     // More fragments or a fragment offset.
     if v4 && get_u16(pkt, 6)? & 0x3fff != 0 {
         return None;
@@ -383,7 +385,8 @@ impl Coalescer {
             return false;
         }
         // Same addresses and ports; same TOS, TTL and DF (IPv4) or class, flow and hop limit
-        // (IPv6); same ACK and options; the next byte of the stream.
+        // (IPv6); same ACK, window and options (the super-packet carries one of each, as the
+        // kernel's GRO requires); the next byte of the stream.
         let same = |a: std::ops::Range<usize>| first.get(a.clone()) == pkt.get(a);
         let ip_same = if key.v4 {
             same(1..2) && same(8..9) && first[6] & 0x40 == pkt[6] & 0x40 && same(12..20)
@@ -394,6 +397,7 @@ impl Coalescer {
         ip_same
             && same(l4..l4 + 4)
             && same(l4 + 8..l4 + 12)
+            && same(l4 + 14..l4 + 16)
             && same(l4 + 20..l4 + key.tcp_len)
             && get_u32(pkt, l4 + 4) == Some(self.next_seq)
     }

@@ -200,6 +200,12 @@ fn offsets_outside_the_packet_are_refused() {
     ihl[0] = 0x4f;
     assert_eq!(segments_of(tso_hdr(true, 1400), &ihl[..50]), Err(SegmentError::Malformed));
     assert_eq!(segments_of(tso_hdr(true, 1400), &[]), Err(SegmentError::Malformed));
+    // A TCP data offset below the fixed header's 20 bytes (here 8): refused, not cut.
+    for offset in [0u8, 2, 4] {
+        let mut short = sup.clone();
+        short[32] = offset << 4;
+        assert_eq!(segments_of(tso_hdr(true, 4), &short[..60]), Err(SegmentError::Malformed));
+    }
 }
 
 #[test]
@@ -223,6 +229,11 @@ fn only_what_continues_the_stream_is_joined() {
         segments_of(tso_hdr(false, 1000), &tcp_super(false, &payload(1000), TCP_ACK)).expect("v6");
     let w = coalesce(&[segs[0].clone(), segs[1].clone(), other[0].clone(), segs[2].clone()]);
     assert_eq!(w.len(), 3, "order kept: joined pair, the other flow, then the rest");
+    // A window update is not hidden behind the first segment's window.
+    let mut window = segs[1].clone();
+    window[34..36].copy_from_slice(&1024u16.to_be_bytes());
+    l4_checksum(&mut window, 20, PROTO_TCP);
+    assert_eq!(coalesce(&[segs[0].clone(), window]).len(), 2);
     // A short segment ends the super-packet; so does a pushed one.
     let short = segments_of(tso_hdr(true, 1000), &tcp_super(true, &payload(1500), TCP_ACK))
         .expect("segments");
@@ -251,6 +262,16 @@ fn control_segments_and_fragments_are_never_joined() {
         assert_eq!(len, p.len());
         assert!(coalescable(&p).is_none(), "flags {flags:#x}");
     }
+    // IPv4 with options: a 40-byte header is not IPv6's, and is never joined.
+    let mut opts = tcp_super(true, &data[..1000], TCP_ACK);
+    opts[0] = 0x4a;
+    opts.splice(20..20, [1u8; 20]);
+    let len = opts.len();
+    set_ip_len(&mut opts, len);
+    ipv4_checksum(&mut opts);
+    l4_checksum(&mut opts, 40, PROTO_TCP);
+    assert!(coalescable(&opts).is_none(), "IPv4 options");
+    assert_eq!(coalesce(&[opts.clone(), opts.clone()]).len(), 2);
     let mut frag = tcp_super(true, &data[..1000], TCP_ACK);
     frag[6] = 0x20; // more fragments
     ipv4_checksum(&mut frag);
