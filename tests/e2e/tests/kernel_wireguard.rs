@@ -68,22 +68,32 @@ while [ $i -lt 240 ]; do
     i=$((i+1))
 done
 echo KWG-HANDSHAKE-WAIT $i
+# Port 8080 in a capture is `address.8080` before ` >` or `:` (a bare `.8080` also matches
+# timestamps such as 12.808012, one line in ten thousand, and bulk captures have thousands).
+# A capture of vm1's veth1 into /tmp/cap.pcap (more tcpdump arguments in "$@"), once it writes.
+capture() {
+    $IP netns exec vm1 tcpdump --immediate-mode -i veth1 -nn -U "$@" -w /tmp/cap.pcap 2>/tmp/tcpdump.err &
+    td=$!
+    i=0
+    while [ $i -lt 100 ] && [ ! -s /tmp/cap.pcap ]; do sleep 0.1; i=$((i+1)); done
+}
+# `kwg-http $1` against vm1's server from vm2, into file $2, until it succeeds ($3 tries).
+fetch() {
+    i=0
+    while [ $i -lt $3 ]; do
+        $IP netns exec vm2 /bin/kwg-http $1 192.168.1.10:8080 >$2 2>/tmp/get.err && break
+        sleep 0.2
+        i=$((i+1))
+    done
+}
 "#;
 
 /// What the kernel backend's test does once the tunnel is up.
 const KERNEL_CHECKS: &str = r#"echo KWG-LINK-KIND $($IP -n vm1 -d link show cilium_wg0 | grep -c wireguard)
 $IP netns exec vm1 wg show cilium_wg0 | sed 's/^/KWG-WG /'
 $IP netns exec vm1 /bin/kwg-http serve 192.168.1.10:8080 hello-through-the-kernel-tunnel &
-$IP netns exec vm1 tcpdump --immediate-mode -i veth1 -nn -U -w /tmp/cap.pcap 2>/tmp/tcpdump.err &
-td=$!
-i=0
-while [ $i -lt 100 ] && [ ! -s /tmp/cap.pcap ]; do sleep 0.1; i=$((i+1)); done
-i=0
-while [ $i -lt 50 ]; do
-    $IP netns exec vm2 /bin/kwg-http get 192.168.1.10:8080 >/tmp/got 2>/tmp/get.err && break
-    sleep 0.2
-    i=$((i+1))
-done
+capture
+fetch get /tmp/got 50
 sed 's/^/KWG-GET /' /tmp/get.err
 [ -s /tmp/got ] && echo KWG-HTTP $(cat /tmp/got)
 # The exchange is at least 6 packets; wait for them to reach the file.
@@ -98,7 +108,7 @@ tcpdump -nn -r /tmp/cap.pcap > /tmp/cap.txt 2>/tmp/read.err
 sed 's/^/KWG-TCPDUMP /' /tmp/tcpdump.err /tmp/read.err
 head -n 5 /tmp/cap.txt | sed 's/^/KWG-CAPTURE /'
 echo KWG-CAPTURED $(wc -l < /tmp/cap.txt)
-echo KWG-PLAINTEXT-8080 $(grep -c '\.8080' /tmp/cap.txt)
+echo KWG-PLAINTEXT-8080 $(grep -cE '\.8080( >|:)' /tmp/cap.txt)
 echo KWG-WIREGUARD-PACKETS $(grep -c '\.51871' /tmp/cap.txt)
 CILIUM_SOCK=/vm1/run/cilium.sock cilium encryption status | sed 's/^/KWG-STATUS /'
 # Key rotation on the kernel device: a new key, and traffic still flows.
@@ -106,12 +116,7 @@ echo KWG-KEY-BEFORE $($IP netns exec vm1 wg show cilium_wg0 public-key)
 CILIUM_SOCK=/vm1/run/cilium.sock cilium encryption rotate >/tmp/rotate.txt 2>&1
 echo KWG-ROTATE-RC $?
 echo KWG-KEY-AFTER $($IP netns exec vm1 wg show cilium_wg0 public-key)
-i=0
-while [ $i -lt 100 ]; do
-    $IP netns exec vm2 /bin/kwg-http get 192.168.1.10:8080 >/tmp/got2 2>/dev/null && break
-    sleep 0.2
-    i=$((i+1))
-done
+fetch get /tmp/got2 100
 [ -s /tmp/got2 ] && echo KWG-HTTP-AFTER-ROTATE $(cat /tmp/got2)
 echo KWG-AGENT-ERRORS $(cat /vm1/agent.log /vm2/agent.log | grep -c ERROR)
 grep -h "WireGuard is up" /vm1/agent.log /vm2/agent.log | sed 's/^/KWG-LOG /'
@@ -125,16 +130,8 @@ poweroff -f
 /// for byte, and the offloads each agent got from this kernel.
 const USERSPACE_CHECKS: &str = r#"
 $IP netns exec vm1 /bin/kwg-http serve-bulk 192.168.1.10:8080 4194304 &
-$IP netns exec vm1 tcpdump --immediate-mode -i veth1 -nn -U -s 96 -w /tmp/cap.pcap 2>/tmp/tcpdump.err &
-td=$!
-i=0
-while [ $i -lt 100 ] && [ ! -s /tmp/cap.pcap ]; do sleep 0.1; i=$((i+1)); done
-i=0
-while [ $i -lt 50 ]; do
-    $IP netns exec vm2 /bin/kwg-http sum 192.168.1.10:8080 >/tmp/got 2>/tmp/get.err && break
-    sleep 0.2
-    i=$((i+1))
-done
+capture -s 96
+fetch sum /tmp/got 50
 sed 's/^/KWG-GET /' /tmp/get.err
 echo KWG-BULK $(cat /tmp/got)
 echo KWG-BULK-EXPECTED $(/bin/kwg-http bulk-sum 4194304)
@@ -143,7 +140,8 @@ kill $td
 wait $td 2>/dev/null
 tcpdump -nn -r /tmp/cap.pcap > /tmp/cap.txt 2>/tmp/read.err
 echo KWG-CAPTURED $(wc -l < /tmp/cap.txt)
-echo KWG-PLAINTEXT-8080 $(grep -c '\.8080' /tmp/cap.txt)
+echo KWG-PLAINTEXT-8080 $(grep -cE '\.8080( >|:)' /tmp/cap.txt)
+grep -E '\.8080( >|:)' /tmp/cap.txt | head -n 3 | sed 's/^/KWG-PLAIN /'
 echo KWG-WIREGUARD-PACKETS $(grep -c '\.51871' /tmp/cap.txt)
 for vm in vm1 vm2; do
     echo KWG-OFFLOADS-$vm $(grep -h "userspace WireGuard offloads" /$vm/agent.log)
