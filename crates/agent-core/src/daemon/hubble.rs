@@ -30,6 +30,9 @@ use crate::hubble::timestamp::Timestamp;
 const ENRICHMENT_TTL: Duration = Duration::from_secs(1);
 /// How often the datapath's count of events lost to a full ring buffer is looked at.
 const LOSS_CHECK: Duration = Duration::from_secs(1);
+/// How long the L7 proxy's records wait to be taken as one batch: flows show up this much
+/// later, and the agent's runtime wakes once per batch rather than once per request.
+const L7_BATCH_DELAY: Duration = Duration::from_millis(5);
 
 impl Agent {
     /// Notes that identities, node names or rules may have changed.
@@ -421,11 +424,33 @@ fn bind_dual(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
     tokio::net::TcpListener::from_std(std)
 }
 
-/// Turns datapath events into flows until the agent goes away.
+/// The identity/name view for new flows, re-read when it may be stale.
+async fn fresh(
+    a: Arc<Agent>,
+    seen: &mut u64,
+    refreshed: &mut Instant,
+    view: Enrichment,
+) -> Enrichment {
+    let generation = a.generation();
+    // Membership and policy changes bump the generation; the TTL catches the rest
+    // (interfaces, names learned without a policy change).
+    if generation == *seen && refreshed.elapsed() <= ENRICHMENT_TTL {
+        return view;
+    }
+    *seen = generation;
+    *refreshed = Instant::now();
+    // Identities and names come from locks the API also takes; off the reactor.
+    tokio::task::spawn_blocking(move || a.hubble_enrichment()).await.unwrap_or(view)
+}
+
+/// Turns datapath events and the L7 proxy's records into flows until the agent goes away.
 async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>, metrics: Option<Arc<HubbleMetrics>>) {
     let Some(a) = agent.upgrade() else { return };
     let mut rx = a.subscribe_events();
-    let mut l7 = a.subscribe_l7();
+    let l7 = a.l7_records().clone();
+    l7.open();
+    // The proxy's records wait this long to be taken together (see `proxy::queue`).
+    let mut l7_due: Option<tokio::time::Instant> = None;
     let mut seen = a.generation();
     let mut view = a.hubble_enrichment();
     // The datapath's count outlives agent restarts (pinned maps): only new losses are news.
@@ -442,19 +467,24 @@ async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>, metrics: Option<Arc<Hubb
     loop {
         let ev = tokio::select! {
             ev = rx.recv() => ev,
-            rec = l7.recv() => {
-                match rec {
-                    Ok(rec) => {
-                        let flow = view.l7_flow(&rec);
-                        if let Some(m) = &metrics {
-                            m.process(&flow);
-                        }
-                        obs.push_flow(flow);
+            () = l7.ready(), if l7_due.is_none() => {
+                l7_due = Some(tokio::time::Instant::now() + L7_BATCH_DELAY);
+                continue;
+            }
+            () = tokio::time::sleep_until(l7_due.unwrap_or_else(tokio::time::Instant::now)), if l7_due.is_some() => {
+                l7_due = None;
+                let Some(a) = agent.upgrade() else { return };
+                view = fresh(a, &mut seen, &mut refreshed, view).await;
+                let (records, lost) = l7.take();
+                if lost > 0 {
+                    obs.push_lost(LostEventSource::ObserverEventsQueue, lost);
+                }
+                for rec in &records {
+                    let flow = view.l7_flow(rec);
+                    if let Some(m) = &metrics {
+                        m.process(&flow);
                     }
-                    Err(RecvError::Lagged(n)) => {
-                        obs.push_lost(LostEventSource::ObserverEventsQueue, n);
-                    }
-                    Err(RecvError::Closed) => return,
+                    obs.push_flow(flow);
                 }
                 continue;
             }
@@ -479,17 +509,7 @@ async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>, metrics: Option<Arc<Hubb
             Err(RecvError::Closed) => return,
         };
         let Some(a) = agent.upgrade() else { return };
-        let generation = a.generation();
-        // Membership and policy changes bump the generation; the TTL catches the rest
-        // (interfaces, names learned without a policy change).
-        if generation != seen || refreshed.elapsed() > ENRICHMENT_TTL {
-            seen = generation;
-            // Identities and names come from locks the API also takes; off the reactor.
-            view = tokio::task::spawn_blocking(move || a.hubble_enrichment()).await.unwrap_or(view);
-            refreshed = Instant::now();
-        } else {
-            drop(a);
-        }
+        view = fresh(a, &mut seen, &mut refreshed, view).await;
         let flow = view.flow(&ev);
         if let Some(m) = &metrics {
             m.process(&flow);

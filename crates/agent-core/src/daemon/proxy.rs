@@ -6,10 +6,11 @@ use std::sync::{Arc, Weak};
 
 use super::Agent;
 use crate::datapath::maps::ProxyReader;
-use crate::proxy::{Env, L7Policy, L7Record, Proxy};
+use crate::proxy::{Env, L7Policy, L7Record, Proxy, RecordQueue};
 
 struct AgentEnv {
     agent: Weak<Agent>,
+    records: Arc<RecordQueue>,
     reader: ProxyReader,
     port: std::sync::atomic::AtomicU16,
 }
@@ -32,10 +33,7 @@ impl Env for AgentEnv {
     }
 
     fn record(&self, record: L7Record) {
-        if let Some(a) = self.agent.upgrade() {
-            // Nobody listening (Hubble off) is fine.
-            let _ = a.l7_events.send(Arc::new(record));
-        }
+        self.records.push(record);
     }
 }
 
@@ -92,8 +90,8 @@ impl Agent {
     }
 
     /// The proxy's records, for Hubble.
-    pub fn subscribe_l7(&self) -> tokio::sync::broadcast::Receiver<Arc<L7Record>> {
-        self.l7_events.subscribe()
+    pub fn l7_records(&self) -> &Arc<RecordQueue> {
+        &self.l7_records
     }
 }
 
@@ -113,6 +111,7 @@ pub(super) async fn start(agent: &Arc<Agent>) {
     };
     let env = Arc::new(AgentEnv {
         agent: Arc::downgrade(agent),
+        records: agent.l7_records.clone(),
         reader,
         port: std::sync::atomic::AtomicU16::new(port),
     });

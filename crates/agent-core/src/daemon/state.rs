@@ -70,7 +70,7 @@ pub struct Agent {
     /// What the L7 proxy judges requests by: replaced before the datapath redirects by it.
     pub(super) l7_policy: RwLock<Arc<crate::proxy::L7Policy>>,
     /// The proxy's requests and responses, for Hubble.
-    pub(super) l7_events: tokio::sync::broadcast::Sender<Arc<crate::proxy::L7Record>>,
+    pub(super) l7_records: Arc<crate::proxy::RecordQueue>,
     /// Bumped whenever identities, names or rules may have changed (Hubble re-reads them).
     pub(super) generation: std::sync::atomic::AtomicU64,
     pub(super) policy_changes: [std::sync::atomic::AtomicU64; 2],
@@ -123,7 +123,6 @@ impl Agent {
             DatapathState::Failed(e) => (None, Some(e)),
         };
         let (events, _) = tokio::sync::broadcast::channel(4096);
-        let (l7_events, _) = tokio::sync::broadcast::channel(4096);
         // Keep the enforcement that pinned maps carry from the previous run until policy is
         // realized again: a restart must not open a window.
         let enforcement_mask = bpf_progs::cfg::ENFORCE_INGRESS
@@ -159,7 +158,7 @@ impl Agent {
             proxy: std::sync::OnceLock::new(),
             proxy_error: std::sync::OnceLock::new(),
             l7_policy: RwLock::new(Arc::default()),
-            l7_events,
+            l7_records: Arc::default(),
             generation: std::sync::atomic::AtomicU64::new(0),
             policy_changes: Default::default(),
         };

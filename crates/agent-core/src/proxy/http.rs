@@ -34,8 +34,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Envoy's body for a request the policy denies.
 const ACCESS_DENIED: &str = "Access denied\r\n";
 
-/// A listening socket on a loopback address.
-pub(super) fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+/// A listening socket on a loopback address, one of the workers' set on that port.
+pub(super) fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
     let s = socket2::Socket::new(
         socket2::Domain::for_address(addr),
         socket2::Type::STREAM,
@@ -46,15 +46,27 @@ pub(super) fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     }
     // A restarted agent binds while the last one's connections linger in TIME_WAIT.
     s.set_reuse_address(true)?;
+    // One listener per worker thread on the same port. Only sockets of the same user may join
+    // the group, and the agent runs as root.
+    s.set_reuse_port(true)?;
     s.set_nonblocking(true)?;
     s.bind(&addr.into())?;
     s.listen(1024)?;
-    TcpListener::from_std(s.into())
+    Ok(s.into())
+}
+
+/// The connections all listeners serve at once.
+pub(super) fn slots() -> Arc<tokio::sync::Semaphore> {
+    Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS))
 }
 
 /// Accepts until the task is aborted.
-pub(super) async fn serve(listener: TcpListener, env: Arc<dyn Env>, stats: Arc<Stats>) {
-    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+pub(super) async fn serve(
+    listener: TcpListener,
+    env: Arc<dyn Env>,
+    stats: Arc<Stats>,
+    slots: Arc<tokio::sync::Semaphore>,
+) {
     loop {
         let (stream, peer) = crate::web::accept(&listener, "L7 proxy").await;
         let Ok(local) = stream.local_addr() else { continue };

@@ -14,6 +14,7 @@
 //! tests without root or a datapath ([`fake`]).
 
 mod http;
+mod queue;
 pub mod rules;
 
 #[cfg(test)]
@@ -25,6 +26,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::SystemTime;
 
+pub use queue::RecordQueue;
 pub use rules::{L7Policy, RequestView};
 
 /// The proxy's errors.
@@ -121,31 +123,89 @@ pub struct Stats {
     pub refused: std::sync::atomic::AtomicU64,
 }
 
-/// A running proxy.
+/// A running proxy: one thread per CPU, each with its own runtime and its own listeners on the
+/// shared port (`SO_REUSEPORT`: the datapath's socket lookup spreads connections over them by
+/// their addresses). A client connection and its upstream connection live on one thread, as
+/// in nginx's workers: no request crosses threads, so none pays a cross-thread wake-up.
 #[derive(Debug)]
 pub struct Proxy {
     port: u16,
     stats: Arc<Stats>,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
+    stop: tokio::sync::watch::Sender<bool>,
 }
+
+/// Proxy threads at most, whatever the CPU count.
+const MAX_WORKERS: usize = 8;
 
 impl Proxy {
     /// Binds `127.0.0.1:port` and, where the host has IPv6, `[::1]:port` (port 0: any free
     /// port, for tests), and serves until dropped.
     pub async fn start(port: u16, env: Arc<dyn Env>) -> Result<Proxy, ProxyError> {
-        let v4 = SocketAddr::from(([127, 0, 0, 1], port));
-        let l4 = http::bind(v4).map_err(|source| ProxyError::Bind { addr: v4, source })?;
-        let port = l4.local_addr().map(|a| a.port()).unwrap_or(port);
-        let stats = Arc::new(Stats::default());
-        let mut tasks = vec![tokio::spawn(http::serve(l4, env.clone(), stats.clone()))];
-        let v6 = SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, port));
-        match http::bind(v6) {
-            Ok(l6) => tasks.push(tokio::spawn(http::serve(l6, env, stats.clone()))),
+        let workers =
+            std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_WORKERS);
+        Proxy::start_with(port, env, workers)
+    }
+
+    /// [`Proxy::start`] with `workers` threads.
+    pub fn start_with(port: u16, env: Arc<dyn Env>, workers: usize) -> Result<Proxy, ProxyError> {
+        // Every listener is bound before any thread starts, so that a port in use is an error
+        // here, not a thread that dies later.
+        let mut port = port;
+        let mut sets = Vec::new();
+        for _ in 0..workers.max(1) {
+            let v4 = SocketAddr::from(([127, 0, 0, 1], port));
+            let l4 = http::bind(v4).map_err(|source| ProxyError::Bind { addr: v4, source })?;
+            port = l4.local_addr().map(|a| a.port()).unwrap_or(port);
+            let v6 = SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, port));
             // A host without IPv6 has no IPv6 connections to redirect either.
-            Err(e) => tracing::debug!(error = %e, "L7 proxy: no IPv6 listener"),
+            let l6 = http::bind(v6)
+                .inspect_err(|e| tracing::debug!(error = %e, "L7 proxy: no IPv6 listener"))
+                .ok();
+            sets.push((l4, l6));
         }
-        tracing::info!(port, "L7 proxy listening on loopback");
-        Ok(Proxy { port, stats, tasks })
+        let stats = Arc::new(Stats::default());
+        let slots = http::slots();
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        for (i, (l4, l6)) in sets.into_iter().enumerate() {
+            let (env, stats, slots) = (env.clone(), stats.clone(), slots.clone());
+            let mut stopped = stopped.clone();
+            let thread =
+                std::thread::Builder::new().name(format!("l7-proxy-{i}")).spawn(move || {
+                    let runtime = match tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    {
+                        Ok(r) => r,
+                        Err(e) => {
+                            tracing::error!(error = %e, "L7 proxy: starting a worker's runtime");
+                            return;
+                        }
+                    };
+                    runtime.block_on(async move {
+                        let mut tasks = tokio::task::JoinSet::new();
+                        for l in std::iter::once(l4).chain(l6) {
+                            match tokio::net::TcpListener::from_std(l) {
+                                Ok(l) => {
+                                    tasks.spawn(http::serve(
+                                        l,
+                                        env.clone(),
+                                        stats.clone(),
+                                        slots.clone(),
+                                    ));
+                                }
+                                Err(e) => tracing::error!(error = %e, "L7 proxy: a listener"),
+                            }
+                        }
+                        // Until the proxy is dropped (or the agent goes away).
+                        let _ = stopped.wait_for(|s| *s).await;
+                    });
+                });
+            if let Err(e) = thread {
+                tracing::error!(error = %e, "L7 proxy: starting a worker thread");
+            }
+        }
+        tracing::info!(port, workers, "L7 proxy listening on loopback");
+        Ok(Proxy { port, stats, stop })
     }
 
     /// The loopback port.
@@ -161,8 +221,7 @@ impl Proxy {
 
 impl Drop for Proxy {
     fn drop(&mut self) {
-        for t in &self.tasks {
-            t.abort();
-        }
+        // Each worker's runtime ends, and with it its listeners and connections.
+        let _ = self.stop.send(true);
     }
 }
