@@ -23,12 +23,15 @@ pub mod programs {
     pub const WG_INGRESS: &str = "hostfw_wg_ingress";
     /// TC egress of `cilium_wg0`.
     pub const WG_EGRESS: &str = "hostfw_wg_egress";
+    /// Loopback's ingress: egress connections redirected to the L7 proxy are handed to it.
+    pub const TO_PROXY: &str = "hostfw_to_proxy";
     /// TC ingress of another device without a link-layer header (tun, ipip, gre, ppp).
     pub const L3_INGRESS: &str = "hostfw_l3_ingress";
     /// TC egress of such a device.
     pub const L3_EGRESS: &str = "hostfw_l3_egress";
     /// Every program of the object.
-    pub const ALL: &[&str] = &[INGRESS, EGRESS, L3_INGRESS, L3_EGRESS, WG_INGRESS, WG_EGRESS];
+    pub const ALL: &[&str] =
+        &[INGRESS, EGRESS, L3_INGRESS, L3_EGRESS, WG_INGRESS, WG_EGRESS, TO_PROXY];
 }
 
 /// Map names in the object (also their pin file names).
@@ -307,8 +310,21 @@ pub const CT_F_PROXY: u8 = 8;
 pub struct ProxyValue {
     /// The peer's identity, as the datapath judged it.
     pub identity: u32,
+    /// [`DIR_INGRESS`]: the peer opened the connection; [`DIR_EGRESS`]: this host did.
+    pub direction: u8,
     /// Padding.
-    pub pad: u32,
+    pub pad: [u8; 3],
+}
+
+/// `skb->mark` bits the datapath and the agent share (Cilium's values, under the same mask).
+pub mod mark {
+    /// The bits below.
+    pub const MASK: u32 = 0x0f00;
+    /// An egress packet redirected to the proxy through loopback; routed locally by the rule
+    /// `fwmark 0x200/0xf00 lookup 2004`.
+    pub const TO_PROXY: u32 = 0x0200;
+    /// The proxy's own upstream connections (`SO_MARK`): never redirected again.
+    pub const FROM_PROXY: u32 = 0x0b00;
 }
 
 /// `cilium_frag` key.

@@ -103,7 +103,7 @@ fn mirrors_match_the_objects_btf() {
     let structs = btf_structs(btf);
     let expected = [
         layout!(Config, "config", { flags => "flags", wg_mark => "wg_mark", wg_mark_mask => "wg_mark_mask", trace_sampling => "trace_sampling", wg_port => "wg_port", cluster_port => "cluster_port", proxy_port => "proxy_port", pad => "pad" }),
-        layout!(ProxyValue, "proxy_value", { identity => "identity", pad => "pad" }),
+        layout!(ProxyValue, "proxy_value", { identity => "identity", direction => "direction", pad => "pad" }),
         layout!(IpcacheKey, "ipcache_key", { prefixlen => "prefixlen", family => "family", pad => "pad", addr => "addr" }),
         layout!(IpcacheValue, "ipcache_value", { identity => "identity", flags => "flags" }),
         layout!(PolicyKey, "policy_key", { prefixlen => "prefixlen", identity => "identity", direction => "direction", protocol => "protocol", dport => "dport" }),

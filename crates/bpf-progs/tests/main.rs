@@ -15,6 +15,7 @@ use packet::*;
 
 const OK: u32 = 0;
 const SHOT: u32 = 2;
+const REDIRECT: u32 = 7;
 
 const LOCAL: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 10);
 const PEER: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 11);
@@ -136,6 +137,32 @@ impl Fw {
         let opts =
             TestRunOptions { data_in: Some(pkt), ctx_in: Some(&ctx), ..TestRunOptions::new() };
         p.test_run(opts).expect("test run").return_value
+    }
+
+    /// A run with what the program made of the packet: (verdict, packet, mark).
+    fn run_out(&self, prog: &str, pkt: &[u8], mark: u32) -> (u32, Vec<u8>, u32) {
+        let p: &SchedClassifier = self.ebpf.program(prog).expect("program").try_into().expect("tc");
+        let mut ctx = vec![0u8; 192];
+        ctx[8..12].copy_from_slice(&mark.to_ne_bytes());
+        let mut ctx_out = vec![0u8; 192];
+        let mut data_out = vec![0u8; pkt.len() + 64];
+        let opts = TestRunOptions {
+            data_in: Some(pkt),
+            ctx_in: Some(&ctx),
+            data_out: Some(&mut data_out),
+            ctx_out: Some(&mut ctx_out),
+            ..TestRunOptions::new()
+        };
+        let r = p.test_run(opts).expect("test run");
+        data_out.truncate(r.data_size_out as usize);
+        let mark = u32::from_ne_bytes(ctx_out[8..12].try_into().expect("4 bytes"));
+        (r.return_value, data_out, mark)
+    }
+
+    fn proxy_entries(&self) -> Vec<(CtKey, ProxyValue)> {
+        let m: HashMap<_, CtKey, ProxyValue> =
+            HashMap::try_from(self.ebpf.map(maps::PROXY).expect("map")).expect("hash");
+        m.iter().map(|r| r.expect("entry")).collect()
     }
 
     fn ingress(&self, pkt: &[u8]) -> u32 {
@@ -842,4 +869,62 @@ fn redirected_connections_look_for_the_proxy_on_loopback() {
     assert_eq!(drops(&fw.events()), vec![drop_reason::SOCKET_ASSIGN_FAILED], "found, not assigned");
     assert!(fw.ct_entries().is_empty());
     drop(listener);
+}
+
+/// Egress L7: a connection this host opens to a port with HTTP rules turns round to
+/// loopback's ingress for the proxy (sockets are only assigned on an ingress), with
+/// loopback's all-zero Ethernet header (pushed on a device without one) and the mark that
+/// routes it locally; the peer's identity and the direction are recorded for the proxy. Only
+/// the proxy's own upstream connection (its mark) goes out as it is. Security: without the
+/// proxy the connection is refused, never let out on the L4 allow.
+#[test]
+fn egress_connections_to_redirected_ports_turn_round_to_the_proxy() {
+    let mut fw = Fw::new(cfg::ENFORCE_EGRESS);
+    fw.policy(PEER_ID, DIR_EGRESS, 6, 8080, 16, VERDICT_ALLOW, POLICY_F_REDIRECT, 3);
+    let syn = tcp4(LOCAL, PEER, 40000, 8080, SYN);
+    assert_eq!(fw.egress(&syn), SHOT, "no proxy port");
+    assert_eq!(drops(&fw.events()), vec![drop_reason::SOCKET_LOOKUP_FAILED]);
+    assert!(fw.ct_entries().is_empty() && fw.proxy_entries().is_empty());
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    fw.proxy_port = listener.local_addr().expect("addr").port();
+    fw.config(cfg::ENFORCE_EGRESS);
+    let (verdict, out, mark) = fw.run_out(programs::EGRESS, &syn, 0);
+    assert_eq!(verdict, REDIRECT);
+    assert_eq!(mark & mark::MASK, mark::TO_PROXY);
+    assert_eq!(&out[..12], &[0u8; 12], "loopback's addresses");
+    assert_eq!(&out[12..], &syn[12..], "the packet itself is untouched");
+    let entries = fw.proxy_entries();
+    assert_eq!(entries.len(), 1);
+    assert_eq!((entries[0].1.identity, entries[0].1.direction), (PEER_ID, DIR_EGRESS));
+    assert_eq!(u16::from_be(entries[0].0.sport), 40000);
+    // The connection's next segments follow it.
+    assert_eq!(fw.egress(&tcp4(LOCAL, PEER, 40000, 8080, ACK)), REDIRECT);
+    // The proxy's own connection, after it judged a request.
+    let upstream = tcp4(LOCAL, PEER, 40001, 8080, SYN);
+    assert_eq!(fw.run_with_mark(programs::EGRESS, &upstream, mark::FROM_PROXY), OK);
+    assert_eq!(fw.proxy_entries().len(), 1, "not a proxied connection");
+    // Through cilium_wg0 (no link layer): an Ethernet header is pushed.
+    let frame = tcp4(Ipv4Addr::new(8, 0, 0, 10), PEER, 40002, 8080, SYN);
+    fw.ipcache(IpAddr::V4(Ipv4Addr::new(8, 0, 0, 10)), 32, ID_HOST, 0);
+    let (verdict, out, mark) = fw.run_out(programs::WG_EGRESS, &l3(&frame), 0);
+    assert_eq!((verdict, mark), (REDIRECT, mark::TO_PROXY));
+    assert_eq!(out.len(), frame.len());
+    assert_eq!(&out[..12], &[0u8; 12]);
+    assert_eq!(&out[12..], &frame[12..]);
+    fw.events();
+
+    // Loopback's program: only marked packets are its business; those are handed to the
+    // proxy (which a test run refuses: not a real ingress) or dropped without it.
+    assert_eq!(fw.run_with_mark(programs::TO_PROXY, &syn, 0), OK);
+    assert_eq!(fw.run_with_mark(programs::TO_PROXY, &syn, mark::TO_PROXY), SHOT);
+    assert_eq!(drops(&fw.events()), vec![drop_reason::SOCKET_ASSIGN_FAILED], "found, not assigned");
+    drop(listener);
+    assert_eq!(fw.run_with_mark(programs::TO_PROXY, &syn, mark::TO_PROXY), SHOT);
+    assert_eq!(drops(&fw.events()), vec![drop_reason::SOCKET_LOOKUP_FAILED]);
+    // The tracked connection, its proxy gone: refused, not let out.
+    assert_eq!(fw.egress(&tcp4(LOCAL, PEER, 40000, 8080, ACK)), SHOT);
+    assert_eq!(drops(&fw.events()), vec![drop_reason::SOCKET_LOOKUP_FAILED]);
+    // An ingress redirect entry says nothing about egress, and the other way round.
+    assert_eq!(fw.egress(&tcp4(LOCAL, PEER, 40003, 22, SYN)), SHOT, "default deny at egress");
 }

@@ -8,11 +8,19 @@ use testbed::{SEED_VMS, seed_cluster_configured, sweep_stale, unique_prefix, wai
 
 const POLICY: &str =
     concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/policies/l7-frontend-to-backend.yaml");
+const EGRESS_POLICY: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/policies/l7-frontend-egress.yaml");
 
 /// `curl` from `vm`: the status codes of `urls`, fetched over one connection (curl reuses
 /// it), with `-X method`; `None` when curl got no HTTP answer within two seconds.
 fn codes(vm: &testbed::Vm, method: &str, urls: &[&str]) -> Option<Vec<u16>> {
+    codes_with(vm, method, &[], urls)
+}
+
+/// [`codes`] with extra curl arguments (headers).
+fn codes_with(vm: &testbed::Vm, method: &str, extra: &[&str], urls: &[&str]) -> Option<Vec<u16>> {
     let mut argv = vec!["curl", "-s", "--max-time", "2", "-X", method];
+    argv.extend_from_slice(extra);
     argv.extend_from_slice(&["-w", "%{http_code} %{num_connects}\\n"]);
     for url in urls {
         argv.extend_from_slice(&["-o", "/dev/null", url]);
@@ -193,4 +201,72 @@ fn seed_http_policy_is_enforced_per_request_and_seen_by_hubble() {
     .expect("back");
     assert_eq!(codes(&vm1, "GET", &[PRIVATE]), Some(vec![403]));
     assert_eq!(codes(&vm3, "GET", &[PUBLIC]), None);
+
+    // Egress: the frontend's own agent judges what the frontend sends. Its rule is stricter
+    // than the backend's (GET /public only with `X-Team: blue`), so a 403 for a plain
+    // GET /public can only come from vm1's proxy; with the header the request passes both.
+    let out = vm1.run(&["cilium", "policy", "apply", EGRESS_POLICY]).expect("apply egress");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Revision: "));
+    let blue = ["-H", "X-Team: blue"];
+    let requests = || {
+        assert_eq!(codes_with(&vm1, "GET", &blue, &[PUBLIC]), Some(vec![200]));
+        assert_eq!(
+            codes_with(&vm1, "GET", &blue, &[PUBLIC, PRIVATE, PUBLIC]),
+            Some(vec![200, 403, 200]),
+            "one kept-alive connection, each request judged"
+        );
+        assert_eq!(codes(&vm1, "GET", &[PUBLIC]), Some(vec![403]), "no header: vm1 denies");
+    };
+    // Nothing leaves vm1 in plaintext: the proxy's own connection to vm2 takes the tunnel.
+    let wire = tb.capture("vm1", "eth0", "tcp port 8080", requests).expect("capture");
+    assert!(wire.is_empty(), "plaintext HTTP on vm1's wire: {wire:#?}");
+    assert_eq!(body(&vm1, PUBLIC), "Access denied\r\n");
+    // vm1's Hubble shows its egress requests.
+    let out = vm1
+        .run(&["hubble", "observe", "--last", "1000", "--protocol", "http", "-o", "json"])
+        .expect("json");
+    let flows: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    let dropped = flows
+        .iter()
+        .find(|f| f["flow"]["l7"]["type"] == "REQUEST" && f["flow"]["verdict"] == "DROPPED")
+        .unwrap_or_else(|| panic!("a denied egress request: {flows:#?}"));
+    assert_eq!(dropped["flow"]["traffic_direction"], "EGRESS");
+    assert_eq!(dropped["flow"]["IP"]["source"], "192.168.1.10");
+    assert_eq!(dropped["flow"]["IP"]["destination"], "192.168.1.11");
+    assert_eq!(
+        dropped["flow"]["destination"]["labels"]
+            .as_array()
+            .map(|l| l.iter().any(|x| x == "node:app=backend")),
+        Some(true),
+        "{dropped:#}"
+    );
+    assert!(
+        dropped["flow"]["egress_denied_by"].is_array()
+            || dropped["flow"]["Summary"].as_str().is_some_and(|s| s.contains("/public")),
+        "{dropped:#}"
+    );
+    let text =
+        vm1.run(&["hubble", "observe", "--last", "1000", "--http-status", "200"]).expect("observe");
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    assert!(
+        text.contains("http-response FORWARDED (HTTP/1.1 200 "),
+        "vm1 sees the responses to its own requests: {text}"
+    );
+    let status = vm1.run(&["cilium", "status"]).expect("status");
+    let status = String::from_utf8_lossy(&status.stdout).into_owned();
+    assert!(status.contains("1 redirects active on ports 10000-10000"), "{status}");
+
+    // An agent restart on the sending side: while it is down the egress port refuses (the
+    // L4 allow does not take over), and once it is back the rules hold again.
+    tb.kill_agent("vm1");
+    assert_eq!(codes(&vm1, "GET", &[PUBLIC]), None, "refused while vm1's proxy is down");
+    tb.restart_agent("vm1").expect("restart");
+    wait_for("vm1's proxy back", Duration::from_secs(15), || {
+        codes_with(&vm1, "GET", &blue, &[PUBLIC]) == Some(vec![200])
+    })
+    .expect("back");
+    assert_eq!(codes(&vm1, "GET", &[PUBLIC]), Some(vec![403]));
 }

@@ -427,6 +427,9 @@ fn load_datapath(
         })?;
         dp.attach(d, link)?;
     }
+    if c.l7_proxy.is_some() {
+        dp.attach_loopback()?;
+    }
     let ring = dp.take_events()?;
     Ok((dp, ring))
 }

@@ -6,7 +6,7 @@ use std::sync::{Arc, Weak};
 
 use super::Agent;
 use crate::datapath::maps::ProxyReader;
-use crate::proxy::{Env, L7Policy, L7Record, Proxy, RecordQueue};
+use crate::proxy::{Env, L7Policy, L7Record, Proxy, RecordQueue, Redirected};
 
 struct AgentEnv {
     agent: Weak<Agent>,
@@ -16,13 +16,13 @@ struct AgentEnv {
 }
 
 impl Env for AgentEnv {
-    fn peer_identity(&self, peer: SocketAddr, local: SocketAddr) -> Option<u32> {
+    fn redirected(&self, peer: SocketAddr, local: SocketAddr) -> Option<Redirected> {
         // The listener's own address is never an original destination.
         let port = self.port.load(std::sync::atomic::Ordering::Relaxed);
         if local.ip().is_loopback() && local.port() == port {
             return None;
         }
-        self.reader.identity(peer, local)
+        self.reader.redirected(peer, local)
     }
 
     fn policy(&self) -> Arc<L7Policy> {
@@ -109,6 +109,15 @@ pub(super) async fn start(agent: &Arc<Agent>) {
         Ok(r) => r,
         Err(e) => return fail(e.to_string()),
     };
+    // Egress redirects need the local route; ingress ones work without it, so a failure here
+    // is reported (egress HTTP ports then refuse connections), not fatal.
+    let routed = match crate::wireguard::routing::Netlink::connect() {
+        Ok(nl) => nl.install_proxy_routing().await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = routed {
+        tracing::error!(error = %e, "L7 proxy: egress redirects cannot reach the proxy; egress HTTP ports refuse connections");
+    }
     let env = Arc::new(AgentEnv {
         agent: Arc::downgrade(agent),
         records: agent.l7_records.clone(),

@@ -199,7 +199,9 @@ impl Datapath {
                         addr_from_bytes(k.family, &k.daddr),
                         u16::from_be(k.dport),
                     );
-                    out.push((format!("{s} -> {d}"), format!("identity={}", v.identity)));
+                    let dir =
+                        if v.direction == bpf_progs::DIR_EGRESS { "egress" } else { "ingress" };
+                    out.push((format!("{s} -> {d}"), format!("identity={} {dir}", v.identity)));
                 }
             }
             names::METRICS => {
@@ -357,9 +359,13 @@ impl ProxyReader {
         Ok(ProxyReader { map: HashMap::try_from(map).map_err(map_err(names::PROXY))? })
     }
 
-    /// The identity the datapath gave `peer` when it redirected its connection to `local`
-    /// (the original destination); `None` when the datapath redirected no such connection.
-    pub fn identity(&self, peer: std::net::SocketAddr, local: std::net::SocketAddr) -> Option<u32> {
+    /// What the datapath recorded when it redirected `peer`'s connection to `local` (the
+    /// original destination); `None` when it redirected no such connection.
+    pub fn redirected(
+        &self,
+        peer: std::net::SocketAddr,
+        local: std::net::SocketAddr,
+    ) -> Option<crate::proxy::Redirected> {
         let (family, saddr) = bpf_progs::addr_bytes(peer.ip());
         let (dfamily, daddr) = bpf_progs::addr_bytes(local.ip());
         if family != dfamily {
@@ -375,6 +381,9 @@ impl ProxyReader {
             path: bpf_progs::PATH_PLAIN,
             pad: 0,
         };
-        self.map.get(&key, 0).ok().map(|v| v.identity)
+        self.map
+            .get(&key, 0)
+            .ok()
+            .map(|v| crate::proxy::Redirected { identity: v.identity, direction: v.direction })
     }
 }

@@ -288,6 +288,21 @@ impl Datapath {
         Ok(())
     }
 
+    /// Attaches the program on loopback's ingress that hands egress connections redirected
+    /// to the L7 proxy to its socket (only marked packets; the rest of loopback passes).
+    pub fn attach_loopback(&mut self) -> Result<(), DatapathError> {
+        let name = programs::TO_PROXY;
+        let prog: &mut SchedClassifier = self
+            .ebpf
+            .program_mut(name)
+            .ok_or_else(|| DatapathError::Load(format!("program {name} missing")))?
+            .try_into()
+            .map_err(|e: aya::programs::ProgramError| DatapathError::Load(e.to_string()))?;
+        attach::attach(prog, self.mode, &self.pin_dir, LOOPBACK, TcAttachType::Ingress)?;
+        tracing::info!(device = LOOPBACK, mode = self.mode.as_str(), "L7 egress redirect attached");
+        Ok(())
+    }
+
     /// Writes the runtime switches.
     pub fn set_config(&mut self, cfg: BpfConfig) -> Result<(), DatapathError> {
         let mut m: Array<_, BpfConfig> =
@@ -393,6 +408,9 @@ impl Datapath {
     }
 }
 
+/// Loopback, where egress connections for the L7 proxy turn round.
+const LOOPBACK: &str = "lo";
+
 /// Detaches our programs from `devices` and removes every pin under `pin_dir`
 /// (`cilium-agent --cleanup`). Enforcement stops.
 pub fn uninstall(pin_dir: &Path, devices: &[String]) -> Result<(), DatapathError> {
@@ -402,6 +420,7 @@ pub fn uninstall(pin_dir: &Path, devices: &[String]) -> Result<(), DatapathError
             attach::detach(mode, pin_dir, d, t)?;
         }
     }
+    attach::detach(mode, pin_dir, LOOPBACK, TcAttachType::Ingress)?;
     // Links of devices not named (e.g. cilium_wg0) are found by their pins.
     if let Ok(entries) = std::fs::read_dir(pin_dir.join("links")) {
         for e in entries.flatten() {

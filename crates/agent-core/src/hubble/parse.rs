@@ -234,8 +234,13 @@ impl Enrichment {
         use crate::proxy::{L7Kind, L7Verdict};
         let reply = r.kind == L7Kind::Response;
         let (src, dst) = if reply { (r.local, r.peer) } else { (r.peer, r.local) };
-        let (src_id, dst_id) =
-            if reply { (HOST_IDENTITY, r.identity) } else { (r.identity, HOST_IDENTITY) };
+        // This host is the server on ingress and the client on egress.
+        let (client_id, server_id) = if r.direction == 0 {
+            (r.identity, HOST_IDENTITY)
+        } else {
+            (HOST_IDENTITY, r.identity)
+        };
+        let (src_id, dst_id) = if reply { (server_id, client_id) } else { (client_id, server_id) };
         let verdict = match r.verdict {
             L7Verdict::Forwarded => Verdict::Forwarded,
             L7Verdict::Dropped => Verdict::Dropped,

@@ -3,12 +3,14 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use super::{Env, L7Policy, L7Record};
+use super::{Env, L7Policy, L7Record, Redirected};
 
 /// See the module.
 pub struct FakeEnv {
     /// Identity of every peer; `None`: the datapath redirected nothing.
     pub identity: Option<u32>,
+    /// Direction of every redirected connection.
+    pub direction: u8,
     /// Where requests go.
     pub upstream: SocketAddr,
     /// The policy.
@@ -18,8 +20,8 @@ pub struct FakeEnv {
 }
 
 impl Env for FakeEnv {
-    fn peer_identity(&self, _peer: SocketAddr, _local: SocketAddr) -> Option<u32> {
-        self.identity
+    fn redirected(&self, _peer: SocketAddr, _local: SocketAddr) -> Option<Redirected> {
+        self.identity.map(|identity| Redirected { identity, direction: self.direction })
     }
     fn upstream(&self, _local: SocketAddr) -> SocketAddr {
         self.upstream

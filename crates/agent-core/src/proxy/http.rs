@@ -15,8 +15,8 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 
-use super::{Env, L7Kind, L7Record, L7Verdict, RequestView, Stats};
-use crate::policy::resolve::INGRESS;
+use super::{Env, L7Kind, L7Record, L7Verdict, Redirected, RequestView, Stats};
+use crate::policy::resolve::EGRESS;
 
 type Body = BoxBody<Bytes, hyper::Error>;
 
@@ -43,6 +43,14 @@ pub(super) fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
     )?;
     if addr.is_ipv6() {
         s.set_only_v6(true)?;
+    }
+    // Egress connections arrive addressed to the peer, and the proxy answers as the peer:
+    // that needs a transparent socket (CAP_NET_ADMIN). Without it only egress redirects fail,
+    // and they fail closed (the handshake never completes).
+    let transparent =
+        if addr.is_ipv6() { s.set_ip_transparent_v6(true) } else { s.set_ip_transparent_v4(true) };
+    if let Err(e) = transparent {
+        tracing::warn!(error = %e, %addr, "L7 proxy: no transparent listener; egress HTTP rules will refuse connections");
     }
     // A restarted agent binds while the last one's connections linger in TIME_WAIT.
     s.set_reuse_address(true)?;
@@ -72,7 +80,7 @@ pub(super) async fn serve(
         let Ok(local) = stream.local_addr() else { continue };
         // Only what the datapath redirected is served: a connection to the listener itself
         // (from this host) has no record, and the proxy is no relay for it.
-        let Some(identity) = env.peer_identity(peer, local) else {
+        let Some(Redirected { identity, direction }) = env.redirected(peer, local) else {
             stats.refused.fetch_add(1, Ordering::Relaxed);
             tracing::debug!(%peer, %local, "L7 proxy: a connection the datapath did not redirect");
             continue;
@@ -83,6 +91,7 @@ pub(super) async fn serve(
             peer,
             local,
             identity,
+            direction,
             env: env.clone(),
             stats: stats.clone(),
             upstream: tokio::sync::Mutex::new(None),
@@ -111,6 +120,7 @@ struct Conn {
     peer: SocketAddr,
     local: SocketAddr,
     identity: u32,
+    direction: u8,
     env: Arc<dyn Env>,
     stats: Arc<Stats>,
     upstream: tokio::sync::Mutex<Option<hyper::client::conn::http1::SendRequest<Incoming>>>,
@@ -176,7 +186,7 @@ impl Conn {
         let policy = self.env.policy();
         let view =
             RequestView { method: &method, path: &path, host: &host, headers: req.headers() };
-        let decision = policy.decide(self.identity, INGRESS, self.local.port(), &view);
+        let decision = policy.decide(self.identity, self.direction, self.local.port(), &view);
         let request = L7Record {
             time: SystemTime::now(),
             kind: L7Kind::Request,
@@ -184,7 +194,7 @@ impl Conn {
             peer: self.peer,
             local: self.local,
             identity: self.identity,
-            direction: INGRESS,
+            direction: self.direction,
             rule_id: match decision {
                 Ok(id) | Err(id) => id,
             },
@@ -259,7 +269,7 @@ impl Conn {
             Some(send) => send,
             None => {
                 let target = self.env.upstream(self.local);
-                let tcp = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(target))
+                let tcp = tokio::time::timeout(CONNECT_TIMEOUT, connect(target, self.direction))
                     .await
                     .map_err(|_| format!("connecting to {target}: timed out"))?
                     .map_err(|e| format!("connecting to {target}: {e}"))?;
@@ -276,4 +286,21 @@ impl Conn {
         };
         send.send_request(req).await.map_err(|e| e.to_string())
     }
+}
+
+/// A connection to the original destination. On egress it carries the mark that lets it out
+/// as it is (the datapath would otherwise send it back here); the request was judged.
+async fn connect(target: SocketAddr, direction: u8) -> std::io::Result<TcpStream> {
+    if direction != EGRESS {
+        return TcpStream::connect(target).await;
+    }
+    let s = socket2::Socket::new(
+        socket2::Domain::for_address(target),
+        socket2::Type::STREAM,
+        Some(socket2::Protocol::TCP),
+    )?;
+    s.set_mark(bpf_progs::mark::FROM_PROXY)?;
+    s.set_nonblocking(true)?;
+    let socket = tokio::net::TcpSocket::from_std_stream(std::net::TcpStream::from(s));
+    socket.connect(target).await
 }

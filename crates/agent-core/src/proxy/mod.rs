@@ -73,9 +73,11 @@ pub struct L7Record {
     pub verdict: L7Verdict,
     /// The client.
     pub peer: SocketAddr,
-    /// The original destination (this host's address and the application's port).
+    /// The original destination (on ingress this host's address and the application's port,
+    /// on egress the server's).
     pub local: SocketAddr,
-    /// The client's identity, as the datapath judged it.
+    /// The other end's identity, as the datapath judged it: the client's on ingress, the
+    /// server's on egress.
     pub identity: u32,
     /// `ingress` (0) or `egress` (1), as the policy map's directions.
     pub direction: u8,
@@ -95,11 +97,21 @@ pub struct L7Record {
     pub latency_ns: u64,
 }
 
+/// What the datapath recorded of a connection it redirected to the proxy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Redirected {
+    /// The identity of the other end: the client on ingress, the server on egress.
+    pub identity: u32,
+    /// `ingress` (0: a peer dialled this host) or `egress` (1: this host dialled a peer).
+    pub direction: u8,
+}
+
 /// What the proxy needs from the agent.
 pub trait Env: Send + Sync + 'static {
-    /// The identity the datapath gave `peer` when it redirected its connection to `local`;
-    /// `None` when it redirected no such connection (the proxy then serves nothing).
-    fn peer_identity(&self, peer: SocketAddr, local: SocketAddr) -> Option<u32>;
+    /// What the datapath recorded when it redirected `peer`'s connection to `local` (the
+    /// original destination); `None` when it redirected no such connection (the proxy then
+    /// serves nothing).
+    fn redirected(&self, peer: SocketAddr, local: SocketAddr) -> Option<Redirected>;
     /// Where an allowed request goes: the original destination.
     fn upstream(&self, local: SocketAddr) -> SocketAddr {
         local

@@ -12,7 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::fake::FakeEnv;
 use super::*;
-use crate::policy::resolve::{L7Entry, MapState};
+use crate::policy::resolve::{INGRESS, L7Entry, MapState};
 use crate::policy::types::{HeaderMatch, HttpRule};
 
 const FRONTEND: u32 = 100;
@@ -75,6 +75,7 @@ fn get_public() -> Vec<HttpRule> {
 async fn start(identity: Option<u32>, p: Arc<L7Policy>) -> (Proxy, Arc<FakeEnv>) {
     let env = Arc::new(FakeEnv {
         identity,
+        direction: INGRESS,
         upstream: application().await,
         policy: Mutex::new(p),
         records: Mutex::new(Vec::new()),
@@ -234,6 +235,7 @@ async fn an_application_that_is_down_is_a_503_not_a_hang() {
     };
     let env = Arc::new(FakeEnv {
         identity: Some(FRONTEND),
+        direction: INGRESS,
         upstream: dead,
         policy: Mutex::new(policy(get_public(), false)),
         records: Mutex::new(Vec::new()),
@@ -271,4 +273,54 @@ fn a_port_whose_http_rules_went_away_gets_the_l4_verdict() {
     let p = L7Policy::new(&state);
     assert_eq!(p.decide(FRONTEND, INGRESS, 8080, &req), Ok(5), "L4 allows it now");
     assert!(p.decide(7777, INGRESS, 8080, &req).is_err(), "default deny for the others");
+}
+
+#[tokio::test]
+async fn egress_connections_are_judged_by_egress_rules() {
+    // The server's identity is FRONTEND here; the policy allows GET /public to it on egress.
+    let egress = {
+        let state = MapState {
+            l7: vec![L7Entry {
+                identity: FRONTEND,
+                direction: 1,
+                start: 1,
+                end: 65535,
+                http: Some(get_public().into()),
+                rule_id: 1,
+            }],
+            rules: vec!["to-backend".into()],
+            ..Default::default()
+        };
+        L7Policy::shared(&state)
+    };
+    let env = Arc::new(FakeEnv {
+        identity: Some(FRONTEND),
+        direction: 1,
+        upstream: application().await,
+        policy: Mutex::new(egress),
+        records: Mutex::new(Vec::new()),
+    });
+    let proxy = Proxy::start(0, env.clone()).await.expect("proxy");
+    let mut c = client(proxy.port()).await;
+    assert_eq!(call(&mut c, "GET", "/private", "").await.0, 403);
+    let records = env.records.lock().expect("records").clone();
+    assert_eq!((records[0].direction, records[0].verdict), (1, L7Verdict::Dropped));
+    assert_eq!(records[0].rule_id, 1, "the egress rule it failed");
+
+    // The same rules on ingress say nothing about egress connections (default deny there).
+    let ingress_only = MapState {
+        l7: vec![L7Entry {
+            identity: FRONTEND,
+            direction: INGRESS,
+            start: 1,
+            end: 65535,
+            http: Some(get_public().into()),
+            rule_id: 1,
+        }],
+        enforce_egress: true,
+        ..Default::default()
+    };
+    *env.policy.lock().expect("policy") = L7Policy::shared(&ingress_only);
+    let mut c = client(proxy.port()).await;
+    assert_eq!(call(&mut c, "GET", "/public", "").await.0, 403);
 }

@@ -36,6 +36,11 @@ pub const TABLE: u32 = 2005;
 pub const TUNNEL_METRIC: u32 = 1;
 /// Metric of the fail-closed route behind it.
 pub const BLOCK_METRIC: u32 = 4096;
+/// Table where egress packets redirected to the L7 proxy are local (Cilium's 2004).
+pub const PROXY_TABLE: u32 = 2004;
+/// Preference of the rule that looks it up for them: before table 2005, which would send
+/// them into the tunnel (Cilium's 9).
+const PREF_PROXY: u32 = 9;
 /// Preference of the rule that lets marked packets skip table 2005.
 const PREF_MARK: u32 = 98;
 /// Preference of the rule that looks up table 2005.
@@ -293,7 +298,58 @@ impl Netlink {
         }
     }
 
-    /// Removes the rules and the table (`cilium-agent --cleanup`).
+    /// The L7 proxy's egress redirect: `fwmark 0x200/0xf00 lookup 2004` and `local default
+    /// dev lo table 2004`, so that a packet the datapath turned round to loopback for the proxy
+    /// is delivered locally although it is addressed to the peer; and loopback's
+    /// `accept_local`, without which the kernel takes this host's own source address arriving
+    /// there for a martian.
+    pub async fn install_proxy_routing(&self) -> Result<(), RoutingError> {
+        use bpf_progs::mark;
+        for family in families() {
+            let have = self.rules(family).await?.iter().any(|r| {
+                r.attributes
+                    .iter()
+                    .any(|a| matches!(a, RuleAttribute::Priority(p) if *p == PREF_PROXY))
+            });
+            let fam = if family == AddressFamily::Inet { "IPv4" } else { "IPv6" };
+            if !have {
+                let mut req = self
+                    .handle
+                    .rule()
+                    .add()
+                    .table_id(PROXY_TABLE)
+                    .action(RuleAction::ToTable)
+                    .priority(PREF_PROXY)
+                    .fw_mark(mark::TO_PROXY);
+                req.message_mut().attributes.push(RuleAttribute::FwMask(mark::MASK));
+                req.message_mut().header.family = family;
+                req.execute().await.map_err(|e| {
+                    RoutingError::new(
+                        format!(
+                            "adding the {fam} rule `fwmark {:#x}/{:#x} lookup {PROXY_TABLE}`",
+                            mark::TO_PROXY,
+                            mark::MASK
+                        ),
+                        e,
+                    )
+                })?;
+            }
+            self.handle.route().add(proxy_route(family)).replace().execute().await.map_err(
+                |e| {
+                    RoutingError::new(
+                        format!(
+                            "adding the {fam} route `local default dev lo table {PROXY_TABLE}`"
+                        ),
+                        e,
+                    )
+                },
+            )?;
+        }
+        std::fs::write("/proc/sys/net/ipv4/conf/lo/accept_local", "1")
+            .map_err(|e| RoutingError::new("setting net.ipv4.conf.lo.accept_local=1", e))
+    }
+
+    /// Removes the rules and the tables (`cilium-agent --cleanup`).
     pub async fn uninstall(&self) {
         if let Ok(routes) = self.list_routes().await {
             for r in routes {
@@ -301,10 +357,11 @@ impl Netlink {
             }
         }
         for family in families() {
+            let _ = self.handle.route().del(proxy_route(family)).execute().await;
             let Ok(rules) = self.rules(family).await else { continue };
             for rule in rules {
                 let ours = rule.attributes.iter().any(|a| {
-                    matches!(a, RuleAttribute::Priority(p) if *p == PREF_MARK || *p == PREF_TABLE)
+                    matches!(a, RuleAttribute::Priority(p) if [PREF_MARK, PREF_TABLE, PREF_PROXY].contains(p))
                 });
                 if ours {
                     let _ = self.handle.rule().del(rule).execute().await;
@@ -524,6 +581,21 @@ fn route_message(r: &Route) -> RouteMessage {
             m.attributes.push(RouteAttribute::PrefSource(route_address(*s)));
         }
     }
+    m
+}
+
+/// `local default dev lo table 2004`.
+fn proxy_route(family: AddressFamily) -> RouteMessage {
+    let mut m = RouteMessage::default();
+    m.header.address_family = family;
+    m.header.destination_prefix_length = 0;
+    m.header.table = RouteHeader::RT_TABLE_UNSPEC;
+    m.header.protocol = RouteProtocol::Static;
+    m.header.scope = RouteScope::Host;
+    m.header.kind = RouteType::Local;
+    m.attributes.push(RouteAttribute::Table(PROXY_TABLE));
+    // Loopback is interface 1 in every network namespace.
+    m.attributes.push(RouteAttribute::Oif(1));
     m
 }
 

@@ -24,6 +24,8 @@
 
 char _license[] SEC("license") = "Dual BSD/GPL";
 
+/* Loopback is interface 1 in every network namespace. */
+#define LOOPBACK_IFINDEX 1
 #define NSEC 1000000000ull
 /* A half-open TCP connection (SYN seen, handshake not complete) and an unreplied flow of another
  * protocol live in cilium_ct_pending, away from established connections: a flood of spoofed
@@ -633,14 +635,13 @@ static __always_inline int node_control(const struct pkt *p, const struct config
 	       (p->proto == IPPROTO_TCP && p->dport == cfg->cluster_port);
 }
 
-/* Hands a packet of a redirected connection to the agent's L7 proxy: to the proxy's own socket
- * of this connection once it has one, else to its listener on loopback, which then accepts the
+/* The L7 proxy's socket for a packet of a redirected connection: the proxy's own socket of
+ * this connection once it has one, else its listener on loopback, which then accepts the
  * connection with the original destination as its local address (the application is not
- * touched, and nothing outside can reach the listener itself). No listener (the agent is down
- * or restarting) is a drop: an L7 port never falls back to what L4 allows. Returns 0 or a drop
- * reason. */
-static __always_inline int to_proxy(struct __sk_buff *skb, const struct pkt *p,
-				    const struct config *cfg)
+ * touched, and nothing outside can reach the listener itself). NULL when the proxy is not
+ * listening (the agent is down or restarting). The caller releases it. */
+static __always_inline struct bpf_sock *proxy_sk(struct __sk_buff *skb, const struct pkt *p,
+						 const struct config *cfg)
 {
 	struct bpf_sock_tuple t;
 	__u32 len;
@@ -665,28 +666,73 @@ static __always_inline int to_proxy(struct __sk_buff *skb, const struct pkt *p,
 		bpf_sk_release(sk);
 		sk = NULL;
 	}
-	if (!sk) {
-		if (!cfg->proxy_port)
-			return DROP_SOCKET_LOOKUP_FAILED;
-		if (p->family == 4) {
-			t.ipv4.daddr = bpf_htonl(0x7f000001);
-			t.ipv4.dport = bpf_htons(cfg->proxy_port);
-		} else {
-			__builtin_memset(t.ipv6.daddr, 0, 16);
-			t.ipv6.daddr[3] = bpf_htonl(1);
-			t.ipv6.dport = bpf_htons(cfg->proxy_port);
-		}
-		sk = bpf_skc_lookup_tcp(skb, &t, len, BPF_F_CURRENT_NETNS, 0);
-		if (!sk)
-			return DROP_SOCKET_LOOKUP_FAILED;
-		if (sk->state != BPF_TCP_LISTEN) {
-			bpf_sk_release(sk);
-			return DROP_SOCKET_LOOKUP_FAILED;
-		}
+	if (sk)
+		return sk;
+	if (!cfg->proxy_port)
+		return NULL;
+	if (p->family == 4) {
+		t.ipv4.daddr = bpf_htonl(0x7f000001);
+		t.ipv4.dport = bpf_htons(cfg->proxy_port);
+	} else {
+		__builtin_memset(t.ipv6.daddr, 0, 16);
+		t.ipv6.daddr[3] = bpf_htonl(1);
+		t.ipv6.dport = bpf_htons(cfg->proxy_port);
 	}
+	sk = bpf_skc_lookup_tcp(skb, &t, len, BPF_F_CURRENT_NETNS, 0);
+	if (sk && sk->state != BPF_TCP_LISTEN) {
+		bpf_sk_release(sk);
+		sk = NULL;
+	}
+	return sk;
+}
+
+/* Hands a packet of a redirected connection to the proxy (TC ingress only). No proxy is a
+ * drop: an L7 port never falls back to what L4 allows. Returns 0 or a drop reason. */
+static __always_inline int to_proxy(struct __sk_buff *skb, const struct pkt *p,
+				    const struct config *cfg)
+{
+	struct bpf_sock *sk = proxy_sk(skb, p, cfg);
+	if (!sk)
+		return DROP_SOCKET_LOOKUP_FAILED;
 	long err = bpf_sk_assign(skb, sk, 0);
 	bpf_sk_release(sk);
 	return err ? DROP_SOCKET_ASSIGN_FAILED : 0;
+}
+
+/* Egress: the proxy must be there before a packet is sent its way (0 or a drop reason). */
+static __always_inline int proxy_ready(struct __sk_buff *skb, const struct pkt *p,
+				       const struct config *cfg)
+{
+	struct bpf_sock *sk = proxy_sk(skb, p, cfg);
+	if (!sk)
+		return DROP_SOCKET_LOOKUP_FAILED;
+	bpf_sk_release(sk);
+	return 0;
+}
+
+/* Egress: a socket can only be assigned on a TC ingress, so a packet this host sends to a
+ * redirected port turns round to loopback's ingress (hostfw_to_proxy assigns it there). It
+ * gets loopback's all-zero Ethernet header (devices without one get one pushed) and the mark
+ * that routes it locally although its destination is the peer. Returns 0 or a drop reason;
+ * the caller returns the redirect. */
+static __always_inline int to_loopback(struct __sk_buff *skb, const struct pkt *p, int l2,
+				       __u32 off)
+{
+	/* Tags in the data never come from a local socket; a tag in the metadata would make
+	 * loopback take the packet for a VLAN it does not have. */
+	if (l2 && off != ETH_HLEN)
+		return DROP_INVALID;
+	if (skb->vlan_present && bpf_skb_vlan_pop(skb))
+		return DROP_INVALID;
+	if (!l2 && bpf_skb_change_head(skb, ETH_HLEN, 0))
+		return DROP_INVALID;
+	struct ethhdr eth;
+	__builtin_memset(&eth, 0, sizeof(eth));
+	eth.h_proto = bpf_htons(p->family == 4 ? ETH_P_IP : ETH_P_IPV6);
+	if (bpf_skb_store_bytes(skb, 0, &eth, sizeof(eth), 0))
+		return DROP_INVALID;
+	skb->mark = MARK_TO_PROXY;
+	return 0;
 }
 
 static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, __u8 path)
@@ -769,8 +815,9 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, __u8 p
 			if (bpf_map_update_elem(&cilium_ct, &hit.key, &v, BPF_ANY) == 0)
 				bpf_map_delete_elem(&cilium_ct_pending, &hit.key);
 		}
-		if ((ct->state_flags & CT_F_PROXY) && !hit.reply && dir == DIR_INGRESS) {
-			int err = to_proxy(skb, &p, cfg);
+		int proxied = (ct->state_flags & CT_F_PROXY) && !hit.reply;
+		if (proxied) {
+			int err = dir == DIR_INGRESS ? to_proxy(skb, &p, cfg) : proxy_ready(skb, &p, cfg);
 			if (err)
 				return drop(skb, &p, dir, err, peer_id, NULL, cfg);
 		}
@@ -778,6 +825,12 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, __u8 p
 		if (new_flags && (cfg->flags & CFG_TRACE_NOTIFY) && sampled(cfg))
 			emit(skb, &p, dir, EV_TRACE, obs, FLOW_FORWARDED,
 			     hit.reply ? CT_REPLY : CT_ESTABLISHED, peer_id, NULL);
+		if (proxied && dir == DIR_EGRESS) {
+			int err = to_loopback(skb, &p, l2, off);
+			if (err)
+				return drop(skb, &p, dir, err, peer_id, NULL, cfg);
+			return bpf_redirect(LOOPBACK_IFINDEX, BPF_F_INGRESS);
+		}
 		return TC_ACT_OK;
 	}
 
@@ -842,11 +895,13 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, __u8 p
 		return drop(skb, &p, dir, reason, peer_id, pv, cfg);
 
 	/* An allow with L7 rules: every packet towards the port goes through the proxy, also one
-	 * that opens nothing (a stray ACK must not reach the application's listener). */
+	 * that opens nothing (a stray ACK must not reach the application's listener). Only the
+	 * proxy's own connections to the peer, after it judged the request, go out as they are. */
 	int redirect = pv && verdict == FLOW_FORWARDED && (pv->flags & POLICY_F_REDIRECT) &&
-		       dir == DIR_INGRESS && p.proto == IPPROTO_TCP && !related;
+		       p.proto == IPPROTO_TCP && !related &&
+		       (dir == DIR_INGRESS || (skb->mark & MARK_MASK) != MARK_FROM_PROXY);
 	if (redirect) {
-		int err = to_proxy(skb, &p, cfg);
+		int err = dir == DIR_INGRESS ? to_proxy(skb, &p, cfg) : proxy_ready(skb, &p, cfg);
 		if (err)
 			return drop(skb, &p, dir, err, peer_id, pv, cfg);
 	}
@@ -867,7 +922,10 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, __u8 p
 		v.state_flags = (verdict == FLOW_AUDIT ? CT_F_AUDITED : 0) | (redirect ? CT_F_PROXY : 0);
 		v.expires = now + ct_timeout(&p, &v);
 		if (redirect) {
-			struct proxy_value pxv = { .identity = peer_id, .pad = 0 };
+			struct proxy_value pxv;
+			__builtin_memset(&pxv, 0, sizeof(pxv));
+			pxv.identity = peer_id;
+			pxv.direction = dir;
 			ct_fill_key(&hit.key, &p, 0, PATH_PLAIN);
 			bpf_map_update_elem(&cilium_proxy, &hit.key, &pxv, BPF_ANY);
 		}
@@ -880,6 +938,12 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, __u8 p
 	if ((cfg->flags & CFG_TRACE_NOTIFY) && sampled(cfg))
 		emit(skb, &p, dir, EV_TRACE, obs, FLOW_FORWARDED, related ? CT_RELATED : CT_NEW,
 		     peer_id, pv);
+	if (redirect && dir == DIR_EGRESS) {
+		err = to_loopback(skb, &p, l2, off);
+		if (err)
+			return drop(skb, &p, dir, err, peer_id, pv, cfg);
+		return bpf_redirect(LOOPBACK_IFINDEX, BPF_F_INGRESS);
+	}
 	return TC_ACT_OK;
 }
 
@@ -919,4 +983,32 @@ SEC("classifier/hostfw_wg_egress")
 int hostfw_wg_egress(struct __sk_buff *skb)
 {
 	return handle(skb, DIR_EGRESS, 0, PATH_TUNNEL);
+}
+
+/* Loopback's ingress: what an egress program turned round to the L7 proxy (marked) is handed
+ * to the proxy's socket; everything else on loopback passes untouched. */
+SEC("classifier/hostfw_to_proxy")
+int hostfw_to_proxy(struct __sk_buff *skb)
+{
+	if ((skb->mark & MARK_MASK) != MARK_TO_PROXY)
+		return TC_ACT_OK;
+	__u32 zero = 0;
+	struct config *cfg = bpf_map_lookup_elem(&cilium_config, &zero);
+	if (!cfg)
+		return TC_ACT_SHOT;
+	struct pkt p;
+	__builtin_memset(&p, 0, sizeof(p));
+	__u16 proto = bpf_ntohs(skb->protocol);
+	int err = DROP_UNKNOWN_L3;
+	if (proto == ETH_P_IP)
+		err = parse_ipv4(skb, ETH_HLEN, &p);
+	else if (proto == ETH_P_IPV6)
+		err = parse_ipv6(skb, ETH_HLEN, &p);
+	if (!err && p.proto != IPPROTO_TCP)
+		err = DROP_INVALID;
+	if (!err)
+		err = to_proxy(skb, &p, cfg);
+	if (err)
+		return drop(skb, &p, DIR_EGRESS, err, ID_UNKNOWN, NULL, cfg);
+	return TC_ACT_OK;
 }

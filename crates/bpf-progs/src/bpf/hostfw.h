@@ -41,7 +41,12 @@
 /* policy_value.flags */
 #define POLICY_F_AUDIT 1
 #define POLICY_F_FAILSAFE 2 /* an allow no deny can override */
-#define POLICY_F_REDIRECT 4 /* an allow through the agent's L7 proxy (TCP, ingress) */
+#define POLICY_F_REDIRECT 4 /* an allow through the agent's L7 proxy (TCP) */
+
+/* skb->mark values (Cilium's, under the same mask; WireGuard's own is 0xe00). */
+#define MARK_MASK 0x0f00
+#define MARK_TO_PROXY 0x0200  /* egress redirected to loopback: routed locally (table 2004) */
+#define MARK_FROM_PROXY 0x0b00 /* the proxy's own upstream connections: never redirected */
 
 /* Event types: Cilium's monitor message types. */
 #define EV_DROP 1
@@ -178,7 +183,8 @@ struct ct_value {
  * authenticated, not by an address a plaintext packet can claim. */
 struct proxy_value {
 	__u32 identity;
-	__u32 pad;
+	__u8 direction; /* DIR_INGRESS: the peer dialled us; DIR_EGRESS: we dialled the peer */
+	__u8 pad[3];
 };
 
 struct frag_key {

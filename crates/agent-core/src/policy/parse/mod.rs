@@ -582,11 +582,6 @@ fn peer_rule(ctx: &mut Ctx, node: &Node, path: &str, ingress: bool, deny: bool) 
                     &join(&tpp, "rules"),
                     "L7 rules cannot be part of a deny rule (as in Cilium): deny the port at L4",
                 ),
-                Some(_) if !ingress => ctx.err(
-                    tp.pos,
-                    &join(&tpp, "rules"),
-                    "not supported: L7 rules on egress need an egress proxy, which this agent does not run yet; put the HTTP rules on the receiving VM's ingress",
-                ),
                 Some(http) => {
                     let tcp = these.into_iter().filter(|r| r.protocol == Protocol::Tcp).collect();
                     l7.push((tcp, http));
@@ -711,11 +706,14 @@ fn l7_rules(ctx: &mut Ctx, node: &Node, path: &str, ports: &[PortRange]) -> Opti
             let kp = join(&ip, "headers");
             for (j, h) in ctx.list(n, &kp).iter().enumerate() {
                 let Some(text) = ctx.string(h, &format!("{kp}[{j}]")) else { continue };
-                // Cilium's form: `Name` (present) or `Name value` (exactly this value).
+                // Cilium's form: `Name` (present) or `Name value` (exactly this value); its
+                // documentation writes `Name: value`, so a colon ending the name is not part
+                // of it (no header name can hold one).
                 let (name, value) = match text.trim().split_once(' ') {
                     Some((n, v)) => (n.to_string(), Some(v.trim().to_string())),
                     None => (text.trim().to_string(), None),
                 };
+                let name = name.trim_end_matches(':').to_string();
                 rule.headers.push(HeaderMatch { name, value });
             }
         }

@@ -268,6 +268,19 @@ fn http_rules_redirect_their_port_and_nothing_else() {
 }
 
 #[test]
+fn egress_http_rules_redirect_towards_their_peers() {
+    let s = state(&cnp(
+        "  endpointSelector: {}\n  egress:\n    - toEndpoints: [{matchLabels: {app: backend}}]\n      toPorts:\n        - ports: [{port: \"8080\", protocol: TCP}]\n          rules:\n            http: [{method: GET, path: /public}]\n",
+    ));
+    let backend = s.l7.first().map(|e| e.identity).expect("an L7 entry");
+    let (v, e) = s.verdict(backend, EGRESS, TCP, 8080);
+    assert_eq!(v, Verdict::Allow);
+    assert!(e.expect("entry").redirect);
+    assert_eq!(s.l7[0].direction, EGRESS);
+    assert!(s.verdict(backend, INGRESS, TCP, 8080).1.is_none(), "nothing on ingress");
+}
+
+#[test]
 fn an_l4_allow_of_a_redirected_port_is_seen_by_the_proxy() {
     // Any peer may use 8080 at L4, the frontend with HTTP rules: the frontend's connections
     // are redirected, and the proxy sees the L4 allow too (which lets everything pass, as
