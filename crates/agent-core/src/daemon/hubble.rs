@@ -479,7 +479,7 @@ async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>, metrics: Option<Arc<Hubb
                 if lost > 0 {
                     obs.push_lost(LostEventSource::ObserverEventsQueue, lost);
                 }
-                for rec in &records {
+                for rec in records {
                     let flow = view.l7_flow(rec);
                     if let Some(m) = &metrics {
                         m.process(&flow);

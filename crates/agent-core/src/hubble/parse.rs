@@ -229,7 +229,7 @@ impl Enrichment {
     /// The flow of one request or response of the L7 proxy, as Cilium's L7 parser fills it:
     /// type L7, event type 129, the response from the server's side with `is_reply`, and
     /// upstream's summary.
-    pub fn l7_flow(&self, r: &crate::proxy::L7Record) -> Flow {
+    pub fn l7_flow(&self, r: crate::proxy::L7Record) -> Flow {
         use super::proto::flow::{Http, HttpHeader, L7FlowType, Layer7, layer7};
         use crate::proxy::{L7Kind, L7Verdict};
         let reply = r.kind == L7Kind::Response;
@@ -298,13 +298,13 @@ impl Enrichment {
                 latency_ns: if reply { r.latency_ns } else { 0 },
                 record: Some(layer7::Record::Http(Http {
                     code: if reply { r.code } else { 0 },
-                    method: r.method.clone(),
-                    url: r.url.clone(),
-                    protocol: r.protocol.clone(),
+                    method: r.method,
+                    url: r.url,
+                    protocol: r.protocol,
                     headers: r
                         .headers
-                        .iter()
-                        .map(|(k, v)| HttpHeader { key: k.clone(), value: v.clone() })
+                        .into_iter()
+                        .map(|(key, value)| HttpHeader { key, value })
                         .collect(),
                 })),
             }),

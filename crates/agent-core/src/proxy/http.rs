@@ -205,7 +205,8 @@ impl Conn {
             code: 0,
             latency_ns: 0,
         };
-        // The response's record is the request's with the answer's fields.
+        // The response's record is the request's with the answer's fields (and headers).
+        let answered = request.clone_head();
         let respond = |mut r: L7Record, verdict, code: u16, headers: &hyper::HeaderMap| {
             r.kind = L7Kind::Response;
             r.verdict = verdict;
@@ -217,7 +218,7 @@ impl Conn {
         };
         if decision.is_err() {
             self.stats.denied.fetch_add(1, Ordering::Relaxed);
-            self.env.record(L7Record { verdict: L7Verdict::Dropped, ..request.clone() });
+            self.env.record(L7Record { verdict: L7Verdict::Dropped, ..request });
             // Read what the client sent, so the connection serves its next request.
             let drained = Limited::new(req.into_body(), MAX_DRAIN).collect().await.is_ok();
             let mut resp = text(StatusCode::FORBIDDEN, ACCESS_DENIED);
@@ -227,11 +228,11 @@ impl Conn {
                     hyper::header::HeaderValue::from_static("close"),
                 );
             }
-            respond(request, L7Verdict::Forwarded, 403, resp.headers());
+            respond(answered, L7Verdict::Forwarded, 403, resp.headers());
             return resp;
         }
         self.stats.forwarded.fetch_add(1, Ordering::Relaxed);
-        self.env.record(request.clone());
+        self.env.record(request);
         let version = req.version();
         match self.forward(req).await {
             Ok(mut resp) => {
@@ -239,7 +240,7 @@ impl Conn {
                 // application's hop-by-hop headers and HTTP version are not passed on.
                 strip_hop_by_hop(resp.headers_mut());
                 *resp.version_mut() = version;
-                respond(request, L7Verdict::Forwarded, resp.status().as_u16(), resp.headers());
+                respond(answered, L7Verdict::Forwarded, resp.status().as_u16(), resp.headers());
                 resp.map(BodyExt::boxed)
             }
             Err(e) => {
@@ -249,7 +250,7 @@ impl Conn {
                     StatusCode::SERVICE_UNAVAILABLE,
                     "upstream connect error or disconnect/reset before headers\r\n",
                 );
-                respond(request, L7Verdict::Error, 503, resp.headers());
+                respond(answered, L7Verdict::Error, 503, resp.headers());
                 resp
             }
         }

@@ -106,6 +106,19 @@ pub struct Redirected {
     pub direction: u8,
 }
 
+impl L7Record {
+    /// The record without its headers (a response's starts from its request's).
+    fn clone_head(&self) -> L7Record {
+        L7Record {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            protocol: self.protocol.clone(),
+            headers: Vec::new(),
+            ..*self
+        }
+    }
+}
+
 /// What the proxy needs from the agent.
 pub trait Env: Send + Sync + 'static {
     /// What the datapath recorded when it redirected `peer`'s connection to `local` (the
