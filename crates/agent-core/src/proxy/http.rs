@@ -35,7 +35,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const ACCESS_DENIED: &str = "Access denied\r\n";
 
 /// A listening socket on a loopback address, one of the workers' set on that port.
-pub(super) fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+pub(super) fn bind(addr: SocketAddr, reuseport: bool) -> std::io::Result<std::net::TcpListener> {
     let s = socket2::Socket::new(
         socket2::Domain::for_address(addr),
         socket2::Type::STREAM,
@@ -56,7 +56,9 @@ pub(super) fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
     s.set_reuse_address(true)?;
     // One listener per worker thread on the same port. Only sockets of the same user may join
     // the group, and the agent runs as root.
-    s.set_reuse_port(true)?;
+    if reuseport {
+        s.set_reuse_port(true)?;
+    }
     s.set_nonblocking(true)?;
     s.bind(&addr.into())?;
     s.listen(1024)?;

@@ -159,6 +159,10 @@ pub struct Proxy {
     stop: tokio::sync::watch::Sender<bool>,
 }
 
+fn l4_addr(port: u16) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], port))
+}
+
 /// Proxy threads at most, whatever the CPU count.
 const MAX_WORKERS: usize = 8;
 
@@ -168,22 +172,39 @@ impl Proxy {
     pub async fn start(port: u16, env: Arc<dyn Env>) -> Result<Proxy, ProxyError> {
         let workers =
             std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_WORKERS);
-        Proxy::start_with(port, env, workers)
+        // Before Linux 6.5 `bpf_sk_assign` refuses SO_REUSEPORT sockets.
+        let reuseport = crate::datapath::kernel_version() >= (6, 5);
+        Proxy::start_with(port, env, workers, reuseport)
     }
 
-    /// [`Proxy::start`] with `workers` threads.
-    pub fn start_with(port: u16, env: Arc<dyn Env>, workers: usize) -> Result<Proxy, ProxyError> {
+    /// [`Proxy::start`] with `workers` threads, each with its own listener (`reuseport`) or
+    /// all sharing one (each polls a duplicate of it, and one of them wins each connection).
+    pub fn start_with(
+        port: u16,
+        env: Arc<dyn Env>,
+        workers: usize,
+        reuseport: bool,
+    ) -> Result<Proxy, ProxyError> {
         // Every listener is bound before any thread starts, so that a port in use is an error
         // here, not a thread that dies later.
         let mut port = port;
-        let mut sets = Vec::new();
+        let mut sets: Vec<(std::net::TcpListener, Option<std::net::TcpListener>)> = Vec::new();
         for _ in 0..workers.max(1) {
-            let v4 = SocketAddr::from(([127, 0, 0, 1], port));
-            let l4 = http::bind(v4).map_err(|source| ProxyError::Bind { addr: v4, source })?;
+            if let (false, Some((l4, l6))) = (reuseport, sets.first()) {
+                let dup = |l: &std::net::TcpListener| l.try_clone();
+                let l4 =
+                    dup(l4).map_err(|source| ProxyError::Bind { addr: l4_addr(port), source })?;
+                let l6 = l6.as_ref().and_then(|l| dup(l).ok());
+                sets.push((l4, l6));
+                continue;
+            }
+            let v4 = l4_addr(port);
+            let l4 = http::bind(v4, reuseport)
+                .map_err(|source| ProxyError::Bind { addr: v4, source })?;
             port = l4.local_addr().map(|a| a.port()).unwrap_or(port);
             let v6 = SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, port));
             // A host without IPv6 has no IPv6 connections to redirect either.
-            let l6 = http::bind(v6)
+            let l6 = http::bind(v6, reuseport)
                 .inspect_err(|e| tracing::debug!(error = %e, "L7 proxy: no IPv6 listener"))
                 .ok();
             sets.push((l4, l6));

@@ -324,3 +324,23 @@ async fn egress_connections_are_judged_by_egress_rules() {
     let mut c = client(proxy.port()).await;
     assert_eq!(call(&mut c, "GET", "/public", "").await.0, 403);
 }
+
+#[tokio::test]
+async fn workers_serve_from_their_own_listeners_or_from_a_shared_one() {
+    // Before Linux 6.5 the datapath cannot hand connections to SO_REUSEPORT listeners, so the
+    // workers share one; both ways every connection is served.
+    for reuseport in [true, false] {
+        let env = Arc::new(FakeEnv {
+            identity: Some(FRONTEND),
+            direction: INGRESS,
+            upstream: application().await,
+            policy: Mutex::new(policy(get_public(), false)),
+            records: Mutex::new(Vec::new()),
+        });
+        let proxy = Proxy::start_with(0, env.clone(), 3, reuseport).expect("proxy");
+        for _ in 0..12 {
+            let mut c = client(proxy.port()).await;
+            assert_eq!(call(&mut c, "GET", "/public", "").await.0, 200, "reuseport {reuseport}");
+        }
+    }
+}
