@@ -303,6 +303,8 @@ pub const CT_F_CLOSING: u8 = 2;
 pub const CT_F_SEEDED: u8 = 4;
 /// `CtValue::state_flags`: the opener's packets go to the L7 proxy.
 pub const CT_F_PROXY: u8 = 8;
+/// `CtValue::state_flags`: the L7 proxy's own connection to a server (egress, its mark).
+pub const CT_F_FROM_PROXY: u8 = 16;
 
 /// `cilium_proxy` value (the key is a [`CtKey`] with path 0).
 #[repr(C)]

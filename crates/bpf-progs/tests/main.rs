@@ -928,3 +928,62 @@ fn egress_connections_to_redirected_ports_turn_round_to_the_proxy() {
     // An ingress redirect entry says nothing about egress, and the other way round.
     assert_eq!(fw.egress(&tcp4(LOCAL, PEER, 40003, 22, SYN)), SHOT, "default deny at egress");
 }
+
+/// Security: a tuple the L7 proxy's own connection to a server used cannot be taken over by an
+/// application to reach the server unchecked (the entry is the proxy's, marked; anything else
+/// on it is judged anew), and a SYN on a closing entry is judged under the policy of now.
+#[test]
+fn tracked_tuples_taken_over_are_judged_anew() {
+    let mut fw = Fw::new(cfg::ENFORCE_EGRESS);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    fw.proxy_port = listener.local_addr().expect("addr").port();
+    fw.config(cfg::ENFORCE_EGRESS);
+    fw.policy(PEER_ID, DIR_EGRESS, 6, 8080, 16, VERDICT_ALLOW, POLICY_F_REDIRECT, 3);
+    // The proxy's connection to the server, after it judged a request.
+    let run = |fw: &Fw, flags: u8, mark: u32| {
+        fw.run_with_mark(programs::EGRESS, &tcp4(LOCAL, PEER, 41000, 8080, flags), mark)
+    };
+    assert_eq!(run(&fw, SYN, mark::FROM_PROXY), OK);
+    assert_eq!(fw.ingress(&tcp4(PEER, LOCAL, 8080, 41000, SYN | ACK)), OK);
+    assert_eq!(run(&fw, ACK, mark::FROM_PROXY), OK);
+    let entries = fw.ct_entries();
+    assert!(entries.iter().any(|(_, v)| v.state_flags & CT_F_FROM_PROXY != 0), "{entries:?}");
+    // The server closes it; the port is free at once on this side.
+    assert_eq!(fw.ingress(&tcp4(PEER, LOCAL, 8080, 41000, FIN | ACK)), OK);
+    // An application binds that port and connects: the proxy gets it, not the server.
+    assert_eq!(run(&fw, SYN, 0), REDIRECT);
+    // Nor does any other unmarked segment on a proxy entry go out as it is.
+    assert_eq!(run(&fw, SYN, mark::FROM_PROXY), OK, "the proxy's own connection again");
+    assert_eq!(run(&fw, ACK, 0), REDIRECT);
+    fw.events();
+
+    // A SYN on a closing entry is a new connection: today's policy decides.
+    let mut fw = Fw::new(cfg::ENFORCE_EGRESS);
+    fw.policy(PEER_ID, DIR_EGRESS, 6, 22, 16, VERDICT_ALLOW, 0, 4);
+    assert_eq!(fw.egress(&tcp4(LOCAL, PEER, 42000, 22, SYN)), OK);
+    assert_eq!(fw.ingress(&tcp4(PEER, LOCAL, 22, 42000, SYN | ACK)), OK);
+    assert_eq!(fw.egress(&tcp4(LOCAL, PEER, 42000, 22, FIN | ACK)), OK);
+    fw.policy(PEER_ID, DIR_EGRESS, 6, 22, 16, VERDICT_DENY, 0, 5);
+    assert_eq!(fw.egress(&tcp4(LOCAL, PEER, 42000, 22, SYN)), SHOT);
+    assert_eq!(drops(&fw.events()), vec![drop_reason::POLICY_DENY]);
+    drop(listener);
+}
+
+/// The proxy answers an egress connection over loopback, so no reply passes the device: the
+/// opener's ACK confirms the entry (out of the table a SYN flood can reach, with the
+/// established timeout).
+#[test]
+fn egress_proxied_connections_are_confirmed_by_the_openers_ack() {
+    let mut fw = Fw::new(cfg::ENFORCE_EGRESS);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    fw.proxy_port = listener.local_addr().expect("addr").port();
+    fw.config(cfg::ENFORCE_EGRESS);
+    fw.policy(PEER_ID, DIR_EGRESS, 6, 8080, 16, VERDICT_ALLOW, POLICY_F_REDIRECT, 3);
+    assert_eq!(fw.egress(&tcp4(LOCAL, PEER, 43000, 8080, SYN)), REDIRECT);
+    assert!(fw.ct_table(maps::CT).is_empty(), "pending until confirmed");
+    assert_eq!(fw.egress(&tcp4(LOCAL, PEER, 43000, 8080, ACK)), REDIRECT);
+    let main = fw.ct_table(maps::CT);
+    assert_eq!(main.len(), 1, "confirmed: {:?}", fw.ct_entries());
+    assert!(main[0].1.state_flags & CT_F_PROXY != 0);
+    drop(listener);
+}

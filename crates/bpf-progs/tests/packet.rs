@@ -5,6 +5,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 pub const SYN: u8 = 0x02;
 pub const ACK: u8 = 0x10;
+pub const FIN: u8 = 0x01;
 
 fn eth(ethertype: u16) -> Vec<u8> {
     let mut p = vec![0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01];

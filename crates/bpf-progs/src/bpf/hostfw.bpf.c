@@ -559,6 +559,10 @@ static __always_inline int ct_established(__u8 proto, const struct ct_value *v)
 {
 	if (v->state_flags & CT_F_SEEDED)
 		return 1;
+	/* The proxy answers an egress connection over loopback, where no reply passes a device:
+	 * the opener's ACK (sent only after the proxy's SYN-ACK) is the handshake's end. */
+	if ((v->state_flags & CT_F_PROXY) && v->direction == DIR_EGRESS)
+		return (v->flags_fwd & TCP_ACK) != 0;
 	if (proto != IPPROTO_TCP)
 		return v->packets_rev > 0;
 	return (v->flags_fwd & TCP_ACK) && (v->flags_rev & TCP_ACK);
@@ -572,6 +576,23 @@ static __always_inline __u64 ct_timeout(const struct pkt *p, const struct ct_val
 	if ((v->state_flags & CT_F_CLOSING) || (p->tcp_flags & (TCP_FIN | TCP_RST)))
 		return CT_TCP_CLOSE_TIMEOUT;
 	return established ? CT_TCP_EST_TIMEOUT : CT_TCP_SYN_TIMEOUT;
+}
+
+/* A tracked tuple that a new connection takes over is judged as new, as Cilium reopens
+ * entries: a SYN on a closing entry, and, on egress, a packet whose owner is not the entry's
+ * (the L7 proxy's own connection, marked, against an application's). Otherwise an application
+ * could take over the tuple of the proxy's finished connection to a server and reach it
+ * unchecked, or a proxy connection could be sent back into the proxy. */
+static __always_inline int ct_reopened(const struct pkt *p, const struct ct_value *v, int dir,
+				       __u32 mark)
+{
+	if (p->proto == IPPROTO_TCP && (p->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN &&
+	    (v->state_flags & CT_F_CLOSING))
+		return 1;
+	if (dir != DIR_EGRESS || !(v->state_flags & (CT_F_PROXY | CT_F_FROM_PROXY)))
+		return 0;
+	int from_proxy = (mark & MARK_MASK) == MARK_FROM_PROXY;
+	return from_proxy != ((v->state_flags & CT_F_FROM_PROXY) != 0);
 }
 
 /* Where a conntrack entry was found. */
@@ -791,7 +812,14 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, __u8 p
 	int tracked = p.has_ports || (p.proto != IPPROTO_ICMP && p.proto != IPPROTO_ICMPV6_);
 	if (tracked)
 		dbg_ct_lookup(skb, cfg, &p, dir);
-	if (tracked && ct_find(&p, path, now, &hit)) {
+	int found = tracked && ct_find(&p, path, now, &hit);
+	if (found && !hit.reply && ct_reopened(&p, hit.v, dir, skb->mark)) {
+		/* Forgotten here, judged below as the new connection it is. */
+		bpf_map_delete_elem(hit.pending ? (void *)&cilium_ct_pending : (void *)&cilium_ct,
+				    &hit.key);
+		found = 0;
+	}
+	if (found) {
 		struct ct_value *ct = hit.v;
 		/* Cilium's CT states: 1 established, 2 reply. */
 		dbg(skb, cfg, DBG_CT_MATCH, (__u32)((ct->expires - now) / 1000000000ULL), 0, 0);
@@ -920,6 +948,8 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, __u8 p
 		v.direction = dir;
 		v.rule_id = pv ? pv->rule_id : 0;
 		v.state_flags = (verdict == FLOW_AUDIT ? CT_F_AUDITED : 0) | (redirect ? CT_F_PROXY : 0);
+		if (dir == DIR_EGRESS && (skb->mark & MARK_MASK) == MARK_FROM_PROXY)
+			v.state_flags |= CT_F_FROM_PROXY;
 		v.expires = now + ct_timeout(&p, &v);
 		if (redirect) {
 			struct proxy_value pxv;

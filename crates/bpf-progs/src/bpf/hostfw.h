@@ -177,6 +177,7 @@ struct ct_value {
 #define CT_F_CLOSING 2
 #define CT_F_SEEDED 4 /* created by the agent from an existing socket */
 #define CT_F_PROXY 8  /* its packets from the opener go to the L7 proxy */
+#define CT_F_FROM_PROXY 16 /* the L7 proxy's own connection to a server (egress, its mark) */
 
 /* The identity the datapath gave the peer of a connection it handed to the L7 proxy, keyed
  * by the connection as a ct_key with path 0: the proxy judges requests by what WireGuard
