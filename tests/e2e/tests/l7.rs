@@ -48,6 +48,17 @@ fn body(vm: &testbed::Vm, url: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The HTTP flows `vm`'s Hubble holds, as `hubble observe -o json` prints them.
+fn http_flows(vm: &testbed::Vm) -> Vec<serde_json::Value> {
+    let out = vm
+        .run(&["hubble", "observe", "--last", "1000", "--protocol", "http", "-o", "json"])
+        .expect("json");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect()
+}
+
 const PUBLIC: &str = "http://192.168.1.11:8080/public";
 const PRIVATE: &str = "http://192.168.1.11:8080/private";
 
@@ -126,13 +137,7 @@ fn seed_http_policy_is_enforced_per_request_and_seen_by_hubble() {
     let url = observe(&["--http-url", "http://192.168.1.11:8080/public"]);
     assert!(!url.is_empty() && url.iter().all(|l| l.contains("/public")), "{url:#?}");
     // JSON: Cilium's L7 record.
-    let out = vm2
-        .run(&["hubble", "observe", "--last", "1000", "--protocol", "http", "-o", "json"])
-        .expect("json");
-    let flows: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json"))
-        .collect();
+    let flows = http_flows(&vm2);
     let req = flows
         .iter()
         .find(|f| f["flow"]["l7"]["type"] == "REQUEST" && f["flow"]["verdict"] == "FORWARDED")
@@ -222,13 +227,7 @@ fn seed_http_policy_is_enforced_per_request_and_seen_by_hubble() {
     assert!(wire.is_empty(), "plaintext HTTP on vm1's wire: {wire:#?}");
     assert_eq!(body(&vm1, PUBLIC), "Access denied\r\n");
     // vm1's Hubble shows its egress requests.
-    let out = vm1
-        .run(&["hubble", "observe", "--last", "1000", "--protocol", "http", "-o", "json"])
-        .expect("json");
-    let flows: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json"))
-        .collect();
+    let flows = http_flows(&vm1);
     let dropped = flows
         .iter()
         .find(|f| f["flow"]["l7"]["type"] == "REQUEST" && f["flow"]["verdict"] == "DROPPED")

@@ -273,13 +273,8 @@ impl Datapath {
             Link::Tunnel => (programs::WG_INGRESS, programs::WG_EGRESS),
         };
         for (name, t) in [(ing, TcAttachType::Ingress), (eg, TcAttachType::Egress)] {
-            let prog: &mut SchedClassifier = self
-                .ebpf
-                .program_mut(name)
-                .ok_or_else(|| DatapathError::Load(format!("program {name} missing")))?
-                .try_into()
-                .map_err(|e: aya::programs::ProgramError| DatapathError::Load(e.to_string()))?;
-            attach::attach(prog, self.mode, &self.pin_dir, device, t)?;
+            let (mode, pin_dir) = (self.mode, self.pin_dir.clone());
+            attach::attach(self.classifier(name)?, mode, &pin_dir, device, t)?;
         }
         if !self.devices.iter().any(|d| d == device) {
             self.devices.push(device.to_string());
@@ -288,17 +283,21 @@ impl Datapath {
         Ok(())
     }
 
-    /// Attaches the program on loopback's ingress that hands egress connections redirected
-    /// to the L7 proxy to its socket (only marked packets; the rest of loopback passes).
-    pub fn attach_loopback(&mut self) -> Result<(), DatapathError> {
-        let name = programs::TO_PROXY;
-        let prog: &mut SchedClassifier = self
-            .ebpf
+    /// A TC program of the object, by name.
+    fn classifier(&mut self, name: &str) -> Result<&mut SchedClassifier, DatapathError> {
+        self.ebpf
             .program_mut(name)
             .ok_or_else(|| DatapathError::Load(format!("program {name} missing")))?
             .try_into()
-            .map_err(|e: aya::programs::ProgramError| DatapathError::Load(e.to_string()))?;
-        attach::attach(prog, self.mode, &self.pin_dir, LOOPBACK, TcAttachType::Ingress)?;
+            .map_err(|e: aya::programs::ProgramError| DatapathError::Load(e.to_string()))
+    }
+
+    /// Attaches the program on loopback's ingress that hands egress connections redirected
+    /// to the L7 proxy to its socket (only marked packets; the rest of loopback passes).
+    pub fn attach_loopback(&mut self) -> Result<(), DatapathError> {
+        let (mode, pin_dir) = (self.mode, self.pin_dir.clone());
+        let prog = self.classifier(programs::TO_PROXY)?;
+        attach::attach(prog, mode, &pin_dir, LOOPBACK, TcAttachType::Ingress)?;
         tracing::info!(device = LOOPBACK, mode = self.mode.as_str(), "L7 egress redirect attached");
         Ok(())
     }
