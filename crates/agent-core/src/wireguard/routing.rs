@@ -306,11 +306,7 @@ impl Netlink {
     pub async fn install_proxy_routing(&self) -> Result<(), RoutingError> {
         use bpf_progs::mark;
         for family in families() {
-            let have = self.rules(family).await?.iter().any(|r| {
-                r.attributes
-                    .iter()
-                    .any(|a| matches!(a, RuleAttribute::Priority(p) if *p == PREF_PROXY))
-            });
+            let have = self.priorities(family).await?.contains(&PREF_PROXY);
             let fam = if family == AddressFamily::Inet { "IPv4" } else { "IPv6" };
             if !have {
                 let mut req = self
@@ -388,8 +384,9 @@ impl Netlink {
             .map_err(|e| RoutingError::new("listing routing rules", e))
     }
 
-    async fn add_rules(&self, family: AddressFamily) -> Result<(), RoutingError> {
-        let have: Vec<u32> = self
+    /// The preferences of the rules there are.
+    async fn priorities(&self, family: AddressFamily) -> Result<Vec<u32>, RoutingError> {
+        Ok(self
             .rules(family)
             .await?
             .iter()
@@ -398,7 +395,11 @@ impl Netlink {
                 RuleAttribute::Priority(p) => Some(*p),
                 _ => None,
             })
-            .collect();
+            .collect())
+    }
+
+    async fn add_rules(&self, family: AddressFamily) -> Result<(), RoutingError> {
+        let have = self.priorities(family).await?;
         let fam = if family == AddressFamily::Inet { "IPv4" } else { "IPv6" };
         if !have.contains(&PREF_MARK) {
             let mut req = self
