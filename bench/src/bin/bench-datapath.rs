@@ -33,7 +33,7 @@ fn per_packet_ns(entries: u32) -> anyhow::Result<f64> {
         let mut ebpf = EbpfLoader::new().default_map_pin_directory(dir.path()).load(HOSTFW_OBJ)?;
         let prog: &mut SchedClassifier =
             ebpf.program_mut(programs::INGRESS).context("program")?.try_into()?;
-        prog.load()?;
+        bpf_progs::load_program(prog)?;
         {
             let mut cfg: Array<_, Config> =
                 Array::try_from(ebpf.map_mut(maps::CONFIG).context("map")?)?;

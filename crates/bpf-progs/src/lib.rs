@@ -493,6 +493,23 @@ pub struct PolicyData {
     pub dport: u16,
 }
 
+/// Loads a program, trying twice more after a failure: a load can fail for a moment (the
+/// verifier gives up when a signal is pending, or on memory while other programs verify, and
+/// aya's retry with a verifier log then runs out of log space), while a program the verifier
+/// refuses fails every time.
+pub fn load_program(
+    prog: &mut aya::programs::SchedClassifier,
+) -> Result<(), aya::programs::ProgramError> {
+    let mut result = prog.load();
+    for _ in 0..2 {
+        if result.is_ok() {
+            break;
+        }
+        result = prog.load();
+    }
+    result
+}
+
 /// An IP address as the datapath stores it: family and 16 bytes, IPv4 first.
 pub fn addr_bytes(ip: std::net::IpAddr) -> (u8, [u8; 16]) {
     let mut addr = [0u8; 16];

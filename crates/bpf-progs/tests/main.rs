@@ -80,7 +80,7 @@ impl Fw {
         for name in programs::ALL {
             let prog: &mut SchedClassifier =
                 ebpf.program_mut(name).expect("program").try_into().expect("tc program");
-            prog.load().unwrap_or_else(|e| panic!("verifier rejected {name}: {e:?}"));
+            load_program(prog).unwrap_or_else(|e| panic!("verifier rejected {name}: {e:?}"));
         }
         let mut fw = Fw { ebpf, _bpffs: bpffs, proxy_port: 0 };
         fw.config(flags);
@@ -129,19 +129,14 @@ impl Fw {
     }
 
     fn run_with_mark(&self, prog: &str, pkt: &[u8], mark: u32) -> u32 {
-        let p: &SchedClassifier = self.ebpf.program(prog).expect("program").try_into().expect("tc");
-        // struct __sk_buff: len at 0, pkt_type at 4, mark at 8; the kernel accepts a context
-        // with only these leading fields set.
-        let mut ctx = vec![0u8; 192];
-        ctx[8..12].copy_from_slice(&mark.to_ne_bytes());
-        let opts =
-            TestRunOptions { data_in: Some(pkt), ctx_in: Some(&ctx), ..TestRunOptions::new() };
-        p.test_run(opts).expect("test run").return_value
+        self.run_out(prog, pkt, mark).0
     }
 
     /// A run with what the program made of the packet: (verdict, packet, mark).
     fn run_out(&self, prog: &str, pkt: &[u8], mark: u32) -> (u32, Vec<u8>, u32) {
         let p: &SchedClassifier = self.ebpf.program(prog).expect("program").try_into().expect("tc");
+        // struct __sk_buff: len at 0, pkt_type at 4, mark at 8; the kernel accepts a context
+        // with only these leading fields set.
         let mut ctx = vec![0u8; 192];
         ctx[8..12].copy_from_slice(&mark.to_ne_bytes());
         let mut ctx_out = vec![0u8; 192];
@@ -157,6 +152,14 @@ impl Fw {
         data_out.truncate(r.data_size_out as usize);
         let mark = u32::from_ne_bytes(ctx_out[8..12].try_into().expect("4 bytes"));
         (r.return_value, data_out, mark)
+    }
+
+    /// A listener standing for the L7 proxy's, its port configured (with `flags`).
+    fn proxy_listening(&mut self, flags: u32) -> std::net::TcpListener {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        self.proxy_port = listener.local_addr().expect("addr").port();
+        self.config(flags);
+        listener
     }
 
     fn proxy_entries(&self) -> Vec<(CtKey, ProxyValue)> {
@@ -861,9 +864,7 @@ fn redirected_ports_fail_closed_without_the_proxy() {
 #[test]
 fn redirected_connections_look_for_the_proxy_on_loopback() {
     let mut fw = Fw::new(cfg::ENFORCE_INGRESS);
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    fw.proxy_port = listener.local_addr().expect("addr").port();
-    fw.config(cfg::ENFORCE_INGRESS);
+    let listener = fw.proxy_listening(cfg::ENFORCE_INGRESS);
     fw.policy(PEER_ID, DIR_INGRESS, 6, 8080, 16, VERDICT_ALLOW, POLICY_F_REDIRECT, 3);
     assert_eq!(fw.ingress(&tcp4(PEER, LOCAL, 40000, 8080, SYN)), SHOT);
     assert_eq!(drops(&fw.events()), vec![drop_reason::SOCKET_ASSIGN_FAILED], "found, not assigned");
@@ -886,9 +887,7 @@ fn egress_connections_to_redirected_ports_turn_round_to_the_proxy() {
     assert_eq!(drops(&fw.events()), vec![drop_reason::SOCKET_LOOKUP_FAILED]);
     assert!(fw.ct_entries().is_empty() && fw.proxy_entries().is_empty());
 
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    fw.proxy_port = listener.local_addr().expect("addr").port();
-    fw.config(cfg::ENFORCE_EGRESS);
+    let listener = fw.proxy_listening(cfg::ENFORCE_EGRESS);
     let (verdict, out, mark) = fw.run_out(programs::EGRESS, &syn, 0);
     assert_eq!(verdict, REDIRECT);
     assert_eq!(mark & mark::MASK, mark::TO_PROXY);
@@ -935,9 +934,7 @@ fn egress_connections_to_redirected_ports_turn_round_to_the_proxy() {
 #[test]
 fn tracked_tuples_taken_over_are_judged_anew() {
     let mut fw = Fw::new(cfg::ENFORCE_EGRESS);
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    fw.proxy_port = listener.local_addr().expect("addr").port();
-    fw.config(cfg::ENFORCE_EGRESS);
+    let listener = fw.proxy_listening(cfg::ENFORCE_EGRESS);
     fw.policy(PEER_ID, DIR_EGRESS, 6, 8080, 16, VERDICT_ALLOW, POLICY_F_REDIRECT, 3);
     // The proxy's connection to the server, after it judged a request.
     let run = |fw: &Fw, flags: u8, mark: u32| {
@@ -975,9 +972,7 @@ fn tracked_tuples_taken_over_are_judged_anew() {
 #[test]
 fn egress_proxied_connections_are_confirmed_by_the_openers_ack() {
     let mut fw = Fw::new(cfg::ENFORCE_EGRESS);
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    fw.proxy_port = listener.local_addr().expect("addr").port();
-    fw.config(cfg::ENFORCE_EGRESS);
+    let listener = fw.proxy_listening(cfg::ENFORCE_EGRESS);
     fw.policy(PEER_ID, DIR_EGRESS, 6, 8080, 16, VERDICT_ALLOW, POLICY_F_REDIRECT, 3);
     assert_eq!(fw.egress(&tcp4(LOCAL, PEER, 43000, 8080, SYN)), REDIRECT);
     assert!(fw.ct_table(maps::CT).is_empty(), "pending until confirmed");

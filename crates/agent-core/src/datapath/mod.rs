@@ -239,7 +239,8 @@ impl Datapath {
                 .ok_or_else(|| DatapathError::Load(format!("program {name} missing")))?
                 .try_into()
                 .map_err(|e: aya::programs::ProgramError| DatapathError::Load(e.to_string()))?;
-            prog.load().map_err(|e| DatapathError::Load(format!("{name}: {e:?}")))?;
+            bpf_progs::load_program(prog)
+                .map_err(|e| DatapathError::Load(format!("{name}: {e:?}")))?;
         }
         Ok(Datapath {
             ebpf,
