@@ -7,9 +7,13 @@
 //! the others at L4. For reference, the application's own instance also proxies 8083 to
 //! itself, the setup earlier versions of this bench measured.
 //! `wrk` in vm1 measures requests/s with 32 connections and p50/p99 latency with one
-//! connection (moderate load), best of three runs each.
+//! connection (moderate load), in rounds over all targets: the best of each, and the ratio to
+//! nginx in every round with its median.
 //!
 //! Needs root, `nginx` and `wrk` (Debian packages).
+//!
+//! `--hold NAME SECONDS` (NAME: direct, nginx, ours, shared) only loads that one target with 32
+//! connections for SECONDS, after printing the processes to profile (`perf record -p`).
 
 use std::time::Duration;
 
@@ -20,11 +24,20 @@ const SECONDS: u32 = 5;
 
 /// One wrk run: (requests/s, p50 ms, p99 ms).
 fn wrk(vm: &testbed::Vm, url: &str, connections: u32) -> anyhow::Result<(f64, f64, f64)> {
+    wrk_for(vm, url, connections, SECONDS)
+}
+
+fn wrk_for(
+    vm: &testbed::Vm,
+    url: &str,
+    connections: u32,
+    seconds: u32,
+) -> anyhow::Result<(f64, f64, f64)> {
     let out = vm.run(&[
         "wrk",
         "-t1",
         &format!("-c{connections}"),
-        &format!("-d{SECONDS}s"),
+        &format!("-d{seconds}s"),
         "--latency",
         url,
     ])?;
@@ -63,17 +76,14 @@ fn duration_ms(v: &str) -> Option<f64> {
     num.parse::<f64>().ok().map(|n| n * scale)
 }
 
-/// Best of three: the highest requests/s, the lowest latencies.
-fn best(vm: &testbed::Vm, url: &str) -> anyhow::Result<(f64, f64, f64)> {
-    let mut rps: f64 = 0.0;
-    let (mut p50, mut p99) = (f64::MAX, f64::MAX);
-    for _ in 0..3 {
-        rps = rps.max(wrk(vm, url, 32)?.0);
-        let (_, a, b) = wrk(vm, url, 1)?;
-        p50 = p50.min(a);
-        p99 = p99.min(b);
-    }
-    Ok((rps, p50, p99))
+/// Rounds of every target, interleaved so that a slow moment of the shared machine hits all of
+/// them alike.
+const ROUNDS: usize = 5;
+
+/// The median of `v` (not empty).
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
 }
 
 fn main() -> anyhow::Result<()> {
@@ -138,19 +148,55 @@ fn main() -> anyhow::Result<()> {
     for (what, url) in urls {
         wait_for(what, Duration::from_secs(15), || vm1.http_ok(url))?;
     }
+    let mut args = std::env::args().skip_while(|a| a != "--hold").skip(1);
+    if let (Some(name), Some(seconds)) = (args.next(), args.next()) {
+        let seconds: u32 = seconds.parse().context("--hold NAME SECONDS")?;
+        let names = ["direct", "nginx", "ours", "shared"];
+        let i = names
+            .iter()
+            .position(|n| *n == name)
+            .with_context(|| format!("--hold: one of {names:?}"))?;
+        let pids =
+            std::process::Command::new("pgrep").args(["-af", "cilium-agent|nginx"]).output()?;
+        println!("processes:\n{}", String::from_utf8_lossy(&pids.stdout));
+        let (rps, p50, p99) = wrk_for(&vm1, urls[i].1, 32, seconds)?;
+        println!("{name}: {rps:.0} req/s, p50 {p50:.3} ms, p99 {p99:.3} ms");
+        return Ok(());
+    }
     println!(
-        "wrk in vm1 -> vm2, {SECONDS} s per run, best of 3: requests/s with 32 keep-alive connections, latency with 1"
+        "wrk in vm1 -> vm2, {SECONDS} s per run, {ROUNDS} rounds over all targets: requests/s with 32 keep-alive connections (best), latency with 1 (lowest)"
     );
-    let mut figures = Vec::new();
-    for (what, url) in urls {
-        let (rps, p50, p99) = best(&vm1, url)?;
+    // rounds[r][target] = (requests/s, p50, p99)
+    let mut rounds: Vec<Vec<(f64, f64, f64)>> = Vec::new();
+    for _ in 0..ROUNDS {
+        let mut round = Vec::new();
+        for (_, url) in urls {
+            let rps = wrk(&vm1, url, 32)?.0;
+            let (_, p50, p99) = wrk(&vm1, url, 1)?;
+            round.push((rps, p50, p99));
+        }
+        rounds.push(round);
+    }
+    let figures: Vec<(f64, f64, f64)> = (0..urls.len())
+        .map(|t| {
+            rounds.iter().map(|r| r[t]).fold((0.0_f64, f64::MAX, f64::MAX), |a, b| {
+                (a.0.max(b.0), a.1.min(b.1), a.2.min(b.2))
+            })
+        })
+        .collect();
+    for ((what, _), (rps, p50, p99)) in urls.iter().zip(&figures) {
         println!("{what:<22} {rps:>10.0} req/s   p50 {p50:.3} ms   p99 {p99:.3} ms");
-        figures.push((rps, p50, p99));
     }
     let (direct, nginx, ours, shared) = (figures[0], figures[1], figures[2], figures[3]);
+    let per_round: Vec<f64> = rounds.iter().map(|r| r[2].0 / r[1].0).collect();
     println!(
-        "ours / nginx: {:.2}x the requests/s; ours / direct: {:.2}x; ours / nginx proxying inside the app's own instance: {:.2}x",
+        "ours / nginx: {:.2}x the requests/s (best against best); per round {}, median {:.2}x",
         ours.0 / nginx.0,
+        per_round.iter().map(|r| format!("{r:.2}")).collect::<Vec<_>>().join(" "),
+        median(per_round.clone())
+    );
+    println!(
+        "ours / direct: {:.2}x; ours / nginx proxying inside the app's own instance: {:.2}x",
         ours.0 / direct.0,
         ours.0 / shared.0
     );

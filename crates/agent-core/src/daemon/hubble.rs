@@ -14,7 +14,7 @@ use super::DaemonError;
 use super::state::Agent;
 use crate::hubble::metrics::HubbleMetrics;
 use crate::hubble::observer::Observer;
-use crate::hubble::parse::{Enrichment, node_name};
+use crate::hubble::parse::{Enrichment, L7_EVENT, l7_time, l7_verdict, node_name};
 use crate::hubble::peer::PeerService;
 use crate::hubble::proto::flow::{
     AgentEvent, AgentEventType, AgentEventUnknown, IpCacheNotification, LostEventSource,
@@ -429,8 +429,8 @@ async fn fresh(
     a: Arc<Agent>,
     seen: &mut u64,
     refreshed: &mut Instant,
-    view: Enrichment,
-) -> Enrichment {
+    view: Arc<Enrichment>,
+) -> Arc<Enrichment> {
     let generation = a.generation();
     // Membership and policy changes bump the generation; the TTL catches the rest
     // (interfaces, names learned without a policy change).
@@ -440,7 +440,7 @@ async fn fresh(
     *seen = generation;
     *refreshed = Instant::now();
     // Identities and names come from locks the API also takes; off the reactor.
-    tokio::task::spawn_blocking(move || a.hubble_enrichment()).await.unwrap_or(view)
+    tokio::task::spawn_blocking(move || Arc::new(a.hubble_enrichment())).await.unwrap_or(view)
 }
 
 /// Turns datapath events and the L7 proxy's records into flows until the agent goes away.
@@ -452,7 +452,7 @@ async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>, metrics: Option<Arc<Hubb
     // The proxy's records wait this long to be taken together (see `proxy::queue`).
     let mut l7_due: Option<tokio::time::Instant> = None;
     let mut seen = a.generation();
-    let mut view = a.hubble_enrichment();
+    let mut view = Arc::new(a.hubble_enrichment());
     // The datapath's count outlives agent restarts (pinned maps): only new losses are news.
     // Its lock is the one policy changes hold for long: read it off the reactor.
     let datapath_lost = |a: Arc<Agent>| async move {
@@ -480,11 +480,17 @@ async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>, metrics: Option<Arc<Hubb
                     obs.push_lost(LostEventSource::ObserverEventsQueue, lost);
                 }
                 for rec in records {
-                    let flow = view.l7_flow(rec);
                     if let Some(m) = &metrics {
+                        let flow = view.l7_flow(rec);
                         m.process(&flow);
+                        obs.push_flow(flow);
+                        continue;
                     }
-                    obs.push_flow(flow);
+                    // Two flows per request, most never read: built when read, with the
+                    // view of now.
+                    let (time, verdict) = (l7_time(&rec), l7_verdict(rec.verdict));
+                    let view = view.clone();
+                    obs.push_lazy_flow(time, L7_EVENT, verdict, Box::new(move || view.l7_flow(rec)));
                 }
                 continue;
             }

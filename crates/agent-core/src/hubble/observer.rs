@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use tokio::sync::mpsc;
@@ -18,7 +18,9 @@ use tonic::codegen::tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use super::filter::FlowFilters;
-use super::proto::flow::{AgentEvent, DebugEvent, Flow, LostEvent, LostEventSource, Verdict};
+use super::proto::flow::{
+    AgentEvent, CiliumEventType, DebugEvent, Flow, LostEvent, LostEventSource, Verdict,
+};
 use super::proto::observer::{
     GetAgentEventsRequest, GetAgentEventsResponse, GetDebugEventsRequest, GetDebugEventsResponse,
     GetFlowsRequest, GetFlowsResponse, GetNamespacesRequest, GetNamespacesResponse,
@@ -33,11 +35,27 @@ const CLIENT_QUEUE: usize = 256;
 /// Events read from the ring per lock.
 const READ_BATCH: usize = 512;
 
-/// A flow or a loss notice, as stored and sent.
-#[derive(Debug)]
+/// Builds a flow when somebody first reads it.
+pub type MakeFlow = Box<dyn FnOnce() -> Flow + Send>;
+
+/// A flow or a loss notice, as stored and sent. A flow may be stored as what makes it
+/// ([`Observer::push_lazy_flow`]): most flows are overwritten unread, and building one costs
+/// more than the event it comes from.
 pub struct FlowEntry {
     time_ns: u64,
-    resp: GetFlowsResponse,
+    is_flow: bool,
+    node_name: Arc<str>,
+    resp: OnceLock<GetFlowsResponse>,
+    make: Mutex<Option<MakeFlow>>,
+}
+
+impl std::fmt::Debug for FlowEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FlowEntry")
+            .field("time_ns", &self.time_ns)
+            .field("resp", &self.resp.get())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Timed for FlowEntry {
@@ -47,8 +65,32 @@ impl Timed for FlowEntry {
 }
 
 impl FlowEntry {
+    fn ready(time_ns: u64, node_name: Arc<str>, resp: GetFlowsResponse) -> Self {
+        let is_flow = matches!(resp.response_types, Some(ResponseTypes::Flow(_)));
+        FlowEntry {
+            time_ns,
+            is_flow,
+            node_name,
+            resp: OnceLock::from(resp),
+            make: Mutex::new(None),
+        }
+    }
+
+    /// The response, built now if it was stored as its maker.
+    fn resp(&self) -> &GetFlowsResponse {
+        self.resp.get_or_init(|| {
+            let make = self.make.lock().unwrap_or_else(|p| p.into_inner()).take();
+            let flow = make.map(|m| m()).unwrap_or_default();
+            GetFlowsResponse {
+                time: flow.time,
+                response_types: Some(ResponseTypes::Flow(flow)),
+                node_name: self.node_name.to_string(),
+            }
+        })
+    }
+
     fn flow(&self) -> Option<&Flow> {
-        match &self.resp.response_types {
+        match &self.resp().response_types {
             Some(ResponseTypes::Flow(f)) => Some(f),
             _ => None,
         }
@@ -90,6 +132,8 @@ pub struct Observer {
     events: Ring<AgentEntry>,
     debug: Ring<DebugEntry>,
     node_name: String,
+    /// The same, shared by the stored flows.
+    node_name_shared: Arc<str>,
     version: String,
     started: Instant,
     nodes: NodeSource,
@@ -122,6 +166,7 @@ impl Observer {
             flows: Ring::new(capacity),
             events: Ring::new(AGENT_EVENT_CAPACITY),
             debug: Ring::new(DEBUG_EVENT_CAPACITY),
+            node_name_shared: Arc::from(node_name.as_str()),
             node_name,
             version,
             started: Instant::now(),
@@ -133,17 +178,40 @@ impl Observer {
 
     /// Records a flow.
     pub fn push_flow(&self, flow: Flow) {
-        let key = metric_key(&flow);
-        *self.processed.lock().unwrap_or_else(|p| p.into_inner()).entry(key).or_default() += 1;
+        self.count(metric_key(flow.event_type.unwrap_or_default(), flow.verdict));
         let time = flow.time.unwrap_or_else(Timestamp::now);
-        self.flows.push(FlowEntry {
-            time_ns: time.unix_nanos(),
-            resp: GetFlowsResponse {
+        self.flows.push(FlowEntry::ready(
+            time.unix_nanos(),
+            self.node_name_shared.clone(),
+            GetFlowsResponse {
                 response_types: Some(ResponseTypes::Flow(flow)),
                 node_name: self.node_name.clone(),
                 time: Some(time),
             },
+        ));
+    }
+
+    /// Records a flow of `event_type` and `verdict` that `make` builds when first read; the
+    /// flow it makes must have that time, type and verdict.
+    pub fn push_lazy_flow(
+        &self,
+        time: Timestamp,
+        event_type: CiliumEventType,
+        verdict: Verdict,
+        make: MakeFlow,
+    ) {
+        self.count(metric_key(event_type, verdict as i32));
+        self.flows.push(FlowEntry {
+            time_ns: time.unix_nanos(),
+            is_flow: true,
+            node_name: self.node_name_shared.clone(),
+            resp: OnceLock::new(),
+            make: Mutex::new(Some(make)),
         });
+    }
+
+    fn count(&self, key: (&'static str, &'static str, &'static str)) {
+        *self.processed.lock().unwrap_or_else(|p| p.into_inner()).entry(key).or_default() += 1;
     }
 
     /// Records that `n` events never reached the observer (its intake fell behind).
@@ -155,10 +223,11 @@ impl Observer {
             _ => self.lost[0].fetch_add(n, Ordering::Relaxed),
         };
         let now = Timestamp::now();
-        self.flows.push(FlowEntry {
-            time_ns: now.unix_nanos(),
-            resp: lost_response(&self.node_name, source, n),
-        });
+        self.flows.push(FlowEntry::ready(
+            now.unix_nanos(),
+            self.node_name_shared.clone(),
+            lost_response(&self.node_name, source, n),
+        ));
     }
 
     /// Records an agent event.
@@ -192,7 +261,7 @@ impl Observer {
         // Upstream's rate: flows of the last minute, per second.
         let now = Timestamp::now().unix_nanos();
         let minute_ago = now.saturating_sub(60_000_000_000);
-        let recent = items.iter().filter(|e| e.time_ns >= minute_ago && e.flow().is_some()).count();
+        let recent = items.iter().filter(|e| e.time_ns >= minute_ago && e.is_flow).count();
         ServerStatusResponse {
             num_flows: items.len() as u64,
             max_flows: self.flows.capacity() as u64,
@@ -240,18 +309,19 @@ impl Observer {
     }
 }
 
-fn metric_key(f: &Flow) -> (&'static str, &'static str, &'static str) {
+fn metric_key(et: CiliumEventType, verdict: i32) -> (&'static str, &'static str, &'static str) {
     use super::parse::message_type;
-    let et = f.event_type.unwrap_or_default();
     let (typ, subtype) = match et.r#type {
         message_type::DROP => ("Drop", ""),
         message_type::TRACE => {
             ("Trace", crate::api::monitor::obs_point_name(u8::try_from(et.sub_type).unwrap_or(0)))
         }
         message_type::POLICY_VERDICT => ("PolicyVerdict", ""),
+        // The proxy's only kind of record.
+        message_type::L7 => ("L7", "HTTP"),
         _ => ("Unknown", ""),
     };
-    let verdict = Verdict::try_from(f.verdict).unwrap_or_default().as_str_name();
+    let verdict = Verdict::try_from(verdict).unwrap_or_default().as_str_name();
     (typ, subtype, verdict)
 }
 
@@ -400,12 +470,16 @@ impl observer_server::Observer for Service {
                 sel,
                 // Loss notices pass every filter: a client must know its view has gaps.
                 |e: &FlowEntry| e.flow().is_none_or(|f| filters.matches(f)),
-                |e: &FlowEntry| match (&mask, &e.resp.response_types) {
-                    (Some(m), Some(ResponseTypes::Flow(f))) => GetFlowsResponse {
-                        response_types: Some(ResponseTypes::Flow(m.apply(f))),
-                        ..e.resp.clone()
-                    },
-                    _ => e.resp.clone(),
+                |e: &FlowEntry| {
+                    let resp = e.resp();
+                    match (&mask, &resp.response_types) {
+                        (Some(m), Some(ResponseTypes::Flow(f))) => GetFlowsResponse {
+                            response_types: Some(ResponseTypes::Flow(m.apply(f))),
+                            node_name: resp.node_name.clone(),
+                            time: resp.time,
+                        },
+                        _ => resp.clone(),
+                    }
                 },
                 |n| Some(lost_response(&node, LostEventSource::HubbleRingBuffer, n)),
                 tx,
@@ -506,6 +580,48 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[tokio::test]
+    async fn lazy_flows_are_built_once_when_first_read_and_counted_when_stored() {
+        use crate::hubble::parse::L7_EVENT;
+        let o = observer(10);
+        let built = Arc::new(AtomicU64::new(0));
+        for i in 0..4 {
+            let built = built.clone();
+            let verdict = if i == 3 { Verdict::Dropped } else { Verdict::Forwarded };
+            let f = flow(i, verdict);
+            let time = f.time.unwrap_or_default();
+            o.push_lazy_flow(
+                time,
+                L7_EVENT,
+                verdict,
+                Box::new(move || {
+                    built.fetch_add(1, Ordering::Relaxed);
+                    Flow { event_type: Some(L7_EVENT), ..f }
+                }),
+            );
+        }
+        // Counted and listed without being built.
+        assert_eq!(
+            o.processed(),
+            [(("L7", "HTTP", "DROPPED"), 1), (("L7", "HTTP", "FORWARDED"), 3)]
+        );
+        assert_eq!(o.status().num_flows, 4);
+        assert_eq!(built.load(Ordering::Relaxed), 0);
+        let s = Service(o.clone());
+        let got = collect(&s, GetFlowsRequest { number: 1, ..Default::default() }).await;
+        assert_eq!(srcs(&got), ["10.0.0.3"]);
+        assert_eq!(got[0].node_name, "vm1");
+        assert_eq!(got[0].time.map(|t| t.unix_nanos()), Some(4_000_000_000));
+        assert_eq!(built.load(Ordering::Relaxed), 1);
+        // A filter reads every flow; each is built once, whoever reads it.
+        let dropped = FlowFilter { verdict: vec![Verdict::Dropped as i32], ..Default::default() };
+        for _ in 0..2 {
+            let req = GetFlowsRequest { whitelist: vec![dropped.clone()], ..Default::default() };
+            assert_eq!(srcs(&collect(&s, req).await), ["10.0.0.3"]);
+        }
+        assert_eq!(built.load(Ordering::Relaxed), 4);
     }
 
     #[tokio::test]

@@ -224,6 +224,30 @@ impl Enrichment {
     }
 }
 
+/// The event type of the proxy's flows, as Cilium's L7 records.
+pub const L7_EVENT: CiliumEventType = CiliumEventType { r#type: message_type::L7, sub_type: 0 };
+
+/// When a proxy record happened, as its flow's time.
+#[cfg(feature = "agent")]
+pub fn l7_time(r: &crate::proxy::L7Record) -> Timestamp {
+    Timestamp::from_unix_nanos(
+        r.time
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)),
+    )
+}
+
+/// A proxy record's verdict, as its flow's.
+#[cfg(feature = "agent")]
+pub fn l7_verdict(v: crate::proxy::L7Verdict) -> Verdict {
+    use crate::proxy::L7Verdict;
+    match v {
+        L7Verdict::Forwarded => Verdict::Forwarded,
+        L7Verdict::Dropped => Verdict::Dropped,
+        L7Verdict::Error => Verdict::Error,
+    }
+}
+
 #[cfg(feature = "agent")]
 impl Enrichment {
     /// The flow of one request or response of the L7 proxy, as Cilium's L7 parser fills it:
@@ -231,7 +255,7 @@ impl Enrichment {
     /// upstream's summary.
     pub fn l7_flow(&self, r: crate::proxy::L7Record) -> Flow {
         use super::proto::flow::{Http, HttpHeader, L7FlowType, Layer7, layer7};
-        use crate::proxy::{L7Kind, L7Verdict};
+        use crate::proxy::L7Kind;
         let reply = r.kind == L7Kind::Response;
         let (src, dst) = if reply { (r.local, r.peer) } else { (r.peer, r.local) };
         // This host is the server on ingress and the client on egress.
@@ -241,11 +265,7 @@ impl Enrichment {
             (HOST_IDENTITY, r.identity)
         };
         let (src_id, dst_id) = if reply { (server_id, client_id) } else { (client_id, server_id) };
-        let verdict = match r.verdict {
-            L7Verdict::Forwarded => Verdict::Forwarded,
-            L7Verdict::Dropped => Verdict::Dropped,
-            L7Verdict::Error => Verdict::Error,
-        };
+        let verdict = l7_verdict(r.verdict);
         let summary = if reply {
             format!(
                 "{} {} {}ms ({} {})",
@@ -259,11 +279,7 @@ impl Enrichment {
             format!("{} {} {}", r.protocol, r.method, r.url)
         };
         let mut flow = Flow {
-            time: Some(Timestamp::from_unix_nanos(
-                r.time
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)),
-            )),
+            time: Some(l7_time(&r)),
             uuid: uuid_v4(),
             emitter: Some(Emitter { name: "Hubble".into(), version: self.version.clone() }),
             verdict: verdict as i32,
@@ -285,7 +301,7 @@ impl Enrichment {
             r#type: FlowType::L7 as i32,
             node_name: self.node_name.clone(),
             node_labels: self.node_labels.clone(),
-            event_type: Some(CiliumEventType { r#type: message_type::L7, sub_type: 0 }),
+            event_type: Some(L7_EVENT),
             traffic_direction: if r.direction == 0 {
                 TrafficDirection::Ingress
             } else {
@@ -298,14 +314,15 @@ impl Enrichment {
                 latency_ns: if reply { r.latency_ns } else { 0 },
                 record: Some(layer7::Record::Http(Http {
                     code: if reply { r.code } else { 0 },
-                    method: r.method,
-                    url: r.url,
-                    protocol: r.protocol,
+                    method: r.method.to_string(),
+                    protocol: r.protocol.to_string(),
                     headers: r
                         .headers
+                        .sorted()
                         .into_iter()
-                        .map(|(key, value)| HttpHeader { key, value })
+                        .map(|(key, value)| HttpHeader { key: key.into(), value: value.into() })
                         .collect(),
+                    url: r.url,
                 })),
             }),
             summary,

@@ -15,7 +15,7 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 
-use super::{Env, L7Kind, L7Record, L7Verdict, Redirected, RequestView, Stats};
+use super::{Env, Headers, L7Kind, L7Record, L7Verdict, Redirected, RequestView, Stats};
 use crate::policy::resolve::EGRESS;
 
 type Body = BoxBody<Bytes, hyper::Error>;
@@ -136,15 +136,6 @@ fn protocol(v: hyper::Version) -> &'static str {
     }
 }
 
-fn sorted_headers(h: &hyper::HeaderMap) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = h
-        .iter()
-        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-        .collect();
-    out.sort();
-    out
-}
-
 /// Removes the headers that concern one connection only (RFC 9110 7.6.1), and those the
 /// `Connection` header names.
 fn strip_hop_by_hop(h: &mut hyper::HeaderMap) {
@@ -176,18 +167,29 @@ fn text(status: StatusCode, body: &'static str) -> Response<Body> {
 impl Conn {
     async fn handle(&self, req: Request<Incoming>) -> Response<Body> {
         let started = Instant::now();
-        let host = req
-            .headers()
-            .get(hyper::header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .or_else(|| req.uri().authority().map(|a| a.as_str()))
-            .unwrap_or_default()
-            .to_string();
-        let path = req.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
-        let method = req.method().as_str().to_string();
+        // The host and path the rules see are the URL's parts: one string for all three.
+        const SCHEME: &str = "http://";
+        let (url, host_end) = {
+            let host = req
+                .headers()
+                .get(hyper::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .or_else(|| req.uri().authority().map(|a| a.as_str()))
+                .unwrap_or_default();
+            let path = req.uri().path_and_query().map_or("/", |p| p.as_str());
+            let mut url = String::with_capacity(SCHEME.len() + host.len() + path.len());
+            url.push_str(SCHEME);
+            url.push_str(host);
+            url.push_str(path);
+            (url, SCHEME.len() + host.len())
+        };
         let policy = self.env.policy();
-        let view =
-            RequestView { method: &method, path: &path, host: &host, headers: req.headers() };
+        let view = RequestView {
+            method: req.method().as_str(),
+            path: &url[host_end..],
+            host: &url[SCHEME.len()..host_end],
+            headers: req.headers(),
+        };
         let decision = policy.decide(self.identity, self.direction, self.local.port(), &view);
         let request = L7Record {
             time: SystemTime::now(),
@@ -200,10 +202,10 @@ impl Conn {
             rule_id: match decision {
                 Ok(id) | Err(id) => id,
             },
-            url: format!("http://{host}{path}"),
-            method,
-            protocol: protocol(req.version()).to_string(),
-            headers: sorted_headers(req.headers()),
+            url,
+            method: req.method().clone(),
+            protocol: protocol(req.version()),
+            headers: Headers::from_map(req.headers()),
             code: 0,
             latency_ns: 0,
         };
@@ -215,7 +217,7 @@ impl Conn {
             r.time = SystemTime::now();
             r.code = u32::from(code);
             r.latency_ns = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
-            r.headers = sorted_headers(headers);
+            r.headers = Headers::from_map(headers);
             self.env.record(r);
         };
         if decision.is_err() {

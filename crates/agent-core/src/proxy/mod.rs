@@ -84,13 +84,13 @@ pub struct L7Record {
     /// Rule id of the allow (or of the failed L7 allow).
     pub rule_id: u32,
     /// Method.
-    pub method: String,
+    pub method: hyper::Method,
     /// `http://host/path?query`.
     pub url: String,
     /// `HTTP/1.1`, `HTTP/1`, `HTTP/2`.
-    pub protocol: String,
-    /// Request headers (responses: the response's), sorted by name.
-    pub headers: Vec<(String, String)>,
+    pub protocol: &'static str,
+    /// Request headers (responses: the response's).
+    pub headers: Headers,
     /// Status code (responses).
     pub code: u32,
     /// Time from request to response (responses).
@@ -112,10 +112,45 @@ impl L7Record {
         L7Record {
             method: self.method.clone(),
             url: self.url.clone(),
-            protocol: self.protocol.clone(),
-            headers: Vec::new(),
+            headers: Headers::default(),
             ..*self
         }
+    }
+}
+
+/// A message's header fields as the proxy saw them. Kept in one buffer: every request and
+/// response makes a record, and most records are never read (see `hubble::observer`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Headers {
+    /// `name:value` lines. Names are tokens (no `:`), values have no line breaks (hyper
+    /// refuses them), so the split is unambiguous.
+    text: String,
+}
+
+impl Headers {
+    /// The fields of `map`, values not in UTF-8 made lossy.
+    pub fn from_map(map: &hyper::HeaderMap) -> Headers {
+        let size = map.iter().map(|(k, v)| k.as_str().len() + v.len() + 2).sum();
+        let mut text = String::with_capacity(size);
+        for (k, v) in map {
+            text.push_str(k.as_str());
+            text.push(':');
+            text.push_str(&String::from_utf8_lossy(v.as_bytes()));
+            text.push('\n');
+        }
+        Headers { text }
+    }
+
+    /// Every field in the order received.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.text.lines().filter_map(|l| l.split_once(':'))
+    }
+
+    /// Every field, sorted by name (and value), as Hubble lists them.
+    pub fn sorted(&self) -> Vec<(&str, &str)> {
+        let mut v: Vec<(&str, &str)> = self.iter().collect();
+        v.sort_unstable();
+        v
     }
 }
 

@@ -70,10 +70,10 @@ mod tests {
             identity: 1000,
             direction: 0,
             rule_id: 1,
-            method: "GET".into(),
+            method: hyper::Method::GET,
             url: "http://192.168.1.11:8080/".into(),
-            protocol: "HTTP/1.1".into(),
-            headers: Vec::new(),
+            protocol: "HTTP/1.1",
+            headers: Default::default(),
             code: 0,
             latency_ns: 0,
         }

@@ -136,7 +136,7 @@ async fn allowed_requests_pass_and_denied_ones_get_403_on_the_same_connection() 
     assert_eq!(records[0].method, "GET");
     assert_eq!(records[0].protocol, "HTTP/1.1");
     assert_eq!(records[0].identity, FRONTEND);
-    assert!(records[0].headers.iter().any(|(k, _)| k == "host"));
+    assert!(records[0].headers.iter().any(|(k, v)| k == "host" && v == "192.168.1.11:8080"));
     assert_eq!(proxy.stats().denied.load(std::sync::atomic::Ordering::Relaxed), 4);
 }
 
@@ -343,4 +343,21 @@ async fn workers_serve_from_their_own_listeners_or_from_a_shared_one() {
             assert_eq!(call(&mut c, "GET", "/public", "").await.0, 200, "reuseport {reuseport}");
         }
     }
+}
+
+#[test]
+fn headers_keep_every_field_and_sort_for_hubble() {
+    let mut map = hyper::HeaderMap::new();
+    map.insert("x-team", hyper::header::HeaderValue::from_static("blue"));
+    map.append("accept", hyper::header::HeaderValue::from_static("a/b, c:d"));
+    map.append("accept", hyper::header::HeaderValue::from_static(""));
+    let latin1 = hyper::header::HeaderValue::from_bytes(b"caf\xe9").expect("opaque bytes");
+    map.insert("x-name", latin1);
+    let h = super::Headers::from_map(&map);
+    assert_eq!(
+        h.sorted(),
+        [("accept", ""), ("accept", "a/b, c:d"), ("x-name", "caf\u{fffd}"), ("x-team", "blue")]
+    );
+    assert_eq!(h.iter().count(), 4);
+    assert_eq!(super::Headers::default().sorted(), []);
 }
