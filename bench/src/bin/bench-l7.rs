@@ -12,8 +12,9 @@
 //!
 //! Needs root, `nginx` and `wrk` (Debian packages).
 //!
-//! `--hold NAME SECONDS` (NAME: direct, nginx, ours, shared) only loads that one target with 32
-//! connections for SECONDS, after printing the processes to profile (`perf record -p`).
+//! `--hold NAME SECONDS [CONNECTIONS]` (NAME: direct, nginx, ours, shared) only loads that one
+//! target (32 connections unless told) for SECONDS, after printing the processes to profile
+//! (`perf record -p`).
 
 use std::time::Duration;
 
@@ -159,7 +160,8 @@ fn main() -> anyhow::Result<()> {
         let pids =
             std::process::Command::new("pgrep").args(["-af", "cilium-agent|nginx"]).output()?;
         println!("processes:\n{}", String::from_utf8_lossy(&pids.stdout));
-        let (rps, p50, p99) = wrk_for(&vm1, urls[i].1, 32, seconds)?;
+        let connections: u32 = args.next().map_or(Ok(32), |c| c.parse()).context("connections")?;
+        let (rps, p50, p99) = wrk_for(&vm1, urls[i].1, connections, seconds)?;
         println!("{name}: {rps:.0} req/s, p50 {p50:.3} ms, p99 {p99:.3} ms");
         return Ok(());
     }

@@ -8,8 +8,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use http_body_util::combinators::BoxBody;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Either, Full, Limited};
 use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -18,7 +17,9 @@ use tokio::net::{TcpListener, TcpStream};
 use super::{Env, Headers, L7Kind, L7Record, L7Verdict, Redirected, RequestView, Stats};
 use crate::policy::resolve::EGRESS;
 
-type Body = BoxBody<Bytes, hyper::Error>;
+/// The application's body, or the proxy's own answer (no allocation per response, as a boxed
+/// body would take).
+type Body = Either<Incoming, Full<Bytes>>;
 
 /// Client connections served at once; more wait in the kernel's backlog.
 const MAX_CONNECTIONS: usize = 8192;
@@ -33,6 +34,18 @@ const MAX_DRAIN: usize = 1 << 20;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Envoy's body for a request the policy denies.
 const ACCESS_DENIED: &str = "Access denied\r\n";
+
+/// Never returns: sleeps in turns shorter than [`HEADER_TIMEOUT`].
+///
+/// tokio wakes its runtime's driver (a system call) whenever a timer is set to fire before
+/// the driver's next planned wake-up, and with no timer pending every timer does. hyper sets
+/// one for each request it waits for (the header timeout): with this timer always pending,
+/// those come later than the planned wake-up and cost nothing but the timer.
+pub(super) async fn keep_timer_armed() {
+    loop {
+        tokio::time::sleep(HEADER_TIMEOUT / 3).await;
+    }
+}
 
 /// A listening socket on a loopback address, one of the workers' set on that port.
 pub(super) fn bind(addr: SocketAddr, reuseport: bool) -> std::io::Result<std::net::TcpListener> {
@@ -96,7 +109,7 @@ pub(super) async fn serve(
             direction,
             env: env.clone(),
             stats: stats.clone(),
-            upstream: tokio::sync::Mutex::new(None),
+            upstream: std::sync::Mutex::new(None),
         });
         tokio::spawn(async move {
             let _ = stream.set_nodelay(true);
@@ -125,7 +138,7 @@ struct Conn {
     direction: u8,
     env: Arc<dyn Env>,
     stats: Arc<Stats>,
-    upstream: tokio::sync::Mutex<Option<hyper::client::conn::http1::SendRequest<Incoming>>>,
+    upstream: std::sync::Mutex<Option<hyper::client::conn::http1::SendRequest<Incoming>>>,
 }
 
 fn protocol(v: hyper::Version) -> &'static str {
@@ -139,25 +152,34 @@ fn protocol(v: hyper::Version) -> &'static str {
 /// Removes the headers that concern one connection only (RFC 9110 7.6.1), and those the
 /// `Connection` header names.
 fn strip_hop_by_hop(h: &mut hyper::HeaderMap) {
-    let named: Vec<hyper::header::HeaderName> = h
-        .get_all(hyper::header::CONNECTION)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|n| hyper::header::HeaderName::from_bytes(n.trim().as_bytes()).ok())
-        .collect();
-    for n in named {
-        h.remove(n);
+    use hyper::header::{CONNECTION, HeaderName, TE, TRAILER, UPGRADE};
+    const KEEP_ALIVE: HeaderName = HeaderName::from_static("keep-alive");
+    const PROXY_CONNECTION: HeaderName = HeaderName::from_static("proxy-connection");
+    // One pass over the fields, not a lookup of each name: most messages carry none of them,
+    // or only `Connection`.
+    let hop = |n: &HeaderName| {
+        [&CONNECTION, &KEEP_ALIVE, &PROXY_CONNECTION, &TE, &TRAILER, &UPGRADE].contains(&n)
+    };
+    let mut found: Vec<HeaderName> = h.keys().filter(|n| hop(n)).cloned().collect();
+    if found.is_empty() {
+        return;
     }
-    for n in ["connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade"] {
+    if found.contains(&CONNECTION) {
+        found.extend(
+            h.get_all(CONNECTION)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|n| HeaderName::from_bytes(n.trim().as_bytes()).ok()),
+        );
+    }
+    for n in found {
         h.remove(n);
     }
 }
 
 fn text(status: StatusCode, body: &'static str) -> Response<Body> {
-    let mut r = Response::new(
-        Full::new(Bytes::from_static(body.as_bytes())).map_err(|e| match e {}).boxed(),
-    );
+    let mut r = Response::new(Either::Right(Full::new(Bytes::from_static(body.as_bytes()))));
     *r.status_mut() = status;
     r.headers_mut()
         .insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("text/plain"));
@@ -214,9 +236,11 @@ impl Conn {
         let respond = |mut r: L7Record, verdict, code: u16, headers: &hyper::HeaderMap| {
             r.kind = L7Kind::Response;
             r.verdict = verdict;
-            r.time = SystemTime::now();
+            // One clock read: the response's time is the request's plus the latency.
+            let latency = started.elapsed();
+            r.time += latency;
             r.code = u32::from(code);
-            r.latency_ns = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+            r.latency_ns = u64::try_from(latency.as_nanos()).unwrap_or(u64::MAX);
             r.headers = Headers::from_map(headers);
             self.env.record(r);
         };
@@ -245,7 +269,7 @@ impl Conn {
                 strip_hop_by_hop(resp.headers_mut());
                 *resp.version_mut() = version;
                 respond(answered, L7Verdict::Forwarded, resp.status().as_u16(), resp.headers());
-                resp.map(BodyExt::boxed)
+                resp.map(Either::Left)
             }
             Err(e) => {
                 tracing::debug!(error = %e, upstream = %self.local, "L7 proxy: upstream failed");
@@ -264,13 +288,16 @@ impl Conn {
     /// connection (made on first use, and again when the application closed it).
     async fn forward(&self, mut req: Request<Incoming>) -> Result<Response<Incoming>, String> {
         strip_hop_by_hop(req.headers_mut());
-        let mut upstream = self.upstream.lock().await;
-        if let Some(send) = upstream.as_mut()
+        // HTTP/1.1 serves one request at a time, so the connection is taken for this one and
+        // put back once the request is on its way (a dropped request drops it; the next one
+        // then connects anew).
+        let mut cached = self.upstream.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(send) = cached.as_mut()
             && send.ready().await.is_err()
         {
-            *upstream = None;
+            cached = None;
         }
-        let send = match upstream.as_mut() {
+        let mut send = match cached {
             Some(send) => send,
             None => {
                 let target = self.env.upstream(self.local);
@@ -286,10 +313,12 @@ impl Conn {
                 tokio::spawn(async move {
                     let _ = conn.await;
                 });
-                upstream.insert(send)
+                send
             }
         };
-        send.send_request(req).await.map_err(|e| e.to_string())
+        let response = send.send_request(req);
+        *self.upstream.lock().unwrap_or_else(|p| p.into_inner()) = Some(send);
+        response.await.map_err(|e| e.to_string())
     }
 }
 
@@ -308,4 +337,39 @@ async fn connect(target: SocketAddr, direction: u8) -> std::io::Result<TcpStream
     s.set_nonblocking(true)?;
     let socket = tokio::net::TcpSocket::from_std_stream(std::net::TcpStream::from(s));
     socket.connect(target).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_hop_by_hop;
+    use hyper::header::{HeaderMap, HeaderValue};
+
+    #[test]
+    fn hop_by_hop_headers_and_those_connection_names_are_not_passed_on() {
+        let mut h = HeaderMap::new();
+        for (k, v) in [
+            ("connection", "keep-alive, X-Secret"),
+            ("connection", "upgrade"),
+            ("x-secret", "1"),
+            ("keep-alive", "timeout=5"),
+            ("proxy-connection", "keep-alive"),
+            ("te", "trailers"),
+            ("trailer", "x-sum"),
+            ("upgrade", "h2c"),
+            ("x-team", "blue"),
+            ("content-length", "0"),
+        ] {
+            h.append(k, HeaderValue::from_static(v));
+        }
+        strip_hop_by_hop(&mut h);
+        let mut left: Vec<&str> = h.keys().map(|k| k.as_str()).collect();
+        left.sort_unstable();
+        assert_eq!(left, ["content-length", "x-team"]);
+        // Without a Connection header only the fixed set goes.
+        let mut h = HeaderMap::new();
+        h.append("te", HeaderValue::from_static("trailers"));
+        h.append("x-secret", HeaderValue::from_static("1"));
+        strip_hop_by_hop(&mut h);
+        assert_eq!(h.keys().map(|k| k.as_str()).collect::<Vec<_>>(), ["x-secret"]);
+    }
 }

@@ -135,7 +135,10 @@ impl Headers {
         for (k, v) in map {
             text.push_str(k.as_str());
             text.push(':');
-            text.push_str(&String::from_utf8_lossy(v.as_bytes()));
+            match v.to_str() {
+                Ok(v) => text.push_str(v),
+                Err(_) => text.push_str(&String::from_utf8_lossy(v.as_bytes())),
+            }
             text.push('\n');
         }
         Headers { text }
@@ -278,7 +281,10 @@ impl Proxy {
                             }
                         }
                         // Until the proxy is dropped (or the agent goes away).
-                        let _ = stopped.wait_for(|s| *s).await;
+                        tokio::select! {
+                            _ = stopped.wait_for(|s| *s) => {}
+                            () = http::keep_timer_armed() => {}
+                        }
                     });
                 });
             if let Err(e) = thread {
