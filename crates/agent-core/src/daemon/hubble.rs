@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 use super::DaemonError;
 use super::state::Agent;
 use crate::hubble::metrics::HubbleMetrics;
-use crate::hubble::observer::Observer;
+use crate::hubble::observer::{Observer, Unbuilt};
 use crate::hubble::parse::{Enrichment, L7_EVENT, l7_time, l7_verdict, node_name};
 use crate::hubble::peer::PeerService;
 use crate::hubble::proto::flow::{
@@ -443,6 +443,19 @@ async fn fresh(
     tokio::task::spawn_blocking(move || Arc::new(a.hubble_enrichment())).await.unwrap_or(view)
 }
 
+/// The view to use from now on: `next`; when it replaces `current`, the lazy flows made with
+/// `current` are built first, with it.
+fn renew(
+    next: Arc<Enrichment>,
+    current: Arc<Enrichment>,
+    unbuilt: &mut Unbuilt,
+) -> Arc<Enrichment> {
+    if !Arc::ptr_eq(&next, &current) {
+        unbuilt.build_all();
+    }
+    next
+}
+
 /// Turns datapath events and the L7 proxy's records into flows until the agent goes away.
 async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>, metrics: Option<Arc<HubbleMetrics>>) {
     let Some(a) = agent.upgrade() else { return };
@@ -453,6 +466,10 @@ async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>, metrics: Option<Arc<Hubb
     let mut l7_due: Option<tokio::time::Instant> = None;
     let mut seen = a.generation();
     let mut view = Arc::new(a.hubble_enrichment());
+    // Lazy flows hold the view they were made with; a new view builds them, so that no more
+    // than one view is kept for them (a view is large in a big fleet, and refreshed every
+    // second while flows come).
+    let mut unbuilt = Unbuilt::new(obs.capacity());
     // The datapath's count outlives agent restarts (pinned maps): only new losses are news.
     // Its lock is the one policy changes hold for long: read it off the reactor.
     let datapath_lost = |a: Arc<Agent>| async move {
@@ -474,7 +491,7 @@ async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>, metrics: Option<Arc<Hubb
             () = tokio::time::sleep_until(l7_due.unwrap_or_else(tokio::time::Instant::now)), if l7_due.is_some() => {
                 l7_due = None;
                 let Some(a) = agent.upgrade() else { return };
-                view = fresh(a, &mut seen, &mut refreshed, view).await;
+                view = renew(fresh(a, &mut seen, &mut refreshed, view.clone()).await, view, &mut unbuilt);
                 let (records, lost) = l7.take();
                 if lost > 0 {
                     obs.push_lost(LostEventSource::ObserverEventsQueue, lost);
@@ -490,7 +507,9 @@ async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>, metrics: Option<Arc<Hubb
                     // view of now.
                     let (time, verdict) = (l7_time(&rec), l7_verdict(rec.verdict));
                     let view = view.clone();
-                    obs.push_lazy_flow(time, L7_EVENT, verdict, Box::new(move || view.l7_flow(rec)));
+                    let entry =
+                        obs.push_lazy_flow(time, L7_EVENT, verdict, Box::new(move || view.l7_flow(rec)));
+                    unbuilt.push(entry);
                 }
                 continue;
             }
@@ -515,7 +534,7 @@ async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>, metrics: Option<Arc<Hubb
             Err(RecvError::Closed) => return,
         };
         let Some(a) = agent.upgrade() else { return };
-        view = fresh(a, &mut seen, &mut refreshed, view).await;
+        view = renew(fresh(a, &mut seen, &mut refreshed, view.clone()).await, view, &mut unbuilt);
         let flow = view.flow(&ev);
         if let Some(m) = &metrics {
             m.process(&flow);

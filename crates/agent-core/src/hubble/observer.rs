@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Instant;
 
 use tokio::sync::mpsc;
@@ -93,6 +93,39 @@ impl FlowEntry {
         match &self.resp().response_types {
             Some(ResponseTypes::Flow(f)) => Some(f),
             _ => None,
+        }
+    }
+}
+
+/// Lazy flows not built yet, so that whatever their makers hold in common (the view of the
+/// agent's state they are enriched with) can be let go: [`Unbuilt::build_all`] builds them
+/// now. Holds no more than the ring does; older ones were overwritten anyway.
+#[derive(Debug)]
+pub struct Unbuilt {
+    entries: std::collections::VecDeque<Weak<FlowEntry>>,
+    max: usize,
+}
+
+impl Unbuilt {
+    /// Tracks at most `max` flows (the ring's capacity).
+    pub fn new(max: usize) -> Self {
+        Unbuilt { entries: std::collections::VecDeque::new(), max: max.max(1) }
+    }
+
+    /// One more.
+    pub fn push(&mut self, entry: Weak<FlowEntry>) {
+        if self.entries.len() == self.max {
+            self.entries.pop_front();
+        }
+        self.entries.push_back(entry);
+    }
+
+    /// Builds every tracked flow still in the ring.
+    pub fn build_all(&mut self) {
+        for e in self.entries.drain(..) {
+            if let Some(e) = e.upgrade() {
+                e.resp();
+            }
         }
     }
 }
@@ -192,22 +225,29 @@ impl Observer {
     }
 
     /// Records a flow of `event_type` and `verdict` that `make` builds when first read; the
-    /// flow it makes must have that time, type and verdict.
+    /// flow it makes must have that time, type and verdict. What `make` holds stays alive
+    /// until then: see [`Unbuilt`] for keeping that bounded.
     pub fn push_lazy_flow(
         &self,
         time: Timestamp,
         event_type: CiliumEventType,
         verdict: Verdict,
         make: MakeFlow,
-    ) {
+    ) -> Weak<FlowEntry> {
         self.count(metric_key(event_type, verdict as i32));
-        self.flows.push(FlowEntry {
+        let entry = self.flows.push(FlowEntry {
             time_ns: time.unix_nanos(),
             is_flow: true,
             node_name: self.node_name_shared.clone(),
             resp: OnceLock::new(),
             make: Mutex::new(Some(make)),
         });
+        Arc::downgrade(&entry)
+    }
+
+    /// Flows the ring holds at most.
+    pub fn capacity(&self) -> usize {
+        self.flows.capacity()
     }
 
     fn count(&self, key: (&'static str, &'static str, &'static str)) {
@@ -622,6 +662,38 @@ mod tests {
             assert_eq!(srcs(&collect(&s, req).await), ["10.0.0.3"]);
         }
         assert_eq!(built.load(Ordering::Relaxed), 4);
+    }
+
+    #[test]
+    fn unbuilt_flows_are_built_together_and_their_makers_let_go() {
+        use crate::hubble::parse::L7_EVENT;
+        let o = observer(3);
+        // What the makers share (the view of the agent's state, in the agent).
+        let view = Arc::new(());
+        let mut unbuilt = Unbuilt::new(o.capacity());
+        let built = Arc::new(AtomicU64::new(0));
+        for i in 0..5 {
+            let (built, view) = (built.clone(), view.clone());
+            let f = flow(i, Verdict::Forwarded);
+            let make: MakeFlow = Box::new(move || {
+                let _view = view;
+                built.fetch_add(1, Ordering::Relaxed);
+                f
+            });
+            unbuilt.push(o.push_lazy_flow(Timestamp::now(), L7_EVENT, Verdict::Forwarded, make));
+        }
+        // Two were overwritten (their makers dropped unbuilt); three hold the view.
+        assert_eq!(Arc::strong_count(&view), 4);
+        unbuilt.build_all();
+        assert_eq!(built.load(Ordering::Relaxed), 3);
+        assert_eq!(Arc::strong_count(&view), 1, "nothing holds the view any more");
+        let (items, _) = o.flows.snapshot();
+        let srcs: Vec<String> = items
+            .iter()
+            .filter_map(|e| e.flow().and_then(|f| f.ip.as_ref()).map(|i| i.source.clone()))
+            .collect();
+        assert_eq!(srcs, ["10.0.0.2", "10.0.0.3", "10.0.0.4"]);
+        assert_eq!(built.load(Ordering::Relaxed), 3, "built once");
     }
 
     #[tokio::test]

@@ -55,18 +55,20 @@ impl<T> Ring<T> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Appends, overwriting the oldest event when full.
-    pub fn push(&self, item: T) {
+    /// Appends, overwriting the oldest event when full; returns the event as stored.
+    pub fn push(&self, item: T) -> Arc<T> {
+        let item = Arc::new(item);
         let next = {
             let mut g = self.lock();
             if g.items.len() == self.capacity {
                 g.items.pop_front();
                 g.first += 1;
             }
-            g.items.push_back(Arc::new(item));
+            g.items.push_back(item.clone());
             g.first + g.items.len() as u64
         };
         self.written.send_replace(next);
+        item
     }
 
     /// Events held now.
