@@ -2,14 +2,14 @@
 //! connections, the realized policy, and records on to Hubble.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 use super::Agent;
 use crate::datapath::maps::ProxyReader;
-use crate::proxy::{Env, L7Policy, L7Record, Proxy, RecordQueue, Redirected};
+use crate::proxy::{Env, L7Policy, L7Record, PolicyCell, Proxy, RecordQueue, Redirected};
 
 struct AgentEnv {
-    agent: Weak<Agent>,
+    policy: Arc<PolicyCell>,
     records: Arc<RecordQueue>,
     reader: ProxyReader,
     port: std::sync::atomic::AtomicU16,
@@ -25,11 +25,8 @@ impl Env for AgentEnv {
         self.reader.redirected(peer, local)
     }
 
-    fn policy(&self) -> Arc<L7Policy> {
-        match self.agent.upgrade() {
-            Some(a) => a.l7_policy(),
-            None => Arc::default(),
-        }
+    fn policy(&self) -> &PolicyCell {
+        &self.policy
     }
 
     fn record(&self, record: L7Record) {
@@ -40,11 +37,11 @@ impl Env for AgentEnv {
 impl Agent {
     /// What the L7 proxy judges requests by.
     pub fn l7_policy(&self) -> Arc<L7Policy> {
-        self.l7_policy.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.l7_policy.get()
     }
 
     pub(super) fn set_l7_policy(&self, p: Arc<L7Policy>) {
-        *self.l7_policy.write().unwrap_or_else(|p| p.into_inner()) = p;
+        self.l7_policy.set(p);
     }
 
     /// The L7 proxy, when it listens.
@@ -119,7 +116,7 @@ pub(super) async fn start(agent: &Arc<Agent>) {
         tracing::error!(error = %e, "L7 proxy: egress redirects cannot reach the proxy; egress HTTP ports refuse connections");
     }
     let env = Arc::new(AgentEnv {
-        agent: Arc::downgrade(agent),
+        policy: agent.l7_policy.clone(),
         records: agent.l7_records.clone(),
         reader,
         port: std::sync::atomic::AtomicU16::new(port),

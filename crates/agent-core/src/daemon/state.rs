@@ -68,7 +68,7 @@ pub struct Agent {
     /// Why the L7 proxy is not listening, when it should.
     pub(super) proxy_error: std::sync::OnceLock<String>,
     /// What the L7 proxy judges requests by: replaced before the datapath redirects by it.
-    pub(super) l7_policy: RwLock<Arc<crate::proxy::L7Policy>>,
+    pub(super) l7_policy: Arc<crate::proxy::PolicyCell>,
     /// The proxy's requests and responses, for Hubble.
     pub(super) l7_records: Arc<crate::proxy::RecordQueue>,
     /// Bumped whenever identities, names or rules may have changed (Hubble re-reads them).
@@ -157,7 +157,7 @@ impl Agent {
             hubble_metrics: std::sync::OnceLock::new(),
             proxy: std::sync::OnceLock::new(),
             proxy_error: std::sync::OnceLock::new(),
-            l7_policy: RwLock::new(Arc::default()),
+            l7_policy: Arc::default(),
             l7_records: Arc::default(),
             generation: std::sync::atomic::AtomicU64::new(0),
             policy_changes: Default::default(),

@@ -1,9 +1,9 @@
 //! An [`Env`] for tests: identities by peer address, a fixed upstream, records kept in memory.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
-use super::{Env, L7Policy, L7Record, Redirected};
+use super::{Env, L7Record, PolicyCell, Redirected};
 
 /// See the module.
 pub struct FakeEnv {
@@ -14,7 +14,7 @@ pub struct FakeEnv {
     /// Where requests go.
     pub upstream: SocketAddr,
     /// The policy.
-    pub policy: Mutex<Arc<L7Policy>>,
+    pub policy: PolicyCell,
     /// What the proxy recorded.
     pub records: Mutex<Vec<L7Record>>,
 }
@@ -26,8 +26,8 @@ impl Env for FakeEnv {
     fn upstream(&self, _local: SocketAddr) -> SocketAddr {
         self.upstream
     }
-    fn policy(&self) -> Arc<L7Policy> {
-        self.policy.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    fn policy(&self) -> &PolicyCell {
+        &self.policy
     }
     fn record(&self, record: L7Record) {
         self.records.lock().unwrap_or_else(|p| p.into_inner()).push(record);

@@ -110,6 +110,7 @@ pub(super) async fn serve(
             env: env.clone(),
             stats: stats.clone(),
             upstream: std::sync::Mutex::new(None),
+            policy: std::sync::Mutex::new(None),
         });
         tokio::spawn(async move {
             let _ = stream.set_nodelay(true);
@@ -139,6 +140,8 @@ struct Conn {
     env: Arc<dyn Env>,
     stats: Arc<Stats>,
     upstream: std::sync::Mutex<Option<hyper::client::conn::http1::SendRequest<Incoming>>>,
+    /// The policy as last read, with its generation (see [`super::PolicyCell`]).
+    policy: std::sync::Mutex<Option<(u64, Arc<super::L7Policy>)>>,
 }
 
 fn protocol(v: hyper::Version) -> &'static str {
@@ -205,14 +208,22 @@ impl Conn {
             url.push_str(path);
             (url, SCHEME.len() + host.len())
         };
-        let policy = self.env.policy();
         let view = RequestView {
             method: req.method().as_str(),
             path: &url[host_end..],
             host: &url[SCHEME.len()..host_end],
             headers: req.headers(),
         };
-        let decision = policy.decide(self.identity, self.direction, self.local.port(), &view);
+        let decision = {
+            let cell = self.env.policy();
+            let generation = cell.generation();
+            let mut cached = self.policy.lock().unwrap_or_else(|p| p.into_inner());
+            let policy = match &mut *cached {
+                Some((seen, policy)) if *seen == generation => policy,
+                stale => &mut stale.insert((generation, cell.get())).1,
+            };
+            policy.decide(self.identity, self.direction, self.local.port(), &view)
+        };
         let request = L7Record {
             time: SystemTime::now(),
             kind: L7Kind::Request,

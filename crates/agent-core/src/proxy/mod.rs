@@ -27,7 +27,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 pub use queue::RecordQueue;
-pub use rules::{L7Policy, RequestView};
+pub use rules::{L7Policy, PolicyCell, RequestView};
 
 /// The proxy's errors.
 #[derive(Debug, thiserror::Error)]
@@ -167,8 +167,8 @@ pub trait Env: Send + Sync + 'static {
     fn upstream(&self, local: SocketAddr) -> SocketAddr {
         local
     }
-    /// The policy in effect now.
-    fn policy(&self) -> Arc<L7Policy>;
+    /// The policy in effect.
+    fn policy(&self) -> &PolicyCell;
     /// A request or response happened.
     fn record(&self, record: L7Record);
 }

@@ -180,3 +180,38 @@ impl L7Policy {
         out
     }
 }
+
+/// The policy in effect, as the agent replaces it and the proxy reads it for every request.
+/// Each connection keeps the policy it last read with its [`PolicyCell::generation`], and
+/// reads the policy again only when that changed: reading a shared counter costs the proxy's
+/// threads nothing, where taking a lock and a reference for each request made them fight
+/// over the same cache lines.
+#[derive(Debug, Default)]
+pub struct PolicyCell {
+    current: std::sync::RwLock<Arc<L7Policy>>,
+    generation: std::sync::atomic::AtomicU64,
+}
+
+impl PolicyCell {
+    /// A cell holding `policy`.
+    pub fn new(policy: Arc<L7Policy>) -> PolicyCell {
+        PolicyCell { current: std::sync::RwLock::new(policy), ..Default::default() }
+    }
+
+    /// The policy now.
+    pub fn get(&self) -> Arc<L7Policy> {
+        self.current.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Replaces the policy; connections read it before their next request.
+    pub fn set(&self, policy: Arc<L7Policy>) {
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = policy;
+        // After the write: whoever sees the new generation reads the new policy.
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::Release);
+    }
+
+    /// Changes with every [`PolicyCell::set`].
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+}

@@ -77,7 +77,7 @@ async fn start(identity: Option<u32>, p: Arc<L7Policy>) -> (Proxy, Arc<FakeEnv>)
         identity,
         direction: INGRESS,
         upstream: application().await,
-        policy: Mutex::new(p),
+        policy: PolicyCell::new(p),
         records: Mutex::new(Vec::new()),
     });
     let proxy = Proxy::start(0, env.clone()).await.expect("proxy");
@@ -237,7 +237,7 @@ async fn an_application_that_is_down_is_a_503_not_a_hang() {
         identity: Some(FRONTEND),
         direction: INGRESS,
         upstream: dead,
-        policy: Mutex::new(policy(get_public(), false)),
+        policy: PolicyCell::new(policy(get_public(), false)),
         records: Mutex::new(Vec::new()),
     });
     let proxy = Proxy::start(0, env.clone()).await.expect("proxy");
@@ -297,12 +297,13 @@ async fn egress_connections_are_judged_by_egress_rules() {
         identity: Some(FRONTEND),
         direction: 1,
         upstream: application().await,
-        policy: Mutex::new(egress),
+        policy: PolicyCell::new(egress),
         records: Mutex::new(Vec::new()),
     });
     let proxy = Proxy::start(0, env.clone()).await.expect("proxy");
     let mut c = client(proxy.port()).await;
     assert_eq!(call(&mut c, "GET", "/private", "").await.0, 403);
+    assert_eq!(call(&mut c, "GET", "/public", "").await.0, 200);
     let records = env.records.lock().expect("records").clone();
     assert_eq!((records[0].direction, records[0].verdict), (1, L7Verdict::Dropped));
     assert_eq!(records[0].rule_id, 1, "the egress rule it failed");
@@ -320,7 +321,9 @@ async fn egress_connections_are_judged_by_egress_rules() {
         enforce_egress: true,
         ..Default::default()
     };
-    *env.policy.lock().expect("policy") = L7Policy::shared(&ingress_only);
+    env.policy.set(L7Policy::shared(&ingress_only));
+    // A policy change applies to the next request of an open connection too.
+    assert_eq!(call(&mut c, "GET", "/public", "").await.0, 403);
     let mut c = client(proxy.port()).await;
     assert_eq!(call(&mut c, "GET", "/public", "").await.0, 403);
 }
@@ -334,7 +337,7 @@ async fn workers_serve_from_their_own_listeners_or_from_a_shared_one() {
             identity: Some(FRONTEND),
             direction: INGRESS,
             upstream: application().await,
-            policy: Mutex::new(policy(get_public(), false)),
+            policy: PolicyCell::new(policy(get_public(), false)),
             records: Mutex::new(Vec::new()),
         });
         let proxy = Proxy::start_with(0, env.clone(), 3, reuseport).expect("proxy");
