@@ -44,9 +44,9 @@ pub type MakeFlow = Box<dyn FnOnce() -> Flow + Send>;
 pub struct FlowEntry {
     time_ns: u64,
     is_flow: bool,
-    node_name: Arc<str>,
     resp: OnceLock<GetFlowsResponse>,
-    make: Mutex<Option<MakeFlow>>,
+    /// The maker of a lazy flow, and the node name its response carries.
+    make: Mutex<Option<(Arc<str>, MakeFlow)>>,
 }
 
 impl std::fmt::Debug for FlowEntry {
@@ -65,26 +65,20 @@ impl Timed for FlowEntry {
 }
 
 impl FlowEntry {
-    fn ready(time_ns: u64, node_name: Arc<str>, resp: GetFlowsResponse) -> Self {
+    fn ready(time_ns: u64, resp: GetFlowsResponse) -> Self {
         let is_flow = matches!(resp.response_types, Some(ResponseTypes::Flow(_)));
-        FlowEntry {
-            time_ns,
-            is_flow,
-            node_name,
-            resp: OnceLock::from(resp),
-            make: Mutex::new(None),
-        }
+        FlowEntry { time_ns, is_flow, resp: OnceLock::from(resp), make: Mutex::new(None) }
     }
 
     /// The response, built now if it was stored as its maker.
     fn resp(&self) -> &GetFlowsResponse {
         self.resp.get_or_init(|| {
             let make = self.make.lock().unwrap_or_else(|p| p.into_inner()).take();
-            let flow = make.map(|m| m()).unwrap_or_default();
+            let (node_name, flow) = make.map(|(n, m)| (n.to_string(), m())).unwrap_or_default();
             GetFlowsResponse {
                 time: flow.time,
                 response_types: Some(ResponseTypes::Flow(flow)),
-                node_name: self.node_name.to_string(),
+                node_name,
             }
         })
     }
@@ -165,7 +159,7 @@ pub struct Observer {
     events: Ring<AgentEntry>,
     debug: Ring<DebugEntry>,
     node_name: String,
-    /// The same, shared by the stored flows.
+    /// The same, shared by the lazy flows.
     node_name_shared: Arc<str>,
     version: String,
     started: Instant,
@@ -215,7 +209,6 @@ impl Observer {
         let time = flow.time.unwrap_or_else(Timestamp::now);
         self.flows.push(FlowEntry::ready(
             time.unix_nanos(),
-            self.node_name_shared.clone(),
             GetFlowsResponse {
                 response_types: Some(ResponseTypes::Flow(flow)),
                 node_name: self.node_name.clone(),
@@ -238,9 +231,8 @@ impl Observer {
         let entry = self.flows.push(FlowEntry {
             time_ns: time.unix_nanos(),
             is_flow: true,
-            node_name: self.node_name_shared.clone(),
             resp: OnceLock::new(),
-            make: Mutex::new(Some(make)),
+            make: Mutex::new(Some((self.node_name_shared.clone(), make))),
         });
         Arc::downgrade(&entry)
     }
@@ -263,11 +255,8 @@ impl Observer {
             _ => self.lost[0].fetch_add(n, Ordering::Relaxed),
         };
         let now = Timestamp::now();
-        self.flows.push(FlowEntry::ready(
-            now.unix_nanos(),
-            self.node_name_shared.clone(),
-            lost_response(&self.node_name, source, n),
-        ));
+        self.flows
+            .push(FlowEntry::ready(now.unix_nanos(), lost_response(&self.node_name, source, n)));
     }
 
     /// Records an agent event.
