@@ -1,15 +1,24 @@
 //! HTTP/1.1 on the proxy's listener: hyper on both sides, one upstream connection per client
 //! connection (HTTP/1.1 has one request in flight), keep-alive kept across denied requests.
+//!
+//! The upstream connection has no task of its own: the client's task drives it, while a
+//! request waits for its answer and while the answer's body is read. A hop between tasks
+//! per message (hyper's client dispatches through channels to a spawned connection) cost
+//! more than anything else the proxy does per request.
 
 use std::convert::Infallible;
+use std::future::{Future, poll_fn};
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Either, Full, Limited};
-use hyper::body::Incoming;
+use hyper::body::{Body as _, Frame, Incoming, SizeHint};
+use hyper::client::conn::http1::{Connection, SendRequest};
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
@@ -19,7 +28,7 @@ use crate::policy::resolve::EGRESS;
 
 /// The application's body, or the proxy's own answer (no allocation per response, as a boxed
 /// body would take).
-type Body = Either<Incoming, Full<Bytes>>;
+type Body = Either<Relay, Full<Bytes>>;
 
 /// Client connections served at once; more wait in the kernel's backlog.
 const MAX_CONNECTIONS: usize = 8192;
@@ -116,7 +125,7 @@ pub(super) async fn serve(
             let _ = stream.set_nodelay(true);
             let service = hyper::service::service_fn(move |req: Request<Incoming>| {
                 let conn = conn.clone();
-                async move { Ok::<_, Infallible>(conn.handle(req).await) }
+                async move { Ok::<_, Infallible>(Conn::handle(&conn, req).await) }
             });
             // Malformed requests get hyper's 400 and a closed connection.
             let _ = hyper::server::conn::http1::Builder::new()
@@ -139,7 +148,9 @@ struct Conn {
     direction: u8,
     env: Arc<dyn Env>,
     stats: Arc<Stats>,
-    upstream: std::sync::Mutex<Option<hyper::client::conn::http1::SendRequest<Incoming>>>,
+    /// Idle between exchanges; taken by the request that uses it, given back by its answer's
+    /// body once read to the end.
+    upstream: std::sync::Mutex<Option<Upstream>>,
     /// The policy as last read, with its generation (see [`super::PolicyCell`]).
     policy: std::sync::Mutex<Option<(u64, Arc<super::L7Policy>)>>,
 }
@@ -168,13 +179,19 @@ fn strip_hop_by_hop(h: &mut hyper::HeaderMap) {
         return;
     }
     if found.contains(&CONNECTION) {
-        found.extend(
-            h.get_all(CONNECTION)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(','))
-                .filter_map(|n| HeaderName::from_bytes(n.trim().as_bytes()).ok()),
-        );
+        // Most say only `keep-alive` or `close`: a name is made only for a field present and
+        // not already found (a custom name is an allocation).
+        let named: Vec<HeaderName> = h
+            .get_all(CONNECTION)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|n| !n.is_empty() && h.contains_key(*n))
+            .filter_map(|n| HeaderName::from_bytes(n.as_bytes()).ok())
+            .filter(|n| !hop(n))
+            .collect();
+        found.extend(named);
     }
     for n in found {
         h.remove(n);
@@ -190,7 +207,7 @@ fn text(status: StatusCode, body: &'static str) -> Response<Body> {
 }
 
 impl Conn {
-    async fn handle(&self, req: Request<Incoming>) -> Response<Body> {
+    async fn handle(self: &Arc<Self>, req: Request<Incoming>) -> Response<Body> {
         let started = Instant::now();
         // The host and path the rules see are the URL's parts: one string for all three.
         const SCHEME: &str = "http://";
@@ -297,39 +314,129 @@ impl Conn {
 
     /// Sends an allowed request to the original destination, over this client's upstream
     /// connection (made on first use, and again when the application closed it).
-    async fn forward(&self, mut req: Request<Incoming>) -> Result<Response<Incoming>, String> {
+    async fn forward(
+        self: &Arc<Self>,
+        mut req: Request<Incoming>,
+    ) -> Result<Response<Relay>, String> {
         strip_hop_by_hop(req.headers_mut());
-        // HTTP/1.1 serves one request at a time, so the connection is taken for this one and
-        // put back once the request is on its way (a dropped request drops it; the next one
-        // then connects anew).
-        let mut cached = self.upstream.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(send) = cached.as_mut()
-            && send.ready().await.is_err()
+        // HTTP/1.1 serves one request at a time: the connection is taken for this exchange
+        // (a dropped request drops it, and the next one connects anew).
+        let mut idle = self.upstream.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(up) = idle.as_mut()
+            && !up.ready().await
         {
-            cached = None;
+            idle = None;
         }
-        let mut send = match cached {
-            Some(send) => send,
-            None => {
-                let target = self.env.upstream(self.local);
-                let tcp = tokio::time::timeout(CONNECT_TIMEOUT, connect(target, self.direction))
-                    .await
-                    .map_err(|_| format!("connecting to {target}: timed out"))?
-                    .map_err(|e| format!("connecting to {target}: {e}"))?;
-                let _ = tcp.set_nodelay(true);
-                let (send, conn) = hyper::client::conn::http1::Builder::new()
-                    .handshake(TokioIo::new(tcp))
-                    .await
-                    .map_err(|e| e.to_string())?;
-                tokio::spawn(async move {
-                    let _ = conn.await;
-                });
-                send
-            }
+        let mut up = match idle {
+            Some(up) => up,
+            // The cold path, boxed: connecting would otherwise size every request's future.
+            None => Box::pin(self.connect_upstream()).await?,
         };
-        let response = send.send_request(req);
-        *self.upstream.lock().unwrap_or_else(|p| p.into_inner()) = Some(send);
-        response.await.map_err(|e| e.to_string())
+        let mut response = std::pin::pin!(up.send.send_request(req));
+        let mut open = true;
+        let head = poll_fn(|cx| {
+            // Driven first: it writes the request and reads the answer the future waits for.
+            if open && up.conn.as_mut().poll(cx).is_ready() {
+                open = false;
+            }
+            response.as_mut().poll(cx)
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        let home = self.clone();
+        Ok(head.map(|body| Relay { body, upstream: open.then_some(up), home, ended: false }))
+    }
+
+    async fn connect_upstream(&self) -> Result<Upstream, String> {
+        let target = self.env.upstream(self.local);
+        let tcp = tokio::time::timeout(CONNECT_TIMEOUT, connect(target, self.direction))
+            .await
+            .map_err(|_| format!("connecting to {target}: timed out"))?
+            .map_err(|e| format!("connecting to {target}: {e}"))?;
+        let _ = tcp.set_nodelay(true);
+        let (send, conn) = hyper::client::conn::http1::Builder::new()
+            .handshake(TokioIo::new(tcp))
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(Upstream { send, conn: Box::pin(conn) })
+    }
+}
+
+/// A connection to the application, and its state machine (polled by its user, see the
+/// module's comment).
+struct Upstream {
+    send: SendRequest<Incoming>,
+    conn: Pin<Box<Connection<TokioIo<TcpStream>, Incoming>>>,
+}
+
+impl Upstream {
+    /// Whether the connection takes a request now: false when the application closed it
+    /// while it was idle (nobody drove it then, so this is where that is seen).
+    async fn ready(&mut self) -> bool {
+        poll_fn(|cx| {
+            if self.conn.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(false);
+            }
+            self.send.poll_ready(cx).map(|r| r.is_ok())
+        })
+        .await
+    }
+}
+
+/// The application's answer on its way to the client. Reading it drives the upstream
+/// connection; read to the end, it gives the connection back for the client's next request.
+pub(super) struct Relay {
+    body: Incoming,
+    /// None once the connection closed (what it read is still in `body`).
+    upstream: Option<Upstream>,
+    home: Arc<Conn>,
+    ended: bool,
+}
+
+impl hyper::body::Body for Relay {
+    type Data = Bytes;
+    type Error = hyper::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
+        let this = &mut *self;
+        // Asked first (the connection sends only what is wanted), then the connection driven
+        // to read more, then asked again.
+        let mut frame = Pin::new(&mut this.body).poll_frame(cx);
+        if frame.is_pending() {
+            if let Some(up) = &mut this.upstream
+                && up.conn.as_mut().poll(cx).is_ready()
+            {
+                this.upstream = None;
+            }
+            frame = Pin::new(&mut this.body).poll_frame(cx);
+        }
+        if let Poll::Ready(None) = frame {
+            this.ended = true;
+        }
+        frame
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        // hyper does not read a body it knows is empty, hence `is_end_stream`. A connection
+        // left halfway through an answer cannot carry another: it is closed.
+        if (self.ended || self.body.is_end_stream())
+            && let Some(up) = self.upstream.take()
+        {
+            *self.home.upstream.lock().unwrap_or_else(|p| p.into_inner()) = Some(up);
+        }
     }
 }
 

@@ -247,6 +247,109 @@ async fn an_application_that_is_down_is_a_503_not_a_hang() {
     assert_eq!((last.kind, last.verdict, last.code), (L7Kind::Response, L7Verdict::Error, 503));
 }
 
+/// An application counting its connections: `/big` streams 1 MiB in 64 KiB chunks, `/echo`
+/// answers the request's body; with `keep_alive` false it closes after every answer.
+async fn counting_application(
+    keep_alive: bool,
+) -> (SocketAddr, Arc<std::sync::atomic::AtomicUsize>) {
+    use http_body_util::{BodyExt, StreamBody};
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = l.local_addr().expect("addr");
+    let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((s, _)) = l.accept().await else { return };
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            tokio::spawn(async move {
+                let svc =
+                    hyper::service::service_fn(|req: Request<hyper::body::Incoming>| async move {
+                        type B = http_body_util::combinators::BoxBody<Bytes, hyper::Error>;
+                        let body: B = match req.uri().path() {
+                            "/big" => {
+                                let chunks = (0..16u8).map(|i| {
+                                    Ok::<_, hyper::Error>(hyper::body::Frame::data(Bytes::from(
+                                        vec![b'a' + i; 64 * 1024],
+                                    )))
+                                });
+                                StreamBody::new(futures_util::stream::iter(chunks)).boxed()
+                            }
+                            _ => {
+                                let got = req.into_body().collect().await?.to_bytes();
+                                Full::new(got).map_err(|never| match never {}).boxed()
+                            }
+                        };
+                        Ok::<_, hyper::Error>(Response::new(body))
+                    });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .keep_alive(keep_alive)
+                    .serve_connection(TokioIo::new(s), svc)
+                    .await;
+            });
+        }
+    });
+    (addr, accepted)
+}
+
+async fn start_with(upstream: SocketAddr) -> (Proxy, Arc<FakeEnv>) {
+    let env = Arc::new(FakeEnv {
+        identity: Some(FRONTEND),
+        direction: INGRESS,
+        upstream,
+        policy: PolicyCell::new(policy(vec![HttpRule::default()], false)),
+        records: Mutex::new(Vec::new()),
+    });
+    let proxy = Proxy::start(0, env.clone()).await.expect("proxy");
+    (proxy, env)
+}
+
+#[tokio::test]
+async fn one_upstream_connection_carries_a_clients_requests_whole_bodies_both_ways() {
+    let (app, accepted) = counting_application(true).await;
+    let (proxy, _env) = start_with(app).await;
+    let mut c = client(proxy.port()).await;
+    let upload = "x".repeat(300 * 1024);
+    for _ in 0..3 {
+        let (code, body) = call(&mut c, "GET", "/big", "").await;
+        assert_eq!((code, body.len()), (200, 1 << 20));
+        assert!(body.starts_with('a') && body.ends_with('p'), "chunks in order");
+        assert_eq!(call(&mut c, "POST", "/echo", &upload).await, (200, upload.clone()));
+        assert_eq!(call(&mut c, "GET", "/echo", "").await, (200, String::new()));
+    }
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1, "kept alive");
+}
+
+#[tokio::test]
+async fn an_application_closing_after_each_answer_costs_a_reconnect_not_an_error() {
+    let (app, accepted) = counting_application(false).await;
+    let (proxy, _env) = start_with(app).await;
+    let mut c = client(proxy.port()).await;
+    for i in 0..5 {
+        assert_eq!(call(&mut c, "POST", "/echo", &format!("n{i}")).await, (200, format!("n{i}")));
+        let (code, body) = call(&mut c, "GET", "/big", "").await;
+        assert_eq!((code, body.len()), (200, 1 << 20));
+    }
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 10);
+}
+
+#[tokio::test]
+async fn a_client_leaving_halfway_through_an_answer_leaves_the_proxy_serving() {
+    let (app, accepted) = counting_application(true).await;
+    let (proxy, _env) = start_with(app).await;
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", proxy.port())).await.expect("connect");
+    s.write_all(b"GET /big HTTP/1.1\r\nhost: a\r\n\r\n").await.expect("write");
+    let mut first = [0u8; 1024];
+    let n = s.read(&mut first).await.expect("read");
+    assert!(first[..n].starts_with(b"HTTP/1.1 200"));
+    drop(s);
+    // The next client gets a whole answer (over a new upstream connection: the old one was
+    // left halfway).
+    let mut c = client(proxy.port()).await;
+    let (code, body) = call(&mut c, "GET", "/big", "").await;
+    assert_eq!((code, body.len()), (200, 1 << 20));
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
 #[test]
 fn a_port_whose_http_rules_went_away_gets_the_l4_verdict() {
     use crate::policy::resolve::{EntryKey, EntryValue, INGRESS, Verdict};
