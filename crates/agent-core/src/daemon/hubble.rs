@@ -439,8 +439,18 @@ async fn fresh(
     }
     *seen = generation;
     *refreshed = Instant::now();
-    // Identities and names come from locks the API also takes; off the reactor.
-    tokio::task::spawn_blocking(move || Arc::new(a.hubble_enrichment())).await.unwrap_or(view)
+    // Identities and names come from locks the API also takes; off the reactor. An unchanged
+    // view stays the same view: replacing it builds every lazy flow still waiting on it (see
+    // `renew`), and the TTL alone would do that every second under load.
+    let current = view.clone();
+    tokio::task::spawn_blocking(move || same_or_new(a.hubble_enrichment(), current))
+        .await
+        .unwrap_or(view)
+}
+
+/// `current` when `next` says the same, else `next`.
+fn same_or_new(next: Enrichment, current: Arc<Enrichment>) -> Arc<Enrichment> {
+    if next == *current { current } else { Arc::new(next) }
 }
 
 /// The view to use from now on: `next`; when it replaces `current`, the lazy flows made with
@@ -540,5 +550,21 @@ async fn ingest(agent: Weak<Agent>, obs: Arc<Observer>, metrics: Option<Arc<Hubb
             m.process(&flow);
         }
         obs.push_flow(flow);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unchanged_view_is_kept_so_waiting_flows_are_not_built() {
+        let view = Arc::new(Enrichment { node_name: "vm1".into(), ..Enrichment::default() });
+        let again = same_or_new((*view).clone(), view.clone());
+        assert!(Arc::ptr_eq(&again, &view));
+        let mut unbuilt = Unbuilt::new(4);
+        assert!(Arc::ptr_eq(&renew(again, view.clone(), &mut unbuilt), &view));
+        let changed = Enrichment { rules: vec!["allow-web".into()], ..(*view).clone() };
+        assert!(!Arc::ptr_eq(&same_or_new(changed, view.clone()), &view));
     }
 }

@@ -44,7 +44,8 @@ pub type MakeFlow = Box<dyn FnOnce() -> Flow + Send>;
 pub struct FlowEntry {
     time_ns: u64,
     is_flow: bool,
-    resp: OnceLock<GetFlowsResponse>,
+    /// Boxed: a flow is large, and the ring moves every entry it stores.
+    resp: OnceLock<Box<GetFlowsResponse>>,
     /// The maker of a lazy flow, and the node name its response carries.
     make: Mutex<Option<(Arc<str>, MakeFlow)>>,
 }
@@ -67,7 +68,7 @@ impl Timed for FlowEntry {
 impl FlowEntry {
     fn ready(time_ns: u64, resp: GetFlowsResponse) -> Self {
         let is_flow = matches!(resp.response_types, Some(ResponseTypes::Flow(_)));
-        FlowEntry { time_ns, is_flow, resp: OnceLock::from(resp), make: Mutex::new(None) }
+        FlowEntry { time_ns, is_flow, resp: OnceLock::from(Box::new(resp)), make: Mutex::new(None) }
     }
 
     /// The response, built now if it was stored as its maker.
@@ -75,11 +76,11 @@ impl FlowEntry {
         self.resp.get_or_init(|| {
             let make = self.make.lock().unwrap_or_else(|p| p.into_inner()).take();
             let (node_name, flow) = make.map(|(n, m)| (n.to_string(), m())).unwrap_or_default();
-            GetFlowsResponse {
+            Box::new(GetFlowsResponse {
                 time: flow.time,
                 response_types: Some(ResponseTypes::Flow(flow)),
                 node_name,
-            }
+            })
         })
     }
 

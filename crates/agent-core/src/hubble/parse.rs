@@ -42,7 +42,7 @@ const HOST_ENDPOINT_ID: u32 = 1;
 
 /// What the agent knows about addresses and rules when a flow is built; refreshed as the
 /// cluster and policies change, read for every event.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Enrichment {
     /// `<cluster>/<node>`, or `<node>` in cluster `default`.
     pub node_name: String,

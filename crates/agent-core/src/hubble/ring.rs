@@ -58,16 +58,24 @@ impl<T> Ring<T> {
     /// Appends, overwriting the oldest event when full; returns the event as stored.
     pub fn push(&self, item: T) -> Arc<T> {
         let item = Arc::new(item);
-        let next = {
+        let (next, overwritten) = {
             let mut g = self.lock();
-            if g.items.len() == self.capacity {
-                g.items.pop_front();
+            let overwritten = if g.items.len() == self.capacity {
                 g.first += 1;
-            }
+                g.items.pop_front()
+            } else {
+                None
+            };
             g.items.push_back(item.clone());
-            g.first + g.items.len() as u64
+            (g.first + g.items.len() as u64, overwritten)
         };
-        self.written.send_replace(next);
+        // Readers do not wait while the old event is freed.
+        drop(overwritten);
+        // Waking nobody still takes the notifier's locks; the count is kept either way.
+        self.written.send_if_modified(|n| {
+            *n = next;
+            self.written.receiver_count() > 0
+        });
         item
     }
 
