@@ -872,6 +872,10 @@ fn redirected_connections_look_for_the_proxy_on_loopback() {
     drop(listener);
 }
 
+/// Cilium's trace observation points.
+const OBS_TO_PROXY: u8 = 1;
+const OBS_TO_NETWORK: u8 = 11;
+
 /// Egress L7: a connection this host opens to a port with HTTP rules turns round to
 /// loopback's ingress for the proxy (sockets are only assigned on an ingress), with
 /// loopback's all-zero Ethernet header (pushed on a device without one) and the mark that
@@ -891,6 +895,10 @@ fn egress_connections_to_redirected_ports_turn_round_to_the_proxy() {
     let (verdict, out, mark) = fw.run_out(programs::EGRESS, &syn, 0);
     assert_eq!(verdict, REDIRECT);
     assert_eq!(mark & mark::MASK, mark::TO_PROXY);
+    // Traced as Cilium does: to the proxy (Cilium's TRACE_TO_PROXY), not to the network.
+    let traces: Vec<u8> =
+        fw.events().iter().filter(|e| e.kind == event_type::TRACE).map(|e| e.subtype).collect();
+    assert_eq!(traces, vec![OBS_TO_PROXY]);
     assert_eq!(&out[..12], &[0u8; 12], "loopback's addresses");
     assert_eq!(&out[12..], &syn[12..], "the packet itself is untouched");
     let entries = fw.proxy_entries();
@@ -900,9 +908,13 @@ fn egress_connections_to_redirected_ports_turn_round_to_the_proxy() {
     // The connection's next segments follow it.
     assert_eq!(fw.egress(&tcp4(LOCAL, PEER, 40000, 8080, ACK)), REDIRECT);
     // The proxy's own connection, after it judged a request.
+    fw.events();
     let upstream = tcp4(LOCAL, PEER, 40001, 8080, SYN);
     assert_eq!(fw.run_with_mark(programs::EGRESS, &upstream, mark::FROM_PROXY), OK);
     assert_eq!(fw.proxy_entries().len(), 1, "not a proxied connection");
+    let traces: Vec<u8> =
+        fw.events().iter().filter(|e| e.kind == event_type::TRACE).map(|e| e.subtype).collect();
+    assert_eq!(traces, vec![OBS_TO_NETWORK], "the proxy's own connection goes to the network");
     // Through cilium_wg0 (no link layer): an Ethernet header is pushed.
     let frame = tcp4(Ipv4Addr::new(8, 0, 0, 10), PEER, 40002, 8080, SYN);
     fw.ipcache(IpAddr::V4(Ipv4Addr::new(8, 0, 0, 10)), 32, ID_HOST, 0);

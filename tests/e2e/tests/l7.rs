@@ -127,6 +127,9 @@ fn seed_http_policy_is_enforced_per_request_and_seen_by_hubble() {
     );
     assert!(has(&http, "http-request DROPPED (HTTP/1.1 POST http://192.168.1.11:8080/public)"));
     assert!(http.iter().all(|l| !l.contains("192.168.1.12")), "vm3 never reached the proxy");
+    // The datapath's trace says where the connection went, as Cilium's does.
+    let traces = observe(&["--type", "trace", "--to-port", "8080"]);
+    assert!(has(&traces, "to-proxy FORWARDED (TCP Flags: SYN)"), "{traces:#?}");
     // The L7 filters.
     let denied = observe(&["--http-status", "403"]);
     assert!(!denied.is_empty() && denied.iter().all(|l| l.contains(" 403 ")), "{denied:#?}");

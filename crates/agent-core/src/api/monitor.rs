@@ -212,7 +212,16 @@ pub fn tcp_flag_names(flags: u8) -> Vec<&'static str> {
 /// Trace observation point names (Cilium's `to-network`, ...).
 pub fn obs_point_name(p: u8) -> &'static str {
     match p {
+        0 => "to-endpoint",
+        1 => "to-proxy",
+        2 => "to-host",
         3 => "to-stack",
+        4 => "to-overlay",
+        5 => "from-endpoint",
+        6 => "from-proxy",
+        7 => "from-host",
+        8 => "from-stack",
+        9 => "from-overlay",
         10 => "from-network",
         11 => "to-network",
         12 => "from-crypto",

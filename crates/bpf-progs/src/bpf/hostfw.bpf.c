@@ -851,7 +851,7 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, __u8 p
 		}
 		count(0, dir, skb->len);
 		if (new_flags && (cfg->flags & CFG_TRACE_NOTIFY) && sampled(cfg))
-			emit(skb, &p, dir, EV_TRACE, obs, FLOW_FORWARDED,
+			emit(skb, &p, dir, EV_TRACE, proxied ? OBS_TO_PROXY : obs, FLOW_FORWARDED,
 			     hit.reply ? CT_REPLY : CT_ESTABLISHED, peer_id, NULL);
 		if (proxied && dir == DIR_EGRESS) {
 			int err = to_loopback(skb, &p, l2, off);
@@ -965,9 +965,10 @@ static __always_inline int handle(struct __sk_buff *skb, int dir, int l2, __u8 p
 		    dir == DIR_INGRESS ? peer_id : ID_HOST, 0);
 	}
 	count(0, dir, skb->len);
+	/* As Cilium traces it: where the packet goes, the proxy rather than the stack. */
 	if ((cfg->flags & CFG_TRACE_NOTIFY) && sampled(cfg))
-		emit(skb, &p, dir, EV_TRACE, obs, FLOW_FORWARDED, related ? CT_RELATED : CT_NEW,
-		     peer_id, pv);
+		emit(skb, &p, dir, EV_TRACE, redirect ? OBS_TO_PROXY : obs, FLOW_FORWARDED,
+		     related ? CT_RELATED : CT_NEW, peer_id, pv);
 	if (redirect && dir == DIR_EGRESS) {
 		err = to_loopback(skb, &p, l2, off);
 		if (err)

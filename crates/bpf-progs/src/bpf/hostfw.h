@@ -60,6 +60,7 @@
 #define FLOW_AUDIT 4
 
 /* Trace observation points (Cilium's TRACE_* values). */
+#define OBS_TO_PROXY 1
 #define OBS_TO_STACK 3
 #define OBS_FROM_NETWORK 10
 #define OBS_TO_NETWORK 11
