@@ -117,7 +117,8 @@ impl<T> Ring<T> {
         Read { lost, items, next }
     }
 
-    /// A receiver that changes whenever an event is written.
+    /// A receiver that changes whenever an event is written. Subscribe before reading: a
+    /// write with nobody subscribed wakes nobody.
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.written.subscribe()
     }
