@@ -173,8 +173,10 @@ pub trait Env: Send + Sync + 'static {
     fn record(&self, record: L7Record);
 }
 
-/// Counters for `cilium status` and metrics.
+/// Counters for `cilium status` and metrics. Each proxy thread has its own, on cache lines of
+/// their own (the threads count every request), and [`Proxy::stats`] sums them.
 #[derive(Debug, Default)]
+#[repr(align(128))]
 pub struct Stats {
     /// Connections accepted.
     pub connections: std::sync::atomic::AtomicU64,
@@ -193,7 +195,7 @@ pub struct Stats {
 #[derive(Debug)]
 pub struct Proxy {
     port: u16,
-    stats: Arc<Stats>,
+    stats: Vec<Arc<Stats>>,
     stop: tokio::sync::watch::Sender<bool>,
 }
 
@@ -202,7 +204,7 @@ fn l4_addr(port: u16) -> SocketAddr {
 }
 
 /// Proxy threads at most, whatever the CPU count.
-const MAX_WORKERS: usize = 8;
+pub(crate) const MAX_WORKERS: usize = 8;
 
 impl Proxy {
     /// Binds `127.0.0.1:port` and, where the host has IPv6, `[::1]:port` (port 0: any free
@@ -247,11 +249,13 @@ impl Proxy {
                 .ok();
             sets.push((l4, l6));
         }
-        let stats = Arc::new(Stats::default());
+        let mut all_stats = Vec::new();
         let slots = http::slots();
         let (stop, stopped) = tokio::sync::watch::channel(false);
         for (i, (l4, l6)) in sets.into_iter().enumerate() {
-            let (env, stats, slots) = (env.clone(), stats.clone(), slots.clone());
+            let stats = Arc::new(Stats::default());
+            all_stats.push(stats.clone());
+            let (env, slots) = (env.clone(), slots.clone());
             let mut stopped = stopped.clone();
             let thread =
                 std::thread::Builder::new().name(format!("l7-proxy-{i}")).spawn(move || {
@@ -292,7 +296,7 @@ impl Proxy {
             }
         }
         tracing::info!(port, workers, "L7 proxy listening on loopback");
-        Ok(Proxy { port, stats, stop })
+        Ok(Proxy { port, stats: all_stats, stop })
     }
 
     /// The loopback port.
@@ -300,9 +304,21 @@ impl Proxy {
         self.port
     }
 
-    /// Counters.
-    pub fn stats(&self) -> &Arc<Stats> {
-        &self.stats
+    /// Counters, summed over the threads.
+    pub fn stats(&self) -> Stats {
+        use std::sync::atomic::Ordering::Relaxed;
+        let sum = Stats::default();
+        for s in &self.stats {
+            for (total, one) in [
+                (&sum.connections, &s.connections),
+                (&sum.forwarded, &s.forwarded),
+                (&sum.denied, &s.denied),
+                (&sum.refused, &s.refused),
+            ] {
+                total.fetch_add(one.load(Relaxed), Relaxed);
+            }
+        }
+        sum
     }
 }
 
