@@ -125,7 +125,13 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    runtime.block_on(agent_core::daemon::run(loaded, Arc::new(logging), shutdown_signal()))?;
+    // Installed before the agent starts: a SIGTERM that comes as soon as the socket answers
+    // (a service manager's, or a test's) must still shut down cleanly, removing the socket.
+    let shutdown = {
+        let _in_runtime = runtime.enter();
+        shutdown_signal()
+    };
+    runtime.block_on(agent_core::daemon::run(loaded, Arc::new(logging), shutdown))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -179,16 +185,18 @@ fn print_validation(loaded: &Loaded, file: Option<&std::path::Path>) -> std::io:
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Installs the handlers now (inside the runtime); the future resolves on SIGTERM or SIGINT.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int)) =
-        (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
-    else {
-        tracing::error!("cannot install signal handlers; stop the agent with SIGKILL");
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = term.recv() => tracing::info!("SIGTERM received, shutting down"),
-        _ = int.recv() => tracing::info!("SIGINT received, shutting down"),
+    let handlers = (signal(SignalKind::terminate()), signal(SignalKind::interrupt()));
+    async move {
+        let (Ok(mut term), Ok(mut int)) = handlers else {
+            tracing::error!("cannot install signal handlers; stop the agent with SIGKILL");
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = term.recv() => tracing::info!("SIGTERM received, shutting down"),
+            _ = int.recv() => tracing::info!("SIGINT received, shutting down"),
+        }
     }
 }
