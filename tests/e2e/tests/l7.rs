@@ -183,6 +183,28 @@ fn seed_http_policy_is_enforced_per_request_and_seen_by_hubble() {
         );
     }
 
+    // The agent counts the proxy's messages as Cilium does, and the dashboard's L7 panels find
+    // them: seven requests above, four denied; every response was passed on.
+    let agent = crate::metrics::scrape_port(&vm2, 9962);
+    let rule = |r: &str| {
+        let series = format!("cilium_policy_l7_total{{rule=\"{r}\",proxy_type=\"envoy\"}} ");
+        agent.lines().find_map(|l| l.strip_prefix(&series)?.trim().parse::<f64>().ok())
+    };
+    assert_eq!(rule("denied"), Some(4.0), "{agent}");
+    let (received, forwarded) = (rule("received"), rule("forwarded"));
+    assert!(received.is_some_and(|r| r >= 14.0), "{agent}");
+    assert_eq!(received, forwarded.map(|f| f + 4.0), "{agent}");
+    assert!(
+        agent.lines().any(|l| l == r#"cilium_proxy_redirects{protocol="http"} 1.0"#),
+        "{agent}"
+    );
+    for name in crate::metrics::dashboard_metrics(&queries)
+        .iter()
+        .filter(|n| n.starts_with("cilium_policy_l7_") || n.starts_with("cilium_proxy_"))
+    {
+        assert!(agent.lines().any(|l| l.starts_with(&format!("{name}{{"))), "{name}: {agent}");
+    }
+
     // What the operator sees of the redirect.
     let status = vm2.run(&["cilium", "status"]).expect("status");
     let status = String::from_utf8_lossy(&status.stdout).into_owned();

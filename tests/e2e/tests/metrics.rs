@@ -189,9 +189,13 @@ fn metrics_count_the_traffic() {
     let dashboard = dashboard_metrics(&queries);
     assert!(dashboard.len() >= 15, "dashboard queries found: {dashboard:?}");
     // The ClusterMesh row needs a mesh: `clustermesh::two_vm_clusters_meshed_through_their_etcds`
-    // checks it against a meshed agent's scrape; the HTTP panels need L7 traffic, which
-    // `l7::seed_http_policy_is_enforced_per_request_and_seen_by_hubble` checks.
-    let elsewhere = |n: &str| n.contains("cilium_clustermesh_") || n.contains("hubble_http_");
+    // checks it against a meshed agent's scrape; the HTTP and L7 proxy panels need L7 traffic,
+    // which `l7::seed_http_policy_is_enforced_per_request_and_seen_by_hubble` checks.
+    let elsewhere = |n: &str| {
+        ["cilium_clustermesh_", "hubble_http_", "cilium_policy_l7_", "cilium_proxy_"]
+            .iter()
+            .any(|p| n.contains(p))
+    };
     for name in dashboard.iter().filter(|n| !elsewhere(n)) {
         assert!(
             !series(name).is_empty(),

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::state::Agent;
-use crate::metrics::{HubbleCounts, Input, MeshStat, PeerStat, Source};
+use crate::metrics::{HubbleCounts, Input, MeshStat, PeerStat, ProxyCounts, Source};
 
 /// How often the datapath's tables are counted for `cilium_bpf_map_pressure`: each count walks
 /// every key, so it runs on this timer, off the async workers, never per scrape.
@@ -108,6 +108,16 @@ async fn gather(
             .membership()
             .map(|m| m.rejected_by_reason())
             .unwrap_or_default(),
+        proxy: agent.proxy().map(|p| {
+            let c = p.stats();
+            ProxyCounts {
+                received: c.received,
+                forwarded: c.forwarded,
+                denied: c.denied,
+                parse_errors: c.errors,
+                redirects: agent.l7_policy().redirects().len(),
+            }
+        }),
         mesh: status.cluster_mesh.map(|m| {
             m.clusters
                 .into_iter()

@@ -170,6 +170,23 @@ pub struct Input {
     pub announcements_rejected: Vec<(&'static str, u64)>,
     /// Remote clusters of the mesh, when one is configured.
     pub mesh: Option<Vec<MeshStat>>,
+    /// The L7 proxy's counters, when it runs.
+    pub proxy: Option<ProxyCounts>,
+}
+
+/// The L7 proxy's counters: messages are requests and responses alike, as Cilium counts them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProxyCounts {
+    /// Messages seen.
+    pub received: u64,
+    /// Messages passed on.
+    pub forwarded: u64,
+    /// Requests denied by policy.
+    pub denied: u64,
+    /// Malformed requests and unanswered ones.
+    pub parse_errors: u64,
+    /// Ports redirected to the proxy.
+    pub redirects: usize,
 }
 
 /// One remote cluster of the mesh.
@@ -326,6 +343,25 @@ pub fn snapshot(input: &Input) -> Snapshot {
             vec![(own, 0.0)],
         );
     }
+    if let Some(p) = &input.proxy {
+        // Upstream labels the HTTP proxy's series `envoy`; dashboards select on it.
+        let rule = |r: &str| l(&[("rule", r), ("proxy_type", "envoy")]);
+        s.counter(
+            "cilium_policy_l7",
+            "Number of total L7 requests/responses",
+            vec![
+                (rule("received"), p.received),
+                (rule("forwarded"), p.forwarded),
+                (rule("denied"), p.denied),
+                (rule("parse_errors"), p.parse_errors),
+            ],
+        );
+        s.gauge(
+            "cilium_proxy_redirects",
+            "Number of redirects installed for endpoints",
+            vec![(l(&[("protocol", "http")]), p.redirects as f64)],
+        );
+    }
     if let Some(peers) = &input.wireguard {
         s.gauge("cilium_wireguard_peers", "WireGuard peers", vec![(vec![], peers.len() as f64)]);
         s.gauge(
@@ -449,4 +485,35 @@ pub async fn serve(listener: tokio::net::TcpListener, render: Renderer) {
         })
     });
     crate::web::serve(listener, handler, None, None, "metrics").await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Input, ProxyCounts, render};
+
+    #[test]
+    fn the_l7_proxy_is_counted_as_upstream_names_it() {
+        let input = Input {
+            proxy: Some(ProxyCounts {
+                received: 12,
+                forwarded: 8,
+                denied: 4,
+                parse_errors: 0,
+                redirects: 1,
+            }),
+            ..Input::default()
+        };
+        let text = render(&input);
+        for line in [
+            r#"cilium_policy_l7_total{rule="received",proxy_type="envoy"} 12"#,
+            r#"cilium_policy_l7_total{rule="forwarded",proxy_type="envoy"} 8"#,
+            r#"cilium_policy_l7_total{rule="denied",proxy_type="envoy"} 4"#,
+            r#"cilium_policy_l7_total{rule="parse_errors",proxy_type="envoy"} 0"#,
+            r#"cilium_proxy_redirects{protocol="http"} 1.0"#,
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line} not in:\n{text}");
+        }
+        // Without a proxy there are no such series (upstream's appear with the first message).
+        assert!(!render(&Input::default()).contains("cilium_policy_l7"));
+    }
 }

@@ -11,7 +11,7 @@ use std::future::{Future, poll_fn};
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::Ordering::Relaxed;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -105,12 +105,12 @@ pub(super) async fn serve(
         // Only what the datapath redirected is served: a connection to the listener itself
         // (from this host) has no record, and the proxy is no relay for it.
         let Some(Redirected { identity, direction }) = env.redirected(peer, local) else {
-            stats.refused.fetch_add(1, Ordering::Relaxed);
+            stats.refused.fetch_add(1, Relaxed);
             tracing::debug!(%peer, %local, "L7 proxy: a connection the datapath did not redirect");
             continue;
         };
         let Ok(slot) = slots.clone().try_acquire_owned() else { continue };
-        stats.connections.fetch_add(1, Ordering::Relaxed);
+        stats.connections.fetch_add(1, Relaxed);
         let conn = Arc::new(Conn {
             peer,
             local,
@@ -121,6 +121,7 @@ pub(super) async fn serve(
             upstream: std::sync::Mutex::new(None),
             policy: std::sync::Mutex::new(None),
         });
+        let stats = stats.clone();
         tokio::spawn(async move {
             let _ = stream.set_nodelay(true);
             let service = hyper::service::service_fn(move |req: Request<Incoming>| {
@@ -128,13 +129,18 @@ pub(super) async fn serve(
                 async move { Ok::<_, Infallible>(Conn::handle(&conn, req).await) }
             });
             // Malformed requests get hyper's 400 and a closed connection.
-            let _ = hyper::server::conn::http1::Builder::new()
+            let served = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(HEADER_TIMEOUT)
                 .max_buf_size(MAX_HEAD)
                 .keep_alive(true)
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
+            if let Err(e) = served
+                && (e.is_parse() || e.is_parse_too_large())
+            {
+                stats.message(L7Verdict::Error);
+            }
             drop(slot);
         });
     }
@@ -207,6 +213,12 @@ fn text(status: StatusCode, body: &'static str) -> Response<Body> {
 }
 
 impl Conn {
+    /// Counts a request or response and passes it on to Hubble.
+    fn emit(&self, record: L7Record) {
+        self.stats.message(record.verdict);
+        self.env.record(record);
+    }
+
     async fn handle(self: &Arc<Self>, req: Request<Incoming>) -> Response<Body> {
         let started = Instant::now();
         // The host and path the rules see are the URL's parts: one string for all three.
@@ -270,11 +282,10 @@ impl Conn {
             r.code = u32::from(code);
             r.latency_ns = u64::try_from(latency.as_nanos()).unwrap_or(u64::MAX);
             r.headers = Headers::from_map(headers);
-            self.env.record(r);
+            self.emit(r);
         };
         if decision.is_err() {
-            self.stats.denied.fetch_add(1, Ordering::Relaxed);
-            self.env.record(L7Record { verdict: L7Verdict::Dropped, ..request });
+            self.emit(L7Record { verdict: L7Verdict::Dropped, ..request });
             // Read what the client sent, so the connection serves its next request.
             let drained = Limited::new(req.into_body(), MAX_DRAIN).collect().await.is_ok();
             let mut resp = text(StatusCode::FORBIDDEN, ACCESS_DENIED);
@@ -287,8 +298,7 @@ impl Conn {
             respond(answered, L7Verdict::Forwarded, 403, resp.headers());
             return resp;
         }
-        self.stats.forwarded.fetch_add(1, Ordering::Relaxed);
-        self.env.record(request);
+        self.emit(request);
         let version = req.version();
         match self.forward(req).await {
             Ok(mut resp) => {

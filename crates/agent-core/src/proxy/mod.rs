@@ -24,6 +24,8 @@ mod tests;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use std::sync::atomic::Ordering::Relaxed;
 use std::time::SystemTime;
 
 pub use queue::RecordQueue;
@@ -173,19 +175,75 @@ pub trait Env: Send + Sync + 'static {
     fn record(&self, record: L7Record);
 }
 
-/// Counters for `cilium status` and metrics. Each proxy thread has its own, on cache lines of
-/// their own (the threads count every request), and [`Proxy::stats`] sums them.
+/// What one proxy thread counted, on cache lines of its own (every request counts, and the
+/// threads would otherwise write the same lines); [`Proxy::stats`] sums them.
 #[derive(Debug, Default)]
 #[repr(align(128))]
-pub struct Stats {
-    /// Connections accepted.
-    pub connections: std::sync::atomic::AtomicU64,
-    /// Requests allowed.
-    pub forwarded: std::sync::atomic::AtomicU64,
-    /// Requests denied.
-    pub denied: std::sync::atomic::AtomicU64,
-    /// Requests or connections refused as malformed or not redirected.
-    pub refused: std::sync::atomic::AtomicU64,
+struct Stats {
+    connections: AtomicU64,
+    refused: AtomicU64,
+    received: AtomicU64,
+    forwarded: AtomicU64,
+    denied: AtomicU64,
+    errors: AtomicU64,
+}
+
+impl Stats {
+    /// A request or response with its verdict, as Cilium counts each access-log entry.
+    fn message(&self, verdict: L7Verdict) {
+        self.received.fetch_add(1, Relaxed);
+        match verdict {
+            L7Verdict::Forwarded => &self.forwarded,
+            L7Verdict::Dropped => &self.denied,
+            L7Verdict::Error => &self.errors,
+        }
+        .fetch_add(1, Relaxed);
+    }
+
+    fn load(&self) -> Counts {
+        Counts {
+            connections: self.connections.load(Relaxed),
+            refused: self.refused.load(Relaxed),
+            received: self.received.load(Relaxed),
+            forwarded: self.forwarded.load(Relaxed),
+            denied: self.denied.load(Relaxed),
+            errors: self.errors.load(Relaxed),
+        }
+    }
+}
+
+/// The proxy's counters since it started. Messages are requests and responses alike, as
+/// Cilium's `cilium_policy_l7_total{rule}` counts them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Client connections served.
+    pub connections: u64,
+    /// Connections refused because the datapath did not redirect them.
+    pub refused: u64,
+    /// Messages seen.
+    pub received: u64,
+    /// Messages passed on (a denied request's 403 is one: it goes to the client).
+    pub forwarded: u64,
+    /// Requests the policy denied.
+    pub denied: u64,
+    /// Malformed requests (answered 400) and requests the application did not answer (503):
+    /// Cilium's `parse_errors`.
+    pub errors: u64,
+}
+
+impl std::ops::Add for Counts {
+    type Output = Counts;
+
+    fn add(self, o: Counts) -> Counts {
+        Counts {
+            connections: self.connections + o.connections,
+            refused: self.refused + o.refused,
+            received: self.received + o.received,
+            forwarded: self.forwarded + o.forwarded,
+            denied: self.denied + o.denied,
+            errors: self.errors + o.errors,
+        }
+    }
 }
 
 /// A running proxy: one thread per CPU, each with its own runtime and its own listeners on the
@@ -305,20 +363,8 @@ impl Proxy {
     }
 
     /// Counters, summed over the threads.
-    pub fn stats(&self) -> Stats {
-        use std::sync::atomic::Ordering::Relaxed;
-        let sum = Stats::default();
-        for s in &self.stats {
-            for (total, one) in [
-                (&sum.connections, &s.connections),
-                (&sum.forwarded, &s.forwarded),
-                (&sum.denied, &s.denied),
-                (&sum.refused, &s.refused),
-            ] {
-                total.fetch_add(one.load(Relaxed), Relaxed);
-            }
-        }
-        sum
+    pub fn stats(&self) -> Counts {
+        self.stats.iter().map(|s| s.load()).fold(Counts::default(), |a, b| a + b)
     }
 }
 

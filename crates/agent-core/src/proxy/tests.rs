@@ -137,7 +137,13 @@ async fn allowed_requests_pass_and_denied_ones_get_403_on_the_same_connection() 
     assert_eq!(records[0].protocol, "HTTP/1.1");
     assert_eq!(records[0].identity, FRONTEND);
     assert!(records[0].headers.iter().any(|(k, v)| k == "host" && v == "192.168.1.11:8080"));
-    assert_eq!(proxy.stats().denied.load(std::sync::atomic::Ordering::Relaxed), 4);
+    // Cilium's `cilium_policy_l7_total` counts requests and responses alike: six of each here,
+    // four requests denied, and every response passed on (a 403 too).
+    let counts = proxy.stats();
+    assert_eq!(
+        (counts.connections, counts.received, counts.forwarded, counts.denied, counts.errors),
+        (1, 12, 8, 4, 0)
+    );
 }
 
 #[tokio::test]
@@ -200,6 +206,13 @@ async fn malformed_http_gets_400_and_a_closed_connection() {
         let answer = raw(proxy.port(), bad).await;
         assert!(answer.starts_with("HTTP/1.1 400"), "{answer:?}");
     }
+    // Each is a parse error (counted once its connection is done, just after the client saw
+    // it close).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while proxy.stats().errors < 3 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!((proxy.stats().errors, proxy.stats().received), (3, 3));
     // Smuggling: a second request hidden in a body must be seen (and judged) as a request,
     // never forwarded unchecked.
     let answer = raw(
@@ -225,6 +238,7 @@ async fn connections_the_datapath_did_not_redirect_are_closed_unserved() {
     let answer = raw(proxy.port(), b"GET /public HTTP/1.1\r\nHost: x\r\n\r\n").await;
     assert_eq!(answer, "");
     assert!(env.records.lock().expect("records").is_empty());
+    assert_eq!((proxy.stats().refused, proxy.stats().connections), (1, 0));
 }
 
 #[tokio::test]
@@ -245,6 +259,8 @@ async fn an_application_that_is_down_is_a_503_not_a_hang() {
     assert_eq!(call(&mut c, "GET", "/public", "").await.0, 503);
     let last = env.records.lock().expect("records").last().cloned().expect("a record");
     assert_eq!((last.kind, last.verdict, last.code), (L7Kind::Response, L7Verdict::Error, 503));
+    let counts = proxy.stats();
+    assert_eq!((counts.received, counts.forwarded, counts.errors), (2, 1, 1));
 }
 
 /// An application counting its connections: `/big` streams 1 MiB in 64 KiB chunks, `/echo`
