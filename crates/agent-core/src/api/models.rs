@@ -101,7 +101,8 @@ pub struct ProxyStatus {
     /// Upstream's Envoy mode; empty here (the proxy is built into the agent).
     #[serde(rename = "envoy-deployment-mode", default, skip_serializing_if = "String::is_empty")]
     pub envoy_deployment_mode: String,
-    /// Why the proxy does not run although L7 policy needs it (this agent's addition).
+    /// Why the proxy does not run although L7 policy needs it (no `ip` then), or what it
+    /// cannot do while running (this agent's addition).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub msg: String,
 }

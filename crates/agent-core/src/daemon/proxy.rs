@@ -82,6 +82,8 @@ impl Agent {
             total_redirects: redirects.len() as i64,
             total_ports: i64::from(!redirects.is_empty()),
             redirects,
+            // Ingress redirects work without the proxy's routing: the proxy is up, degraded.
+            msg: self.proxy_routing_error.get().cloned().unwrap_or_default(),
             ..Default::default()
         })
     }
@@ -114,6 +116,9 @@ pub(super) async fn start(agent: &Arc<Agent>) {
     };
     if let Err(e) = routed {
         tracing::error!(error = %e, "L7 proxy: egress redirects cannot reach the proxy; egress HTTP ports refuse connections");
+        let _ = agent
+            .proxy_routing_error
+            .set(format!("egress redirects refuse connections (routing to the proxy: {e})"));
     }
     let env = Arc::new(AgentEnv {
         policy: agent.l7_policy.clone(),

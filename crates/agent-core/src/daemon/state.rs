@@ -67,6 +67,8 @@ pub struct Agent {
     pub(super) proxy: std::sync::OnceLock<crate::proxy::Proxy>,
     /// Why the L7 proxy is not listening, when it should.
     pub(super) proxy_error: std::sync::OnceLock<String>,
+    /// Why egress redirects cannot reach the running proxy (its routing failed).
+    pub(super) proxy_routing_error: std::sync::OnceLock<String>,
     /// What the L7 proxy judges requests by: replaced before the datapath redirects by it.
     pub(super) l7_policy: Arc<crate::proxy::PolicyCell>,
     /// The proxy's requests and responses, for Hubble.
@@ -157,6 +159,7 @@ impl Agent {
             hubble_metrics: std::sync::OnceLock::new(),
             proxy: std::sync::OnceLock::new(),
             proxy_error: std::sync::OnceLock::new(),
+            proxy_routing_error: std::sync::OnceLock::new(),
             l7_policy: Arc::default(),
             l7_records: Arc::default(),
             generation: std::sync::atomic::AtomicU64::new(0),

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use agent_core::api::models::{NodeElement, Status, StatusResponse, state};
+use agent_core::api::models::{NodeElement, ProxyStatus, Status, StatusResponse, state};
 
 use crate::cli::{Cli, StatusArgs};
 use crate::output::{self, state_word};
@@ -193,15 +193,7 @@ fn full(s: &StatusResponse, args: &StatusArgs) -> String {
         line(&mut out, "Encryption", format!("{}   {detail}", state_word(&e.mode)));
     }
     // Upstream prints this line always.
-    let proxy = match &s.proxy {
-        Some(p) if !p.msg.is_empty() => format!("{}   {}", state_word("Failure"), p.msg),
-        Some(p) => format!(
-            "OK, ip {}, {} redirects active on ports {}",
-            p.ip, p.total_redirects, p.port_range
-        ),
-        None => "No managed proxy redirect".to_string(),
-    };
-    line(&mut out, "Proxy Status", proxy);
+    line(&mut out, "Proxy Status", proxy_line(s.proxy.as_ref()));
     if let Some(h) = &s.hubble {
         // Upstream's layout: `<state>[ <msg>]`, then the flow counters and the metrics server.
         let mut v = state_word(&h.state);
@@ -343,12 +335,52 @@ mod tests {
     }
 
     #[test]
+    fn the_proxy_line_says_what_runs_and_what_does_not() {
+        use super::{ProxyStatus, proxy_line};
+        assert_eq!(proxy_line(None), "No managed proxy redirect");
+        let running = ProxyStatus {
+            ip: "127.0.0.1".into(),
+            port_range: "10000-10000".into(),
+            total_redirects: 1,
+            ..Default::default()
+        };
+        assert_eq!(
+            proxy_line(Some(&running)),
+            "OK, ip 127.0.0.1, 1 redirects active on ports 10000-10000"
+        );
+        let why = "egress redirects refuse connections: adding the IPv4 rule: EPERM";
+        let degraded = ProxyStatus { msg: why.into(), ..running };
+        let l = proxy_line(Some(&degraded));
+        assert!(l.contains("Warning"), "{l}");
+        assert!(l.ends_with(&format!("1 redirects active on ports 10000-10000; {why}")), "{l}");
+        let down = ProxyStatus { msg: "port 10000 in use".into(), ..Default::default() };
+        let l = proxy_line(Some(&down));
+        assert!(l.contains("Failure") && l.ends_with("port 10000 in use"), "{l}");
+    }
+
+    #[test]
     fn brief_names_the_first_problem() {
         let mut s =
             StatusResponse { cilium: Some(Status::new("Ok", "0.1.0")), ..Default::default() };
         assert_eq!(brief(&s), "OK\n");
         s.kvstore = Some(Status::new("Failure", "etcd down"));
         assert_eq!(brief(&s), "error in kvstore: etcd down\n");
+    }
+}
+
+/// The `Proxy Status` line: upstream's, and this agent's reasons when the proxy does not run
+/// (no address) or runs with egress redirects refused (address and reason).
+fn proxy_line(p: Option<&ProxyStatus>) -> String {
+    let Some(p) = p else { return "No managed proxy redirect".to_string() };
+    if p.ip.is_empty() && !p.msg.is_empty() {
+        return format!("{}   {}", state_word("Failure"), p.msg);
+    }
+    let running =
+        format!("ip {}, {} redirects active on ports {}", p.ip, p.total_redirects, p.port_range);
+    if p.msg.is_empty() {
+        format!("OK, {running}")
+    } else {
+        format!("{}   {running}; {}", state_word("Warning"), p.msg)
     }
 }
 
