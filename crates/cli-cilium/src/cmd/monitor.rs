@@ -51,9 +51,11 @@ pub fn line(e: &MonitorEvent) -> String {
                 4 => "related",
                 _ => "unknown",
             };
+            // No address is translated here, so the original address is always unspecified.
+            let orig = if e.src.is_ipv6() { "::" } else { "0.0.0.0" };
             format!(
-                "-> {} flow 0x0 , {ids} state {state} ifindex {}: {}",
-                obs_point_name(e.subtype),
+                "{} flow 0x0 , {ids} state {state} ifindex {} orig-ip {orig}: {}",
+                trace_summary(e.subtype),
                 e.ifindex,
                 endpoints(e)
             )
@@ -74,6 +76,30 @@ pub fn line(e: &MonitorEvent) -> String {
                 endpoints(e)
             )
         }
+    }
+}
+
+/// Where a traced packet went, as cilium-dbg monitor words it (`-> network`, `<- stack`): its
+/// own words, not the observation point's name (`to-network`) that Hubble and JSON use. No
+/// endpoint or proxy port is traced here, the numbers upstream would print are 0 (and a proxy
+/// port of 0 is left out, as upstream does).
+fn trace_summary(obs_point: u8) -> &'static str {
+    match obs_point_name(obs_point) {
+        "to-endpoint" => "-> endpoint 0",
+        "to-proxy" => "-> proxy",
+        "to-host" => "-> host from",
+        "to-stack" => "-> stack",
+        "to-overlay" => "-> overlay",
+        "to-network" => "-> network",
+        "to-crypto" => "-> crypto",
+        "from-endpoint" => "<- endpoint 0",
+        "from-proxy" => "<- proxy",
+        "from-host" => "<- host",
+        "from-stack" => "<- stack",
+        "from-overlay" => "<- overlay",
+        "from-network" => "<- network",
+        "from-crypto" => "<- crypto",
+        _ => "unknown trace",
     }
 }
 
@@ -113,4 +139,52 @@ pub async fn run(cli: &Cli, args: &MonitorArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line;
+    use agent_core::api::monitor::{EventKind, MonitorEvent};
+
+    fn event(kind: EventKind, subtype: u8) -> MonitorEvent {
+        MonitorEvent {
+            time_ns: 0,
+            kind,
+            subtype,
+            ingress: false,
+            src: "192.168.1.10".parse().expect("ip"),
+            dst: "192.168.1.11".parse().expect("ip"),
+            sport: 40000,
+            dport: 8080,
+            proto: 6,
+            tcp_flags: 0x02,
+            verdict: 0,
+            ct_state: 1,
+            match_type: 0,
+            icmp_type: 0,
+            icmp_code: 0,
+            ifindex: 2,
+            len: 60,
+            src_identity: 1,
+            dst_identity: 6,
+            rule_id: 0,
+        }
+    }
+
+    #[test]
+    fn traces_read_as_cilium_dbg_monitor_prints_them() {
+        assert_eq!(
+            line(&event(EventKind::Trace, 11)),
+            "-> network flow 0x0 , identity host->remote-node state new ifindex 2 orig-ip 0.0.0.0: 192.168.1.10:40000 -> 192.168.1.11:8080 tcp SYN"
+        );
+        let to_proxy = line(&event(EventKind::Trace, 1));
+        assert!(to_proxy.starts_with("-> proxy flow 0x0 , identity "), "{to_proxy}");
+        assert!(line(&event(EventKind::Trace, 10)).starts_with("<- network flow"));
+        assert!(line(&event(EventKind::Trace, 3)).starts_with("-> stack flow"));
+        let drop = line(&event(EventKind::Drop, 133));
+        assert!(
+            drop.starts_with("xx drop (Policy denied) flow 0x0 to endpoint 0, ifindex 2, "),
+            "{drop}"
+        );
+    }
 }
