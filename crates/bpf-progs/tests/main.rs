@@ -932,7 +932,11 @@ fn egress_connections_to_redirected_ports_turn_round_to_the_proxy() {
     assert_eq!(drops(&fw.events()), vec![drop_reason::SOCKET_ASSIGN_FAILED], "found, not assigned");
     drop(listener);
     assert_eq!(fw.run_with_mark(programs::TO_PROXY, &syn, mark::TO_PROXY), SHOT);
-    assert_eq!(drops(&fw.events()), vec![drop_reason::SOCKET_LOOKUP_FAILED]);
+    let events = fw.events();
+    assert_eq!(drops(&events), vec![drop_reason::SOCKET_LOOKUP_FAILED]);
+    // The refused connection's drop names the server it was for (Hubble shows its labels).
+    let refused = events.iter().find(|e| e.kind == event_type::DROP).map(|e| e.dst_identity);
+    assert_eq!(refused, Some(PEER_ID));
     // The tracked connection, its proxy gone: refused, not let out.
     assert_eq!(fw.egress(&tcp4(LOCAL, PEER, 40000, 8080, ACK)), SHOT);
     assert_eq!(drops(&fw.events()), vec![drop_reason::SOCKET_LOOKUP_FAILED]);

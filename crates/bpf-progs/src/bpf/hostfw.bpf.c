@@ -1039,7 +1039,12 @@ int hostfw_to_proxy(struct __sk_buff *skb)
 		err = DROP_INVALID;
 	if (!err)
 		err = to_proxy(skb, &p, cfg);
-	if (err)
-		return drop(skb, &p, DIR_EGRESS, err, ID_UNKNOWN, NULL, cfg);
-	return TC_ACT_OK;
+	if (!err)
+		return TC_ACT_OK;
+	/* The server this host dialled, as the egress program judged it: a refused connection
+	 * says whom it was for. */
+	__u32 ipc_flags, peer_id = ID_UNKNOWN;
+	if (p.family)
+		peer_id = peer_identity(skb, cfg, &p, DIR_EGRESS, &ipc_flags);
+	return drop(skb, &p, DIR_EGRESS, err, peer_id, NULL, cfg);
 }
