@@ -872,6 +872,47 @@ fn redirected_connections_look_for_the_proxy_on_loopback() {
     drop(listener);
 }
 
+/// Security: IPv6 takes the same L7 redirects as IPv4, both ways (a path round the proxy would
+/// let every request through unchecked). Without the proxy, or with only its IPv4 listener,
+/// IPv6 connections to the port are refused, never passed on the L4 allow; with its IPv6
+/// listener (`[::1]`, same port) that listener is found (a test run refuses the assignment
+/// itself), and an egress connection turns round to loopback, where loopback's program finds
+/// it too.
+#[test]
+fn ipv6_connections_to_redirected_ports_go_to_the_proxy_too() {
+    let peer6: Ipv6Addr = "fd00::11".parse().expect("ip");
+    let local6: Ipv6Addr = "fd00::10".parse().expect("ip");
+    let tcp6 =
+        |src, dst, sport, dport, flags| ipv6(src, dst, &[], 6, &tcp_hdr(sport, dport, flags));
+    let both = cfg::ENFORCE_INGRESS | cfg::ENFORCE_EGRESS;
+    let mut fw = Fw::new(both);
+    fw.ipcache(IpAddr::V6(peer6), 128, PEER_ID, IPC_F_NODE);
+    fw.policy(PEER_ID, DIR_INGRESS, 6, 8080, 16, VERDICT_ALLOW, POLICY_F_REDIRECT, 3);
+    fw.policy(PEER_ID, DIR_EGRESS, 6, 8081, 16, VERDICT_ALLOW, POLICY_F_REDIRECT, 4);
+    let lookup_failed = vec![drop_reason::SOCKET_LOOKUP_FAILED];
+    assert_eq!(fw.ingress(&tcp6(peer6, local6, 40000, 8080, SYN)), SHOT, "no proxy port");
+    assert_eq!(drops(&fw.events()), lookup_failed);
+    assert_eq!(fw.egress(&tcp6(local6, peer6, 40001, 8081, SYN)), SHOT, "no proxy port");
+    assert_eq!(drops(&fw.events()), lookup_failed);
+
+    let v4 = fw.proxy_listening(both);
+    assert_eq!(fw.ingress(&tcp6(peer6, local6, 40002, 8080, SYN)), SHOT, "IPv4 listener only");
+    assert_eq!(drops(&fw.events()), lookup_failed);
+    assert!(fw.ct_entries().is_empty());
+
+    let v6 = std::net::TcpListener::bind((Ipv6Addr::LOCALHOST, fw.proxy_port)).expect("[::1]");
+    assert_eq!(fw.ingress(&tcp6(peer6, local6, 40003, 8080, SYN)), SHOT);
+    assert_eq!(drops(&fw.events()), vec![drop_reason::SOCKET_ASSIGN_FAILED], "found, not assigned");
+    let syn = tcp6(local6, peer6, 40004, 8081, SYN);
+    let (verdict, out, mark) = fw.run_out(programs::EGRESS, &syn, 0);
+    assert_eq!((verdict, mark & mark::MASK), (REDIRECT, mark::TO_PROXY));
+    assert_eq!(&out[12..], &syn[12..], "the packet itself is untouched");
+    fw.events();
+    assert_eq!(fw.run_with_mark(programs::TO_PROXY, &out, mark::TO_PROXY), SHOT);
+    assert_eq!(drops(&fw.events()), vec![drop_reason::SOCKET_ASSIGN_FAILED], "found, not assigned");
+    drop((v4, v6));
+}
+
 /// Cilium's trace observation points.
 const OBS_TO_PROXY: u8 = 1;
 const OBS_TO_NETWORK: u8 = 11;
