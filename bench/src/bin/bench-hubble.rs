@@ -72,6 +72,7 @@ fn enrichment() -> Enrichment {
         remote: Default::default(),
         rules: vec!["frontend-to-backend".into()],
         interfaces: [(2, "eth0".to_string())].into(),
+        proxy_port: 0,
         version: "bench".into(),
     }
 }

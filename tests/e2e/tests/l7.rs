@@ -130,6 +130,27 @@ fn seed_http_policy_is_enforced_per_request_and_seen_by_hubble() {
     // The datapath's trace says where the connection went, as Cilium's does.
     let traces = observe(&["--type", "trace", "--to-port", "8080"]);
     assert!(has(&traces, "to-proxy FORWARDED (TCP Flags: SYN)"), "{traces:#?}");
+    // With the proxy's port, as upstream's flows carry it.
+    let out = vm2
+        .run(&[
+            "hubble",
+            "observe",
+            "--last",
+            "1000",
+            "--type",
+            "trace",
+            "--to-port",
+            "8080",
+            "-o",
+            "json",
+        ])
+        .expect("json");
+    let to_proxy = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|f| f["flow"]["trace_observation_point"] == "TO_PROXY")
+        .expect("a trace to the proxy");
+    assert_eq!(to_proxy["flow"]["proxy_port"], 10000, "{to_proxy:#}");
     // The L7 filters.
     let denied = observe(&["--http-status", "403"]);
     assert!(!denied.is_empty() && denied.iter().all(|l| l.contains(" 403 ")), "{denied:#?}");

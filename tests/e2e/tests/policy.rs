@@ -175,6 +175,9 @@ fn audit_mode_lets_denied_traffic_pass_and_records_it() {
     let _ = monitor.wait();
     let v: serde_json::Value = serde_json::from_str(&line).expect("json");
     assert_eq!(v["verdict"], 4, "AUDIT: {line}");
+    // The agent names the interface, as cilium-dbg monitor prints it: the tunnel's, which the
+    // cluster's traffic arrives on.
+    assert_eq!(v["ifname"], "cilium_wg0", "{line}");
     let ep = vm2.cilium_json(&["endpoint", "list"]).expect("endpoints");
     assert_eq!(ep[0]["status"]["policy"]["realized"]["policy-enabled"], "ingress");
 }

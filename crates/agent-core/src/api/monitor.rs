@@ -62,6 +62,25 @@ pub struct MonitorEvent {
     pub rule_id: u32,
 }
 
+/// A datapath event as `GET /v1/monitor` streams it: the event, and what the agent knows
+/// of it that the datapath does not say.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonitorRecord {
+    /// The event.
+    #[serde(flatten)]
+    pub event: MonitorEvent,
+    /// The name of the interface (`ifindex`), when it is known.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub ifname: String,
+    /// The L7 proxy's port, on a trace to the proxy.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub proxy_port: u16,
+}
+
+fn is_zero(p: &u16) -> bool {
+    *p == 0
+}
+
 /// Cilium's text for a drop reason code.
 pub fn drop_reason_name(code: u8) -> &'static str {
     drop_reason_text(code).unwrap_or("Unknown drop reason")

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::api::models::DaemonConfigurationSpec;
+use crate::api::monitor::{EventKind, MonitorRecord};
 use crate::daemon::{Agent, ApiError};
 
 /// Largest request body accepted: a policy file of tens of thousands of rules fits; the socket
@@ -105,29 +106,67 @@ async fn monitor(State(agent): State<Arc<Agent>>, query: axum::extract::RawQuery
         }
     }
     let rx = agent.subscribe_events();
-    let stream = futures_util::stream::unfold((rx, kinds), |(mut rx, kinds)| async move {
-        loop {
-            let line = match rx.recv().await {
-                Ok(ev) => {
-                    let kind = serde_json::to_value(ev.kind).ok()?;
-                    if !kinds.is_empty() && !kinds.iter().any(|k| kind == k.as_str()) {
-                        continue;
+    let proxy_port = agent.proxy().map_or(0, |p| p.port());
+    let names = InterfaceNames::default();
+    let stream = futures_util::stream::unfold(
+        (rx, kinds, names),
+        move |(mut rx, kinds, mut names)| async move {
+            loop {
+                let line = match rx.recv().await {
+                    Ok(ev) => {
+                        let kind = serde_json::to_value(ev.kind).ok()?;
+                        if !kinds.is_empty() && !kinds.iter().any(|k| kind == k.as_str()) {
+                            continue;
+                        }
+                        let to_proxy = ev.kind == EventKind::Trace && ev.subtype == TRACE_TO_PROXY;
+                        let record = MonitorRecord {
+                            ifname: names.get(ev.ifindex),
+                            proxy_port: if to_proxy { proxy_port } else { 0 },
+                            event: (*ev).clone(),
+                        };
+                        serde_json::to_string(&record).ok()?
                     }
-                    serde_json::to_string(&*ev).ok()?
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
-                    format!("{{\"lost\":{n}}}")
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-            };
-            let bytes = Bytes::from(line + "\n");
-            return Some((Ok::<_, std::io::Error>(bytes), (rx, kinds)));
-        }
-    });
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                        format!("{{\"lost\":{n}}}")
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                };
+                let bytes = Bytes::from(line + "\n");
+                return Some((Ok::<_, std::io::Error>(bytes), (rx, kinds, names)));
+            }
+        },
+    );
     let mut resp = axum::body::Body::from_stream(stream).into_response();
     resp.headers_mut()
         .insert(header::CONTENT_TYPE, "application/x-ndjson".parse().expect("static header"));
     resp
+}
+
+/// Cilium's trace observation point `to-proxy`.
+const TRACE_TO_PROXY: u8 = 1;
+
+/// Interface names by index for a monitor stream: listed again when an index is not known,
+/// at most once a second (an interface that went away would otherwise cost a listing per
+/// event).
+#[derive(Default)]
+struct InterfaceNames {
+    names: HashMap<u32, String>,
+    listed: Option<std::time::Instant>,
+}
+
+impl InterfaceNames {
+    fn get(&mut self, index: u32) -> String {
+        if index == 0 {
+            return String::new();
+        }
+        if !self.names.contains_key(&index)
+            && self.listed.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(1))
+        {
+            self.names = crate::datapath::interface_names();
+            self.listed = Some(std::time::Instant::now());
+        }
+        self.names.get(&index).cloned().unwrap_or_default()
+    }
 }
 
 type Params = Query<HashMap<String, String>>;

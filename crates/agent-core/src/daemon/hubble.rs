@@ -135,13 +135,10 @@ impl Agent {
         for ip in self.local_ips() {
             names.insert(*ip, self.node_name().to_string());
         }
-        let interfaces = nix::net::if_::if_nameindex()
-            .map(|l| {
-                l.iter().map(|i| (i.index(), i.name().to_string_lossy().into_owned())).collect()
-            })
-            .unwrap_or_default();
+        let interfaces = crate::datapath::interface_names();
         Enrichment {
             node_name: self.hubble_node_name(),
+            proxy_port: self.proxy().map_or(0, |p| p.port()),
             node_labels: host_labels.iter().filter(|l| l.starts_with("node:")).cloned().collect(),
             local_ips: self.local_ips().to_vec(),
             host_labels,

@@ -84,6 +84,14 @@ fn kernel_release() -> String {
     std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default().trim().to_string()
 }
 
+/// The names of this network namespace's interfaces by index (empty when they cannot be
+/// listed).
+pub fn interface_names() -> std::collections::HashMap<u32, String> {
+    nix::net::if_::if_nameindex()
+        .map(|l| l.iter().map(|i| (i.index(), i.name().to_string_lossy().into_owned())).collect())
+        .unwrap_or_default()
+}
+
 /// The running kernel's (major, minor).
 pub fn kernel_version() -> (u32, u32) {
     let release = kernel_release();

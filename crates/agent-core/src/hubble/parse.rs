@@ -66,6 +66,8 @@ pub struct Enrichment {
     pub rules: Vec<String>,
     /// Interface names by index.
     pub interfaces: HashMap<u32, String>,
+    /// The L7 proxy's port (0: none), for traces to it.
+    pub proxy_port: u16,
     /// Our version, for `emitter`.
     pub version: String,
 }
@@ -185,7 +187,11 @@ impl Enrichment {
                 }
             }
             EventKind::Trace => {
-                flow.trace_observation_point = observation_point(ev.subtype) as i32;
+                let point = observation_point(ev.subtype);
+                flow.trace_observation_point = point as i32;
+                if point == TraceObservationPoint::ToProxy {
+                    flow.proxy_port = u32::from(self.proxy_port);
+                }
                 flow.trace_reason = match ev.ct_state {
                     1 => TraceReason::New,
                     2 => TraceReason::Established,
@@ -536,6 +542,13 @@ mod tests {
         );
         e.ct_state = 0;
         assert!(enrichment().flow(&e).is_reply.is_none(), "no conntrack reason: unknown");
+        // A trace to the proxy names its port, as upstream's does; no other trace does.
+        let with_proxy = Enrichment { proxy_port: 10000, ..enrichment() };
+        assert_eq!(with_proxy.flow(&e).proxy_port, 0);
+        e.subtype = 1;
+        let f = with_proxy.flow(&e);
+        assert_eq!(f.trace_observation_point, TraceObservationPoint::ToProxy as i32);
+        assert_eq!(f.proxy_port, 10000);
     }
 
     #[test]

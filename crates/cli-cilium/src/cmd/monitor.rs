@@ -4,8 +4,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use agent_core::api::monitor::{
-    EventKind, MonitorEvent, drop_reason_name, obs_point_name, proto_name, reserved_identity_name,
-    tcp_flag_names,
+    EventKind, MonitorEvent, MonitorRecord, drop_reason_name, obs_point_name, proto_name,
+    reserved_identity_name, tcp_flag_names,
 };
 
 use crate::cli::{Cli, MonitorArgs};
@@ -34,9 +34,13 @@ fn endpoints(e: &MonitorEvent) -> String {
 }
 
 /// One event in cilium-dbg monitor's shape.
-pub fn line(e: &MonitorEvent) -> String {
+pub fn line(r: &MonitorRecord) -> String {
+    let e = &r.event;
     let ids = format!("identity {}->{}", identity(e.src_identity), identity(e.dst_identity));
+    // Upstream names the interface where it can, as here.
+    let ifname = if r.ifname.is_empty() { e.ifindex.to_string() } else { r.ifname.clone() };
     match e.kind {
+        // Upstream's drop line keeps the number.
         EventKind::Drop => format!(
             "xx drop ({}) flow 0x0 to endpoint 0, ifindex {}, {ids}: {}",
             drop_reason_name(e.subtype),
@@ -53,10 +57,12 @@ pub fn line(e: &MonitorEvent) -> String {
             };
             // No address is translated here, so the original address is always unspecified.
             let orig = if e.src.is_ipv6() { "::" } else { "0.0.0.0" };
+            let mut summary = trace_summary(e.subtype).to_string();
+            if r.proxy_port != 0 && summary == "-> proxy" {
+                summary = format!("-> proxy port {}", r.proxy_port);
+            }
             format!(
-                "{} flow 0x0 , {ids} state {state} ifindex {} orig-ip {orig}: {}",
-                trace_summary(e.subtype),
-                e.ifindex,
+                "{summary} flow 0x0 , {ids} state {state} ifindex {ifname} orig-ip {orig}: {}",
                 endpoints(e)
             )
         }
@@ -80,9 +86,8 @@ pub fn line(e: &MonitorEvent) -> String {
 }
 
 /// Where a traced packet went, as cilium-dbg monitor words it (`-> network`, `<- stack`): its
-/// own words, not the observation point's name (`to-network`) that Hubble and JSON use. No
-/// endpoint or proxy port is traced here, the numbers upstream would print are 0 (and a proxy
-/// port of 0 is left out, as upstream does).
+/// own words, not the observation point's name (`to-network`) that Hubble and JSON use. There
+/// are no endpoints here but the host: the endpoint numbers upstream would print are 0.
 fn trace_summary(obs_point: u8) -> &'static str {
     match obs_point_name(obs_point) {
         "to-endpoint" => "-> endpoint 0",
@@ -126,7 +131,7 @@ pub async fn run(cli: &Cli, args: &MonitorArgs) -> anyhow::Result<ExitCode> {
         let line = line?;
         let text = if args.json {
             line
-        } else if let Ok(ev) = serde_json::from_str::<MonitorEvent>(&line) {
+        } else if let Ok(ev) = serde_json::from_str::<MonitorRecord>(&line) {
             self::line(&ev)
         } else if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
             format!("Lost {} events", v["lost"])
@@ -144,10 +149,10 @@ pub async fn run(cli: &Cli, args: &MonitorArgs) -> anyhow::Result<ExitCode> {
 #[cfg(test)]
 mod tests {
     use super::line;
-    use agent_core::api::monitor::{EventKind, MonitorEvent};
+    use agent_core::api::monitor::{EventKind, MonitorEvent, MonitorRecord};
 
-    fn event(kind: EventKind, subtype: u8) -> MonitorEvent {
-        MonitorEvent {
+    fn event(kind: EventKind, subtype: u8) -> MonitorRecord {
+        let event = MonitorEvent {
             time_ns: 0,
             kind,
             subtype,
@@ -168,17 +173,30 @@ mod tests {
             src_identity: 1,
             dst_identity: 6,
             rule_id: 0,
-        }
+        };
+        MonitorRecord { event, ifname: "eth0".into(), proxy_port: 0 }
     }
 
     #[test]
     fn traces_read_as_cilium_dbg_monitor_prints_them() {
         assert_eq!(
             line(&event(EventKind::Trace, 11)),
-            "-> network flow 0x0 , identity host->remote-node state new ifindex 2 orig-ip 0.0.0.0: 192.168.1.10:40000 -> 192.168.1.11:8080 tcp SYN"
+            "-> network flow 0x0 , identity host->remote-node state new ifindex eth0 orig-ip 0.0.0.0: 192.168.1.10:40000 -> 192.168.1.11:8080 tcp SYN"
         );
-        let to_proxy = line(&event(EventKind::Trace, 1));
-        assert!(to_proxy.starts_with("-> proxy flow 0x0 , identity "), "{to_proxy}");
+        let mut to_proxy = event(EventKind::Trace, 1);
+        assert!(line(&to_proxy).starts_with("-> proxy flow 0x0 , identity "), "no port known");
+        to_proxy.proxy_port = 10000;
+        assert!(line(&to_proxy).starts_with("-> proxy port 10000 flow 0x0 , identity "));
+        // An agent that does not name the interface: its number.
+        let mut unnamed = event(EventKind::Trace, 11);
+        unnamed.ifname.clear();
+        assert!(line(&unnamed).contains(" ifindex 2 orig-ip "));
+        // The stream's JSON: the event's fields and the agent's additions side by side.
+        let json = serde_json::to_value(&to_proxy).expect("json");
+        assert_eq!((json["ifindex"].as_u64(), json["ifname"].as_str()), (Some(2), Some("eth0")));
+        assert_eq!(json["proxy_port"].as_u64(), Some(10000));
+        let back: MonitorRecord = serde_json::from_value(json).expect("parse");
+        assert_eq!(back, to_proxy);
         assert!(line(&event(EventKind::Trace, 10)).starts_with("<- network flow"));
         assert!(line(&event(EventKind::Trace, 3)).starts_with("-> stack flow"));
         let drop = line(&event(EventKind::Drop, 133));
