@@ -10,10 +10,34 @@ use crate::policy::types::HttpRule;
 /// A compiled `rules.http` entry.
 #[derive(Debug)]
 struct Compiled {
-    method: Option<regex::Regex>,
-    path: Option<regex::Regex>,
-    host: Option<regex::Regex>,
+    method: Option<Pattern>,
+    path: Option<Pattern>,
+    host: Option<Pattern>,
     headers: Vec<(hyper::header::HeaderName, Option<String>)>,
+}
+
+/// A rule's pattern, matched against a whole value. Most are plain text (`GET`, `/public`):
+/// anchored, such a regular expression matches that text and nothing else, so it is compared
+/// as text, which costs a request a fraction of a regular expression's search.
+#[derive(Debug)]
+enum Pattern {
+    Text(String),
+    Regex(regex::Regex),
+}
+
+impl Pattern {
+    fn new(p: &str) -> Result<Pattern, ()> {
+        // Compiled in any case: the same limits apply to both forms.
+        let re = http_regex(p).map_err(|_| ())?;
+        Ok(if regex::escape(p) == p { Pattern::Text(p.to_string()) } else { Pattern::Regex(re) })
+    }
+
+    fn is_match(&self, v: &str) -> bool {
+        match self {
+            Pattern::Text(t) => t == v,
+            Pattern::Regex(r) => r.is_match(v),
+        }
+    }
 }
 
 /// One allow of a redirected port.
@@ -56,8 +80,8 @@ impl Compiled {
     /// A rule whose pattern does not compile matches nothing (the parser refuses such rules;
     /// this only guards against a state written by something else).
     fn new(r: &HttpRule) -> Option<Compiled> {
-        let re = |p: &Option<String>| -> Result<Option<regex::Regex>, ()> {
-            p.as_deref().map(|p| http_regex(p).map_err(|_| ())).transpose()
+        let re = |p: &Option<String>| -> Result<Option<Pattern>, ()> {
+            p.as_deref().map(Pattern::new).transpose()
         };
         let headers = r
             .headers
@@ -78,7 +102,7 @@ impl Compiled {
     }
 
     fn matches(&self, req: &RequestView<'_>) -> bool {
-        let field = |re: &Option<regex::Regex>, v: &str| re.as_ref().is_none_or(|r| r.is_match(v));
+        let field = |p: &Option<Pattern>, v: &str| p.as_ref().is_none_or(|p| p.is_match(v));
         field(&self.method, req.method)
             && field(&self.path, req.path)
             && field(&self.host, req.host)
@@ -213,5 +237,26 @@ impl PolicyCell {
     /// Changes with every [`PolicyCell::set`].
     pub fn generation(&self) -> u64 {
         self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Pattern;
+
+    #[test]
+    fn text_patterns_match_exactly_what_their_regular_expression_would() {
+        let values = ["GET", "get", "GETX", "", "/public", "/public/", "/publicx", "/public?a=1"];
+        let values = values.iter().chain(&["a.b", "axb", "/api/v1", "/api/v12", "x y", "é"]);
+        for p in ["GET", "/public", "", "x y", "é", "/api/v1", "a.b", "/api/v[0-9]+", "GET|POST"] {
+            let pattern = Pattern::new(p).expect("valid");
+            let text = regex::escape(p) == p;
+            assert_eq!(matches!(pattern, Pattern::Text(_)), text, "{p}");
+            let re = crate::policy::parse::http_regex(p).expect("valid");
+            for v in values.clone() {
+                assert_eq!(pattern.is_match(v), re.is_match(v), "{p:?} against {v:?}");
+            }
+        }
+        assert!(Pattern::new("(").is_err());
     }
 }
