@@ -45,14 +45,35 @@ fn cpu_ticks() -> anyhow::Result<u64> {
     Ok(total - v[3] - v[4])
 }
 
-/// Clock ticks per second of `/proc/stat`.
-fn ticks_per_second() -> f64 {
+/// Clock ticks per second of `/proc/stat` and `/proc/<pid>/stat`.
+pub fn ticks_per_second() -> f64 {
     std::process::Command::new("getconf")
         .arg("CLK_TCK")
         .output()
         .ok()
         .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
         .unwrap_or(100.0)
+}
+
+/// CPU time (user and system, every thread) `pids` have used so far, in clock ticks; a process
+/// gone counts nothing.
+pub fn process_ticks(pids: &[u32]) -> u64 {
+    pids.iter()
+        .filter_map(|p| std::fs::read_to_string(format!("/proc/{p}/stat")).ok())
+        .filter_map(|stat| {
+            // After the command name, which may hold spaces, in parentheses.
+            let rest = &stat[stat.rfind(')')? + 2..];
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            // Fields 14 and 15 (utime, stime) of proc(5), counted from `state` (field 3).
+            Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+        })
+        .sum()
+}
+
+/// Processes whose command line matches `pattern` (`pgrep -f`).
+pub fn pgrep(args: &[&str]) -> anyhow::Result<Vec<u32>> {
+    let out = std::process::Command::new("pgrep").args(args).output().context("pgrep")?;
+    Ok(String::from_utf8_lossy(&out.stdout).lines().filter_map(|l| l.trim().parse().ok()).collect())
 }
 
 /// A `seconds`-long iperf3 TCP test from `client` to `server_ip`, in detail.

@@ -8,7 +8,10 @@
 //! itself, the setup earlier versions of this bench measured.
 //! `wrk` in vm1 measures requests/s with 32 connections and p50/p99 latency with one
 //! connection (moderate load), in rounds over all targets: the best of each, and the ratio to
-//! nginx in every round with its median.
+//! nginx in every round with its median. The proxies' own CPU time per request (vm2's agent,
+//! the reverse proxy's workers) is measured over the same runs: the load a machine shared by
+//! the load generator, the application and the proxy reaches moves from run to run, the work
+//! each request costs much less.
 //!
 //! Needs root, `nginx` and `wrk` (Debian packages).
 //!
@@ -168,16 +171,38 @@ fn main() -> anyhow::Result<()> {
     println!(
         "wrk in vm1 -> vm2, {SECONDS} s per run, {ROUNDS} rounds over all targets: requests/s with 32 keep-alive connections (best), latency with 1 (lowest)"
     );
-    // rounds[r][target] = (requests/s, p50, p99)
+    // The proxies' processes: vm2's agent, and the reverse proxy's workers.
+    let agent = bench::pgrep(&["-f", "cilium-agent .*--node-name=vm2( |$)"])?;
+    let mut workers = Vec::new();
+    for master in bench::pgrep(&["-f", "reverse-proxy\\.conf"])? {
+        workers.extend(bench::pgrep(&["-P", &master.to_string()])?);
+    }
+    anyhow::ensure!(agent.len() == 1, "vm2's agent: {agent:?}");
+    anyhow::ensure!(!workers.is_empty(), "no worker of the reverse proxy");
+    let tick_us = 1e6 / bench::ticks_per_second();
+    // rounds[r][target] = (requests/s, p50, p99); cpu[r] = (nginx, ours) µs per request
     let mut rounds: Vec<Vec<(f64, f64, f64)>> = Vec::new();
+    let mut cpu: Vec<(f64, f64)> = Vec::new();
     for _ in 0..ROUNDS {
         let mut round = Vec::new();
-        for (_, url) in urls {
+        let mut per_request = [0.0; 2];
+        for (t, (_, url)) in urls.iter().enumerate() {
+            let pids: &[u32] = match t {
+                1 => &workers,
+                2 => &agent,
+                _ => &[],
+            };
+            let before = bench::process_ticks(pids);
             let rps = wrk(&vm1, url, 32)?.0;
+            let ticks = bench::process_ticks(pids).saturating_sub(before);
+            if let 1 | 2 = t {
+                per_request[t - 1] = ticks as f64 * tick_us / (rps * f64::from(SECONDS));
+            }
             let (_, p50, p99) = wrk(&vm1, url, 1)?;
             round.push((rps, p50, p99));
         }
         rounds.push(round);
+        cpu.push((per_request[0], per_request[1]));
     }
     let figures: Vec<(f64, f64, f64)> = (0..urls.len())
         .map(|t| {
@@ -196,6 +221,13 @@ fn main() -> anyhow::Result<()> {
         ours.0 / nginx.0,
         per_round.iter().map(|r| format!("{r:.2}")).collect::<Vec<_>>().join(" "),
         median(per_round.clone())
+    );
+    let (cpu_nginx, cpu_ours) =
+        (median(cpu.iter().map(|c| c.0).collect()), median(cpu.iter().map(|c| c.1).collect()));
+    println!(
+        "proxy CPU per request (median of rounds): ours {cpu_ours:.1} us, nginx {cpu_nginx:.1} us: nginx / ours {:.2}x; per round (ours, nginx) {}",
+        cpu_nginx / cpu_ours,
+        cpu.iter().map(|(n, o)| format!("({o:.1}, {n:.1})")).collect::<Vec<_>>().join(" ")
     );
     println!(
         "ours / direct: {:.2}x; ours / nginx proxying inside the app's own instance: {:.2}x",
