@@ -31,7 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'cilium-agent' -ScriptBlock {
             [CompletionResult]::new('--validate', '--validate', [CompletionResultType]::ParameterName, 'Check the configuration, print the effective values and their sources, and exit')
             [CompletionResult]::new('-D', '-D ', [CompletionResultType]::ParameterName, 'Enable debug logging (key debug.enabled)')
             [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Enable debug logging (key debug.enabled)')
-            [CompletionResult]::new('--cleanup', '--cleanup', [CompletionResultType]::ParameterName, 'Detach the datapath from every device and remove its pinned maps and links, then exit. Enforcement stops; the next start builds everything anew')
+            [CompletionResult]::new('--cleanup', '--cleanup', [CompletionResultType]::ParameterName, 'Detach the datapath from every device, remove its pinned maps and links and the tunnel''s and L7 proxy''s routing, restore loopback''s accept_local, then exit. Enforcement stops; the next start builds everything anew')
             [CompletionResult]::new('--block-peers', '--block-peers', [CompletionResultType]::ParameterName, 'Install the tunnel''s routing rules and, with strict encryption, block every known peer (listed in `nodes:` or in the saved registry), then exit. Run at boot before the network is up (the cilium-block-peers unit), so that nothing leaves in plaintext to a peer before the agent has started')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

@@ -28,7 +28,7 @@ set edit:completion:arg-completer[cilium-agent] = {|@words|
             cand --validate 'Check the configuration, print the effective values and their sources, and exit'
             cand -D 'Enable debug logging (key debug.enabled)'
             cand --debug 'Enable debug logging (key debug.enabled)'
-            cand --cleanup 'Detach the datapath from every device and remove its pinned maps and links, then exit. Enforcement stops; the next start builds everything anew'
+            cand --cleanup 'Detach the datapath from every device, remove its pinned maps and links and the tunnel''s and L7 proxy''s routing, restore loopback''s accept_local, then exit. Enforcement stops; the next start builds everything anew'
             cand --block-peers 'Install the tunnel''s routing rules and, with strict encryption, block every known peer (listed in `nodes:` or in the saved registry), then exit. Run at boot before the network is up (the cilium-block-peers unit), so that nothing leaves in plaintext to a peer before the agent has started'
             cand -h 'Print help'
             cand --help 'Print help'

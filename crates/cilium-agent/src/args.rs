@@ -51,7 +51,8 @@ pub(crate) struct Args {
     #[arg(long, short = 'D')]
     pub(crate) debug: bool,
 
-    /// Detach the datapath from every device and remove its pinned maps and links, then exit.
+    /// Detach the datapath from every device, remove its pinned maps and links and the
+    /// tunnel's and L7 proxy's routing, restore loopback's accept_local, then exit.
     /// Enforcement stops; the next start builds everything anew.
     #[arg(long, conflicts_with = "validate")]
     pub(crate) cleanup: bool,

@@ -86,6 +86,8 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
                 nl.delete_link(agent_core::wireguard::IFNAME).await
             })
             .context("removing the tunnel's routing")?;
+        agent_core::wireguard::routing::restore_accept_local(&c.state_dir)
+            .context("restoring loopback's accept_local")?;
         // Leaving the fleet for good: the peers drop this node now, not at its lease's end.
         match runtime.block_on(agent_core::daemon::leave_kvstore(c)) {
             Ok(Some(key)) => {

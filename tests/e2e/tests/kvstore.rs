@@ -246,9 +246,15 @@ fn etcd_only_vms_become_an_encrypted_cluster_and_survive_the_store_going_away() 
         .unwrap_or_else(|e| panic!("{}", dump(&tb, e)));
     eprintln!("vm3 dropped {:?} after it died (lease 25s)", died.elapsed());
 
-    // Decommission: `cilium-agent --cleanup` removes the node at once.
-    tb.kill_agent("vm4");
+    // Decommission: `cilium-agent --cleanup` removes the node at once, and gives loopback's
+    // `accept_local` back the value it had before the agent's L7 proxy set it.
     let vm4 = tb.vm("vm4").clone();
+    let accept_local = || {
+        let out = vm4.exec(&["cat", "/proc/sys/net/ipv4/conf/lo/accept_local"]).expect("cat");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    assert_eq!(accept_local(), "1", "the agent's proxy routing set it");
+    tb.kill_agent("vm4");
     let out = vm4
         .exec(&[
             built_binaries().join("cilium-agent").to_str().expect("path"),
@@ -260,6 +266,7 @@ fn etcd_only_vms_become_an_encrypted_cluster_and_survive_the_store_going_away() 
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     wait_for("vm4 gone at once", Duration::from_secs(5), || !names(&vm1).contains(&"vm4".into()))
         .expect("vm4 gone");
+    assert_eq!(accept_local(), "0", "a new network namespace's value");
     let _ = etcd.kill();
     let _ = etcd.wait();
 }

@@ -111,7 +111,7 @@ pub(super) async fn start(agent: &Arc<Agent>) {
     // Egress redirects need the local route; ingress ones work without it, so a failure here
     // is reported (egress HTTP ports then refuse connections), not fatal.
     let routed = match crate::wireguard::routing::Netlink::connect() {
-        Ok(nl) => nl.install_proxy_routing().await,
+        Ok(nl) => nl.install_proxy_routing(&agent.config().state_dir).await,
         Err(e) => Err(e),
     };
     if let Err(e) = routed {

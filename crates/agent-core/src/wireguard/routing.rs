@@ -16,6 +16,7 @@
 use std::collections::BTreeSet;
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::path::Path;
 use std::pin::Pin;
 
 use futures_util::TryStreamExt;
@@ -25,6 +26,40 @@ use netlink_packet_route::route::{
     RouteScope, RouteType,
 };
 use netlink_packet_route::rule::{RuleAction, RuleAttribute};
+
+/// Loopback's `accept_local`, which the L7 proxy's egress redirect needs.
+const LO_ACCEPT_LOCAL: &str = "/proc/sys/net/ipv4/conf/lo/accept_local";
+/// Its value before the agent changed it, in the state directory.
+const ACCEPT_LOCAL_BEFORE: &str = "lo-accept-local.before";
+
+/// Sets the sysctl `path` to `value`, first keeping its value in `memo` when it differs and no
+/// earlier run kept one (a restarted agent finds its own value there).
+fn set_remembered(path: &Path, value: &str, memo: &Path) -> std::io::Result<()> {
+    let before = std::fs::read_to_string(path)?;
+    if before.trim() != value && !memo.exists() {
+        crate::fsutil::atomic_write(memo, before.trim().as_bytes(), 0o644)?;
+    }
+    std::fs::write(path, value)
+}
+
+/// Gives the sysctl `path` back the value kept in `memo`, and forgets it; nothing to do
+/// without one (the agent changed nothing).
+fn restore_remembered(path: &Path, memo: &Path) -> std::io::Result<()> {
+    let before = match std::fs::read_to_string(memo) {
+        Ok(v) => v,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    std::fs::write(path, before.trim())?;
+    std::fs::remove_file(memo)
+}
+
+/// Loopback's `accept_local` as it was before the agent's L7 proxy set it
+/// (`cilium-agent --cleanup`).
+pub fn restore_accept_local(state_dir: &Path) -> Result<(), RoutingError> {
+    restore_remembered(Path::new(LO_ACCEPT_LOCAL), &state_dir.join(ACCEPT_LOCAL_BEFORE))
+        .map_err(|e| RoutingError::new("restoring net.ipv4.conf.lo.accept_local", e))
+}
 
 /// Mark of WireGuard's UDP packets and of the announcement sockets.
 pub const WG_MARK: u32 = 0xe00;
@@ -302,8 +337,9 @@ impl Netlink {
     /// dev lo table 2004`, so that a packet the datapath turned round to loopback for the proxy
     /// is delivered locally although it is addressed to the peer; and loopback's
     /// `accept_local`, without which the kernel takes this host's own source address arriving
-    /// there for a martian.
-    pub async fn install_proxy_routing(&self) -> Result<(), RoutingError> {
+    /// there for a martian. Its value before is kept in `state_dir` for
+    /// [`restore_accept_local`] (`cilium-agent --cleanup`).
+    pub async fn install_proxy_routing(&self, state_dir: &Path) -> Result<(), RoutingError> {
         use bpf_progs::mark;
         for family in families() {
             let have = self.priorities(family).await?.contains(&PREF_PROXY);
@@ -341,7 +377,7 @@ impl Netlink {
                 },
             )?;
         }
-        std::fs::write("/proc/sys/net/ipv4/conf/lo/accept_local", "1")
+        set_remembered(Path::new(LO_ACCEPT_LOCAL), "1", &state_dir.join(ACCEPT_LOCAL_BEFORE))
             .map_err(|e| RoutingError::new("setting net.ipv4.conf.lo.accept_local=1", e))
     }
 
@@ -717,6 +753,26 @@ impl RouteTable for FakeTable {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_sysctl_the_agent_changed_gets_its_value_back_and_no_other() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (sysctl, memo) = (dir.path().join("accept_local"), dir.path().join("memo"));
+        std::fs::write(&sysctl, "0\n").expect("write");
+        super::set_remembered(&sysctl, "1", &memo).expect("set");
+        assert_eq!(std::fs::read_to_string(&sysctl).expect("read"), "1");
+        // A restarted agent finds its own value: what came before it stays remembered.
+        super::set_remembered(&sysctl, "1", &memo).expect("set again");
+        super::restore_remembered(&sysctl, &memo).expect("restore");
+        assert_eq!(std::fs::read_to_string(&sysctl).expect("read"), "0");
+        assert!(!memo.exists());
+        // A value the operator had set already is left alone, by both.
+        std::fs::write(&sysctl, "1\n").expect("write");
+        super::set_remembered(&sysctl, "1", &memo).expect("set");
+        assert!(!memo.exists());
+        super::restore_remembered(&sysctl, &memo).expect("nothing to restore");
+        assert_eq!(std::fs::read_to_string(&sysctl).expect("read").trim(), "1");
+    }
+
     use super::*;
 
     fn ip(s: &str) -> IpAddr {
