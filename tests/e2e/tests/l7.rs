@@ -131,22 +131,8 @@ fn seed_http_policy_is_enforced_per_request_and_seen_by_hubble() {
     let traces = observe(&["--type", "trace", "--to-port", "8080"]);
     assert!(has(&traces, "to-proxy FORWARDED (TCP Flags: SYN)"), "{traces:#?}");
     // With the proxy's port, as upstream's flows carry it.
-    let out = vm2
-        .run(&[
-            "hubble",
-            "observe",
-            "--last",
-            "1000",
-            "--type",
-            "trace",
-            "--to-port",
-            "8080",
-            "-o",
-            "json",
-        ])
-        .expect("json");
-    let to_proxy = String::from_utf8_lossy(&out.stdout)
-        .lines()
+    let to_proxy = observe(&["--type", "trace", "--to-port", "8080", "-o", "json"])
+        .iter()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .find(|f| f["flow"]["trace_observation_point"] == "TO_PROXY")
         .expect("a trace to the proxy");
