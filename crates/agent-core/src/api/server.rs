@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::api::models::DaemonConfigurationSpec;
-use crate::api::monitor::{EventKind, MonitorRecord};
+use crate::api::monitor::{EventKind, MonitorRecord, obs_point_name};
 use crate::daemon::{Agent, ApiError};
 
 /// Largest request body accepted: a policy file of tens of thousands of rules fits; the socket
@@ -118,7 +118,8 @@ async fn monitor(State(agent): State<Arc<Agent>>, query: axum::extract::RawQuery
                         if !kinds.is_empty() && !kinds.iter().any(|k| kind == k.as_str()) {
                             continue;
                         }
-                        let to_proxy = ev.kind == EventKind::Trace && ev.subtype == TRACE_TO_PROXY;
+                        let to_proxy =
+                            ev.kind == EventKind::Trace && obs_point_name(ev.subtype) == "to-proxy";
                         let record = MonitorRecord {
                             ifname: names.get(ev.ifindex),
                             proxy_port: if to_proxy { proxy_port } else { 0 },
@@ -141,9 +142,6 @@ async fn monitor(State(agent): State<Arc<Agent>>, query: axum::extract::RawQuery
         .insert(header::CONTENT_TYPE, "application/x-ndjson".parse().expect("static header"));
     resp
 }
-
-/// Cilium's trace observation point `to-proxy`.
-const TRACE_TO_PROXY: u8 = 1;
 
 /// Interface names by index for a monitor stream: listed again when an index is not known,
 /// at most once a second (an interface that went away would otherwise cost a listing per
